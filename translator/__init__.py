@@ -1,0 +1,44 @@
+"""translator: German news articles into English with MarianMT and an enforced glossary.
+
+    >>> from translator import translate_text
+    >>> result = translate_text(open("article.txt").read())
+    >>> print(result.target)
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from .errors import (  # noqa: E402
+    GlossaryError,
+    InputError,
+    ModelError,
+    OutputError,
+    TermsMissedError,
+    TranslatorError,
+)
+from .pipeline import Pipeline, translate_text  # noqa: E402
+from .result import (  # noqa: E402
+    Flag,
+    ParagraphResult,
+    SentenceResult,
+    TermHit,
+    TranslationResult,
+)
+
+__all__ = [
+    "Flag",
+    "GlossaryError",
+    "InputError",
+    "ModelError",
+    "OutputError",
+    "ParagraphResult",
+    "Pipeline",
+    "SentenceResult",
+    "TermHit",
+    "TermsMissedError",
+    "TranslationResult",
+    "TranslatorError",
+    "__version__",
+    "translate_text",
+]

@@ -1,0 +1,51 @@
+"""Command-line interface: a thin Typer layer over the library.
+
+This package is the only place that imports typer and rich. It turns the library's typed
+errors into one-line messages and exit codes; users never see a traceback for their errors.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from . import batch as _batch  # noqa: F401  (registers `translator batch`)
+from . import translate as _translate  # noqa: F401  (registers `translator translate`)
+from .app import EXIT_INTERNAL, EXIT_INTERRUPTED, app, exit_code_for
+from .cache import app as cache_app
+from .glossary import app as glossary_app
+from .model import app as model_app
+
+app.add_typer(model_app, name="model", help="Download, inspect and convert the MarianMT model.")
+app.add_typer(glossary_app, name="glossary", help="Check, look up, import and export the glossary.")
+app.add_typer(cache_app, name="cache", help="Inspect or clear the translation memory.")
+
+__all__ = ["app", "main"]
+
+
+def main() -> None:
+    """Entry point of the `translator` console script."""
+    from ..errors import TranslatorError
+
+    try:
+        app(prog_name="translator")
+    except TranslatorError as exc:
+        print(f"translator: error: {exc}", file=sys.stderr)
+        sys.exit(exit_code_for(exc))
+    except KeyboardInterrupt:
+        print("translator: interrupted", file=sys.stderr)
+        sys.exit(EXIT_INTERRUPTED)
+    except BrokenPipeError:
+        # `translator translate x | head`: the reader went away; that is not an error.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(0)
+    except Exception as exc:  # a bug of ours: one line, and the traceback only on request
+        if os.environ.get("TRANSLATOR_DEBUG"):
+            raise
+        print(
+            f"translator: internal error: {type(exc).__name__}: {exc} "
+            "(set TRANSLATOR_DEBUG=1 for the traceback)",
+            file=sys.stderr,
+        )
+        sys.exit(EXIT_INTERNAL)

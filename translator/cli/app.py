@@ -1,0 +1,42 @@
+"""The Typer application object and the CLI's error vocabulary (messages and exit codes)."""
+
+from __future__ import annotations
+
+import typer
+
+app = typer.Typer(
+    name="translator",
+    help="Translate German news articles into English with MarianMT and an enforced glossary.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+)
+
+# Exit codes (documented in the README).
+EXIT_OK = 0
+EXIT_INTERNAL = 1
+EXIT_USAGE = 2
+EXIT_INPUT = 3
+EXIT_MODEL = 4
+EXIT_GLOSSARY = 5
+EXIT_OUTPUT = 6
+EXIT_TERMS_MISSED = 7
+EXIT_BATCH_FAILURES = 8
+EXIT_INTERRUPTED = 130
+
+
+def exit_code_for(exc: BaseException) -> int:
+    from .. import errors
+
+    table: list[tuple[type[BaseException], int]] = [
+        (errors.InputError, EXIT_INPUT),
+        (errors.ModelError, EXIT_MODEL),
+        (errors.GlossaryError, EXIT_GLOSSARY),
+        (errors.OutputError, EXIT_OUTPUT),
+        (errors.TermsMissedError, EXIT_TERMS_MISSED),
+    ]
+    for kind, code in table:
+        if isinstance(exc, kind):
+            return code
+    return EXIT_INTERNAL

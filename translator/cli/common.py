@@ -1,0 +1,150 @@
+"""Options shared by `translate` and `batch`, and the Rich output both print to stderr."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from .. import config
+
+if TYPE_CHECKING:
+    from ..factory import Options
+    from ..result import TranslationResult
+
+FormatOpt = Annotated[
+    str,
+    typer.Option(
+        "--format", "-f", help="text | markdown | json | html", case_sensitive=False
+    ),
+]
+ModelOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--model",
+        "-m",
+        envvar=config.ENV_MODEL,
+        help=f"Hub id or local folder of a MarianMT model [default: {config.DEFAULT_MODEL}]",
+        show_default=False,
+    ),
+]
+BackendOpt = Annotated[
+    str,
+    typer.Option(
+        "--backend",
+        envvar=config.ENV_BACKEND,
+        help="transformers | ctranslate2 | auto (CTranslate2 when a converted model exists)",
+    ),
+]
+DeviceOpt = Annotated[
+    str, typer.Option("--device", envvar=config.ENV_DEVICE, help="auto | cpu | cuda")
+]
+BeamOpt = Annotated[int, typer.Option("--beam-size", min=1, max=16, help="Beam width (1 = greedy).")]
+BatchSizeOpt = Annotated[
+    int, typer.Option("--batch-size", min=1, max=512, help="Most sentences per engine batch.")
+]
+GlossaryOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--glossary",
+        "-g",
+        envvar=config.ENV_GLOSSARY,
+        help="Glossary YAML [default: ./glossary.yaml, else the packaged one]",
+        show_default=False,
+    ),
+]
+NoGlossaryOpt = Annotated[bool, typer.Option("--no-glossary", help="Translate without a glossary.")]
+TermsOpt = Annotated[
+    bool, typer.Option("--terms", help="Print the glossary term report (to stderr).")
+]
+StrictOpt = Annotated[
+    bool, typer.Option("--strict", help="Exit with code 7 when a glossary term was missed.")
+]
+NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Do not use the translation memory.")]
+NoQaOpt = Annotated[bool, typer.Option("--no-qa", help="Skip the quality checks.")]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but the output.")]
+
+_FORMATS = ("text", "markdown", "json", "html")
+_BACKENDS = ("auto", "transformers", "ctranslate2")
+_DEVICES = ("auto", "cpu", "cuda")
+
+
+def _choice(value: str, allowed: tuple[str, ...], what: str) -> str:
+    value = value.lower()
+    if value not in allowed:
+        raise typer.BadParameter(f"{what} must be one of {', '.join(allowed)} (got {value!r})")
+    return value
+
+
+def check_format(fmt: str) -> str:
+    return _choice(fmt, _FORMATS, "--format")
+
+
+def make_options(
+    model: str | None,
+    backend: str,
+    device: str,
+    beam_size: int,
+    batch_size: int,
+    glossary: Path | None,
+    no_glossary: bool,
+    no_cache: bool,
+    no_qa: bool,
+) -> Options:
+    from ..factory import Options
+
+    return Options(
+        model=model,
+        backend=_choice(backend, _BACKENDS, "--backend"),
+        device=_choice(device, _DEVICES, "--device"),
+        beam_size=beam_size,
+        batch_size=batch_size,
+        glossary=glossary,
+        use_glossary=not no_glossary,
+        use_cache=not no_cache,
+        use_qa=not no_qa,
+    )
+
+
+def stderr_console():  # type: ignore[no-untyped-def]
+    from rich.console import Console
+
+    return Console(stderr=True)
+
+
+def print_terms_table(result: TranslationResult) -> None:
+    """The glossary report: each matched term, its rendering, status and where it occurs."""
+    from rich.table import Table
+
+    table = Table(title=f"Glossary terms{f' — {result.name}' if result.name else ''}")
+    for col in ("source", "expected", "status", "category", "where"):
+        table.add_column(col)
+    colours = {"applied": "green", "repaired": "yellow", "missed": "bold red"}
+    for t in result.terms:
+        table.add_row(
+            t.source,
+            t.expected,
+            f"[{colours.get(t.status, 'white')}]{t.status}[/]",
+            t.category,
+            f"¶{t.paragraph + 1}.{t.sentence + 1}",
+        )
+    if not result.terms:
+        table.caption = "no glossary term matched"
+    stderr_console().print(table)
+
+
+def print_flags_summary(result: TranslationResult) -> None:
+    """One line per sentence that needs an editor's eye (QA warnings and errors)."""
+    console = stderr_console()
+    for p_index, paragraph in enumerate(result.paragraphs):
+        for s_index, sentence in enumerate(paragraph.sentences):
+            for flag in sentence.flags:
+                if flag.severity == "info":
+                    continue
+                colour = "red" if flag.severity == "error" else "yellow"
+                console.print(
+                    f"[{colour}]{flag.severity}[/] ¶{p_index + 1}.{s_index + 1} "
+                    f"{flag.code}: {flag.message}",
+                    highlight=False,
+                )

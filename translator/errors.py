@@ -1,0 +1,31 @@
+"""Typed errors raised by the library. Only the CLI turns them into messages and exit codes."""
+
+from __future__ import annotations
+
+
+class TranslatorError(Exception):
+    """Base class for every error the library raises on purpose."""
+
+
+class InputError(TranslatorError):
+    """The input cannot be read: missing, binary, undecodable, empty, too large."""
+
+
+class OutputError(TranslatorError):
+    """The output cannot be written (or would overwrite an input)."""
+
+
+class ModelError(TranslatorError):
+    """The model cannot be found, downloaded, loaded or run."""
+
+
+class GlossaryError(TranslatorError):
+    """The glossary file is missing or invalid."""
+
+
+class CacheError(TranslatorError):
+    """The translation memory cannot be used (only raised where failing is asked for)."""
+
+
+class TermsMissedError(TranslatorError):
+    """`--strict`: a glossary term was matched in the source but is missing in the output."""

@@ -1,0 +1,284 @@
+"""document -> blocks -> sentences -> glossary -> engine -> glossary/QA -> result.
+
+The pipeline pools the sentences of one or many documents, sends each distinct sentence to
+the engine once (sorted by length, in chunks, skipping what the translation memory already
+holds), and never loses a sentence: an empty translation is retried, and if it stays empty the
+source sentence is kept and flagged.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from . import __version__
+from .document import Block, rebuild
+from .engine import Engine, engine_signature
+from .result import Flag, ParagraphResult, SentenceResult, TermHit, TranslationResult
+from .segment import split_sentences
+
+log = logging.getLogger("translator")
+
+#: Block kinds that are translated as one unit, never split into sentences.
+UNSPLIT_KINDS = frozenset({"date", "label", "title", "heading"})
+
+
+class Prepared(Protocol):
+    """What a glossary makes of a source sentence: ``text`` is what the engine sees."""
+
+    text: str
+
+
+class TermGlossary(Protocol):
+    """The pipeline's view of a glossary (see ``translator.glossary.Glossary``)."""
+
+    @property
+    def version(self) -> str: ...
+
+    def prepare(self, sentence: str) -> Prepared: ...
+
+    def finalize(self, prepared: Any, target: str) -> tuple[str, list[TermHit]]: ...
+
+
+class Checker(Protocol):
+    """The pipeline's view of the QA checks (see ``translator.qa``)."""
+
+    def needs_retry(self, source: str, target: str) -> bool: ...
+
+    def check(self, source: str, target: str) -> tuple[str, list[Flag]]: ...
+
+
+class Memory(Protocol):
+    """The pipeline's view of the translation memory (see ``translator.cache``)."""
+
+    def lookup(self, namespace: str, sources: Sequence[str]) -> dict[str, str]: ...
+
+    def store(self, namespace: str, pairs: Sequence[tuple[str, str]]) -> None: ...
+
+
+@dataclass
+class _Unit:
+    """One sentence on its way through the pipeline."""
+
+    source: str
+    prepared: Any  # the glossary's Prepared object, or None
+    engine_input: str
+    raw: str = ""  # the engine's output (before glossary/QA)
+    flags: list[Flag] = field(default_factory=list)
+    cached: bool = False
+
+
+@dataclass
+class Job:
+    """A prepared document: its blocks and, per block, its sentence units."""
+
+    name: str | None
+    blocks: list[Block]
+    units: list[list[_Unit]]
+
+
+Progress = Callable[[int], None]
+
+
+class Pipeline:
+    """Translate documents with one engine, an optional glossary, QA checker and memory.
+
+    ``chunk_size`` is how many distinct sentences go to the engine per call (the engine
+    batches inside a call); it is also the granularity of progress reports.
+    """
+
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        glossary: TermGlossary | None = None,
+        checker: Checker | None = None,
+        memory: Memory | None = None,
+        chunk_size: int = 64,
+    ) -> None:
+        self.engine = engine
+        self.glossary = glossary
+        self.checker = checker
+        self.memory = memory
+        self.chunk_size = max(1, chunk_size)
+
+    # -- signature -------------------------------------------------------------------------
+
+    @property
+    def signature(self) -> dict[str, Any]:
+        """What produced the output: model, revision, backend, options, glossary, version."""
+        sig: dict[str, Any] = {"tool": "translator", "version": __version__}
+        sig.update(engine_signature(self.engine))
+        sig["glossary"] = self.glossary.version if self.glossary is not None else None
+        sig["qa"] = self.checker is not None
+        return sig
+
+    def memory_namespace(self) -> str:
+        """Translation-memory key prefix: everything that changes an engine output."""
+        key = {"engine": engine_signature(self.engine)}
+        if self.glossary is not None:
+            key["glossary"] = self.glossary.version
+        blob = json.dumps(key, sort_keys=True, default=str)
+        return hashlib.sha256(blob.encode()).hexdigest()[:32]
+
+    # -- preparation -----------------------------------------------------------------------
+
+    def prepare(self, text: str, *, name: str | None = None) -> Job:
+        """Rebuild the document's blocks and split them into sentence units."""
+        blocks = rebuild(text)
+        units: list[list[_Unit]] = []
+        for block in blocks:
+            sentences = [block.text] if block.kind in UNSPLIT_KINDS else split_sentences(block.text)
+            units.append([self._unit(s) for s in sentences if s.strip()])
+        return Job(name=name, blocks=blocks, units=units)
+
+    def _unit(self, sentence: str) -> _Unit:
+        if self.glossary is None:
+            return _Unit(source=sentence, prepared=None, engine_input=sentence)
+        prepared = self.glossary.prepare(sentence)
+        return _Unit(source=sentence, prepared=prepared, engine_input=prepared.text)
+
+    # -- translation -----------------------------------------------------------------------
+
+    def translate_text(self, text: str, *, name: str | None = None) -> TranslationResult:
+        return self.run([self.prepare(text, name=name)])[0]
+
+    def run(self, jobs: Sequence[Job], progress: Progress | None = None) -> list[TranslationResult]:
+        """Translate several prepared documents, sharing engine batches between them."""
+        started = time.perf_counter()
+        all_units = [u for job in jobs for block_units in job.units for u in block_units]
+        counts = self._translate_units(all_units, progress)
+        elapsed = time.perf_counter() - started
+        results = [self._assemble(job) for job in jobs]
+        for result in results:
+            result.stats.update(counts, seconds=round(elapsed, 3))
+        return results
+
+    def _translate_units(self, units: list[_Unit], progress: Progress | None) -> dict[str, int]:
+        distinct = list(dict.fromkeys(u.engine_input for u in units))
+        outputs: dict[str, str] = {}
+        cached: set[str] = set()
+        namespace = self.memory_namespace() if self.memory is not None else ""
+        if self.memory is not None and distinct:
+            outputs.update(self.memory.lookup(namespace, distinct))
+            cached = set(outputs)
+            if progress and cached:
+                progress(len(cached))
+        todo = sorted((s for s in distinct if s not in outputs), key=len)
+        for start in range(0, len(todo), self.chunk_size):
+            chunk = todo[start : start + self.chunk_size]
+            outputs.update(zip(chunk, self._engine_call(self.engine.translate_batch, chunk)))
+            if progress:
+                progress(len(chunk))
+
+        retried = self._retry(todo, outputs)
+        fresh = [(s, outputs[s]) for s in todo if outputs[s].strip()]
+        if self.memory is not None and fresh:
+            self.memory.store(namespace, fresh)
+
+        for unit in units:
+            out = outputs.get(unit.engine_input, "")
+            unit.cached = unit.engine_input in cached
+            if not out.strip():
+                # Never drop a sentence: keep the source text and say so.
+                unit.raw = unit.source
+                unit.flags.append(
+                    Flag("kept-source", "the engine returned nothing twice; source kept", "error")
+                )
+            else:
+                unit.raw = out
+                if unit.engine_input in retried:
+                    unit.flags.append(
+                        Flag("retried", retried[unit.engine_input], "info", fixed=True)
+                    )
+        return {
+            "sentences": len(units),
+            "distinct": len(distinct),
+            "cached": len(cached),
+            "translated": len(todo),
+        }
+
+    def _engine_call(self, fn: Callable[[list[str]], list[str]], batch: list[str]) -> list[str]:
+        out = fn(batch)
+        if len(out) != len(batch):
+            from .errors import ModelError
+
+            raise ModelError(
+                f"engine returned {len(out)} translations for {len(batch)} sentences"
+            )
+        return [o if isinstance(o, str) else "" for o in out]
+
+    def _retry(self, todo: list[str], outputs: dict[str, str]) -> dict[str, str]:
+        """Retry empty and (per the checker) runaway outputs once with safer decoding."""
+        reasons: dict[str, str] = {}
+        for s in todo:
+            if not outputs[s].strip():
+                reasons[s] = "empty translation retried"
+            elif self.checker is not None and self.checker.needs_retry(s, outputs[s]):
+                reasons[s] = "suspicious translation retried with safer decoding"
+        if not reasons:
+            return {}
+        again = list(reasons)
+        fn = getattr(self.engine, "retranslate", None) or self.engine.translate_batch
+        redo = self._engine_call(fn, again)
+        for s, out in zip(again, redo):
+            if not out.strip():
+                continue
+            if outputs[s].strip() and self.checker is not None and self.checker.needs_retry(s, out):
+                continue  # the retry is no better; keep the first and let QA flag it
+            outputs[s] = out
+        return reasons
+
+    # -- assembly --------------------------------------------------------------------------
+
+    def _assemble(self, job: Job) -> TranslationResult:
+        paragraphs: list[ParagraphResult] = []
+        for p_index, (block, block_units) in enumerate(zip(job.blocks, job.units)):
+            sentences = [
+                self._finish(unit, p_index, s_index) for s_index, unit in enumerate(block_units)
+            ]
+            paragraphs.append(ParagraphResult(kind=block.kind, source=block.text, sentences=sentences))
+        return TranslationResult(paragraphs=paragraphs, signature=self.signature, name=job.name)
+
+    def _finish(self, unit: _Unit, p_index: int, s_index: int) -> SentenceResult:
+        target = unit.raw
+        terms: list[TermHit] = []
+        flags = list(unit.flags)
+        if self.glossary is not None and unit.prepared is not None:
+            target, terms = self.glossary.finalize(unit.prepared, target)
+            for hit in terms:
+                hit.paragraph, hit.sentence = p_index, s_index
+        if self.checker is not None:
+            target, qa_flags = self.checker.check(unit.source, target)
+            flags.extend(qa_flags)
+        return SentenceResult(
+            source=unit.source, target=target, flags=flags, terms=terms, cached=unit.cached
+        )
+
+
+def translate_text(
+    text: str,
+    *,
+    engine: Engine | None = None,
+    glossary: TermGlossary | None = None,
+    checker: Checker | None = None,
+    memory: Memory | None = None,
+    name: str | None = None,
+) -> TranslationResult:
+    """Translate a German article. ``engine`` defaults to MarianMT opus-mt-de-en."""
+    if engine is None:
+        from .engine import load_engine
+
+        engine = load_engine()
+    pipeline = Pipeline(engine, glossary=glossary, checker=checker, memory=memory)
+    return pipeline.translate_text(text, name=name)
+
+
+def iter_units(jobs: Iterable[Job]) -> int:
+    """Number of sentence units in ``jobs`` (for progress totals)."""
+    return sum(len(units) for job in jobs for units in job.units)

@@ -1,0 +1,108 @@
+"""The result objects of a translation. The JSON output is `TranslationResult.to_dict()`."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+Severity = Literal["info", "warning", "error"]
+TermStatus = Literal["applied", "repaired", "missed"]
+
+#: Version of the JSON layout produced by `TranslationResult.to_dict()`.
+SCHEMA_VERSION = 1
+
+
+@dataclass
+class Flag:
+    """Something an editor should look at (or that the tool fixed) in one sentence.
+
+    `code` is stable and machine-readable (e.g. ``empty-output``, ``kept-source``,
+    ``split-long``, ``number-missing``, ``repetition``, ``untranslated``).
+    """
+
+    code: str
+    message: str
+    severity: Severity = "warning"
+    fixed: bool = False
+
+
+@dataclass
+class TermHit:
+    """One glossary term matched in a source sentence and what became of it in the output."""
+
+    entry: str  # the glossary entry's canonical source form
+    source: str  # the form as it occurred in the source sentence
+    expected: str  # the English rendering the glossary requires
+    status: TermStatus
+    category: str = "term"
+    paragraph: int = -1  # filled in by the pipeline (0-based)
+    sentence: int = -1  # index within the paragraph (0-based)
+
+
+@dataclass
+class SentenceResult:
+    source: str
+    target: str
+    flags: list[Flag] = field(default_factory=list)
+    terms: list[TermHit] = field(default_factory=list)
+    cached: bool = False
+
+
+@dataclass
+class ParagraphResult:
+    """One block of the document: ``date``, ``label``, ``heading`` or ``paragraph``."""
+
+    kind: str
+    source: str
+    sentences: list[SentenceResult]
+
+    @property
+    def target(self) -> str:
+        return " ".join(s.target for s in self.sentences if s.target)
+
+
+@dataclass
+class TranslationResult:
+    paragraphs: list[ParagraphResult]
+    signature: dict[str, Any]
+    name: str | None = None
+    stats: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def sentences(self) -> list[SentenceResult]:
+        return [s for p in self.paragraphs for s in p.sentences]
+
+    @property
+    def terms(self) -> list[TermHit]:
+        return [t for s in self.sentences for t in s.terms]
+
+    @property
+    def flags(self) -> list[Flag]:
+        return [f for s in self.sentences for f in s.flags]
+
+    @property
+    def missed_terms(self) -> list[TermHit]:
+        return [t for t in self.terms if t.status == "missed"]
+
+    @property
+    def target(self) -> str:
+        return "\n\n".join(p.target for p in self.paragraphs)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The documented JSON layout (see README, "JSON output")."""
+        return {
+            "schema": SCHEMA_VERSION,
+            "name": self.name,
+            "signature": self.signature,
+            "paragraphs": [
+                {
+                    "kind": p.kind,
+                    "source": p.source,
+                    "target": p.target,
+                    "sentences": [asdict(s) for s in p.sentences],
+                }
+                for p in self.paragraphs
+            ],
+            "terms": [asdict(t) for t in self.terms],
+            "stats": self.stats,
+        }
