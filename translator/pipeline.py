@@ -172,7 +172,8 @@ class Pipeline:
         todo = sorted((s for s in distinct if s not in outputs), key=len)
         for start in range(0, len(todo), self.chunk_size):
             chunk = todo[start : start + self.chunk_size]
-            outputs.update(zip(chunk, self._engine_call(self.engine.translate_batch, chunk)))
+            translated = self._engine_call(self.engine.translate_batch, chunk)
+            outputs.update(zip(chunk, translated, strict=True))
             if progress:
                 progress(len(chunk))
 
@@ -226,7 +227,7 @@ class Pipeline:
         again = list(reasons)
         fn = getattr(self.engine, "retranslate", None) or self.engine.translate_batch
         redo = self._engine_call(fn, again)
-        for s, out in zip(again, redo):
+        for s, out in zip(again, redo, strict=True):
             if not out.strip():
                 continue
             if outputs[s].strip() and self.checker is not None and self.checker.needs_retry(s, out):
@@ -238,11 +239,13 @@ class Pipeline:
 
     def _assemble(self, job: Job) -> TranslationResult:
         paragraphs: list[ParagraphResult] = []
-        for p_index, (block, block_units) in enumerate(zip(job.blocks, job.units)):
+        for p_index, (block, block_units) in enumerate(zip(job.blocks, job.units, strict=True)):
             sentences = [
                 self._finish(unit, p_index, s_index) for s_index, unit in enumerate(block_units)
             ]
-            paragraphs.append(ParagraphResult(kind=block.kind, source=block.text, sentences=sentences))
+            paragraphs.append(
+                ParagraphResult(kind=block.kind, source=block.text, sentences=sentences)
+            )
         return TranslationResult(paragraphs=paragraphs, signature=self.signature, name=job.name)
 
     def _finish(self, unit: _Unit, p_index: int, s_index: int) -> SentenceResult:

@@ -40,7 +40,9 @@ BackendOpt = Annotated[
 DeviceOpt = Annotated[
     str, typer.Option("--device", envvar=config.ENV_DEVICE, help="auto | cpu | cuda")
 ]
-BeamOpt = Annotated[int, typer.Option("--beam-size", min=1, max=16, help="Beam width (1 = greedy).")]
+BeamOpt = Annotated[
+    int, typer.Option("--beam-size", min=1, max=16, help="Beam width (1 = greedy).")
+]
 BatchSizeOpt = Annotated[
     int, typer.Option("--batch-size", min=1, max=512, help="Most sentences per engine batch.")
 ]

@@ -1,0 +1,151 @@
+"""The pipeline's own guarantees, with test-double engines (the model is not under test here)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.doubles import EmptyEngine, WordEngine
+from translator import ModelError, Pipeline, translate_text
+from translator.result import Flag
+
+
+class DictMemory:
+    """A plain in-memory implementation of the pipeline's Memory protocol."""
+
+    def __init__(self) -> None:
+        self.data: dict[tuple[str, str], str] = {}
+
+    def lookup(self, namespace, sources):  # type: ignore[no-untyped-def]
+        return {s: self.data[(namespace, s)] for s in sources if (namespace, s) in self.data}
+
+    def store(self, namespace, pairs):  # type: ignore[no-untyped-def]
+        for s, t in pairs:
+            self.data[(namespace, s)] = t
+
+
+class RunawayChecker:
+    """Flags outputs containing 'LOOP' as runaway; adds no other flags."""
+
+    def needs_retry(self, source: str, target: str) -> bool:
+        return "LOOP" in target
+
+    def check(self, source: str, target: str) -> tuple[str, list[Flag]]:
+        return target, []
+
+
+class RunawayEngine(WordEngine):
+    """First attempt loops; `retranslate` (safer decoding) does not."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.retried: list[list[str]] = []
+
+    def _one(self, sentence: str) -> str:
+        return "LOOP LOOP LOOP" if "Schleife" in sentence else super()._one(sentence)
+
+    def retranslate(self, sentences: list[str]) -> list[str]:
+        self.retried.append(list(sentences))
+        return [f"fixed: {s}" for s in sentences]
+
+
+class ShortEngine(WordEngine):
+    def translate_batch(self, sentences: list[str]) -> list[str]:
+        return super().translate_batch(sentences)[:-1]
+
+
+TEXT = "Die Truppen sind in der Stadt. Die Soldaten berichten.\n\nZweiter Absatz hier."
+
+
+def test_every_sentence_reaches_the_result_in_order(word_engine: WordEngine) -> None:
+    result = translate_text(TEXT, engine=word_engine)
+    assert [len(p.sentences) for p in result.paragraphs] == [2, 1]
+    assert [s.source for s in result.sentences] == [
+        "Die Truppen sind in der Stadt.",
+        "Die Soldaten berichten.",
+        "Zweiter Absatz hier.",
+    ]
+    assert result.sentences[0].target == "Die troops are in the city."
+    assert result.paragraphs[0].target == "Die troops are in the city. Die soldiers report."
+
+
+def test_identical_sentences_are_translated_once(word_engine: WordEngine) -> None:
+    text = "Die Truppen sind hier.\n\nDie Truppen sind hier.\n\nDie Truppen sind hier."
+    result = translate_text(text, engine=word_engine)
+    assert word_engine.sentences_seen == 1
+    assert [s.target for s in result.sentences] == ["Die troops are hier."] * 3
+
+
+def test_sentences_of_many_documents_share_engine_batches(word_engine: WordEngine) -> None:
+    pipeline = Pipeline(word_engine, chunk_size=64)
+    texts = [f"Artikel {i}. Die Truppen sind hier." for i in range(10)]
+    jobs = [pipeline.prepare(t, name=str(i)) for i, t in enumerate(texts)]
+    results = pipeline.run(jobs)
+    assert len(word_engine.calls) == 1  # 11 distinct sentences, one engine call
+    assert [r.name for r in results] == [str(i) for i in range(10)]
+    assert all(len(r.sentences) == 2 for r in results)
+
+
+def test_chunks_are_sorted_by_length_and_report_progress(word_engine: WordEngine) -> None:
+    sentences = [("Wort " * n).strip() + "." for n in (9, 1, 5, 3, 7)]
+    done: list[int] = []
+    pipeline = Pipeline(word_engine, chunk_size=2)
+    pipeline.run([pipeline.prepare(" ".join(sentences))], progress=done.append)
+    sent = [s for call in word_engine.calls for s in call]
+    assert sent == sorted(sentences, key=len)
+    assert done == [2, 2, 1]
+
+
+def test_empty_translation_is_retried_then_source_kept_and_flagged() -> None:
+    engine = EmptyEngine(trigger="LEER")
+    result = translate_text("Die Truppen sind hier. Das ist LEER.", engine=engine)
+    kept = result.sentences[1]
+    assert kept.target == "Das ist LEER."
+    assert [f.code for f in kept.flags] == ["kept-source"]
+    assert kept.flags[0].severity == "error"
+    assert engine.calls[-1] == ["Das ist LEER."]  # the retry
+    assert result.sentences[0].flags == []
+
+
+def test_runaway_output_is_retried_with_safer_decoding() -> None:
+    engine = RunawayEngine()
+    pipeline = Pipeline(engine, checker=RunawayChecker())
+    result = pipeline.translate_text("Eine Schleife hier. Die Truppen sind hier.")
+    assert engine.retried == [["Eine Schleife hier."]]
+    assert result.sentences[0].target == "fixed: Eine Schleife hier."
+    assert [f.code for f in result.sentences[0].flags] == ["retried"]
+
+
+def test_memory_serves_repeats_without_engine_work(word_engine: WordEngine) -> None:
+    memory = DictMemory()
+    first = Pipeline(word_engine, memory=memory).translate_text(TEXT)
+    calls = len(word_engine.calls)
+    again = Pipeline(word_engine, memory=memory).translate_text(TEXT)
+    assert len(word_engine.calls) == calls
+    assert again.target == first.target
+    assert all(s.cached for s in again.sentences)
+    assert again.stats["cached"] == 3 and again.stats["translated"] == 0
+
+
+def test_memory_namespace_depends_on_engine_signature() -> None:
+    a, b = WordEngine(), WordEngine()
+    b.signature = {"backend": "test-double", "model": "other"}  # type: ignore[misc]
+    assert Pipeline(a).memory_namespace() != Pipeline(b).memory_namespace()
+
+
+def test_engine_returning_wrong_count_is_a_model_error() -> None:
+    with pytest.raises(ModelError, match="returned 1 translations for 2 sentences"):
+        translate_text("Eins ist hier. Zwei ist da.", engine=ShortEngine())
+
+
+def test_signature_names_engine_version_and_glossary(word_engine: WordEngine) -> None:
+    sig = translate_text("Hallo Welt.", engine=word_engine).signature
+    assert sig["tool"] == "translator"
+    assert sig["model"] == "word-engine"
+    assert sig["glossary"] is None
+    assert "version" in sig
+
+
+def test_empty_text_gives_an_empty_result(word_engine: WordEngine) -> None:
+    result = translate_text("   \n\n ", engine=word_engine)
+    assert result.paragraphs == []
+    assert word_engine.calls == []
