@@ -44,11 +44,16 @@ def build_pipeline(options: Options, *, engine: Engine | None = None) -> Pipelin
 
         memory = TranslationMemory(options.cache_path)
     if engine is None:
-        engine = load_engine(
-            options.model,
-            backend=options.backend,
-            device=options.device,
-            beam_size=options.beam_size,
-            batch_size=options.batch_size,
-        )
+        engine = engine_for(options)
     return Pipeline(engine, glossary=glossary, checker=checker, memory=memory)
+
+
+def engine_for(options: Options) -> Engine:
+    """Load the engine the options ask for (`batch` calls this only once there is work)."""
+    return load_engine(
+        options.model,
+        backend=options.backend,
+        device=options.device,
+        beam_size=options.beam_size,
+        batch_size=options.batch_size,
+    )
