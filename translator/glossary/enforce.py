@@ -1,0 +1,169 @@
+"""Enforcing glossary renderings around an MT engine: inject, verify, repair, report.
+
+Before translation (`prepare`) every matched source term is replaced by its English rendering
+inside the German sentence. MarianMT copies capitalised or foreign tokens through far more
+reliably than it keeps placeholders or tags intact (LibreTranslate#944, EasyNMT#35, Opus-MT#78),
+and injected text needs no restoring when it survives as is.
+
+After translation (`finalize`) nothing is trusted; per matched term, in this order:
+
+1. known *wrong* renderings of the entry (``wrong:``, e.g. "Kiev") are replaced: ``repaired``;
+2. the rendering as the glossary writes it is in the output: ``applied``;
+3. a mangled form of it (case, hyphens, spacing, plural -s), or the German source form copied
+   through untranslated, is replaced by the rendering: ``repaired``;
+4. otherwise the term is ``missed`` -- reported, never silently dropped.
+
+A span of the output counts for one term only, and longer renderings are checked first, so
+"Kursk region" is not also counted as "Kursk".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from ..result import TermHit, TermStatus
+from .match import Match, entry_regex, inflection, mangled_pattern, rendering_pattern
+from .schema import Entry
+
+_LEADING = re.compile(r"^[\s\"'„“”‚‘’»«(\[–—-]*")
+
+
+@dataclass
+class Planned:
+    """A matched term and the text injected in its place."""
+
+    match: Match
+    injected: str
+
+    @property
+    def entry(self) -> Entry:
+        return self.match.entry
+
+
+@dataclass
+class Prepared:
+    """A sentence ready for the engine: ``text`` is the German with renderings injected."""
+
+    source: str
+    text: str
+    planned: list[Planned] = field(default_factory=list)
+
+
+def _at_sentence_start(text: str, start: int) -> bool:
+    return _LEADING.match(text).end() == start  # type: ignore[union-attr]
+
+
+def _capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def injection(match: Match, sentence: str) -> str:
+    """What replaces ``match`` in the German sentence."""
+    entry = match.entry
+    text = entry.target
+    if (
+        inflection(entry) == "genitive"
+        and not match.exact
+        and match.text.endswith("s")
+        and not text.endswith("s")
+    ):
+        text += "'s"  # "Russlands Kursk-Region" -> "Russia's Kursk region"
+    if _at_sentence_start(sentence, match.start):
+        text = _capitalised(text)
+    return text
+
+
+def prepare(sentence: str, matches: list[Match]) -> Prepared:
+    """Inject the renderings of ``matches`` (non-overlapping, in text order) into ``sentence``."""
+    planned = [Planned(m, injection(m, sentence)) for m in matches]
+    pieces, pos = [], 0
+    for p in planned:
+        pieces += [sentence[pos : p.match.start], p.injected]
+        pos = p.match.end
+    pieces.append(sentence[pos:])
+    return Prepared(source=sentence, text="".join(pieces), planned=planned)
+
+
+class _Output:
+    """The output sentence being repaired, with the spans already credited to a term."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.taken: list[tuple[int, int]] = []
+
+    def free(self, start: int, end: int) -> bool:
+        return all(end <= s or start >= e for s, e in self.taken)
+
+    def occurrences(self, pattern: re.Pattern[str]) -> list[re.Match[str]]:
+        return [m for m in pattern.finditer(self.text) if self.free(m.start(), m.end())]
+
+    def take(self, start: int, end: int) -> None:
+        self.taken.append((start, end))
+
+    def replace(self, start: int, end: int, new: str) -> None:
+        if _at_sentence_start(self.text, start):
+            new = _capitalised(new)
+        delta = len(new) - (end - start)
+        self.text = self.text[:start] + new + self.text[end:]
+        self.taken = [(s + delta, e + delta) if s >= end else (s, e) for s, e in self.taken]
+        self.taken.append((start, start + len(new)))
+
+
+def _wrong_patterns(entry: Entry) -> list[re.Pattern[str]]:
+    return [rendering_pattern(w) for w in sorted(entry.wrong, key=len, reverse=True)]
+
+
+def finalize(
+    prepared: Prepared, target: str, cache: Callable[[Entry], _Patterns] | None = None
+) -> tuple[str, list[TermHit]]:
+    """Verify and repair the engine's output; one `TermHit` per matched term, in source order."""
+    get = cache or _Patterns
+    out = _Output(target)
+    groups: dict[Entry, list[Planned]] = {}
+    for p in prepared.planned:
+        groups.setdefault(p.entry, []).append(p)
+    statuses: dict[int, TermStatus] = {}
+    # Longer renderings first, so a shorter one cannot claim part of a longer one's span.
+    for entry in sorted(groups, key=lambda e: len(e.target), reverse=True):
+        items = groups[entry]
+        pats = get(entry)
+        found: list[TermStatus] = []
+        for pattern in pats.wrong:
+            for m in out.occurrences(pattern):
+                out.replace(m.start(), m.end(), entry.target)
+                found.append("repaired")
+        for m in out.occurrences(pats.rendering):
+            out.take(m.start(), m.end())
+            found.append("applied")
+        for pattern in (pats.mangled, pats.source):
+            while len(found) < len(items):
+                spots = out.occurrences(pattern)
+                if not spots:
+                    break
+                out.replace(spots[0].start(), spots[0].end(), entry.target)
+                found.append("repaired")
+        for i, p in enumerate(items):
+            statuses[id(p)] = found[i] if i < len(found) else "missed"
+    hits = [
+        TermHit(
+            entry=p.entry.source,
+            source=p.match.text,
+            expected=p.entry.target,
+            status=statuses[id(p)],
+            category=p.entry.category,
+        )
+        for p in prepared.planned
+    ]
+    return out.text, hits
+
+
+class _Patterns:
+    """The English-side patterns of one entry (built once per entry and cached by Glossary)."""
+
+    def __init__(self, entry: Entry) -> None:
+        self.rendering = rendering_pattern(entry.target)
+        self.mangled = mangled_pattern(entry.target)
+        self.wrong = _wrong_patterns(entry)
+        self.source = entry_regex(entry)

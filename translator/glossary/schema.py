@@ -1,0 +1,255 @@
+"""The glossary file: schema, strict validation, and error messages that name file, line, entry.
+
+A glossary is YAML read with the *safe* loader::
+
+    schema: 1
+    entries:
+      - source: Kiew            # required: German form (or fragment as it occurs in German)
+        target: Kyiv            # required: the English rendering
+        category: place         # required: one of CATEGORIES
+        forms: [Kiews, Kiewer]  # optional: more source forms (inflections the matcher misses)
+        wrong: [Kiev]           # optional: wrong English renderings to repair in MT output
+        inflect: false          # optional: override the category's inflection default
+        note: AP/Reuters spelling since 2019   # optional: source/reason of the rendering
+
+Every problem is collected and reported at once (`GlossaryError`), one line each:
+``glossary.yaml:12: entry 'Kiew': unknown key 'targt' (allowed: ...)``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, Literal, get_args
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Strict, StringConstraints, ValidationError
+
+from ..errors import GlossaryError
+
+Category = Literal[
+    "term",
+    "person",
+    "place",
+    "organisation",
+    "unit",
+    "rank",
+    "acronym",
+    "fragment",
+    "do-not-translate",
+]
+CATEGORIES: tuple[str, ...] = get_args(Category)
+SCHEMA_VERSION = 1
+TOP_LEVEL_KEYS = ("schema", "name", "source_language", "target_language", "entries")
+
+Text = Annotated[str, Strict(), StringConstraints(strip_whitespace=True, min_length=1)]
+
+
+class Entry(BaseModel):
+    """One glossary entry (immutable once loaded)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    source: Text
+    target: Text
+    category: Category
+    forms: tuple[Text, ...] = ()
+    wrong: tuple[Text, ...] = ()
+    note: Text | None = None
+    inflect: Annotated[bool, Strict()] | None = None
+
+    @property
+    def source_forms(self) -> tuple[str, ...]:
+        """The canonical source form followed by the extra forms."""
+        return (self.source, *self.forms)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The entry as it is written in YAML: field order kept, empty optionals left out."""
+        data: dict[str, Any] = {
+            "source": self.source,
+            "target": self.target,
+            "category": self.category,
+        }
+        if self.forms:
+            data["forms"] = list(self.forms)
+        if self.wrong:
+            data["wrong"] = list(self.wrong)
+        if self.inflect is not None:
+            data["inflect"] = self.inflect
+        if self.note is not None:
+            data["note"] = self.note
+        return data
+
+
+FIELDS: tuple[str, ...] = tuple(Entry.model_fields)
+
+
+class GlossaryValidationError(GlossaryError):
+    """An invalid glossary; ``problems`` holds one line per problem."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+@dataclass(frozen=True)
+class Located:
+    """An entry with the line it starts on (1-based) in its file."""
+
+    entry: Entry
+    line: int
+
+
+def _key_lines(node: yaml.MappingNode) -> dict[str, int]:
+    return {k.value: k.start_mark.line + 1 for k, _ in node.value if isinstance(k, yaml.ScalarNode)}
+
+
+def _duplicate_keys(node: yaml.MappingNode, where: str) -> list[str]:
+    seen: set[str] = set()
+    problems = []
+    for key, _ in node.value:
+        if isinstance(key, yaml.ScalarNode):
+            if key.value in seen:
+                problems.append(f"{where}:{key.start_mark.line + 1}: duplicate key {key.value!r}")
+            seen.add(key.value)
+    return problems
+
+
+def _pydantic_problem(err: Any, lines: dict[str, int], line: int, name: str, where: str) -> str:
+    loc = err["loc"]
+    key = str(loc[0]) if loc else ""
+    at = lines.get(key, line)
+    kind = err["type"]
+    if kind == "missing":
+        msg = f"missing required field {key!r}"
+    elif kind == "extra_forbidden":
+        msg = f"unknown key {key!r} (allowed: {', '.join(FIELDS)})"
+    elif kind == "string_too_short":
+        msg = f"{key!r} is empty" + (f" (item {loc[1] + 1})" if len(loc) > 1 else "")
+    elif kind == "literal_error":
+        msg = f"unknown category {err['input']!r} (one of: {', '.join(CATEGORIES)})"
+    else:
+        msg = f"{'.'.join(str(p) for p in loc)}: {err['msg']}"
+    return f"{where}:{at}: entry {name!r}: {msg}"
+
+
+def parse_entries(text: str, where: str = "<glossary>") -> list[Located]:
+    """Validate glossary YAML text; raise `GlossaryValidationError` listing every problem."""
+    try:
+        loader = yaml.SafeLoader(text)
+        try:
+            root = loader.get_single_node()
+            data = loader.construct_document(root) if root is not None else None
+        finally:
+            loader.dispose()
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f"{mark.line + 1}" if mark is not None else "?"
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise GlossaryValidationError([f"{where}:{line}: invalid YAML: {problem}"]) from None
+    if not isinstance(root, yaml.MappingNode) or not isinstance(data, dict):
+        raise GlossaryValidationError(
+            [f"{where}:1: the glossary must be a mapping with an 'entries' list"]
+        )
+    problems = _duplicate_keys(root, where)
+    top_lines = _key_lines(root)
+    for key in data:
+        if key not in TOP_LEVEL_KEYS:
+            problems.append(
+                f"{where}:{top_lines.get(str(key), 1)}: unknown top-level key {key!r} "
+                f"(allowed: {', '.join(TOP_LEVEL_KEYS)})"
+            )
+    if "schema" in data and data["schema"] != SCHEMA_VERSION:
+        problems.append(
+            f"{where}:{top_lines['schema']}: unsupported schema {data['schema']!r} "
+            f"(this version reads {SCHEMA_VERSION})"
+        )
+    entries_node = next(
+        (v for k, v in root.value if isinstance(k, yaml.ScalarNode) and k.value == "entries"), None
+    )
+    raw_entries = data.get("entries")
+    if not isinstance(entries_node, yaml.SequenceNode) or not isinstance(raw_entries, list):
+        problems.append(f"{where}:{top_lines.get('entries', 1)}: 'entries' must be a list")
+        raise GlossaryValidationError(problems)
+
+    located: list[Located] = []
+    for node, raw in zip(entries_node.value, raw_entries, strict=True):
+        line = node.start_mark.line + 1
+        if not isinstance(node, yaml.MappingNode) or not isinstance(raw, dict):
+            problems.append(f"{where}:{line}: each entry must be a mapping (source, target, ...)")
+            continue
+        problems += _duplicate_keys(node, where)
+        name = raw.get("source") if isinstance(raw.get("source"), str) else f"#{len(located) + 1}"
+        lines = _key_lines(node)
+        try:
+            entry = Entry.model_validate(raw)
+        except ValidationError as exc:
+            problems += [_pydantic_problem(e, lines, line, str(name), where) for e in exc.errors()]
+            continue
+        located.append(Located(entry, line))
+    problems += cross_check(located, where)
+    if problems:
+        raise GlossaryValidationError(problems)
+    return located
+
+
+def cross_check(located: list[Located], where: str) -> list[str]:
+    """Problems within and between entries: repeated forms, duplicates, conflicts."""
+    problems: list[str] = []
+    by_form: dict[str, Located] = {}
+    by_target: dict[str, Located] = {}
+    for loc in located:
+        e = loc.entry
+        at = f"{where}:{loc.line}: entry {e.source!r}"
+        forms = [f.casefold() for f in e.source_forms]
+        if len(set(forms)) != len(forms):
+            problems.append(f"{at}: a source form is listed twice")
+        if e.target.casefold() in {w.casefold() for w in e.wrong}:
+            problems.append(f"{at}: the target {e.target!r} is also listed as wrong")
+        if len({w.casefold() for w in e.wrong}) != len(e.wrong):
+            problems.append(f"{at}: a wrong rendering is listed twice")
+        for form in dict.fromkeys(forms):
+            other = by_form.get(form)
+            if other is None:
+                by_form[form] = loc
+            elif other.entry.target == e.target:
+                problems.append(
+                    f"{at}: duplicate of entry {other.entry.source!r} (line {other.line}): "
+                    f"source form {form!r}"
+                )
+            else:
+                problems.append(
+                    f"{at}: conflicts with entry {other.entry.source!r} (line {other.line}): "
+                    f"{form!r} rendered {e.target!r} vs {other.entry.target!r}"
+                )
+        by_target.setdefault(e.target.casefold(), loc)
+    for loc in located:
+        for w in loc.entry.wrong:
+            other = by_target.get(w.casefold())
+            if other is not None:
+                problems.append(
+                    f"{where}:{loc.line}: entry {loc.entry.source!r}: wrong rendering {w!r} is "
+                    f"the target of entry {other.entry.source!r} (line {other.line})"
+                )
+    return problems
+
+
+def read_entries(path: Path) -> list[Located]:
+    """Read and validate a glossary file."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise GlossaryError(f"{path}: glossary file not found") from None
+    except OSError as exc:
+        raise GlossaryError(f"{path}: cannot read the glossary: {exc.strerror}") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise GlossaryError(f"{path}: the glossary is not UTF-8 (byte {exc.start})") from None
+    return parse_entries(text, str(path))
+
+
+def dump_entries(entries: list[Entry]) -> str:
+    """Glossary YAML for ``entries``: hand-editable, field order kept, Unicode as is."""
+    doc = {"schema": SCHEMA_VERSION, "entries": [e.to_dict() for e in entries]}
+    return yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=100)
