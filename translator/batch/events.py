@@ -1,0 +1,136 @@
+"""What a batch run reports while it works, and what it returns.
+
+The runner calls ``on_event(event)`` from the thread that called ``run()``; the CLI turns
+the events into Rich progress bars, a library user into whatever they like.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+FileStatus = Literal["translated", "unchanged", "failed", "pending"]
+
+
+@dataclass
+class FileOutcome:
+    """What became of one input file."""
+
+    source: str  # relative to IN_DIR (POSIX); a folder that could not be listed ends in "/"
+    output: str  # relative to OUT_DIR (POSIX); "" when there is none
+    status: FileStatus
+    reason: str | None = None  # why it failed
+    sentences: int = 0
+    terms_missed: int = 0
+    flags: int = 0  # QA warnings and errors an editor should look at
+
+
+@dataclass(frozen=True)
+class Planned:
+    """Discovery and change detection are done: ``todo`` files will be processed."""
+
+    total: int
+    todo: int
+    unchanged: int
+
+
+@dataclass(frozen=True)
+class SentencesQueued:
+    """``count`` more sentences were read and split (the sentence total grows as files are read)."""
+
+    count: int
+
+
+@dataclass(frozen=True)
+class SentencesDone:
+    """``count`` more sentences were translated (or found in the translation memory)."""
+
+    count: int
+
+
+@dataclass(frozen=True)
+class FileDone:
+    """One of the ``todo`` files is finished: translated and written, or failed."""
+
+    outcome: FileOutcome
+
+
+Event = Planned | SentencesQueued | SentencesDone | FileDone
+
+
+@dataclass
+class BatchSummary:
+    """The result of a batch run (also written as JSON with ``--summary-json``)."""
+
+    in_dir: str
+    out_dir: str
+    format: str
+    signature: dict[str, Any]
+    files: list[FileOutcome] = field(default_factory=list)
+    seconds: float = 0.0
+    interrupted: bool = False
+
+    def _with(self, status: FileStatus) -> list[FileOutcome]:
+        return [f for f in self.files if f.status == status]
+
+    @property
+    def translated(self) -> list[FileOutcome]:
+        return self._with("translated")
+
+    @property
+    def unchanged(self) -> list[FileOutcome]:
+        return self._with("unchanged")
+
+    @property
+    def failed(self) -> list[FileOutcome]:
+        return self._with("failed")
+
+    @property
+    def pending(self) -> list[FileOutcome]:
+        """Files not reached because the run was interrupted."""
+        return self._with("pending")
+
+    @property
+    def sentences(self) -> int:
+        return sum(f.sentences for f in self.translated)
+
+    @property
+    def terms_missed(self) -> int:
+        return sum(f.terms_missed for f in self.translated)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed and not self.interrupted
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "schema": 1,
+            "in_dir": self.in_dir,
+            "out_dir": self.out_dir,
+            "format": self.format,
+            "signature": self.signature,
+            "counts": {
+                "files": len(self.files),
+                "translated": len(self.translated),
+                "unchanged": len(self.unchanged),
+                "failed": len(self.failed),
+                "pending": len(self.pending),
+            },
+            "sentences": self.sentences,
+            "terms_missed": self.terms_missed,
+            "seconds": round(self.seconds, 3),
+            "interrupted": self.interrupted,
+            "files": [asdict(f) for f in self.files],
+        }
+
+
+class BatchInterrupted(KeyboardInterrupt):
+    """Ctrl-C (or SIGTERM turned into it) stopped the run; ``summary`` says how far it got.
+
+    A KeyboardInterrupt, so code that does not know about batches still sees an interrupt.
+    Every finished output and the manifest are on disk; the next run continues from there.
+    """
+
+    def __init__(self, summary: BatchSummary) -> None:
+        super().__init__("batch interrupted")
+        self.summary = summary

@@ -1,0 +1,167 @@
+"""The manifest: what each output in OUT_DIR was made from, so a re-run redoes only what changed.
+
+It lives in ``OUT_DIR/.translator-manifest.json`` (hidden, so a later run that reads OUT_DIR as
+input ignores it) and is rewritten atomically after every group of files, so a run killed at
+any moment leaves a manifest that is either the previous one or the next one, never a torn one.
+Entries are keyed by output path, so runs with different formats can share an OUT_DIR.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, fields
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from ..errors import OutputError
+
+log = logging.getLogger("translator")
+
+MANIFEST_NAME = ".translator-manifest.json"
+LOCK_NAME = ".translator-manifest.lock"
+#: Version of the manifest layout; an unknown version is ignored (everything is redone).
+MANIFEST_VERSION = 1
+
+Status = Literal["ok", "failed"]
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def sha256_file(path: Path) -> str | None:
+    """The file's SHA-256, or None when it cannot be read."""
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(block)
+    except OSError:
+        return None
+    return digest.hexdigest()
+
+
+def signature_key(signature: dict[str, Any]) -> str:
+    """A short stable hash of a run signature (what would change an output)."""
+    blob = json.dumps(signature, sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+
+@dataclass
+class Entry:
+    """One output file and what produced it."""
+
+    source: str  # input path relative to IN_DIR (POSIX)
+    source_sha256: str | None
+    signature: str  # signature_key() of the run that wrote it
+    status: Status
+    output_sha256: str | None = None
+    error: str | None = None
+    sentences: int = 0
+    terms_missed: int = 0
+    updated: str = ""
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Entry:
+        names = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in names})
+
+
+class Manifest:
+    """The manifest of one OUT_DIR. ``entries`` maps output path (relative, POSIX) -> Entry."""
+
+    def __init__(self, out_dir: Path) -> None:
+        self.out_dir = out_dir
+        self.path = out_dir / MANIFEST_NAME
+        self.entries: dict[str, Entry] = {}
+        self.signatures: dict[str, dict[str, Any]] = {}
+
+    @classmethod
+    def load(cls, out_dir: Path) -> Manifest:
+        """Read the manifest; a missing, unreadable or foreign one counts as empty."""
+        manifest = cls(out_dir)
+        try:
+            data = json.loads(manifest.path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return manifest
+        except (OSError, ValueError) as exc:
+            log.warning(
+                "ignoring unreadable manifest %s (%s); every file is redone", manifest.path, exc
+            )
+            return manifest
+        if not isinstance(data, dict) or data.get("manifest") != MANIFEST_VERSION:
+            log.warning("ignoring manifest %s of an unknown layout", manifest.path)
+            return manifest
+        try:
+            manifest.signatures = dict(data.get("signatures") or {})
+            manifest.entries = {
+                out: Entry.from_dict(entry) for out, entry in (data.get("files") or {}).items()
+            }
+        except (TypeError, AttributeError) as exc:
+            log.warning("ignoring malformed manifest %s (%s)", manifest.path, exc)
+            manifest.entries, manifest.signatures = {}, {}
+        return manifest
+
+    def is_current(
+        self, out_rel: str, source: str, source_sha256: str | None, signature: str
+    ) -> bool:
+        """Whether the output exists, is exactly what we wrote, and came from this source
+        with this signature (so translating again would only reproduce it)."""
+        entry = self.entries.get(out_rel)
+        if entry is None or entry.status != "ok" or source_sha256 is None:
+            return False
+        if (entry.source, entry.source_sha256, entry.signature) != (
+            source,
+            source_sha256,
+            signature,
+        ):
+            return False
+        # Deleted, truncated or edited outputs are regenerated.
+        return sha256_file(self.out_dir / out_rel) == entry.output_sha256
+
+    def record(self, out_rel: str, entry: Entry, signature: dict[str, Any]) -> None:
+        entry.updated = datetime.now(UTC).isoformat(timespec="seconds")
+        self.entries[out_rel] = entry
+        self.signatures[entry.signature] = signature
+
+    def to_dict(self) -> dict[str, Any]:
+        used = {e.signature for e in self.entries.values()}
+        return {
+            "manifest": MANIFEST_VERSION,
+            "tool": "translator",
+            "signatures": {k: v for k, v in sorted(self.signatures.items()) if k in used},
+            "files": {out: asdict(e) for out, e in sorted(self.entries.items())},
+        }
+
+    def save(self) -> None:
+        """Write the manifest atomically (temp file + rename)."""
+        from ..document import write_atomic
+
+        data = json.dumps(self.to_dict(), ensure_ascii=False, indent=1) + "\n"
+        write_atomic(self.path, data)
+
+
+@contextmanager
+def locked(out_dir: Path) -> Iterator[None]:
+    """Hold an exclusive lock on OUT_DIR's manifest for the run: two batch runs writing the
+    same folder would overwrite each other's manifest. The OS drops the lock if we die."""
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: no locking, as before
+        yield
+        return
+    fd = os.open(out_dir / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            raise OutputError(f"{out_dir}: another batch run is writing to this folder") from exc
+        yield
+    finally:
+        os.close(fd)
