@@ -1,9 +1,137 @@
-"""German sentence splitting. PLACEHOLDER: the full implementation replaces it."""
+"""German sentence splitting and rejoining (pure functions).
+
+pysbd (German rules) finds the sentence boundaries. Its output is then mapped back onto the
+input character by character, so no character can be lost or altered, and a few boundaries it
+gets wrong in news text are merged again:
+
+- a piece that does not end with sentence-final punctuation (pysbd cuts before list-like
+  numbers: "Das war am | 6. Mai."),
+- a piece followed by one that starts lowercase or with a comma-like mark (German sentences
+  start uppercase; "„Sind Sie bereit?“ | , fragte er."),
+- a piece ending with an ordinal before a month or after an article ("am 6. | Mai",
+  "des 6. | Regiments"),
+- a piece ending with an abbreviation that does not end sentences ("Oberst a. D. | Müller",
+  "am Mo. | 31. Jan. | 2025").
+"""
 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+from typing import Any
+
+#: Sentence-final punctuation, optionally followed by closing quotes/brackets.
+_FINAL = re.compile(r"[.!?…][\"'“”»«‘’)\]]*$")
+
+#: Marks that cannot start a sentence: a piece starting with one continues the previous.
+_CONTINUATION_START = re.compile(r"^[,;:)\]–—-]|^[^\W\d_]")
+
+MONTHS = (
+    "Januar|Jänner|Februar|März|Maerz|April|Mai|Juni|Juli|August|September|Oktober|November|"
+    "Dezember|Jan|Feb|Mär|Apr|Jun|Jul|Aug|Sep|Sept|Okt|Nov|Dez"
+)
+_STARTS_WITH_MONTH = re.compile(rf"^(?:{MONTHS})\b")
+
+#: Words after which "<number>." is an ordinal ("des 6. Regiments", "am 20. März").
+_ORDINAL_CONTEXT = (
+    "der|die|das|des|dem|den|am|im|vom|zum|zur|beim|bis|ab|seit|ihr|ihre|ihres|ihrem|ihren|"
+    "sein|seine|seines|seinem|seinen|dieser|diese|dieses|diesem|diesen|jeder|jede|jedes"
+)
+_ENDS_WITH_ORDINAL = re.compile(rf"(?:^|\s)(?:(?:{_ORDINAL_CONTEXT})\s+)?(\d{{1,3}})\.$", re.I)
+_ORDINAL_AFTER_ARTICLE = re.compile(rf"(?:^|\s)(?:{_ORDINAL_CONTEXT})\s+\d{{1,3}}\.$", re.I)
+
+#: Abbreviations that (practically) never end a German sentence.
+_NON_FINAL_ABBREVIATIONS = (
+    r"z\.\s?B|d\.\s?h|u\.\s?a|a\.\s?D|o\.\s?ä|s\.\s?o|s\.\s?u|i\.\s?d\.\s?R|Nr|Dr|Prof|Hr|Fr|St|"
+    r"ca|bzw|vgl|ggf|evtl|inkl|exkl|sog|Abs|Art|Bd|Kap|Mio|Mrd|Tsd|Gen|Oberstlt|Maj|Hptm|Lt|"
+    r"Mo|Di|Mi|Do|Sa|So|Jan|Feb|Mär|Apr|Jun|Jul|Aug|Sep|Sept|Okt|Nov|Dez"
+)
+_ENDS_WITH_ABBREVIATION = re.compile(rf"(?:^|[\s(„\"])(?:{_NON_FINAL_ABBREVIATIONS})\.$")
+
+
+@lru_cache(maxsize=1)
+def _segmenter() -> Any:
+    # Built on first use, not at import: pysbd compiles many regexes.
+    import pysbd
+
+    return pysbd.Segmenter(language="de", clean=False)
+
+
+def collapse(text: str) -> str:
+    """``text`` with every run of whitespace turned into one space, stripped."""
+    return " ".join(text.split())
 
 
 def split_sentences(text: str) -> list[str]:
-    return [s for s in re.split(r"(?<=[.!?])\s+", text.strip()) if s]
+    """Split German text into sentences.
+
+    Whitespace runs become single spaces; ``" ".join(split_sentences(t)) == collapse(t)``
+    holds for every input (no character is lost). Empty or blank text gives ``[]``.
+    """
+    flat = collapse(text)
+    if not flat:
+        return []
+    return _merge(flat, _align(flat, _segmenter().segment(flat)))
+
+
+def join_sentences(sentences: list[str]) -> str:
+    """Rejoin sentences (e.g. translations) into one paragraph."""
+    return " ".join(s.strip() for s in sentences if s.strip())
+
+
+def _align(flat: str, segments: list[str]) -> list[tuple[int, int]]:
+    """Spans of ``flat`` where pysbd's segments lie, matched character by character.
+
+    pysbd is only trusted for *where* to cut: the sentences are slices of ``flat``, so
+    nothing it might drop or alter can reach the output. If a segment does not match, the
+    rest of the text stays one span.
+    """
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    for segment in segments:
+        core = segment.strip()
+        if not core:
+            continue
+        while pos < len(flat) and flat[pos] == " ":
+            pos += 1
+        if not flat.startswith(core, pos):
+            break
+        spans.append((pos, pos + len(core)))
+        pos += len(core)
+    while pos < len(flat) and flat[pos] == " ":
+        pos += 1
+    if pos < len(flat):
+        spans.append((pos, len(flat)))
+    return spans
+
+
+def _merge(flat: str, spans: list[tuple[int, int]]) -> list[str]:
+    """Glue together the spans that pysbd should not have cut apart.
+
+    A cut is only kept where a space separates the spans (so that joining the sentences
+    with spaces gives back the text) and where the next span starts a new sentence.
+    """
+    merged: list[tuple[int, int]] = []
+    for start, end in spans:
+        if merged:
+            prev_start, prev_end = merged[-1]
+            if prev_end == start or _continues(flat[prev_start:prev_end], flat[start:end]):
+                merged[-1] = (prev_start, end)
+                continue
+        merged.append((start, end))
+    return [flat[start:end] for start, end in merged]
+
+
+def _continues(previous: str, piece: str) -> bool:
+    """Whether ``piece`` continues the sentence ``previous`` rather than starting a new one."""
+    if not _FINAL.search(previous):
+        return True
+    if _CONTINUATION_START.match(piece) and not piece[0].isupper():
+        return True
+    if _ENDS_WITH_ABBREVIATION.search(previous):
+        return True
+    if _ENDS_WITH_ORDINAL.search(previous) and (
+        _STARTS_WITH_MONTH.match(piece) or _ORDINAL_AFTER_ARTICLE.search(previous)
+    ):
+        return True
+    return False
