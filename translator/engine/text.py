@@ -1,0 +1,167 @@
+"""Backend-neutral planning for engines: token-budget batches, long-input splits, output bounds.
+
+Pure functions, no model library: the transformers and CTranslate2 engines share them, and the
+tests check them directly.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+
+#: Where a too-long sentence is cut first, best first: clause boundaries.
+CLAUSE_SEPARATORS = ("; ", ", ", " – ", ": ")
+
+#: Output bound: ``ratio * input_tokens + extra`` new tokens (see :func:`output_bound`).
+OUTPUT_RATIO = 1.5
+OUTPUT_EXTRA = 10
+
+CountTokens = Callable[[str], int]
+
+
+def output_bound(
+    n_input_tokens: int, *, cap: int = 511, ratio: float = OUTPUT_RATIO, extra: int = OUTPUT_EXTRA
+) -> int:
+    """Most new tokens to generate for an input of ``n_input_tokens``.
+
+    A translation is rarely longer than 1.5x its source in tokens; a model stuck repeating
+    itself would otherwise run to the position limit (``cap``: 511 for opus-mt's 512
+    positions, one of which is the decoder start).
+    """
+    return max(1, min(cap, math.ceil(ratio * n_input_tokens) + extra))
+
+
+def max_input_for(cap: int = 511, *, ratio: float = OUTPUT_RATIO, extra: int = OUTPUT_EXTRA) -> int:
+    """The longest input whose :func:`output_bound` still fits under ``cap`` (334 for 511).
+
+    Longer inputs are split, so the output bound never cuts a real translation short.
+    """
+    return max(1, math.floor((cap - extra) / ratio))
+
+
+def plan_batches(
+    lengths: Sequence[int], max_batch_size: int, max_batch_tokens: int
+) -> list[list[int]]:
+    """Group item indices into batches, longest first, by a padded-token budget.
+
+    A batch is padded to its longest item, so it costs ``len(batch) * longest`` tokens;
+    each batch stays within ``max_batch_tokens`` of that (a single item longer than the
+    budget gets a batch of its own) and within ``max_batch_size`` items. Every index appears
+    exactly once.
+    """
+    if max_batch_size < 1 or max_batch_tokens < 1:
+        raise ValueError("max_batch_size and max_batch_tokens must be positive")
+    order = sorted(range(len(lengths)), key=lambda i: (-lengths[i], i))
+    batches: list[list[int]] = []
+    current: list[int] = []
+    longest = 0
+    for i in order:
+        n = max(1, lengths[i])
+        width = max(longest, n)
+        if current and (
+            len(current) >= max_batch_size or (len(current) + 1) * width > max_batch_tokens
+        ):
+            batches.append(current)
+            current, width = [], n
+        current.append(i)
+        longest = width
+    if current:
+        batches.append(current)
+    return batches
+
+
+def split_long(text: str, count_tokens: CountTokens, limit: int) -> list[str]:
+    """Cut ``text`` into pieces of at most ``limit`` tokens; ``"".join(pieces) == text``.
+
+    Cuts at clause boundaries first (``; ``, ``, ``, `` – ``, ``: ``, in that order of
+    preference), packing as many clauses per piece as fit; a clause still too long is cut
+    between words, and a single over-long "word" between characters. Nothing is dropped.
+    """
+    if limit < 1:
+        raise ValueError("limit must be positive")
+    if count_tokens(text) <= limit:
+        return [text]
+    return _split(text, count_tokens, limit, 0)
+
+
+def _split(text: str, count: CountTokens, limit: int, level: int) -> list[str]:
+    if count(text) <= limit:
+        return [text]
+    if level < len(CLAUSE_SEPARATORS):
+        parts = _cut_after(text, CLAUSE_SEPARATORS[level])
+    elif level == len(CLAUSE_SEPARATORS):
+        parts = _cut_words(text)
+    else:
+        return _cut_chars(text, count, limit)
+    if len(parts) == 1:
+        return _split(text, count, limit, level + 1)
+    pieces: list[str] = []
+    for chunk in _pack(parts, count, limit):
+        pieces.extend(_split(chunk, count, limit, level + 1))
+    return pieces
+
+
+def _cut_after(text: str, sep: str) -> list[str]:
+    """Split after each ``sep``, keeping it on the left part."""
+    parts = text.split(sep)
+    return [p + sep for p in parts[:-1]] + [parts[-1]] if len(parts) > 1 else [text]
+
+
+def _cut_words(text: str) -> list[str]:
+    """Split after each run of whitespace, keeping it on the left part."""
+    parts: list[str] = []
+    start = 0
+    i = 0
+    while i < len(text):
+        if text[i].isspace():
+            j = i
+            while j < len(text) and text[j].isspace():
+                j += 1
+            if j < len(text):
+                parts.append(text[start:j])
+                start = j
+            i = j
+        else:
+            i += 1
+    parts.append(text[start:])
+    return [p for p in parts if p] or [text]
+
+
+def _pack(parts: list[str], count: CountTokens, limit: int) -> list[str]:
+    """Greedily join consecutive parts while the joined text stays within ``limit`` tokens."""
+    chunks: list[str] = []
+    current = ""
+    for part in parts:
+        if current and count(current + part) > limit:
+            chunks.append(current)
+            current = part
+        else:
+            current += part
+    if current:
+        chunks.append(current)
+    return chunks
+
+
+def _cut_chars(text: str, count: CountTokens, limit: int) -> list[str]:
+    """Last resort for a run without spaces: the longest prefixes that fit, by bisection."""
+    pieces: list[str] = []
+    rest = text
+    while rest:
+        if count(rest) <= limit:
+            pieces.append(rest)
+            break
+        lo, hi = 1, len(rest)  # lo always fits (one character, as long as limit >= 1 token-ish)
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if count(rest[:mid]) <= limit:
+                lo = mid
+            else:
+                hi = mid - 1
+        pieces.append(rest[:lo])
+        rest = rest[lo:]
+    return pieces
+
+
+def join_pieces(translations: Sequence[str]) -> str:
+    """Rejoin the translations of a split sentence's pieces with single spaces."""
+    return " ".join(t.strip() for t in translations if t.strip())
