@@ -1,7 +1,101 @@
-"""`translator model ...` commands."""
+"""`translator model download|info` (and `convert`, registered on the same ``app`` elsewhere).
+
+Neither command imports torch: they read JSON files and the Hugging Face cache.
+"""
 
 from __future__ import annotations
 
+import json
+from typing import Annotated, Any
+
 import typer
 
+from .. import config
+
 app = typer.Typer(no_args_is_help=True)
+
+NameArg = Annotated[
+    str | None,
+    typer.Argument(
+        help=f"Hub id or local folder [default: $TRANSLATOR_MODEL or {config.DEFAULT_MODEL}]",
+        show_default=False,
+    ),
+]
+RevisionOpt = Annotated[
+    str | None, typer.Option("--revision", help="Branch, tag or commit on the Hub.")
+]
+
+
+@app.command()
+def download(name: NameArg = None, revision: RevisionOpt = None) -> None:
+    """Download the model into the Hugging Face cache (run this on a connected machine).
+
+    Fetches only what translation needs (*.json, *.spm, model.safetensors). The cache is
+    ~/.cache/huggingface/hub unless HF_HOME or HF_HUB_CACHE say otherwise; copy that folder,
+    or the printed snapshot folder (use it with --model PATH), to an offline machine.
+    """
+    from ..engine.hub import download_model
+
+    model = name or config.model_name()
+    folder = download_model(model, revision=revision)
+    typer.echo(f"{model} downloaded to {folder}")
+    typer.echo(f"offline use: translator translate FILE --model {folder}")
+
+
+@app.command()
+def info(
+    name: NameArg = None,
+    revision: RevisionOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the facts as JSON.")] = False,
+) -> None:
+    """Where the model is, its files and key settings, and whether it works offline."""
+    from ..engine.hub import model_info
+
+    model = name or config.model_name()
+    facts = model_info(model, revision=revision)
+    if as_json:
+        typer.echo(json.dumps(facts, indent=2, ensure_ascii=False))
+    else:
+        _print_info(facts)
+    if not facts["available_offline"]:
+        raise typer.Exit(code=4)
+
+
+def _print_info(facts: dict[str, Any]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(highlight=False)
+    where = {"folder": "local folder", "cache": "Hugging Face cache", "missing": "not found"}
+    console.print(f"[bold]{facts['name']}[/]")
+    console.print(f"  location: {facts['location']} ({where[facts['kind']]})")
+    console.print(f"  revision: {facts['revision'] or '-'}")
+    if facts["available_offline"]:
+        console.print("  available offline: [green]yes[/]")
+    elif facts["kind"] == "missing":
+        console.print(
+            "  available offline: [red]no[/] (run `translator model download` on a connected "
+            "machine, or use --model PATH)"
+        )
+    else:
+        console.print(f"  available offline: [red]no[/] (missing {', '.join(facts['missing'])})")
+    if facts["config"]:
+        console.print(
+            "  config: " + ", ".join(f"{k} {v}" for k, v in facts["config"].items()),
+        )
+    if facts["files"]:
+        table = Table(show_header=True, box=None, padding=(0, 2))
+        table.add_column("file")
+        table.add_column("size", justify="right")
+        for file_name, size in facts["files"].items():
+            table.add_row(file_name, _size(size))
+        console.print(table)
+
+
+def _size(n: int) -> str:
+    size = float(n)
+    for unit in ("B", "KB", "MB", "GB"):
+        if size < 1024 or unit == "GB":
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1024
+    return f"{n} B"

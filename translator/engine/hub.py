@@ -227,6 +227,8 @@ def model_info(model: str, *, revision: str | None = None) -> dict[str, Any]:
         if folder is None:
             info["location"] = str(hub_cache_dir())
     if folder is None:
+        if not looks_like_hub_id(model):
+            info["location"] = str(path)
         return info
     info["location"] = str(folder)
     info["files"] = _files(folder)
