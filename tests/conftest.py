@@ -31,3 +31,40 @@ def seed_text() -> str:
 @pytest.fixture
 def word_engine() -> WordEngine:
     return WordEngine()
+
+
+COPY_MODEL_DIR = ROOT / "tests" / "data" / "copy-marian"
+
+
+@pytest.fixture(scope="session")
+def copy_model_dir() -> Path:
+    """The committed tiny MarianMT trained to copy its input, in the real opus-mt layout.
+
+    Built by ``python scripts/build_copy_model.py --out tests/data/copy-marian``. Shared by the
+    whole session: treat it as read-only (copy it to tmp_path to change anything).
+    """
+    if not (COPY_MODEL_DIR / "model.safetensors").is_file():
+        pytest.fail(
+            f"{COPY_MODEL_DIR} is missing; rebuild it with "
+            "python scripts/build_copy_model.py --out tests/data/copy-marian"
+        )
+    return COPY_MODEL_DIR
+
+
+@pytest.fixture(scope="session")
+def tiny_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A random tiny MarianMT in the exact opus-mt-de-en layout, built once per session.
+
+    Its output is noise: assert structure, counts and the absence of loss, never wording.
+    """
+    from translator.engine.testing import build_marian_model
+
+    return build_marian_model(tmp_path_factory.mktemp("tiny-marian") / "opus-mt-tiny", seed=0)
+
+
+@pytest.fixture(scope="session")
+def tiny_engine(tiny_model_dir: Path):  # type: ignore[no-untyped-def]
+    """The tiny model loaded through the real MarianMT engine (greedy, to keep tests fast)."""
+    from translator.engine.marian import MarianEngine
+
+    return MarianEngine(str(tiny_model_dir), device="cpu", beam_size=1, local_files_only=True)
