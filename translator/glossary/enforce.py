@@ -69,7 +69,11 @@ def injection(match: Match, sentence: str) -> str:
         and match.text.endswith("s")
         and not text.endswith("s")
     ):
-        text += "'s"  # "Russlands Kursk-Region" -> "Russia's Kursk region"
+        # German genitive: before a noun it is English "'s" ("Russlands Kursk-Region" ->
+        # "Russia's Kursk region"), after one it is "of" ("Grenzregion Russlands" ->
+        # "border region of Russia").
+        after = sentence[match.end :].lstrip()
+        text = f"{text}'s" if after[:1].isupper() else f"of {text}"
     if _at_sentence_start(sentence, match.start):
         text = _capitalised(text)
     return text
@@ -163,7 +167,7 @@ class _Patterns:
     """The English-side patterns of one entry (built once per entry and cached by Glossary)."""
 
     def __init__(self, entry: Entry) -> None:
-        self.rendering = rendering_pattern(entry.target)
+        self.rendering = rendering_pattern(entry.target, plural=True)
         self.mangled = mangled_pattern(entry.target)
         self.wrong = _wrong_patterns(entry)
         self.source = entry_regex(entry)

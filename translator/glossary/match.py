@@ -19,9 +19,9 @@ Among overlapping matches the longest wins (then the one that is a listed form a
 leftmost), so "DPRK-Truppen" beats "DPRK" and "Institute for the Study of War (ISW)" beats "ISW".
 
 English side. `rendering_pattern` finds a rendering as the glossary writes it (the first letter
-in either case, any whitespace); `mangled_pattern` also accepts what MT does to copied text:
-any case, hyphens/spaces/nothing between words, spaces around punctuation, a plural -s added or
-dropped on the last word.
+in either case, any whitespace, an English plural -s allowed); `mangled_pattern` also accepts
+what MT does to copied text: any case, hyphens/spaces/nothing between words, spaces around
+punctuation, a plural -s added or dropped on the last word.
 """
 
 from __future__ import annotations
@@ -110,11 +110,17 @@ def entry_regex(entry: Entry) -> re.Pattern[str]:
     return re.compile(bounded("|".join(form_pattern(f, mode) for f in forms)))
 
 
-def rendering_pattern(text: str) -> re.Pattern[str]:
-    """The English rendering as written (first letter in either case, any whitespace)."""
+def rendering_pattern(text: str, *, plural: bool = False) -> re.Pattern[str]:
+    """The English rendering as written (first letter in either case, any whitespace).
+
+    ``plural``: the last word may also take -s/-es (German nouns such as "Marschflugkörper" do
+    not show number; the sentence decides it).
+    """
     words = text.split()
     parts = [_literal(w) for w in words]
     parts[0] = _first_letter_either_case(parts[0], words[0])
+    if plural and words[-1][-1:].isalpha():
+        parts[-1] += "(?:s|es)?"
     return re.compile(bounded(r"\s+".join(parts)))
 
 

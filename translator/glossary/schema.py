@@ -193,6 +193,12 @@ def parse_entries(text: str, where: str = "<glossary>") -> list[Located]:
     return located
 
 
+def _key(text: str) -> str:
+    """Texts the matcher cannot tell apart: whitespace runs and the first letter's case."""
+    text = " ".join(text.split())
+    return text[:1].lower() + text[1:]
+
+
 def cross_check(located: list[Located], where: str) -> list[str]:
     """Problems within and between entries: repeated forms, duplicates, conflicts."""
     problems: list[str] = []
@@ -201,12 +207,12 @@ def cross_check(located: list[Located], where: str) -> list[str]:
     for loc in located:
         e = loc.entry
         at = f"{where}:{loc.line}: entry {e.source!r}"
-        forms = [f.casefold() for f in e.source_forms]
+        forms = [_key(f) for f in e.source_forms]
         if len(set(forms)) != len(forms):
             problems.append(f"{at}: a source form is listed twice")
-        if e.target.casefold() in {w.casefold() for w in e.wrong}:
+        if _key(e.target) in {_key(w) for w in e.wrong}:
             problems.append(f"{at}: the target {e.target!r} is also listed as wrong")
-        if len({w.casefold() for w in e.wrong}) != len(e.wrong):
+        if len({_key(w) for w in e.wrong}) != len(e.wrong):
             problems.append(f"{at}: a wrong rendering is listed twice")
         for form in dict.fromkeys(forms):
             other = by_form.get(form)
@@ -222,10 +228,10 @@ def cross_check(located: list[Located], where: str) -> list[str]:
                     f"{at}: conflicts with entry {other.entry.source!r} (line {other.line}): "
                     f"{form!r} rendered {e.target!r} vs {other.entry.target!r}"
                 )
-        by_target.setdefault(e.target.casefold(), loc)
+        by_target.setdefault(_key(e.target), loc)
     for loc in located:
         for w in loc.entry.wrong:
-            other = by_target.get(w.casefold())
+            other = by_target.get(_key(w))
             if other is not None:
                 problems.append(
                     f"{where}:{loc.line}: entry {loc.entry.source!r}: wrong rendering {w!r} is "
