@@ -1,0 +1,168 @@
+"""Convert a MarianMT model for CTranslate2 (``translator model convert``).
+
+Wraps ``ctranslate2.converters.TransformersConverter``. The conversion goes to a temporary
+folder next to its final place and is renamed into place when complete, so an interrupted
+conversion never looks usable. torch and transformers are imported here (the converter loads
+the model with them), but only when a conversion actually runs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import shutil
+import tempfile
+import time
+import warnings
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import ModelError
+from .select import (
+    META_FILE,
+    QUANTIZATIONS,
+    TOKENIZER_FILES,
+    conversion_dir,
+    is_converted,
+    read_meta,
+)
+
+log = logging.getLogger("translator")
+
+
+@dataclass
+class Conversion:
+    """A finished conversion: where it is and whether this call made it."""
+
+    path: Path
+    quantization: str
+    created: bool
+
+
+def default_quantization(device: str = "auto") -> str:
+    """int8 for CPU, float16 for CUDA (``auto``: CUDA when CTranslate2 sees a GPU)."""
+    device = (device or "auto").lower()
+    if device == "auto":
+        import ctranslate2
+
+        device = "cuda" if ctranslate2.get_cuda_device_count() > 0 else "cpu"
+    return "float16" if device.startswith("cuda") else "int8"
+
+
+def convert_model(
+    model: str,
+    *,
+    quantization: str | None = None,
+    device: str = "auto",
+    revision: str | None = None,
+    output_dir: Path | None = None,
+    force: bool = False,
+    local_files_only: bool | None = None,
+) -> Conversion:
+    """Convert ``model`` (Hub id or MarianMT folder) for CTranslate2 and return where it went.
+
+    ``quantization``: one of ``select.QUANTIZATIONS`` (default: :func:`default_quantization`).
+    ``output_dir``: default ``select.conversion_dir(model, quantization)``, which is where
+    ``--backend auto|ctranslate2`` looks. An existing complete conversion is kept unless
+    ``force``. Raises ModelError (one line) when the model is missing or cannot be converted.
+    """
+    quantization = (quantization or default_quantization(device)).lower()
+    if quantization not in QUANTIZATIONS:
+        raise ModelError(
+            f"unknown quantization {quantization!r} (use one of {', '.join(QUANTIZATIONS)})"
+        )
+    from .hub import resolve_model
+
+    source = resolve_model(model, revision=revision, local_files_only=local_files_only)
+    target = (
+        Path(output_dir)
+        if output_dir is not None
+        else conversion_dir(model, quantization, revision)
+    )
+    if is_converted(target) and not force:
+        if read_meta(target).get("revision") in (None, source.revision):
+            log.info("%s is already converted (%s): %s", model, quantization, target)
+            return Conversion(target, quantization, created=False)
+        log.info("%s changed since its conversion; converting again", model)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    try:
+        _run_converter(source.path, work / "model", quantization)
+        out = work / "model"
+        for name in TOKENIZER_FILES:
+            if (source.path / name).is_file() and not (out / name).exists():
+                shutil.copy2(source.path / name, out / name)
+        meta = {
+            "model": model,
+            "source": str(source.path),
+            "revision": source.revision,
+            "quantization": quantization,
+            "max_position_embeddings": _positions(source.path),
+            "converted": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            "ctranslate2": _ct2_version(),
+        }
+        (out / META_FILE).write_text(json.dumps(meta, indent=2), "utf-8")
+        _replace_dir(out, target)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    log.info("converted %s (%s) to %s", model, quantization, target)
+    return Conversion(target, quantization, created=True)
+
+
+def _run_converter(folder: Path, out: Path, quantization: str) -> None:
+    from ctranslate2.converters import TransformersConverter
+
+    try:
+        with _quiet():
+            converter = TransformersConverter(str(folder), low_cpu_mem_usage=True)
+            converter.convert(str(out), quantization=quantization, force=True)
+    except Exception as exc:  # the converter raises whatever transformers raises
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        raise ModelError(f"cannot convert the model in {folder}: {first}") from exc
+
+
+def _positions(folder: Path) -> int:
+    try:
+        cfg = json.loads((folder / "config.json").read_text("utf-8"))
+        return int(cfg.get("max_position_embeddings", 512))
+    except (OSError, ValueError, TypeError):
+        return 512
+
+
+def _ct2_version() -> str:
+    import ctranslate2
+
+    return str(ctranslate2.__version__)
+
+
+def _replace_dir(new: Path, target: Path) -> None:
+    """Move ``new`` to ``target``; an older conversion there is removed only afterwards."""
+    old: Path | None = None
+    if target.exists():
+        old = target.with_name(f".{target.name}.old-{os.getpid()}")
+        os.replace(target, old)
+    os.replace(new, target)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def _quiet() -> Iterator[None]:
+    """No loading bars or sacremoses advice from transformers while converting."""
+    from transformers.utils import logging as hf_logging
+
+    bars = hf_logging.is_progress_bar_enabled()
+    verbosity = hf_logging.get_verbosity()
+    hf_logging.disable_progress_bar()
+    hf_logging.set_verbosity_error()
+    try:
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message=".*sacremoses.*")
+            yield
+    finally:
+        hf_logging.set_verbosity(verbosity)
+        if bars:
+            hf_logging.enable_progress_bar()
