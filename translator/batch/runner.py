@@ -265,7 +265,7 @@ class BatchRunner:
         except OSError as exc:
             return _Item(f, digest, error=f"cannot be read: {exc.strerror or exc}")
         except Exception as exc:  # a bug of ours on this one input: report it, go on
-            log.exception("preparing %s failed", f.rel)
+            log.debug("preparing %s failed", f.rel, exc_info=True)
             return _Item(f, digest, error=f"internal error: {type(exc).__name__}: {exc}")
         return _Item(f, digest, job=job, text=text)
 
@@ -285,7 +285,7 @@ class BatchRunner:
             raise  # model or cache trouble: every file would fail the same way
         except Exception as exc:
             if len(chunk) == 1:
-                log.exception("translating %s failed", chunk[0].file.rel)
+                log.debug("translating %s failed", chunk[0].file.rel, exc_info=True)
                 self._failed(chunk[0], f"internal error: {type(exc).__name__}: {exc}")
                 self._save_manifest()
                 return
@@ -350,7 +350,7 @@ class BatchRunner:
 
     def _failed(self, item: _Item, reason: str) -> None:
         f = item.file
-        log.warning("%s: %s", f.rel, reason)
+        log.info("%s: %s", f.rel, reason)  # reported in the summary, not as it happens
         self._manifest.record(
             f.out_rel,
             Entry(

@@ -1,3 +1,290 @@
-"""`translator batch IN_DIR OUT_DIR`."""
+"""`translator batch IN_DIR OUT_DIR`: a folder of articles, incrementally and resumably."""
 
 from __future__ import annotations
+
+import re
+import signal
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from types import FrameType
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from .. import config
+from .app import EXIT_BATCH_FAILURES, EXIT_INTERRUPTED, EXIT_TERMS_MISSED, app
+from .common import (
+    BackendOpt,
+    BatchSizeOpt,
+    BeamOpt,
+    DeviceOpt,
+    FormatOpt,
+    GlossaryOpt,
+    ModelOpt,
+    NoCacheOpt,
+    NoGlossaryOpt,
+    NoQaOpt,
+    StrictOpt,
+    check_format,
+    make_options,
+    stderr_console,
+)
+
+if TYPE_CHECKING:
+    from ..batch import BatchSummary, Event
+
+_UNITS = {"": 1, "b": 1, "k": 1000, "kb": 1000, "kib": 1024, "m": 1000**2, "mb": 1000**2,
+          "mib": 1024**2, "g": 1000**3, "gb": 1000**3, "gib": 1024**3}  # fmt: skip
+#: Failed files listed in the summary table (all of them are in --summary-json).
+_MAX_FAILED_ROWS = 30
+
+
+def parse_size(value: str) -> int:
+    """``5M``, ``500k``, ``2MiB``, ``1048576`` -> bytes."""
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*", value)
+    unit = match.group(2).lower() if match else ""
+    if match is None or unit not in _UNITS:
+        raise typer.BadParameter(f"not a size: {value!r} (e.g. 500k, 5M, 2MiB)")
+    return int(float(match.group(1)) * _UNITS[unit])
+
+
+@app.command()
+def batch(
+    in_dir: Annotated[
+        Path, typer.Argument(help="Folder of German articles (searched recursively).")
+    ],
+    out_dir: Annotated[
+        Path, typer.Argument(help="Output folder; its tree mirrors IN_DIR's. Created if needed.")
+    ],
+    pattern: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--pattern",
+            "-p",
+            help='Files to take (glob, repeatable) [default: "*.txt"]',
+            show_default=False,
+        ),
+    ] = None,
+    exclude: Annotated[
+        list[str] | None,
+        typer.Option("--exclude", "-x", help="Files or folders to leave out (glob, repeatable)."),
+    ] = None,
+    fmt: FormatOpt = "text",
+    force: Annotated[
+        bool, typer.Option("--force", help="Translate every file again, changed or not.")
+    ] = False,
+    summary_json: Annotated[
+        Path | None,
+        typer.Option("--summary-json", help="Write a machine-readable summary here (- = stdout)."),
+    ] = None,
+    max_size: Annotated[
+        str, typer.Option("--max-size", help="Skip (and report) inputs larger than this.")
+    ] = "5MiB",
+    chunk_sentences: Annotated[
+        int,
+        typer.Option(
+            "--chunk-sentences",
+            min=1,
+            help="Sentences translated together (many files share engine batches); "
+            "also the most work a kill can lose.",
+        ),
+    ] = 256,
+    model: ModelOpt = None,
+    backend: BackendOpt = "auto",
+    device: DeviceOpt = "auto",
+    beam_size: BeamOpt = 4,
+    batch_size: BatchSizeOpt = 32,
+    glossary: GlossaryOpt = None,
+    no_glossary: NoGlossaryOpt = False,
+    strict: StrictOpt = False,
+    no_cache: NoCacheOpt = False,
+    no_qa: NoQaOpt = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="No progress and no summary table (for scripts).")
+    ] = False,
+) -> None:
+    """Translate every article in IN_DIR into OUT_DIR; re-runs redo only what changed.
+
+    Exit codes: 0 done, 8 some files failed, 7 terms missed (--strict), 130 interrupted.
+    """
+    from ..batch import BatchInterrupted, BatchRunner
+
+    fmt = check_format(fmt)
+    max_bytes = parse_size(max_size)
+    if max_bytes > config.MAX_INPUT_BYTES:
+        limit = f"at most {config.MAX_INPUT_BYTES:,} bytes (the reader's limit)"
+        raise typer.BadParameter(limit, param_hint="--max-size")
+    options = make_options(
+        model, backend, device, beam_size, batch_size, glossary, no_glossary, no_cache, no_qa
+    )
+    progress = None if quiet else BatchProgress()
+    runner = BatchRunner(
+        in_dir,
+        out_dir,
+        options=options,
+        fmt=fmt,
+        patterns=pattern or (),
+        exclude=exclude or (),
+        force=force,
+        max_bytes=max_bytes,
+        chunk_sentences=chunk_sentences,
+        on_event=progress,
+    )
+    interrupted = False
+    with _sigterm_interrupts(), progress or _nothing():
+        try:
+            summary = runner.run()
+        except BatchInterrupted as exc:
+            summary, interrupted = exc.summary, True
+    if summary_json is not None:
+        _write_summary(summary, summary_json, in_dir, out_dir)
+    if not quiet:
+        print_summary(summary)
+    if interrupted:
+        print("translator: interrupted; run the same command again to continue", file=sys.stderr)
+        raise typer.Exit(EXIT_INTERRUPTED)
+    if summary.failed:
+        raise typer.Exit(EXIT_BATCH_FAILURES)
+    if strict and summary.terms_missed:
+        raise typer.Exit(EXIT_TERMS_MISSED)
+
+
+@contextmanager
+def _nothing() -> Iterator[None]:
+    yield
+
+
+@contextmanager
+def _sigterm_interrupts() -> Iterator[None]:
+    """SIGTERM stops the run like Ctrl-C: the current chunk is dropped, all else is kept."""
+
+    def interrupt(signum: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    try:
+        previous = signal.signal(signal.SIGTERM, interrupt)
+    except ValueError:  # not the main thread (e.g. called from a test runner's worker)
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _write_summary(summary: BatchSummary, target: Path, in_dir: Path, out_dir: Path) -> None:
+    import json
+
+    from ..document import write_atomic
+    from ..errors import OutputError
+
+    data = json.dumps(summary.to_dict(), ensure_ascii=False, indent=2) + "\n"
+    if str(target) == "-":
+        sys.stdout.write(data)
+        sys.stdout.flush()
+        return
+    where = target.resolve().parent
+    if where.is_relative_to(in_dir.resolve()) and not where.is_relative_to(out_dir.resolve()):
+        raise OutputError(f"{target}: the summary would be written into the input folder")
+    write_atomic(target, data)
+
+
+class BatchProgress:
+    """Rich progress bars (files and sentences: done, rate, ETA) fed by the runner's events."""
+
+    def __init__(self) -> None:
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+            TimeRemainingColumn,
+        )
+
+        self.progress = Progress(
+            TextColumn("{task.description:<9}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[rate]}"),
+            TimeElapsedColumn(),
+            TextColumn("ETA"),
+            TimeRemainingColumn(),
+            console=stderr_console(),
+            transient=False,
+        )
+        self.files = self.progress.add_task("files", total=None, rate="", visible=False)
+        self.sentences = self.progress.add_task("sentences", total=0, rate="", visible=False)
+
+    def __enter__(self) -> BatchProgress:
+        self.progress.start()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.progress.stop()
+
+    def __call__(self, event: Event) -> None:
+        from ..batch import FileDone, Planned, SentencesDone, SentencesQueued
+
+        p = self.progress
+        if isinstance(event, Planned):
+            if event.unchanged:
+                p.console.print(f"{event.unchanged} of {event.total} files unchanged, skipped")
+            if event.todo:
+                p.update(self.files, total=event.todo, visible=True)
+                p.update(self.sentences, visible=True)
+        elif isinstance(event, SentencesQueued):
+            task = p.tasks[self.sentences]
+            p.update(self.sentences, total=(task.total or 0) + event.count)
+        elif isinstance(event, SentencesDone):
+            p.advance(self.sentences, event.count)
+            self._rate(self.sentences, "sent/s")
+        elif isinstance(event, FileDone):
+            p.advance(self.files, 1)
+            self._rate(self.files, "files/s")
+            outcome = event.outcome
+            if outcome.status == "failed":
+                from rich.markup import escape
+
+                line = f"[red]failed[/] {escape(outcome.source)}: {escape(outcome.reason or '')}"
+                p.console.print(line, highlight=False)
+
+    def _rate(self, task_id: Any, unit: str) -> None:
+        speed = self.progress.tasks[task_id].speed
+        self.progress.update(task_id, rate=f"{speed:.1f} {unit}" if speed else "")
+
+
+def print_summary(summary: BatchSummary) -> None:
+    """The table at the end: counts, sentences, terms missed, time, and every failure's reason."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    console = stderr_console()
+    title = "Batch interrupted" if summary.interrupted else "Batch summary"
+    table = Table(title=f"{title} — {escape(summary.out_dir)}", show_header=False)
+    table.add_column("what")
+    table.add_column("count", justify="right")
+    table.add_row("translated", str(len(summary.translated)))
+    table.add_row("skipped (unchanged)", str(len(summary.unchanged)))
+    table.add_row("failed", f"[red]{len(summary.failed)}[/]" if summary.failed else "0")
+    if summary.pending:
+        table.add_row("not reached (interrupted)", str(len(summary.pending)))
+    table.add_row("sentences translated", str(summary.sentences))
+    missed = summary.terms_missed
+    table.add_row("glossary terms missed", f"[yellow]{missed}[/]" if missed else "0")
+    rate = f" ({summary.sentences / summary.seconds:.1f} sentences/s)" if summary.seconds else ""
+    table.add_row("time", f"{summary.seconds:.1f} s{rate}")
+    console.print(table)
+    if summary.failed:
+        failed = Table(title="Failed files (skipped)")
+        failed.add_column("file", overflow="fold")
+        failed.add_column("reason", overflow="fold")
+        for outcome in summary.failed[:_MAX_FAILED_ROWS]:
+            failed.add_row(escape(outcome.source), escape(outcome.reason or ""))
+        if len(summary.failed) > _MAX_FAILED_ROWS:
+            failed.caption = (
+                f"and {len(summary.failed) - _MAX_FAILED_ROWS} more (all in --summary-json)"
+            )
+        console.print(failed)

@@ -1,0 +1,513 @@
+"""Batch conversion of folders: discovery, isolation, incremental re-runs, interruption.
+
+The engine is the WordEngine test double (the model is not under test here; the real
+MarianMT path is covered by tests/test_batch_cli.py with the tiny model). Its recorded calls
+show what work a run did.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+import translator.batch.runner as runner_mod
+from tests.doubles import WordEngine
+from translator.batch import (
+    MANIFEST_NAME,
+    BatchInterrupted,
+    BatchSummary,
+    Event,
+    FileDone,
+    Planned,
+    SentencesDone,
+    SentencesQueued,
+    discover,
+    translate_folder,
+)
+from translator.errors import InputError, OutputError
+from translator.factory import Options
+
+#: No glossary, QA or translation memory unless a test is about them: the recorded engine
+#: calls then show exactly the sentences a run translated.
+PLAIN = Options(use_glossary=False, use_cache=False, use_qa=False)
+
+
+def article(i: int | str) -> str:
+    return (
+        f"Die Truppen sind in der Stadt {i} angekommen. Die Soldaten berichten von {i} Verlusten."
+        "\n\n"
+        f"Die Region {i} ist nicht mehr sicher.\n"
+    )
+
+
+def put(root: Path, rel: str, content: str | bytes = "") -> Path:
+    path = root / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+    return path
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    """Every file under root (hidden ones too) with its bytes."""
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and not p.is_symlink()
+    }
+
+
+def run(in_dir: Path, out_dir: Path, engine: WordEngine | None = None, **kw) -> BatchSummary:  # type: ignore[no-untyped-def]
+    kw.setdefault("options", PLAIN)
+    return translate_folder(in_dir, out_dir, engine=engine or WordEngine(), **kw)
+
+
+@pytest.fixture
+def folders(tmp_path: Path) -> tuple[Path, Path]:
+    return tmp_path / "in", tmp_path / "out"
+
+
+# -- discovery -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def sample_tree(tmp_path: Path) -> Path:
+    root = tmp_path / "in"
+    for rel in [
+        "a.txt",
+        "b.md",
+        "UPPER.TXT",
+        "2024/jan/c.txt",
+        "2024/jan/c.bak",
+        "2024/drafts/d.txt",
+        "mit Leerzeichen/Über die Lage.txt",
+        ".hidden.txt",
+        ".git/e.txt",
+        "2024/.cache/f.txt",
+        "out/g.txt",
+    ]:
+        put(root, rel, article(rel))
+    return root
+
+
+@pytest.mark.parametrize(
+    ("patterns", "exclude", "expected"),
+    [
+        (
+            (),
+            (),
+            ["2024/drafts/d.txt", "2024/jan/c.txt", "UPPER.TXT", "a.txt",
+             "mit Leerzeichen/Über die Lage.txt"],
+        ),
+        (("*.md",), (), ["b.md"]),
+        (("*.txt", "*.md"), ("drafts", "a.*"),
+         ["2024/jan/c.txt", "UPPER.TXT", "b.md", "mit Leerzeichen/Über die Lage.txt"]),
+        (("2024/*/*.txt",), (), ["2024/drafts/d.txt", "2024/jan/c.txt"]),
+        (("jan/*",), ("*.bak",), ["2024/jan/c.txt"]),
+        (("über*",), (), ["mit Leerzeichen/Über die Lage.txt"]),
+    ],
+)  # fmt: skip
+def test_discovery_patterns_hidden_and_output_folder(
+    sample_tree: Path, patterns: tuple[str, ...], exclude: tuple[str, ...], expected: list[str]
+) -> None:
+    found = discover(sample_tree, sample_tree / "out", patterns=patterns or ("*.txt",),
+                     exclude=exclude)  # fmt: skip
+    assert [f.rel for f in found.files] == expected
+    assert found.problems == []
+
+
+def test_discovery_maps_outputs_by_format_and_never_lets_two_collide(tmp_path: Path) -> None:
+    root = tmp_path / "in"
+    for rel in ["a.txt", "a.md", "sub/b.txt", "README"]:
+        put(root, rel, "x")
+    found = discover(root, tmp_path / "out", patterns=["*"], extension=".json")
+    assert {f.rel: f.out_rel for f in found.files} == {
+        "README": "README.json",
+        "a.md": "a.md.json",
+        "a.txt": "a.txt.json",
+        "sub/b.txt": "sub/b.json",
+    }
+
+
+def test_symlink_loops_do_not_hang_and_linked_folders_count_once(tmp_path: Path) -> None:
+    root = tmp_path / "in"
+    put(root, "a/x.txt", "x")
+    put(tmp_path / "elsewhere", "y.txt", "y")
+    os.symlink("..", root / "a" / "up")  # a loop: in/a/up/a/up/...
+    os.symlink(".", root / "a" / "self")
+    os.symlink(tmp_path / "elsewhere", root / "linked")
+    os.symlink(tmp_path / "elsewhere", root / "linked-again")
+    found = discover(root, tmp_path / "out")
+    rels = [f.rel for f in found.files]
+    assert rels == ["a/x.txt", "linked/y.txt"]
+
+
+@pytest.mark.parametrize(
+    ("setup", "error"),
+    [
+        ("missing-in", InputError),
+        ("in-is-file", InputError),
+        ("same", OutputError),
+        ("out-is-file", OutputError),
+        ("out-contains-in", OutputError),
+    ],
+)
+def test_folder_mistakes_are_refused_before_any_work(
+    tmp_path: Path, setup: str, error: type[Exception]
+) -> None:
+    in_dir, out_dir = tmp_path / "in", tmp_path / "out"
+    put(in_dir, "a.txt", article(1))
+    if setup == "missing-in":
+        in_dir = tmp_path / "nope"
+    elif setup == "in-is-file":
+        in_dir = in_dir / "a.txt"
+    elif setup == "same":
+        out_dir = tmp_path / "x" / ".." / "in"
+    elif setup == "out-is-file":
+        put(tmp_path, "out", "I am a file")
+    elif setup == "out-contains-in":
+        out_dir = tmp_path
+    engine = WordEngine()
+    before = tree(tmp_path)
+    with pytest.raises(error):
+        run(in_dir, out_dir, engine)
+    assert engine.calls == []
+    assert tree(tmp_path) == before
+
+
+# -- a run: mirrored outputs, shared batches, isolation --------------------------------------
+
+
+def test_mirrors_the_tree_and_shares_engine_batches_between_files(folders) -> None:  # type: ignore[no-untyped-def]
+    in_dir, out_dir = folders
+    rels = [f"{year}/heft {i}/artikel-{i}.txt" for year in (2023, 2024) for i in range(10)]
+    for i, rel in enumerate(rels):
+        put(in_dir, rel, article(i))
+    engine = WordEngine()
+    events: list[Event] = []
+    summary = run(in_dir, out_dir, engine, fmt="json", on_event=events.append)
+
+    assert [f.source for f in summary.translated] == sorted(rels)
+    assert summary.ok and summary.sentences == 20 * 3
+    # 20 articles of 3 sentences went to the engine together, not file by file.
+    assert len(engine.calls) == 1 and len(engine.calls[0]) == 60
+    for rel in rels:
+        data = json.loads((out_dir / rel).with_suffix(".json").read_text("utf-8"))
+        assert data["name"] == rel
+        assert [p["source"] for p in data["paragraphs"]] == [
+            " ".join(p.split()) for p in (in_dir / rel).read_text("utf-8").split("\n\n")
+        ]
+    # Progress: one Planned, every sentence queued and done, one FileDone per file.
+    assert events[0] == Planned(total=20, todo=20, unchanged=0)
+    assert sum(e.count for e in events if isinstance(e, SentencesQueued)) == 60
+    assert sum(e.count for e in events if isinstance(e, SentencesDone)) == 60
+    assert sorted(e.outcome.source for e in events if isinstance(e, FileDone)) == sorted(rels)
+
+
+def test_bad_files_are_reported_and_skipped_while_the_rest_goes_on(folders) -> None:  # type: ignore[no-untyped-def]
+    in_dir, out_dir = folders
+    put(in_dir, "good/one.txt", article(1))
+    put(in_dir, "good/zwei äöü.txt", article(2))
+    put(in_dir, "legacy/cp1252.txt", article("Größe").encode("cp1252"))
+    put(in_dir, "bad/binary.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
+    put(in_dir, "bad/empty.txt", "")
+    put(in_dir, "bad/huge.txt", article(3) * 200)
+    os.mkfifo(in_dir / "bad" / "pipe.txt")  # would block a naive reader forever
+    os.symlink(in_dir / "does-not-exist.txt", in_dir / "bad" / "dangling.txt")
+    put(in_dir, "folder.txt/inside.txt", article(4))  # a folder named *.txt is a folder
+
+    summary = run(in_dir, out_dir, max_bytes=10_000)
+
+    assert sorted(f.source for f in summary.translated) == [
+        "folder.txt/inside.txt", "good/one.txt", "good/zwei äöü.txt", "legacy/cp1252.txt",
+    ]  # fmt: skip
+    reasons = {f.source: f.reason or "" for f in summary.failed}
+    assert sorted(reasons) == [
+        "bad/binary.txt", "bad/dangling.txt", "bad/empty.txt", "bad/huge.txt", "bad/pipe.txt",
+    ]  # fmt: skip
+    assert "regular file" in reasons["bad/pipe.txt"]
+    assert "too large" in reasons["bad/huge.txt"]
+    assert all(reasons.values())
+    assert not summary.ok
+    assert "Größe" in (out_dir / "legacy" / "cp1252.txt").read_text("utf-8")
+    assert not (out_dir / "bad").exists()  # no output, not even an empty one, for a failure
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads files whatever their permissions")
+def test_unreadable_file_is_reported(folders) -> None:  # type: ignore[no-untyped-def]
+    in_dir, out_dir = folders
+    put(in_dir, "ok.txt", article(1))
+    locked = put(in_dir, "locked.txt", article(2))
+    locked.chmod(0)
+    try:
+        summary = run(in_dir, out_dir)
+    finally:
+        locked.chmod(stat.S_IRUSR | stat.S_IWUSR)
+    assert [f.source for f in summary.failed] == ["locked.txt"]
+    assert [f.source for f in summary.translated] == ["ok.txt"]
+
+
+def test_never_writes_into_the_input_folder(folders) -> None:  # type: ignore[no-untyped-def]
+    in_dir, out_dir = folders
+    for i in range(3):
+        put(in_dir, f"s{i}/a.txt", article(i))
+    before = tree(in_dir)
+    run(in_dir, out_dir, fmt="text")
+    run(in_dir, out_dir, fmt="markdown", force=True)
+    assert tree(in_dir) == before
+
+
+def test_output_folder_inside_the_input_folder_is_never_read_as_input(tmp_path: Path) -> None:
+    in_dir = tmp_path / "in"
+    out_dir = in_dir / "english"
+    put(in_dir, "a.txt", article(1))
+    put(in_dir, "sub/b.txt", article(2))
+    first = run(in_dir, out_dir)
+    second = run(in_dir, out_dir)
+    assert [f.source for f in first.translated] == ["a.txt", "sub/b.txt"]
+    assert [f.source for f in second.unchanged] == ["a.txt", "sub/b.txt"]
+    assert sorted(p.relative_to(out_dir).as_posix() for p in out_dir.rglob("*.txt")) == [
+        "a.txt",
+        "sub/b.txt",
+    ]
+
+
+def test_a_symlink_in_the_output_folder_cannot_lead_writes_into_the_input(folders) -> None:  # type: ignore[no-untyped-def]
+    in_dir, out_dir = folders
+    put(in_dir, "a.txt", article(1))
+    put(in_dir, "sub/b.txt", article(2))
+    out_dir.mkdir()
+    os.symlink(in_dir / "sub", out_dir / "sub")
+    before = tree(in_dir)
+    summary = run(in_dir, out_dir, patterns=["*.txt"], fmt="json")
+    assert [f.source for f in summary.failed] == ["sub/b.txt"]
+    assert "input folder" in (summary.failed[0].reason or "")
+    assert tree(in_dir) == before
+
+
+# -- incremental re-runs -------------------------------------------------------------------
+
+
+def test_rerun_translates_nothing_when_nothing_changed(folders) -> None:  # type: ignore[no-untyped-def]
+    in_dir, out_dir = folders
+    for i in range(5):
+        put(in_dir, f"d{i % 2}/a{i}.txt", article(i))
+    run(in_dir, out_dir, fmt="json")
+    outputs = tree(out_dir)
+    engine = WordEngine()
+    summary = run(in_dir, out_dir, engine, fmt="json")
+    assert engine.calls == []
+    assert len(summary.unchanged) == 5 and not summary.translated
+    assert tree(out_dir) == outputs  # not even the manifest was rewritten
+
+
+def test_the_model_is_not_loaded_when_nothing_needs_it(folders, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    in_dir, out_dir = folders
+    put(in_dir, "a.txt", article(1))
+    put(in_dir, "b.txt", article(2))
+    loads: list[WordEngine] = []
+
+    def load(options: Options) -> WordEngine:
+        loads.append(WordEngine())
+        return loads[-1]
+
+    monkeypatch.setattr(runner_mod, "engine_for", load)
+    translate_folder(in_dir, out_dir, options=PLAIN)
+    assert len(loads) == 1
+    assert translate_folder(in_dir, out_dir, options=PLAIN).unchanged
+    put(in_dir, "c.txt", b"\x00\x01binary")  # new, but fails before it needs a model
+    summary = translate_folder(in_dir, out_dir, options=PLAIN)
+    assert [f.source for f in summary.failed] == ["c.txt"]
+    assert len(loads) == 1
+
+
+def test_changed_file_is_the_only_one_translated_again(folders) -> None:  # type: ignore[no-untyped-def]
+    in_dir, out_dir = folders
+    for i in range(4):
+        put(in_dir, f"a{i}.txt", article(i))
+    run(in_dir, out_dir)
+    put(in_dir, "a2.txt", article("neu"))
+    engine = WordEngine()
+    summary = run(in_dir, out_dir, engine)
+    assert [f.source for f in summary.translated] == ["a2.txt"]
+    assert sorted(s for call in engine.calls for s in call) == [
+        "Die Region neu ist nicht mehr sicher.",
+        "Die Soldaten berichten von neu Verlusten.",
+        "Die Truppen sind in der Stadt neu angekommen.",
+    ]
+    assert "neu" in (out_dir / "a2.txt").read_text("utf-8")
+
+
+@pytest.mark.parametrize("damage", ["delete", "truncate", "edit"])
+def test_deleted_or_altered_output_is_regenerated(folders, damage: str) -> None:  # type: ignore[no-untyped-def]
+    in_dir, out_dir = folders
+    put(in_dir, "a.txt", article(1))
+    put(in_dir, "b.txt", article(2))
+    run(in_dir, out_dir, fmt="json")
+    good = (out_dir / "a.json").read_bytes()
+    target = out_dir / "a.json"
+    if damage == "delete":
+        target.unlink()
+    elif damage == "truncate":
+        target.write_bytes(good[: len(good) // 2])
+    else:
+        target.write_bytes(good.replace(b"the", b"THE"))
+    summary = run(in_dir, out_dir, fmt="json")
+    assert [f.source for f in summary.translated] == ["a.txt"]
+    assert json.loads(target.read_text("utf-8"))["name"] == "a.txt"
+
+
+def test_force_translates_everything_again(folders) -> None:  # type: ignore[no-untyped-def]
+    in_dir, out_dir = folders
+    for i in range(3):
+        put(in_dir, f"a{i}.txt", article(i))
+    run(in_dir, out_dir)
+    engine = WordEngine()
+    summary = run(in_dir, out_dir, engine, force=True)
+    assert len(summary.translated) == 3 and engine.sentences_seen == 9
+
+
+GLOSSARY = """\
+schema: 1
+entries:
+  - source: Truppen
+    target: troops
+    category: term
+"""
+
+
+def test_changed_glossary_translates_everything_again(folders, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    in_dir, out_dir = folders
+    for i in range(3):
+        put(in_dir, f"a{i}.txt", article(i))
+    glossary = put(tmp_path, "glossary.yaml", GLOSSARY)
+    options = Options(glossary=glossary, use_cache=False, use_qa=False)
+    run(in_dir, out_dir, options=options)
+    engine = WordEngine()
+    assert run(in_dir, out_dir, engine, options=options).unchanged
+    assert engine.calls == []
+    put(tmp_path, "glossary.yaml", GLOSSARY + "  - source: Region\n    target: region\n"
+        "    category: term\n")  # fmt: skip
+    summary = run(in_dir, out_dir, engine, options=options)
+    assert len(summary.translated) == 3 and engine.sentences_seen == 9
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ({"options": PLAIN}, {"options": Options(use_glossary=False, use_cache=False)}),  # QA on
+        ({"options": PLAIN}, {"options": PLAIN, "engine": type("E", (WordEngine,), {
+            "signature": {"backend": "test-double", "model": "other"}})()}),
+    ],
+    ids=["qa-switched-on", "other-engine"],
+)  # fmt: skip
+def test_changed_option_translates_everything_again(folders, first, second) -> None:  # type: ignore[no-untyped-def]
+    in_dir, out_dir = folders
+    put(in_dir, "a.txt", article(1))
+    put(in_dir, "b.txt", article(2))
+    run(in_dir, out_dir, **first)
+    summary = run(in_dir, out_dir, **second)
+    assert [f.source for f in summary.translated] == ["a.txt", "b.txt"]
+
+
+def test_formats_share_an_output_folder_each_incremental(folders) -> None:  # type: ignore[no-untyped-def]
+    in_dir, out_dir = folders
+    put(in_dir, "a.txt", article(1))
+    assert run(in_dir, out_dir, fmt="json").translated
+    assert run(in_dir, out_dir, fmt="markdown").translated
+    assert run(in_dir, out_dir, fmt="json").unchanged
+    assert run(in_dir, out_dir, fmt="markdown").unchanged
+    assert sorted(p.name for p in out_dir.iterdir() if not p.name.startswith(".")) == [
+        "a.json",
+        "a.md",
+    ]
+
+
+def test_failed_files_are_retried_and_succeed_once_fixed(folders) -> None:  # type: ignore[no-untyped-def]
+    in_dir, out_dir = folders
+    put(in_dir, "a.txt", article(1))
+    put(in_dir, "b.txt", "")
+    assert [f.source for f in run(in_dir, out_dir).failed] == ["b.txt"]
+    assert [f.source for f in run(in_dir, out_dir).failed] == ["b.txt"]  # still bad, still said
+    put(in_dir, "b.txt", article(2))
+    summary = run(in_dir, out_dir)
+    assert [f.source for f in summary.translated] == ["b.txt"] and summary.ok
+
+
+def test_a_corrupt_manifest_means_redo_not_crash(folders) -> None:  # type: ignore[no-untyped-def]
+    in_dir, out_dir = folders
+    put(in_dir, "a.txt", article(1))
+    run(in_dir, out_dir)
+    (out_dir / MANIFEST_NAME).write_text('{"manifest": 1, "files": {"a.txt": [', "utf-8")
+    summary = run(in_dir, out_dir)
+    assert [f.source for f in summary.translated] == ["a.txt"]
+    manifest = json.loads((out_dir / MANIFEST_NAME).read_text("utf-8"))
+    assert manifest["files"]["a.txt"]["status"] == "ok"
+
+
+def test_manifest_records_what_produced_each_output(folders) -> None:  # type: ignore[no-untyped-def]
+    in_dir, out_dir = folders
+    put(in_dir, "sub/a.txt", article(1))
+    put(in_dir, "b.txt", "")
+    run(in_dir, out_dir, fmt="json")
+    manifest = json.loads((out_dir / MANIFEST_NAME).read_text("utf-8"))
+    ok, bad = manifest["files"]["sub/a.json"], manifest["files"]["b.json"]
+    assert ok["source"] == "sub/a.txt" and ok["status"] == "ok" and ok["sentences"] == 3
+    assert len(ok["source_sha256"]) == len(ok["output_sha256"]) == 64
+    signature = manifest["signatures"][ok["signature"]]
+    assert signature["engine"] == {"backend": "test-double", "model": "word-engine"}
+    assert {"version", "glossary", "qa", "format"} <= set(signature)
+    assert bad["status"] == "failed" and bad["error"]
+
+
+# -- interruption ------------------------------------------------------------------------------
+
+
+def test_interrupt_keeps_finished_files_and_the_next_run_continues(folders) -> None:  # type: ignore[no-untyped-def]
+    in_dir, out_dir = folders
+    rels = [f"a{i:02}.txt" for i in range(8)]
+    for i, rel in enumerate(rels):
+        put(in_dir, rel, article(i))
+
+    def ctrl_c_after_three(event: Event) -> None:
+        if isinstance(event, FileDone) and event.outcome.source == "a02.txt":
+            raise KeyboardInterrupt
+
+    with pytest.raises(BatchInterrupted) as info:
+        run(in_dir, out_dir, fmt="json", chunk_sentences=3, on_event=ctrl_c_after_three)
+    summary = info.value.summary
+    assert summary.interrupted
+    assert [f.source for f in summary.translated] == rels[:3]
+    assert [f.source for f in summary.pending] == rels[3:]
+    outputs = sorted(p.name for p in out_dir.glob("a*.json"))
+    assert outputs == ["a00.json", "a01.json", "a02.json"]
+
+    engine = WordEngine()
+    again = run(in_dir, out_dir, engine, fmt="json", chunk_sentences=3)
+    assert [f.source for f in again.unchanged] == rels[:3]
+    assert [f.source for f in again.translated] == rels[3:]
+    assert engine.sentences_seen == 5 * 3
+    for rel in rels:
+        assert json.loads((out_dir / rel).with_suffix(".json").read_text("utf-8"))["name"] == rel
+
+
+def test_summary_json_layout(folders) -> None:  # type: ignore[no-untyped-def]
+    in_dir, out_dir = folders
+    put(in_dir, "a.txt", article(1))
+    put(in_dir, "b.txt", "")
+    data = run(in_dir, out_dir).to_dict()
+    assert data["counts"] == {
+        "files": 2, "translated": 1, "unchanged": 0, "failed": 1, "pending": 0,
+    }  # fmt: skip
+    assert data["sentences"] == 3 and data["interrupted"] is False
+    assert [(f["source"], f["status"]) for f in data["files"]] == [
+        ("a.txt", "translated"),
+        ("b.txt", "failed"),
+    ]
+    json.dumps(data)  # serialisable as is
