@@ -49,3 +49,33 @@ class EmptyEngine(WordEngine):
 
     def _one(self, sentence: str) -> str:
         return "" if self.trigger in sentence else super()._one(sentence)
+
+
+class FaultyEngine(WordEngine):
+    """Returns a scripted, deliberately faulty translation for chosen sentences.
+
+    ``faults`` maps an engine input to what the engine "translates" it into (a runaway loop,
+    German numbers, copied German words...); other sentences go word by word. It has no
+    ``retranslate``, so the pipeline's retry calls ``translate_batch`` again.
+    """
+
+    def __init__(self, faults: dict[str, str]) -> None:
+        super().__init__()
+        self.faults = faults
+
+    def _one(self, sentence: str) -> str:
+        return self.faults.get(sentence, super()._one(sentence))
+
+
+class RetryingFaultyEngine(FaultyEngine):
+    """A `FaultyEngine` with ``retranslate`` (safer decoding): ``retry[sentence]`` if scripted,
+    else the same faulty output again."""
+
+    def __init__(self, faults: dict[str, str], retry: dict[str, str]) -> None:
+        super().__init__(faults)
+        self.retry = retry
+        self.retried: list[str] = []
+
+    def retranslate(self, sentences: list[str]) -> list[str]:
+        self.retried.extend(sentences)
+        return [self.retry.get(s, self._one(s)) for s in sentences]

@@ -1,0 +1,285 @@
+"""Quality checks through the real pipeline, with engines that make the mistakes on purpose."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.doubles import FaultyEngine, RetryingFaultyEngine
+from translator import Pipeline
+from translator.qa import QualityChecker
+from translator.qa.numbers import english_number, source_quantities
+
+
+def run(source: str, output: str, **kwargs: object) -> tuple[str, dict[str, list[object]]]:
+    engine = FaultyEngine({source: output})
+    result = Pipeline(engine, checker=QualityChecker(**kwargs)).translate_text(source)  # type: ignore[arg-type]
+    [sentence] = result.sentences
+    flags: dict[str, list[object]] = {}
+    for f in sentence.flags:
+        flags.setdefault(f.code, []).append(f)
+    return sentence.target, flags
+
+
+# (source, faulty engine output, expected target, expected flag codes)
+CASES = [
+    pytest.param(
+        "Schätzungen zufolge wurden rund 12.000 Soldaten entsandt.",
+        "According to estimates, around 12.000 soldiers were sent.",
+        "According to estimates, around 12,000 soldiers were sent.",
+        {"number-format"},
+        id="thousands-separator",
+    ),
+    pytest.param(
+        "Die Quote lag bei 3,5 Prozent.",
+        "The rate was 3,5 percent.",
+        "The rate was 3.5 percent.",
+        {"number-format"},
+        id="decimal-comma",
+    ),
+    pytest.param(
+        "Ein Befehlshaber des 6. Regiments sprach mit uns.",
+        "A commander of the 6. regiment spoke to us.",
+        "A commander of the 6th regiment spoke to us.",
+        {"ordinal-format"},
+        id="ordinal-dot",
+    ),
+    pytest.param(
+        "Ein Befehlshaber des 6. Regiments sprach mit uns.",
+        "A commander of the sixth regiment spoke to us.",
+        "A commander of the sixth regiment spoke to us.",
+        set(),
+        id="ordinal-spelled-out",
+    ),
+    pytest.param(
+        "31. Januar 2025",
+        "31. January 2025",
+        "January 31, 2025",
+        {"date-format"},
+        id="date-german-dot",
+    ),
+    pytest.param(
+        "Am 31. Januar 2025 begann der Rückzug.",
+        "The withdrawal began on 31 January 2025.",
+        "The withdrawal began on January 31, 2025.",
+        {"date-format"},
+        id="date-day-first",
+    ),
+    pytest.param(
+        "Am 31. Januar 2025 begann der Rückzug.",
+        "The withdrawal began on January 31, 2025.",
+        "The withdrawal began on January 31, 2025.",
+        set(),
+        id="date-correct",
+    ),
+    pytest.param(
+        "Etwa 4.000 dieser Soldaten wurden getötet.",
+        "Some of these soldiers were killed.",
+        "Some of these soldiers were killed.",
+        {"number-missing"},
+        id="number-dropped",
+    ),
+    pytest.param(
+        "Dort waren 60.000 russische Soldaten.",
+        "There were 6,000 Russian soldiers.",
+        "There were 6,000 Russian soldiers.",
+        {"number-missing", "number-extra"},
+        id="number-changed",
+    ),
+    pytest.param(
+        "Die Hilfe beträgt 1,5 Billionen Euro.",
+        "The aid amounts to 1.5 billion euros.",
+        "The aid amounts to 1.5 billion euros.",
+        {"number-missing", "number-extra"},
+        id="german-billion-is-trillion",
+    ),
+    pytest.param(
+        "Die Hilfe beträgt 1,5 Mrd. Euro.",
+        "The aid amounts to 1.5 billion euros.",
+        "The aid amounts to 1.5 billion euros.",
+        set(),
+        id="scale-word",
+    ),
+    pytest.param(
+        "Seit drei Wochen wurden sie nicht gesehen.",
+        "They have not been seen for 3 weeks.",
+        "They have not been seen for 3 weeks.",
+        set(),
+        id="number-word-in-source",
+    ),
+    pytest.param(
+        "Der Angriff begann um 15.30 Uhr.",
+        "The attack began at 3:30 p.m.",
+        "The attack began at 3:30 p.m.",
+        set(),
+        id="time-12h",
+    ),
+    pytest.param(
+        "„Wir sind bereit“, sagte der Kommandeur.",
+        "„We are ready“, said the commander.",
+        "“We are ready”, said the commander.",
+        {"quotes"},
+        id="german-quotes",
+    ),
+    pytest.param(
+        "Die Truppen zogen sich zurück.",
+        "The Truppen withdrew.",
+        "The Truppen withdrew.",
+        {"untranslated"},
+        id="copied-noun",
+    ),
+    pytest.param(
+        "Ukrainische und russische Einheiten kämpften.",
+        "Ukrainian und Russian units fought.",
+        "Ukrainian und Russian units fought.",
+        {"untranslated"},
+        id="copied-function-word",
+    ),
+    pytest.param(
+        "Die Soldaten, die dort kämpfen, sterben.",
+        "The soldiers who fight there die.",
+        "The soldiers who fight there die.",
+        set(),
+        id="english-word-that-is-also-german",
+    ),
+    pytest.param(
+        "Das sagte Selenskyj in Kiew.",
+        "Selenskyj said that in Kiew.",
+        "Selenskyj said that in Kiew.",
+        {"name-form"},
+        id="german-name-spelling",
+    ),
+    pytest.param(
+        "Die Truppen zogen sich aus der Region zurück.",
+        "The troops withdrew from the region region region region region region.",
+        "The troops withdrew from the region region region region region region.",
+        {"repetition", "retried"},
+        id="loop-retried-still-bad",
+    ),
+    pytest.param(
+        "Sie zogen ab.",
+        "They withdrew, and then they said that they had withdrawn from every single one of "
+        "the regions where they had been stationed for many years before.",
+        "They withdrew, and then they said that they had withdrawn from every single one of "
+        "the regions where they had been stationed for many years before.",
+        {"length-ratio", "retried"},
+        id="runaway-length",
+    ),
+    pytest.param(
+        "Nach Berichten über schwere Verluste haben sich die Truppen von der Front "
+        "zurückgezogen, berichten ukrainische Militärbeamte.",
+        "Yes.",
+        "Yes.",
+        {"length-ratio", "retried"},
+        id="text-dropped",
+    ),
+    pytest.param(
+        "Im Jahr 1961 unterzeichneten beide Länder ein Abkommen.",
+        "In 1961, both countries signed an agreement.",
+        "In 1961, both countries signed an agreement.",
+        set(),
+        id="clean",
+    ),
+]
+
+
+@pytest.mark.parametrize(("source", "output", "expected", "codes"), CASES)
+def test_checks_through_the_pipeline(
+    source: str, output: str, expected: str, codes: set[str]
+) -> None:
+    target, flags = run(source, output)
+    assert target == expected
+    assert set(flags) == codes
+
+
+@pytest.mark.parametrize(
+    ("code", "severity", "fixed"),
+    [
+        ("number-format", "info", True),
+        ("number-missing", "error", False),
+        ("untranslated", "warning", False),
+    ],
+)
+def test_flag_severity(code: str, severity: str, fixed: bool) -> None:
+    case = next(c for c in CASES if code in c.values[3])
+    _, flags = run(*case.values[:2])  # type: ignore[arg-type]
+    [flag] = flags[code]
+    assert (flag.severity, flag.fixed) == (severity, fixed)  # type: ignore[attr-defined]
+
+
+def test_messages_name_the_culprits() -> None:
+    _, flags = run("Das sagte Selenskyj in Kiew.", "Selenskyj said that in Kiew.")
+    message = flags["name-form"][0].message  # type: ignore[attr-defined]
+    assert "Selenskyj (usually Zelensky)" in message
+    assert "Kiew (usually Kyiv)" in message
+    _, flags = run("Die Hilfe beträgt 1,5 Billionen Euro.", "The aid is 1.5 billion euros.")
+    assert "1.5 trillion" in flags["number-missing"][0].message  # type: ignore[attr-defined]
+
+
+def test_safer_retry_is_kept_when_it_is_better() -> None:
+    source = "Die Truppen zogen sich aus der Region zurück."
+    engine = RetryingFaultyEngine(
+        {source: "The troops the troops the troops the troops withdrew."},
+        {source: "The troops withdrew from the region."},
+    )
+    result = Pipeline(engine, checker=QualityChecker()).translate_text(source)
+    [sentence] = result.sentences
+    assert engine.retried == [source]
+    assert sentence.target == "The troops withdrew from the region."
+    assert [f.code for f in sentence.flags] == ["retried"]
+
+
+def test_retry_that_is_no_better_keeps_the_first_and_flags_it() -> None:
+    source = "Die Truppen zogen sich aus der Region zurück."
+    loop = "The troops the troops the troops the troops withdrew."
+    engine = RetryingFaultyEngine({source: loop}, {source: loop + " " + loop})
+    [sentence] = Pipeline(engine, checker=QualityChecker()).translate_text(source).sentences
+    assert engine.retried == [source]
+    assert sentence.target == loop
+    assert {f.code for f in sentence.flags} == {"retried", "repetition"}
+
+
+def test_repetition_in_the_source_is_not_the_engines_fault() -> None:
+    source = "„Nein, nein, nein, nein“, rief er."
+    target, flags = run(source, "“No, no, no, no,” he shouted.")
+    assert "repetition" not in flags
+
+
+def test_glossary_keeps_are_not_untranslated() -> None:
+    from translator.glossary import Glossary
+
+    glossary = Glossary.from_yaml(
+        "schema: 1\nentries:\n"
+        "  - source: Bundeswehr\n    target: Bundeswehr\n    category: do-not-translate\n"
+    )
+    source, output = "Die Bundeswehr übt im Norden.", "The Bundeswehr is training in the north."
+    _, flags = run(source, output)
+    assert "Bundeswehr" in flags["untranslated"][0].message  # type: ignore[attr-defined]
+    engine = FaultyEngine({})
+    pipeline = Pipeline(engine, glossary=glossary, checker=QualityChecker(glossary))
+    engine.faults[pipeline.prepare(source).units[0][0].engine_input] = output
+    [sentence] = pipeline.translate_text(source).sentences
+    assert sentence.target == output
+    assert not sentence.flags
+
+
+@pytest.mark.parametrize(
+    ("german", "english"),
+    [("12.000", "12,000"), ("3,5", "3.5"), ("1980", "1980"), ("12000", "12,000"),
+     ("1.234.567,25", "1,234,567.25"), ("4.000", "4,000")],
+)
+def test_english_number(german: str, english: str) -> None:
+    assert english_number(german) == english
+
+
+@pytest.mark.parametrize(
+    ("sentence", "found"),
+    [
+        ("Am 31. Januar 2025 kamen 12.000 Soldaten.", ["31. Januar 2025", "12.000"]),
+        ("Des 6. Regiments, 100 Meter, 3,5 %.", ["6.", "100", "3,5"]),
+        ("Am 24.02.2022 um 4 Uhr.", ["24.02.2022", "4 Uhr"]),
+        ("Die F-16 und 1,5 Mio. Euro.", ["16", "1,5 Mio"]),
+        ("Keine Zahl hier.", []),
+    ],
+)
+def test_source_quantities(sentence: str, found: list[str]) -> None:
+    assert [q.raw for q in source_quantities(sentence)] == found
