@@ -1,7 +1,162 @@
-"""`translator glossary ...` commands."""
+"""`translator glossary check|lookup|import|export`."""
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+from typing import Annotated
+
 import typer
 
+from .. import config
+from .app import EXIT_GLOSSARY
+
 app = typer.Typer(no_args_is_help=True)
+
+PathArg = Annotated[
+    Path | None,
+    typer.Argument(
+        help="Glossary YAML [default: $TRANSLATOR_GLOSSARY, ./glossary.yaml, the packaged one]",
+        show_default=False,
+    ),
+]
+GlossaryOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--glossary",
+        "-g",
+        envvar=config.ENV_GLOSSARY,
+        help="Glossary YAML [default: ./glossary.yaml, else the packaged one]",
+        show_default=False,
+    ),
+]
+
+
+def _path(path: Path | None) -> Path:
+    from ..errors import GlossaryError
+
+    found = path or config.glossary_path()
+    if found is None:
+        raise GlossaryError(
+            "no glossary found (give a PATH, set TRANSLATOR_GLOSSARY, or add ./glossary.yaml)"
+        )
+    return found
+
+
+@app.command()
+def check(path: PathArg = None) -> None:
+    """Validate a glossary: exit 0 when valid, else 5 with one line per problem."""
+    from ..glossary import GlossaryValidationError, load_glossary
+
+    target = _path(path)
+    try:
+        glossary = load_glossary(target)
+    except GlossaryValidationError as exc:
+        for problem in exc.problems:
+            typer.echo(problem, err=True)
+        typer.echo(f"{target}: {len(exc.problems)} problem(s)", err=True)
+        raise typer.Exit(EXIT_GLOSSARY) from None
+    counts: dict[str, int] = {}
+    for entry in glossary.entries:
+        counts[entry.category] = counts.get(entry.category, 0) + 1
+    detail = ", ".join(f"{n} {c}" for c, n in sorted(counts.items()))
+    typer.echo(f"{target}: ok, {len(glossary)} entries ({detail}); version {glossary.version}")
+
+
+@app.command()
+def lookup(
+    term: Annotated[str, typer.Argument(help="German word/phrase (any inflection), or English.")],
+    glossary: GlossaryOpt = None,
+) -> None:
+    """Show the entries a term matches (inflected forms included) and what it is rendered as."""
+    from ..glossary import load_glossary
+
+    g = load_glossary(_path(glossary))
+    found = g.lookup(term)
+    if not found:
+        typer.echo(f"no glossary entry matches {term!r}", err=True)
+        raise typer.Exit(1)
+    if not sys.stdout.isatty():
+        # Pipes and scripts get one tab-separated line per entry.
+        for entry, how in found:
+            typer.echo(f"{entry.source}\t{entry.target}\t{entry.category}\t{how}")
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"Glossary entries for {term!r}")
+    for col in ("source", "target", "category", "match", "forms", "wrong", "note"):
+        table.add_column(col)
+    for entry, how in found:
+        table.add_row(
+            entry.source,
+            entry.target,
+            entry.category,
+            how,
+            ", ".join(entry.forms),
+            ", ".join(entry.wrong),
+            entry.note or "",
+        )
+    Console().print(table)
+
+
+@app.command("import")
+def import_(
+    file: Annotated[Path, typer.Argument(help="CSV/TSV (DeepL: source,target rows) or TBX file.")],
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the YAML here (atomically).")
+    ] = None,
+    fmt: Annotated[
+        str | None, typer.Option("--format", "-f", help="csv | tsv | tbx [default: from the name]")
+    ] = None,
+) -> None:
+    """Convert a CSV/TSV/TBX glossary into glossary YAML (stdout, or -o FILE)."""
+    from ..document import write_atomic
+    from ..errors import GlossaryError, InputError
+    from ..glossary import dump_entries
+    from ..glossary.interchange import FORMATS, guess_format, import_text
+
+    try:
+        text = file.read_bytes().decode("utf-8-sig")
+    except FileNotFoundError:
+        raise InputError(f"{file}: no such file") from None
+    except UnicodeDecodeError:
+        raise InputError(f"{file}: not UTF-8 text") from None
+    except OSError as exc:
+        raise InputError(f"{file}: cannot read: {exc.strerror}") from None
+    kind = (fmt or guess_format(file.name, text)).lower()
+    if kind not in FORMATS:
+        raise GlossaryError(f"unknown format {kind!r} (one of: {', '.join(FORMATS)})")
+    try:
+        entries = import_text(text, kind, str(file))
+    except GlossaryError as exc:
+        for line in str(exc).splitlines():
+            typer.echo(line, err=True)
+        raise typer.Exit(EXIT_GLOSSARY) from None
+    yaml_text = dump_entries(entries)
+    if output is None:
+        sys.stdout.write(yaml_text)
+    else:
+        write_atomic(output, yaml_text, inputs=[file])
+        typer.echo(f"{output}: {len(entries)} entries", err=True)
+
+
+@app.command()
+def export(
+    fmt: Annotated[str, typer.Option("--format", "-f", help="csv | tsv | tbx")] = "csv",
+    glossary: GlossaryOpt = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write here (atomically).")
+    ] = None,
+) -> None:
+    """Export the glossary as CSV, TSV or TBX (importable again without loss)."""
+    from ..document import write_atomic
+    from ..glossary import load_glossary
+    from ..glossary.interchange import export as export_entries
+
+    source = _path(glossary)
+    text = export_entries(list(load_glossary(source).entries), fmt.lower())
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        write_atomic(output, text, inputs=[source])

@@ -63,6 +63,7 @@ __all__ = [
     "GlossaryValidationError",
     "Match",
     "Prepared",
+    "dump_entries",
     "load_glossary",
 ]
 

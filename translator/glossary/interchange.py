@@ -1,0 +1,247 @@
+"""Exchanging glossaries with other tools: CSV, TSV (DeepL style) and TBX (ISO 30042).
+
+CSV/TSV. A plain DeepL glossary -- rows of ``source,target`` (optionally followed by DeepL's
+``source_lang,target_lang`` columns) and no header -- imports as entries of category ``term``.
+Our export starts with the header ``source,target,category,forms,wrong,inflect,note`` and is
+read back without loss: several forms/wrong renderings share a cell, separated by ``|``
+(a literal ``|`` or ``\\`` in a term is escaped with a backslash).
+
+TBX. One ``conceptEntry`` per entry: the ``de`` language section holds the source form and the
+extra forms (``termType`` ``variant``), the ``en`` section the rendering (``administrativeStatus``
+``preferredTerm-admn-sts``) and the wrong renderings (``deprecatedTerm-admn-sts``); category,
+inflection and note are ``descrip``/``admin``/``note`` elements. TBX v2 element names
+(``termEntry``/``langSet``/``tig``) are read as well. Documents declaring entities are refused
+(no entity expansion, no external resources).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import xml.etree.ElementTree as ET
+from typing import Any
+
+from pydantic import ValidationError
+
+from ..errors import GlossaryError
+from .schema import Entry, Located, cross_check
+
+FORMATS = ("csv", "tsv", "tbx")
+HEADER = ("source", "target", "category", "forms", "wrong", "inflect", "note")
+_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+TBX_NS = "urn:iso:std:iso:30042:ed-2"
+
+
+def _join(values: tuple[str, ...]) -> str:
+    return "|".join(v.replace("\\", "\\\\").replace("|", "\\|") for v in values)
+
+
+def _split(cell: str) -> list[str]:
+    if not cell.strip():
+        return []
+    parts = re.findall(r"(?:\\.|[^|\\])+", cell)
+    return [re.sub(r"\\(.)", r"\1", p).strip() for p in parts]
+
+
+# -- export -------------------------------------------------------------------------------------
+
+
+def to_delimited(entries: list[Entry], delimiter: str) -> str:
+    """CSV (``,``) or TSV (``\\t``) with our header; read back by `from_delimited`."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, delimiter=delimiter, lineterminator="\n")
+    writer.writerow(HEADER)
+    for e in entries:
+        inflect = "" if e.inflect is None else str(e.inflect).lower()
+        writer.writerow(
+            [e.source, e.target, e.category, _join(e.forms), _join(e.wrong), inflect, e.note or ""]
+        )
+    return buf.getvalue()
+
+
+def to_tbx(entries: list[Entry]) -> str:
+    """A TBX (ISO 30042) document."""
+    ET.register_namespace("", TBX_NS)
+    q = f"{{{TBX_NS}}}"
+    root = ET.Element(f"{q}tbx", {"type": "TBX-Basic", "style": "dca", _XML_LANG: "en"})
+    desc = ET.SubElement(ET.SubElement(ET.SubElement(root, f"{q}tbxHeader"), f"{q}fileDesc"),
+                         f"{q}sourceDesc")
+    ET.SubElement(desc, f"{q}p").text = "translator glossary (German -> English)"
+    body = ET.SubElement(ET.SubElement(root, f"{q}text"), f"{q}body")
+    for i, e in enumerate(entries, 1):
+        concept = ET.SubElement(body, f"{q}conceptEntry", {"id": f"c{i}"})
+        ET.SubElement(concept, f"{q}descrip", {"type": "category"}).text = e.category
+        if e.inflect is not None:
+            ET.SubElement(concept, f"{q}admin", {"type": "inflect"}).text = str(e.inflect).lower()
+        if e.note is not None:
+            ET.SubElement(concept, f"{q}note").text = e.note
+        de = ET.SubElement(concept, f"{q}langSec", {_XML_LANG: "de"})
+        for j, form in enumerate(e.source_forms):
+            term_sec = ET.SubElement(de, f"{q}termSec")
+            ET.SubElement(term_sec, f"{q}term").text = form
+            kind = "fullForm" if j == 0 else "variant"
+            ET.SubElement(term_sec, f"{q}termNote", {"type": "termType"}).text = kind
+        en = ET.SubElement(concept, f"{q}langSec", {_XML_LANG: "en"})
+        for text, status in [(e.target, "preferred"), *((w, "deprecated") for w in e.wrong)]:
+            term_sec = ET.SubElement(en, f"{q}termSec")
+            ET.SubElement(term_sec, f"{q}term").text = text
+            ET.SubElement(term_sec, f"{q}termNote", {"type": "administrativeStatus"}).text = (
+                f"{status}Term-admn-sts"
+            )
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def export(entries: list[Entry], fmt: str) -> str:
+    """``entries`` as csv, tsv or tbx text."""
+    if fmt == "csv":
+        return to_delimited(entries, ",")
+    if fmt == "tsv":
+        return to_delimited(entries, "\t")
+    if fmt == "tbx":
+        return to_tbx(entries)
+    raise GlossaryError(f"unknown glossary format {fmt!r} (one of: {', '.join(FORMATS)})")
+
+
+# -- import -------------------------------------------------------------------------------------
+
+
+def _entry(data: dict[str, Any], where: str) -> Entry:
+    try:
+        return Entry.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        field = ".".join(str(p) for p in err["loc"])
+        raise GlossaryError(
+            f"{where}: entry {data.get('source')!r}: {field}: {err['msg']}"
+        ) from None
+
+
+def from_delimited(text: str, delimiter: str, where: str) -> list[Located]:
+    """Entries from DeepL-style rows or from our own export (detected by its header)."""
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=delimiter))
+    header: list[str] | None = None
+    if rows and [c.strip().lower() for c in rows[0][:2]] == ["source", "target"]:
+        header = [c.strip().lower() for c in rows[0]]
+        unknown = [c for c in header if c not in HEADER]
+        if unknown:
+            raise GlossaryError(f"{where}:1: unknown column(s) {', '.join(unknown)}")
+    located = []
+    for number, row in enumerate(rows, 1):
+        if (header is not None and number == 1) or not any(c.strip() for c in row):
+            continue
+        at = f"{where}:{number}"
+        if header is None:
+            if len(row) not in (2, 4):
+                raise GlossaryError(
+                    f"{at}: expected 'source{delimiter}target', got {len(row)} cells"
+                )
+            data: dict[str, Any] = {"source": row[0], "target": row[1], "category": "term"}
+        else:
+            if len(row) != len(header):
+                raise GlossaryError(f"{at}: expected {len(header)} cells, got {len(row)}")
+            cells = dict(zip(header, row, strict=True))
+            data = {"source": cells["source"], "target": cells.get("target", "")}
+            data["category"] = cells.get("category") or "term"
+            for key in ("forms", "wrong"):
+                if cells.get(key, "").strip():
+                    data[key] = _split(cells[key])
+            inflect = cells.get("inflect", "").strip().lower()
+            if inflect:
+                if inflect not in ("true", "false"):
+                    raise GlossaryError(f"{at}: inflect must be true, false or empty")
+                data["inflect"] = inflect == "true"
+            if cells.get("note", "").strip():
+                data["note"] = cells["note"]
+        located.append(Located(_entry(data, at), number))
+    return located
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _children(el: ET.Element, *names: str) -> list[ET.Element]:
+    return [c for c in el if _local(c.tag) in names]
+
+
+def _text(el: ET.Element | None) -> str:
+    return "".join(el.itertext()).strip() if el is not None else ""
+
+
+def from_tbx(text: str, where: str) -> list[Located]:
+    """Entries from a TBX document (v3 ``conceptEntry`` or v2 ``termEntry`` names)."""
+    if re.search(r"<!ENTITY", text):
+        raise GlossaryError(f"{where}: TBX files declaring XML entities are not accepted")
+    try:
+        root = ET.fromstring(text.lstrip("\ufeff").encode())
+    except ET.ParseError as exc:
+        raise GlossaryError(f"{where}:{exc.position[0]}: invalid XML: {exc}") from None
+    located = []
+    concepts = [el for el in root.iter() if _local(el.tag) in ("conceptEntry", "termEntry")]
+    for number, concept in enumerate(concepts, 1):
+        at = f"{where}: concept {concept.get('id') or number}"
+        data: dict[str, Any] = {"category": "term"}
+        for el in concept:
+            kind, typ = _local(el.tag), el.get("type")
+            if kind == "descrip" and typ in ("category", "subjectField") and _text(el):
+                data["category"] = _text(el)
+            elif kind == "admin" and typ == "inflect":
+                data["inflect"] = _text(el).lower() == "true"
+            elif kind == "note" and _text(el):
+                data["note"] = _text(el)
+        sources: list[str] = []
+        targets: list[str] = []
+        wrong: list[str] = []
+        for lang_sec in _children(concept, "langSec", "langSet"):
+            lang = (lang_sec.get(_XML_LANG) or lang_sec.get("lang") or "").lower()[:2]
+            for term_sec in _children(lang_sec, "termSec", "tig", "ntig"):
+                term = next((t for t in term_sec.iter() if _local(t.tag) == "term"), None)
+                status = " ".join(
+                    _text(n) for n in term_sec.iter() if _local(n.tag) == "termNote"
+                )
+                value = _text(term)
+                if lang == "de":
+                    sources.append(value)
+                elif lang == "en":
+                    (wrong if "deprecated" in status else targets).append(value)
+        if not sources or not targets:
+            raise GlossaryError(f"{at}: needs a German (de) and an English (en) term")
+        data.update(source=sources[0], target=targets[0])
+        if sources[1:]:
+            data["forms"] = sources[1:]
+        if wrong:
+            data["wrong"] = wrong
+        located.append(Located(_entry(data, at), number))
+    return located
+
+
+def import_text(text: str, fmt: str, where: str) -> list[Entry]:
+    """Entries from CSV/TSV/TBX text, validated like a glossary file (duplicates, conflicts)."""
+    if fmt == "csv":
+        located = from_delimited(text, ",", where)
+    elif fmt == "tsv":
+        located = from_delimited(text, "\t", where)
+    elif fmt == "tbx":
+        located = from_tbx(text, where)
+    else:
+        raise GlossaryError(f"unknown glossary format {fmt!r} (one of: {', '.join(FORMATS)})")
+    problems = cross_check(located, where)
+    if problems:
+        from .schema import GlossaryValidationError
+
+        raise GlossaryValidationError(problems)
+    return [loc.entry for loc in located]
+
+
+def guess_format(name: str, text: str) -> str:
+    """csv, tsv or tbx from the file name, else from the content."""
+    lower = name.lower()
+    for fmt in FORMATS:
+        if lower.endswith(f".{fmt}"):
+            return fmt
+    if lower.endswith((".xml", ".tbx2")) or text.lstrip("\ufeff").lstrip().startswith("<"):
+        return "tbx"
+    first = text.lstrip("\ufeff").split("\n", 1)[0]
+    return "tsv" if "\t" in first else "csv"
