@@ -1,36 +1,226 @@
 """Read and decode input, rebuild paragraphs from PDF-extracted text, write outputs atomically.
 
-PLACEHOLDER: minimal version so the pipeline runs; the full implementation replaces it.
+Reading: ``read_input`` / ``read_file`` / ``decode_bytes`` turn bytes into normalised text or
+raise :class:`~translator.errors.InputError` naming the file. Writing: ``write_atomic``.
+Rebuilding: ``rebuild`` normalises text and turns it into blocks (rules: ``translator.layout``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import codecs
+import contextlib
+import logging
+import os
+import re
+import sys
+import tempfile
+import unicodedata
+from collections.abc import Iterable
+from pathlib import Path
+
+from . import config
+from .errors import InputError, OutputError
+from .layout import Block, blocks
+
+__all__ = [
+    "Block",
+    "decode_bytes",
+    "normalise",
+    "read_file",
+    "read_input",
+    "rebuild",
+    "write_atomic",
+]
+
+log = logging.getLogger("translator")
+
+# -- normalisation ---------------------------------------------------------------------------
+
+#: Invisible characters that carry nothing for translation: zero-width space, word joiner,
+#: BOM / zero-width no-break space, direction marks, Mongolian vowel separator.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u2060\ufeff\u200e\u200f\u180e\u00ad"), None)
+#: Space-like characters (no-break, thin, figure, ideographic ...) become a plain space.
+_SPACES = re.compile(r"[\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
+#: Other control characters (not newline) become a space, so no words are glued together.
+_CONTROLS = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+#: A soft hyphen at a line end marks a hyphenated word: join the halves.
+_SOFT_HYPHEN_BREAK = re.compile(r"\u00ad[ \t]*\n[ \t]*")
 
 
-@dataclass(frozen=True)
-class Block:
-    """A block of the document. kind: date | label | title | heading | paragraph."""
+def normalise(text: str) -> str:
+    """Normalise decoded text; idempotent.
 
-    kind: str
-    text: str
+    Line ends become ``\\n`` (a form feed, i.e. a page break, becomes three blank lines'
+    worth), Unicode NFC, soft hyphens / zero-width characters / the BOM removed, no-break
+    and other special spaces turned into plain spaces, control characters into spaces.
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x85", "\n")
+    text = text.replace("\u2028", "\n").replace("\u2029", "\n\n").replace("\f", "\n\n\n\n")
+    text = text.replace("\v", "\n")
+    text = _SOFT_HYPHEN_BREAK.sub("", text)
+    text = text.translate(_INVISIBLE)
+    text = _SPACES.sub(" ", text)
+    text = _CONTROLS.sub(" ", text)
+    return unicodedata.normalize("NFC", text)
 
 
 def rebuild(text: str) -> list[Block]:
-    blocks = [" ".join(b.split()) for b in text.split("\n\n")]
-    return [Block("paragraph", b) for b in blocks if b]
+    """Rebuild the blocks (date, title, label, heading, paragraph) of an article from raw
+    decoded text: normalised first, then PDF line-wrapping, page breaks and line-end
+    hyphenation undone (rules in ``translator.layout``). No word is lost."""
+    return blocks(normalise(text))
+
+
+# -- decoding --------------------------------------------------------------------------------
+
+#: Legacy encodings German text comes in. Detection is restricted to them: on short
+#: inputs an unrestricted detector picks exotic code pages ("Zurück" -> cp1006).
+WESTERN_ENCODINGS = ["cp1252", "iso8859_15", "latin_1"]
+
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF32_LE, "utf-32"),  # before UTF-16: it starts with the UTF-16 LE BOM
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def decode_bytes(data: bytes, *, name: str = "<input>") -> str:
+    """Decode ``data``: UTF-8 (with or without BOM), UTF-16/32 with BOM, or a detected
+    Western legacy encoding (cp1252 / ISO 8859-15 / Latin-1, via charset-normalizer).
+
+    Raises InputError (naming ``name``) for binary or undecodable data.
+    """
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                text = data.decode("utf-8-sig" if encoding == "utf-8" else encoding)
+            except UnicodeDecodeError as exc:
+                reason = f"not valid {encoding.upper()} text ({exc.reason})"
+                raise InputError(f"{name}: {reason}") from exc
+            return _checked(text, name)
+    if b"\x00" in data:
+        raise InputError(f"{name}: binary file (contains NUL bytes), not text")
+    try:
+        return _checked(data.decode("utf-8"), name)
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    # The default chaos threshold first; short texts full of quotes and dashes score as
+    # "chaotic", so a second, more lenient pass (still only Western encodings).
+    for threshold in (0.2, 0.5):
+        match = from_bytes(data, cp_isolation=WESTERN_ENCODINGS, threshold=threshold).best()
+        if match is not None:
+            log.info("%s: not UTF-8; detected %s", name, match.encoding)
+            return _checked(str(match), name)
+    raise InputError(
+        f"{name}: not text, or in an unknown encoding (expected UTF-8, cp1252 or Latin-1)"
+    )
+
+
+def _checked(text: str, name: str) -> str:
+    """Reject decoded text that is mostly control characters (a binary file)."""
+    controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\t\n\r\f\v")
+    if controls and controls > max(2, len(text) // 100):
+        raise InputError(f"{name}: binary file (control characters), not text")
+    return text
+
+
+# -- reading ---------------------------------------------------------------------------------
 
 
 def read_input(source: str) -> tuple[str, str]:
-    import sys
-    from pathlib import Path
-
+    """Read ``source`` (a path, or ``"-"`` for stdin) -> (normalised text, display name)."""
     if source == "-":
-        return sys.stdin.read(), "<stdin>"
-    return Path(source).read_text(encoding="utf-8"), Path(source).name
+        name = "<stdin>"
+        try:
+            data = sys.stdin.buffer.read(config.MAX_INPUT_BYTES + 1)
+        except OSError as exc:
+            raise InputError(f"{name}: cannot read ({exc.strerror or exc})") from exc
+        return _text_from(data, name), name
+    return read_file(Path(source)), source
 
 
-def write_atomic(path, data: str, *, inputs=()) -> None:  # type: ignore[no-untyped-def]
-    from pathlib import Path
+def read_file(path: Path) -> str:
+    """Read one input file -> normalised text. InputError for anything that is not a
+    readable, non-empty text file of at most ``config.MAX_INPUT_BYTES``."""
+    name = str(path)
+    if not path.exists():
+        raise InputError(f"{name}: no such file")
+    if path.is_dir():
+        raise InputError(f"{name}: is a directory, not a file")
+    try:
+        with path.open("rb") as fh:
+            data = fh.read(config.MAX_INPUT_BYTES + 1)
+    except PermissionError as exc:
+        raise InputError(f"{name}: permission denied") from exc
+    except OSError as exc:
+        raise InputError(f"{name}: cannot read ({exc.strerror or exc})") from exc
+    return _text_from(data, name)
 
-    Path(path).write_text(data, encoding="utf-8")
+
+def _text_from(data: bytes, name: str) -> str:
+    limit = config.MAX_INPUT_BYTES
+    if len(data) > limit:
+        raise InputError(f"{name}: too large (more than {limit:,} bytes); is it really an article?")
+    text = normalise(decode_bytes(data, name=name))
+    if not text.strip():
+        raise InputError(f"{name}: is empty")
+    return text
+
+
+# -- writing ---------------------------------------------------------------------------------
+
+
+def write_atomic(path: Path | str, data: str, *, inputs: Iterable[Path | str] = ()) -> None:
+    """Write ``data`` (UTF-8, as given) to ``path`` atomically: temp file in the same folder,
+    fsync, ``os.replace``. Refuses (OutputError) to write over any of ``inputs``."""
+    target = Path(path)
+    for source in inputs:
+        if _same_file(target, Path(source)):
+            raise OutputError(f"{target}: refusing to overwrite the input file")
+    if target.is_dir():
+        raise OutputError(f"{target}: is a directory")
+    parent = target.parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        reason = f"cannot create folder {parent} ({exc.strerror or exc})"
+        raise OutputError(f"{target}: {reason}") from exc
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=parent)
+    except OSError as exc:
+        raise OutputError(f"{target}: cannot write ({exc.strerror or exc})") from exc
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, _file_mode(target))
+        os.replace(tmp, target)
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        if isinstance(exc, OSError):
+            raise OutputError(f"{target}: cannot write ({exc.strerror or exc})") from exc
+        raise
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:  # one of them does not exist (yet)
+        return a.resolve() == b.resolve()
+
+
+def _file_mode(target: Path) -> int:
+    """Keep an existing file's permissions; a new file gets the usual 0666 & ~umask
+    (mkstemp would leave it 0600)."""
+    try:
+        return target.stat().st_mode & 0o7777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask

@@ -1,0 +1,262 @@
+"""Rebuild the blocks of an article (date, title, labels, headings, paragraphs) from text.
+
+The input may be clean (one paragraph per line, or paragraphs separated by blank lines) or
+extracted from a PDF: lines hard-wrapped at a fixed width, paragraphs cut in two by page
+breaks or stray blank lines, words hyphenated at line ends, headings set in a larger font
+(so wrapped at fewer characters). The rules, in order of confidence:
+
+1. Is the text hard-wrapped at all? Yes if a fair share (>= 15 %) of line breaks are
+   evidently in mid-sentence: the line ends without sentence-final punctuation and the next
+   starts lowercase, or the line ends with a comma or a hyphenated word. Clean text has
+   (almost) none, so its structure is left alone.
+2. The wrap width W is a high percentile of the line lengths. A line is *full* when the
+   next line's first word would not have fitted on it (len + 1 + word > 0.85 W): then the
+   break is a wrap. A line is *tiny* when even half the width would have held the next word.
+3. Two lines are joined when the next starts lowercase (German sentences and paragraphs
+   start uppercase), when the line ends with a hyphen, a comma or a word that cannot end a
+   sentence ("und", "der", ...), when an opened „quote is not closed yet, or (hard-wrapped
+   text only) when the line is full; across a blank line / page break only if the line also
+   lacks sentence-final punctuation.
+4. Two short lines without final punctuation are one wrapped heading (larger font), unless
+   the first is tiny (a label like "Ukraine" above the first paragraph line) or the second
+   is full (the heading is followed directly by its paragraph's first line).
+5. Line-end hyphens: "Verteidigungs-" + "ministerium" -> "Verteidigungsministerium", but
+   the hyphen stays before an uppercase word ("DPRK-Truppen", "Nikolayevo-Daryino"), after
+   an acronym or a digit ("NATO-geführt", "3-jährig"), and before "und"/"oder" ("Ost- und").
+
+Each rebuilt block is then classified: a date line; heading-like blocks (no final
+punctuation, at most 16 words) before the first paragraph are the title (the first with more
+than 3 words, else the first) and labels (the other short ones); later ones are headings.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = ["Block", "blocks"]
+
+
+@dataclass(frozen=True)
+class Block:
+    """A block of the document. kind: date | label | title | heading | paragraph."""
+
+    kind: str
+    text: str
+
+
+#: Share of mid-sentence breaks above which a text counts as hard-wrapped.
+WRAPPED_SHARE = 0.15
+#: A line is full (a wrap) when the next word would not fit in this share of the width.
+FULL_RATIO = 0.85
+#: A line is tiny (a label, a short heading) when the next word fits in this share.
+TINY_RATIO = 0.5
+MAX_HEADING_WORDS = 16
+MAX_LABEL_WORDS = 3
+
+_FINAL = re.compile(r"[.!?…][\"'“”»«‘’)\]]*$")
+_NO_HEADING_END = re.compile(r"[.!?…:;,][\"'“”»«‘’)\]]*$")
+_HYPHENATED = re.compile(r"(?:^|\s)[\"'„“»«(\[]*([^\W_][\w]*(?:-[\w]+)*)-$")
+#: Words after which no sentence or heading ends: the line must continue.
+_OPEN_WORDS = frozenset(
+    """und oder sowie aber sondern denn doch dass ob weil wenn als wie der die das des dem den
+    ein eine einer eines einem einen zu zum zur von vom mit für auf aus an am in im bei beim
+    nach über unter vor hinter zwischen gegen ohne um durch seit bis während wegen trotz laut
+    sich nicht noch""".split()
+)
+#: A hyphen before these is an elision ("Ost- und Westeuropa"), not a line-end hyphenation.
+_ELISION_NEXT = frozenset("und oder bis sowie bzw beziehungsweise als wie noch".split())
+
+_MONTHS = (
+    "Januar|Jänner|Februar|März|Maerz|April|Mai|Juni|Juli|August|September|Oktober|"
+    "November|Dezember|Jan|Feb|Mär|Apr|Jun|Jul|Aug|Sep|Sept|Okt|Nov|Dez"
+)
+_WEEKDAYS = (
+    "Montag|Dienstag|Mittwoch|Donnerstag|Freitag|Samstag|Sonnabend|Sonntag|Mo|Di|Mi|Do|Fr|Sa|So"
+)
+_DATE = re.compile(
+    rf"""^(?:(?:Stand|Aktualisiert|Veröffentlicht|Erstellt|Datum)(?:\s+am)?:?\s+|am\s+)?
+    (?:(?:{_WEEKDAYS})\.?,?\s+)?
+    (?:\d{{1,2}}\.\s?(?:(?:{_MONTHS})\.?(?:\s+\d{{4}})?|\d{{1,2}}\.\s?(?:\d{{4}}|\d{{2}}))
+      |\d{{4}}-\d{{2}}-\d{{2}}
+      |(?:{_MONTHS})\.?\s+\d{{4}})
+    (?:(?:,|\s+um|\s+[-–|])?\s+\d{{1,2}}[:.]\d{{2}}(?:\s*Uhr)?(?:\s*\(?(?:MEZ|MESZ|CET|CEST|UTC)\)?)?)?$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+
+# -- lines -----------------------------------------------------------------------------------
+
+
+@dataclass
+class _Line:
+    text: str
+    gap: int  # blank lines before it
+
+
+def _lines(text: str) -> list[_Line]:
+    lines: list[_Line] = []
+    gap = 0
+    for raw in text.split("\n"):
+        line = " ".join(raw.split())
+        if line:
+            lines.append(_Line(line, gap))
+            gap = 0
+        else:
+            gap += 1
+    return lines
+
+
+def _first_word(text: str) -> str:
+    return text.split(" ", 1)[0]
+
+
+def _last_word(text: str) -> str:
+    return text.rsplit(" ", 1)[-1]
+
+
+def _starts_lower(text: str) -> bool:
+    return text[0].islower()
+
+
+def _final(text: str) -> bool:
+    return bool(_FINAL.search(text))
+
+
+def _hyphenated(text: str) -> bool:
+    return bool(_HYPHENATED.search(text))
+
+
+def _open_end(text: str) -> bool:
+    """The line ends where no sentence can end: a comma, a hyphen, a function word."""
+    return text.endswith(",") or _hyphenated(text) or _last_word(text) in _OPEN_WORDS
+
+
+def _unclosed_quote(text: str) -> bool:
+    return text.count("„") > text.count("“")
+
+
+@dataclass(frozen=True)
+class _Layout:
+    wrapped: bool
+    width: float
+
+    def full(self, line: str, following: str) -> bool:
+        needed = len(line) + 1 + len(_first_word(following))
+        return self.wrapped and needed > FULL_RATIO * self.width
+
+    def tiny(self, line: str, following: str) -> bool:
+        return len(line) + 1 + len(_first_word(following)) <= TINY_RATIO * self.width
+
+
+def _measure(lines: list[_Line]) -> _Layout:
+    pairs = list(zip(lines, lines[1:], strict=False))
+    if not pairs:
+        return _Layout(wrapped=False, width=0.0)
+    evidence = sum(
+        1
+        for a, b in pairs
+        if not _final(a.text) and (_starts_lower(b.text) or _open_end(a.text))
+    )
+    lengths = sorted(len(a.text) for a, _ in pairs)
+    width = float(lengths[int(0.9 * (len(lengths) - 1))])
+    return _Layout(wrapped=evidence > 0 and evidence >= WRAPPED_SHARE * len(pairs), width=width)
+
+
+# -- joining ---------------------------------------------------------------------------------
+
+
+def _joins(layout: _Layout, lines: list[_Line], i: int, unit: list[str]) -> bool:
+    """Whether line ``i + 1`` continues the block that line ``i`` ends (``unit``'s lines)."""
+    a, b = lines[i].text, lines[i + 1].text
+    unit_text = " ".join(unit)
+    if not _final(a) and (
+        _starts_lower(b) or _open_end(a) or _unclosed_quote(unit_text) or layout.full(a, b)
+    ):
+        return True
+    if lines[i + 1].gap:
+        return False  # a blank line after a complete sentence: a paragraph break
+    if layout.wrapped and (_starts_lower(b) or layout.full(a, b)):
+        return True  # e.g. "z. B." / "6." at a line end, or a wrap after a full stop
+    if _final(a) or layout.tiny(a, b):
+        return False
+    if not layout.wrapped or len(unit) > 1 or not _heading_like(f"{a} {b}"):
+        return False
+    # Two short lines without final punctuation: a heading wrapped over two lines, unless
+    # the second line goes on (it is full, or continued): then the heading's paragraph
+    # starts right below it.
+    if i + 2 >= len(lines):
+        return True
+    after = lines[i + 2].text
+    goes_on = layout.full(b, after) or _open_end(b) or (_starts_lower(after) and not _final(b))
+    return not goes_on
+
+
+def _join_pair(left: str, right: str) -> str:
+    """Join two lines, undoing line-end hyphenation but keeping real hyphens."""
+    match = _HYPHENATED.search(left)
+    if not match:
+        return f"{left} {right}"
+    part, word = match.group(1), _first_word(right)
+    bare = word.rstrip(".,;:")
+    if bare in _ELISION_NEXT:
+        return f"{left} {right}"  # "Ost- und Westeuropa"
+    if not word[0].islower() or _acronym_or_number(part.rsplit("-", 1)[-1]):
+        return left + right  # "DPRK-Truppen", "Kursk-Region", "3-jährige"
+    return left[:-1] + right  # "Verteidigungs-" + "ministerium"
+
+
+def _acronym_or_number(part: str) -> bool:
+    return part[-1].isdigit() or (len(part) >= 2 and part.isupper())
+
+
+# -- classification --------------------------------------------------------------------------
+
+
+def _heading_like(text: str) -> bool:
+    return (
+        not _NO_HEADING_END.search(text)
+        and not _starts_lower(text)
+        and any(ch.isalpha() for ch in text)
+        and len(text.split()) <= MAX_HEADING_WORDS
+    )
+
+
+def _classify(texts: list[str]) -> list[Block]:
+    kinds = [
+        "date" if _DATE.match(t) else "heading" if _heading_like(t) else "paragraph" for t in texts
+    ]
+    first_paragraph = kinds.index("paragraph") if "paragraph" in kinds else len(kinds)
+    header = [i for i in range(first_paragraph) if kinds[i] == "heading"]
+    long_ones = [i for i in header if len(texts[i].split()) > MAX_LABEL_WORDS]
+    title = long_ones[0] if long_ones else (header[0] if header else None)
+    for i in header:
+        if i == title:
+            kinds[i] = "title"
+        elif len(texts[i].split()) <= MAX_LABEL_WORDS:
+            kinds[i] = "label"
+    return [Block(kind, text) for kind, text in zip(kinds, texts, strict=True)]
+
+
+# -- entry point -----------------------------------------------------------------------------
+
+
+def blocks(text: str) -> list[Block]:
+    """The blocks of already normalised text (``translator.document.rebuild`` normalises)."""
+    lines = _lines(text)
+    if not lines:
+        return []
+    layout = _measure(lines)
+    units: list[list[str]] = [[lines[0].text]]
+    for i in range(len(lines) - 1):
+        if _joins(layout, lines, i, units[-1]):
+            units[-1].append(lines[i + 1].text)
+        else:
+            units.append([lines[i + 1].text])
+    texts = []
+    for unit in units:
+        joined = unit[0]
+        for line in unit[1:]:
+            joined = _join_pair(joined, line)
+        texts.append(joined)
+    return _classify(texts)
