@@ -79,3 +79,72 @@ class RetryingFaultyEngine(FaultyEngine):
     def retranslate(self, sentences: list[str]) -> list[str]:
         self.retried.extend(sentences)
         return [self.retry.get(s, self._one(s)) for s in sentences]
+
+
+class MangleEngine(WordEngine):
+    """An MT-like test double for glossary enforcement (deterministic, not a translation).
+
+    Like real MT it renders the German words it knows (``WORDS``) and copies unknown tokens
+    through; and, chosen by a hash of the sentence (stable across runs and processes), it
+    damages what it copies the way MarianMT does (LibreTranslate#944, EasyNMT#35, Opus-MT#78):
+
+    * ``case``: lower-cases every capitalised word after the first;
+    * ``punct``: spaces inside brackets, hyphens between words become spaces, „“ become ";
+    * ``habit``: falls back to spellings of its training data ("Kyiv" -> "Kiev",
+      "Zelensky" -> "Selenskyj", "Pyongyang" -> "Pjöngjang");
+    * ``placeholder``: breaks placeholder-like tokens (``__T0__`` -> ``__ T 0 __``, ``<x>``
+      -> ``x``);
+    * ``drop``: leaves out the longest capitalised multi-letter word.
+
+    ``modes`` fixes the damage for every sentence instead (tests that need one behaviour).
+    """
+
+    MODES = ("case", "punct", "habit", "placeholder", "drop")
+    HABITS = {"Kyiv": "Kiev", "Zelensky": "Selenskyj", "Pyongyang": "Pjöngjang"}
+
+    def __init__(self, modes: tuple[str, ...] | None = None) -> None:
+        super().__init__()
+        self.modes = modes
+
+    def modes_for(self, sentence: str) -> tuple[str, ...]:
+        if self.modes is not None:
+            return self.modes
+        import hashlib
+
+        h = int.from_bytes(hashlib.sha256(sentence.encode()).digest()[:4], "big")
+        # Each kind of damage hits roughly every third sentence; "drop" every seventh.
+        chosen = [m for i, m in enumerate(self.MODES[:4]) if (h >> (2 * i)) % 3 == 0]
+        if h % 7 == 0:
+            chosen.append("drop")
+        return tuple(chosen)
+
+    def _one(self, sentence: str) -> str:
+        out = super()._one(sentence)
+        modes = self.modes_for(sentence)
+        if "placeholder" in modes:
+            out = re.sub(r"__([A-Za-z]+)(\d+)__", r"__ \1 \2 __", out)
+            out = re.sub(r"</?([A-Za-z]\w*)>", r"\1", out)
+        if "habit" in modes:
+            for right, habit in self.HABITS.items():
+                out = re.sub(rf"\b{right}\b", habit, out)
+        if "drop" in modes:
+            words = re.findall(r"\b[A-ZÄÖÜ][\w-]{3,}", out)
+            if words:
+                longest = max(words, key=len)
+                out = re.sub(rf"\s*\b{re.escape(longest)}\b", "", out, count=1)
+        if "punct" in modes:
+            out = re.sub(r"(?<=\w)-(?=\w)", " ", out)
+            out = out.replace("(", "( ").replace(")", " )")
+            out = re.sub(r"[„“”]", '"', out)
+        if "case" in modes:
+            first = True
+
+            def lower(m: re.Match[str]) -> str:
+                nonlocal first
+                if first:
+                    first = False
+                    return m.group(0)
+                return m.group(0).lower() if not m.group(0).isupper() else m.group(0)
+
+            out = re.sub(r"\b[A-ZÄÖÜ]\w*", lower, out)
+        return out

@@ -18,10 +18,10 @@ German side. Each entry compiles to one regular expression over its source forms
 Among overlapping matches the longest wins (then the one that is a listed form as written, then the
 leftmost), so "DPRK-Truppen" beats "DPRK" and "Institute for the Study of War (ISW)" beats "ISW".
 
-English side. `rendering_pattern` finds a rendering as the glossary writes it (the first letter
-in either case, any whitespace, an English plural -s allowed); `mangled_pattern` also accepts
-what MT does to copied text: any case, hyphens/spaces/nothing between words, spaces around
-punctuation, a plural -s added or dropped on the last word.
+English side. `rendering_pattern` finds a rendering as the glossary writes it (a lower-case
+first letter may be capitalised, any whitespace, an English plural -s allowed);
+`mangled_pattern` also accepts what MT does to copied text: any case, hyphens/spaces/nothing
+between words, spaces around punctuation, a plural -s added or dropped on the last word.
 """
 
 from __future__ import annotations
@@ -118,7 +118,10 @@ def rendering_pattern(text: str, *, plural: bool = False) -> re.Pattern[str]:
     """
     words = text.split()
     parts = [_literal(w) for w in words]
-    parts[0] = _first_letter_either_case(parts[0], words[0])
+    if words[0][:1].islower():
+        # Only a lower-case rendering may change case (at the start of a sentence); a
+        # capitalised one ("Kursk", "Russia") in lower case is damage to repair.
+        parts[0] = _first_letter_either_case(parts[0], words[0])
     if plural and words[-1][-1:].isalpha():
         parts[-1] += "(?:s|es)?"
     return re.compile(bounded(r"\s+".join(parts)))
@@ -129,7 +132,8 @@ _TOKENS = re.compile(r"\w+|[^\w\s]")
 
 def mangled_pattern(text: str) -> re.Pattern[str]:
     """What MT may make of copied text: case, separators, punctuation spacing, plural -s."""
-    tokens = _TOKENS.findall(text)
+    # Hyphens are separators like spaces ("Nikolayevo-Daryino" may come back as two words).
+    tokens = [t for t in _TOKENS.findall(text) if t not in "-‐‑–"]
     out = ""
     for i, tok in enumerate(tokens):
         if i:
