@@ -216,9 +216,7 @@ def test_locked_file_does_not_fail_a_translation(locked_db: Path) -> None:
     engine = WordEngine()
     memory = TranslationMemory(locked_db, timeout=0.2)
     result = Pipeline(engine, memory=memory).translate_text(TEXT)
-    assert [s.target for s in result.sentences] == [
-        engine._one(s.source) for s in result.sentences
-    ]
+    assert [s.target for s in result.sentences] == [engine._one(s.source) for s in result.sentences]
     assert engine.sentences_seen == 3
 
 

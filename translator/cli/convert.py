@@ -49,7 +49,11 @@ def convert(
 
     model = name or config.model_name()
     done = convert_model(
-        model, quantization=compute_type, device=device, revision=revision, output_dir=output,
+        model,
+        quantization=compute_type,
+        device=device,
+        revision=revision,
+        output_dir=output,
         force=force,
     )
     verb = "converted" if done.created else "already converted"

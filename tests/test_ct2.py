@@ -1,0 +1,276 @@
+"""The CTranslate2 backend: conversion, selection, and the same behaviour as transformers.
+
+The tiny random model's output is noise (and mostly runs into the length bound, which makes
+it a good test of the bound handling); the copy-trained model shows that text survives.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+import shutil
+import subprocess
+import sys
+import unicodedata
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from translator import ModelError, Pipeline
+from translator.cli import app
+from translator.document import rebuild
+from translator.engine import load_engine
+from translator.engine.convert import convert_model, default_quantization
+from translator.engine.ct2 import CTranslate2Engine, MarianPieces
+from translator.engine.hub import folder_revision
+from translator.engine.marian import MarianEngine
+from translator.engine.select import conversion_dir, converted_model_for
+from translator.segment import split_sentences
+
+pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def seed_sentences(text: str) -> list[str]:
+    return [s for block in rebuild(text) for s in split_sentences(block.text)]
+
+
+@pytest.fixture(scope="module")
+def tiny_f32(tiny_model_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The tiny model converted to float32 into a folder of its own."""
+    out = tmp_path_factory.mktemp("ct2") / "tiny-float32"
+    return convert_model(str(tiny_model_dir), quantization="float32", output_dir=out).path
+
+
+@pytest.fixture(scope="module")
+def copy_f32(copy_model_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("ct2") / "copy-float32"
+    return convert_model(str(copy_model_dir), quantization="float32", output_dir=out).path
+
+
+# -- conversion and selection ------------------------------------------------------------------
+
+
+def test_conversion_is_self_contained_and_records_its_source(
+    tiny_model_dir: Path, tiny_f32: Path
+) -> None:
+    names = {p.name for p in tiny_f32.iterdir()}
+    assert {"model.bin", "config.json", "source.spm", "target.spm", "vocab.json"} <= names
+    meta = json.loads((tiny_f32 / "translator.json").read_text())
+    assert meta["quantization"] == "float32"
+    assert meta["revision"] == folder_revision(tiny_model_dir)
+    assert meta["max_position_embeddings"] == 512
+    assert not [p for p in tiny_f32.parent.iterdir() if p.name.startswith(".")]  # no temp left
+
+
+def test_default_quantization_is_int8_on_cpu() -> None:
+    assert default_quantization("cpu") == "int8"
+    assert default_quantization("cuda") == "float16"
+
+
+def test_auto_backend_takes_a_conversion_when_one_exists(tiny_model_dir: Path) -> None:
+    model = str(tiny_model_dir)
+    assert converted_model_for(model) is None
+    assert isinstance(load_engine(model, backend="auto", beam_size=1), MarianEngine)
+
+    done = convert_model(model)  # default: int8, into $TRANSLATOR_CACHE_DIR/ct2
+    assert done.created and done.quantization == "int8"
+    assert done.path == conversion_dir(model, "int8")
+    assert converted_model_for(model) == done.path
+    engine = load_engine(model, backend="auto", beam_size=1)
+    assert isinstance(engine, CTranslate2Engine)
+    assert engine.signature["quantization"] == "int8"
+    assert engine.signature["model"] == model
+
+    # A second conversion: the compute type asked for picks it, int8 stays the CPU default.
+    f32 = convert_model(model, quantization="float32").path
+    assert converted_model_for(model, compute_type="float32") == f32
+    assert converted_model_for(model) == done.path
+    assert convert_model(model).created is False  # already there: kept
+
+
+def test_missing_conversion_names_the_fix(tiny_model_dir: Path) -> None:
+    with pytest.raises(ModelError, match="translator model convert"):
+        CTranslate2Engine(str(tiny_model_dir))
+
+
+def test_stale_conversion_of_a_changed_folder_is_not_used(
+    tiny_model_dir: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    model = tmp_path / "model"
+    shutil.copytree(tiny_model_dir, model)
+    convert_model(str(model), quantization="float32")
+    assert converted_model_for(str(model)) is not None
+    config = json.loads((model / "config.json").read_text())
+    config["dropout"] = 0.25  # any change of the model's files is a new revision
+    (model / "config.json").write_text(json.dumps(config))
+    with caplog.at_level(logging.WARNING, logger="translator"):
+        assert converted_model_for(str(model)) is None
+    assert "older than the model folder" in caplog.text
+    assert convert_model(str(model), quantization="float32").created  # converted again
+
+
+def test_unknown_quantization_is_a_model_error(tiny_model_dir: Path) -> None:
+    with pytest.raises(ModelError, match="unknown quantization"):
+        convert_model(str(tiny_model_dir), quantization="int3")
+
+
+# -- tokenizer ---------------------------------------------------------------------------------
+
+
+def test_tokens_match_marian_tokenizer(tiny_model_dir: Path, seed_text: str) -> None:
+    from transformers import MarianTokenizer
+
+    reference = MarianTokenizer.from_pretrained(str(tiny_model_dir))
+    pieces = MarianPieces(tiny_model_dir)
+    odd = [
+        "Ünïcödé — „Zitat“ 50 % – ½ × ﬁ",
+        "  doppelte  Leerzeichen  ",
+        ">>en<< Sprachcode",
+        "wörtlich </s> und <unk> im Text",
+        "",
+    ]
+    for text in seed_sentences(seed_text) + odd:
+        ids = reference(text, add_special_tokens=False)["input_ids"]
+        assert pieces.encode(text) == reference.convert_ids_to_tokens(ids), text
+
+    rng = random.Random(0)
+    size = len(reference.get_vocab())
+    for _ in range(300):
+        ids = [rng.randrange(size) for _ in range(rng.randrange(25))]
+        tokens = reference.convert_ids_to_tokens(ids)
+        assert pieces.decode(tokens) == reference.decode(ids, skip_special_tokens=True), ids
+
+
+# -- the engine --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("model", "converted"), [("tiny_model_dir", "tiny_f32"), ("copy_model_dir", "copy_f32")]
+)
+def test_greedy_float32_agrees_with_transformers_token_for_token(
+    model: str, converted: str, request: pytest.FixtureRequest, seed_text: str
+) -> None:
+    source, folder = request.getfixturevalue(model), request.getfixturevalue(converted)
+    sentences = seed_sentences(seed_text)
+    reference = MarianEngine(str(source), device="cpu", beam_size=1)
+    engine = CTranslate2Engine(str(folder), device="cpu", beam_size=1)
+    assert engine.translate_batch(sentences) == reference.translate_batch(sentences)
+    # Same work: the same units, and the same number of generated tokens for each.
+    assert engine.last_lengths == reference.last_lengths
+    if model == "tiny_model_dir":
+        # The random model runs into the output bound, where transformers forces </s>.
+        assert engine.stats["bound_hits"] > 0
+
+
+def test_pipeline_on_the_seed_returns_every_sentence(copy_f32: Path, seed_text: str) -> None:
+    engine = CTranslate2Engine(str(copy_f32), device="cpu", beam_size=4)
+    result = Pipeline(engine).translate_text(seed_text)
+    assert len(result.sentences) >= 30
+    wrong = [
+        (s.source, s.target)
+        for s in result.sentences
+        if s.target != unicodedata.normalize("NFKC", s.source)
+    ]
+    assert wrong == []
+    assert result.signature["backend"] == "ctranslate2"
+    assert result.signature["beam_size"] == 4
+
+
+def test_long_input_is_split_not_truncated(copy_f32: Path, seed_text: str) -> None:
+    engine = CTranslate2Engine(str(copy_f32), device="cpu", beam_size=1, max_input_tokens=40)
+    long = " ".join(seed_sentences(seed_text)[:4]).replace(". ", ", ")
+    assert engine.count_tokens(long) > 40
+    [out] = engine.translate_batch([long])
+    assert engine.stats["split"] == 1
+    assert out == unicodedata.normalize("NFKC", long)  # every piece came back, in order
+
+
+def test_input_beyond_the_position_limit_translates(tiny_f32: Path) -> None:
+    # CTranslate2 itself fails over 512 positions; the engine splits first.
+    engine = CTranslate2Engine(str(tiny_f32), device="cpu", beam_size=1)
+    words = "Die Truppen berichten über schwere Verluste an der Front"
+    monster = ", ".join([words] * 60) + "."
+    assert engine.count_tokens(monster) > 512
+    [out] = engine.translate_batch([monster])
+    assert out.strip()
+    assert engine.stats["split"] == 1
+    assert all(n <= engine.max_input_tokens for n, _ in engine.last_lengths)
+
+
+def test_one_output_per_input_including_empty_ones(tiny_f32: Path) -> None:
+    engine = CTranslate2Engine(str(tiny_f32), device="cpu", beam_size=2)
+    out = engine.translate_batch(["", "Die Soldaten.", "   ", "Ein Oberst bestätigte."])
+    assert len(out) == 4 and out[0] == "" and out[2] == ""
+    assert out[1].strip() and out[3].strip()
+    assert len(engine.retranslate(["Die Soldaten.", ""])) == 2
+
+
+def test_signature_separates_setups_in_the_memory(tiny_model_dir: Path, tiny_f32: Path) -> None:
+    int8 = convert_model(str(tiny_model_dir), quantization="int8").path
+    setups = [
+        CTranslate2Engine(str(tiny_f32), device="cpu", beam_size=1),
+        CTranslate2Engine(str(tiny_f32), device="cpu", beam_size=4),
+        CTranslate2Engine(str(int8), device="cpu", beam_size=1),
+        MarianEngine(str(tiny_model_dir), device="cpu", beam_size=1),
+    ]
+    sig = setups[0].signature
+    assert sig["backend"] == "ctranslate2" and sig["quantization"] == "float32"
+    assert sig["revision"] == folder_revision(tiny_model_dir)
+    namespaces = {Pipeline(e).memory_namespace() for e in setups}
+    assert len(namespaces) == len(setups)
+
+
+def test_engine_never_imports_torch(tiny_f32: Path) -> None:
+    code = (
+        "import sys\n"
+        "from translator.engine.ct2 import CTranslate2Engine\n"
+        f"e = CTranslate2Engine({str(tiny_f32)!r}, device='cpu', beam_size=1)\n"
+        "assert len(e.translate_batch(['Die Truppen sind in der Stadt.'])) == 1\n"
+        "print(sorted(m for m in ('torch', 'transformers') if m in sys.modules))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"
+
+
+# -- CLI -----------------------------------------------------------------------------------------
+
+
+def test_cli_convert_then_translate_with_ctranslate2(copy_model_dir: Path, tmp_path: Path) -> None:
+    runner = CliRunner()
+    out = runner.invoke(app, ["model", "convert", str(copy_model_dir), "-q", "float32"])
+    assert out.exit_code == 0, out.output
+    assert "converted (float32)" in out.output
+    article = tmp_path / "a.txt"
+    article.write_text("Die Truppen sind in der Stadt. Der Sprecher bestätigte das.\n", "utf-8")
+    args = ["translate", str(article), "--model", str(copy_model_dir), "--format", "json"]
+    out = runner.invoke(app, [*args, "--backend", "ctranslate2", "--no-glossary", "--no-cache"])
+    assert out.exit_code == 0, out.output
+    data = json.loads(out.stdout)
+    assert data["signature"]["backend"] == "ctranslate2"
+    assert [s["target"] for p in data["paragraphs"] for s in p["sentences"]] == [
+        "Die Truppen sind in der Stadt.",
+        "Der Sprecher bestätigte das.",
+    ]
+
+
+def test_cli_ctranslate2_without_conversion_exits_4(tiny_model_dir: Path, tmp_path: Path) -> None:
+    article = tmp_path / "a.txt"
+    article.write_text("Die Truppen sind in der Stadt.\n", "utf-8")
+    args = ["translate", str(article), "--model", str(tiny_model_dir), "--backend", "ctranslate2"]
+    out = subprocess.run(
+        [sys.executable, "-m", "translator", *args],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert out.returncode == 4, out.stderr
+    assert "translator model convert" in out.stderr
+    assert "Traceback" not in out.stderr
