@@ -159,7 +159,7 @@ def _measure(lines: list[_Line]) -> _Layout:
         if not _final(a.text) and (_starts_lower(b.text) or _open_end(a.text))
     )
     lengths = sorted(len(a.text) for a, _ in pairs)
-    width = float(lengths[int(0.9 * (len(lengths) - 1))])
+    width = float(lengths[min(len(lengths) - 1, int(0.9 * len(lengths)))])
     return _Layout(wrapped=evidence > 0 and evidence >= WRAPPED_SHARE * len(pairs), width=width)
 
 
@@ -169,25 +169,38 @@ def _measure(lines: list[_Line]) -> _Layout:
 def _joins(layout: _Layout, lines: list[_Line], i: int, unit: list[str]) -> bool:
     """Whether line ``i + 1`` continues the block that line ``i`` ends (``unit``'s lines)."""
     a, b = lines[i].text, lines[i + 1].text
-    unit_text = " ".join(unit)
-    if not _final(a) and (
-        _starts_lower(b) or _open_end(a) or _unclosed_quote(unit_text) or layout.full(a, b)
-    ):
-        return True
-    if lines[i + 1].gap:
-        return False  # a blank line after a complete sentence: a paragraph break
-    if layout.wrapped and (_starts_lower(b) or layout.full(a, b)):
-        return True  # e.g. "z. B." / "6." at a line end, or a wrap after a full stop
+    gap = lines[i + 1].gap
+    if not _final(a):
+        if _starts_lower(b) or _open_end(a) or _unclosed_quote(" ".join(unit)):
+            return True  # mid-sentence
+        if layout.full(a, b) and (not gap or len(unit) > 1):
+            # A wrap. Across a blank line / page break only for a wrapped paragraph: a
+            # single line before a blank line is a heading.
+            return True
+    if gap:
+        return False  # a blank line after a complete sentence or a heading
+    if layout.wrapped and _starts_lower(b):
+        return True  # e.g. "z. B." or "6." at a line end
+    if layout.full(a, b):
+        # A wrap, unless a paragraph's last line happens to be full and a heading follows.
+        return not (_final(a) and _stands_alone(layout, lines, i + 1))
     if _final(a) or layout.tiny(a, b):
         return False
     if not layout.wrapped or len(unit) > 1 or not _heading_like(f"{a} {b}"):
         return False
     # Two short lines without final punctuation: a heading wrapped over two lines, unless
-    # the second line goes on (it is full, or continued): then the heading's paragraph
-    # starts right below it.
-    if i + 2 >= len(lines):
+    # the second line goes on (then the heading's paragraph starts right below it).
+    return _stands_alone(layout, lines, i + 1)
+
+
+def _stands_alone(layout: _Layout, lines: list[_Line], j: int) -> bool:
+    """Line ``j`` is heading-like and not continued by the line after it."""
+    b = lines[j].text
+    if not _heading_like(b):
+        return False
+    if j + 1 >= len(lines):
         return True
-    after = lines[i + 2].text
+    after = lines[j + 1].text
     goes_on = layout.full(b, after) or _open_end(b) or (_starts_lower(after) and not _final(b))
     return not goes_on
 
