@@ -232,7 +232,7 @@ def cross_check(located: list[Located], where: str) -> list[str]:
     for loc in located:
         for w in loc.entry.wrong:
             other = by_target.get(_key(w))
-            if other is not None:
+            if other is not None and other is not loc:
                 problems.append(
                     f"{where}:{loc.line}: entry {loc.entry.source!r}: wrong rendering {w!r} is "
                     f"the target of entry {other.entry.source!r} (line {other.line})"
