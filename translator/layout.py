@@ -6,9 +6,9 @@ breaks or stray blank lines, words hyphenated at line ends, headings set in a la
 (so wrapped at fewer characters). The rules, in order of confidence:
 
 1. Is the text hard-wrapped at all? Yes if a fair share (>= 15 %) of line breaks are
-   evidently in mid-sentence: the line ends without sentence-final punctuation and the next
-   starts lowercase, or the line ends with a comma or a hyphenated word. Clean text has
-   (almost) none, so its structure is left alone.
+   evidently in mid-sentence: the line lacks final punctuation and the next starts lowercase,
+   or the line ends with a comma, a hyphenated word or a word that cannot end a sentence.
+   Clean text has (almost) none, so its structure is left alone.
 2. The wrap width W is a high percentile of the line lengths. A line is *full* when the
    next line's first word would not have fitted on it (len + 1 + word > 0.85 W): then the
    break is a wrap. A line is *tiny* when even half the width would have held the next word.

@@ -1,0 +1,457 @@
+"""Rebuilding paragraphs from PDF-extracted text: the seed, constructed PDF-like cases,
+clean text left alone, and that no word is ever lost."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from translator.document import Block, normalise, rebuild
+
+SEED_BLOCKS = [
+    ("date", "31. Januar 2025"),
+    ("title", "Nordkoreanische Truppen ziehen sich nach Verlusten zurück, berichten"),
+    ("label", "Ukraine"),
+    (
+        "paragraph",
+        "Nach Berichten über schwere Verluste haben nordkoreanische Truppen sich von den "
+        "Frontlinien in Russlands Kursk-Region zurückgezogen. Erfahren Sie mehr über die "
+        "aktuellen Entwicklungen und das Schicksal der Soldaten."
+    ),
+    (
+        "paragraph",
+        "In der ukrainischen Stadt Kiew berichten Militärbeamte, dass die nordkoreanischen "
+        "Truppen seit mehreren Wochen nicht mehr an den Frontlinien in der russischen Region "
+        "Kursk gesichtet wurden. Laut einer offiziellen Mitteilung der ukrainischen "
+        "Streitkräfte könnte dies auf erhebliche Verluste dieser Truppen hinweisen."
+    ),
+    ("heading", "Rückzug der nordkoreanischen Truppen"),
+    (
+        "paragraph",
+        "„Die Präsenz von DPRK-Truppen wurde seit etwa drei Wochen nicht mehr beobachtet, und"
+        " sie wurden wahrscheinlich gezwungen, sich zurückzuziehen, nachdem sie schwere "
+        "Verluste erlitten hatten“, erklärte Oberst Oleksandr Kindratenko, Sprecher der "
+        "ukrainischen Spezialoperationskräfte, gegenüber CNN. Dies folgt Berichten, wonach "
+        "einige nordkoreanische Einheiten von den Frontlinien zurückgezogen wurden, nachdem "
+        "signifikante Verluste gemeldet wurden."
+    ),
+    ("heading", "Zahlen und Verluste"),
+    (
+        "paragraph",
+        "Schätzungen zufolge wurden rund 12.000 nordkoreanische Soldaten nach Russland "
+        "entsandt. Ukrainian officials und westliche Geheimdienste berichten, dass etwa 4.000"
+        " dieser Soldaten getötet oder verwundet wurden. Nordkoreanische Truppen sind "
+        "mindestens seit November in Kursk stationiert, um die ukrainischen Angriffe in der "
+        "südlichen Grenzregion Russlands abzuwehren."
+    ),
+    ("heading", "Aktuelle Situation in Kursk"),
+    (
+        "paragraph",
+        "„Wir sind immer noch in der Region Kursk… die russischen Streitkräfte waren nicht "
+        "ausreichend, um uns zu vertreiben“, sagte der ukrainische Präsident Wolodymyr "
+        "Selenskyj letzte Woche in einer Rede in Davos, Schweiz. Selenskyj wies darauf hin, "
+        "dass sich 60.000 russische Soldaten und 12.000 Nordkoreaner in Kursk befanden. Zudem"
+        " erwähnte er, dass ein Drittel der nordkoreanischen Truppen gefallen sei."
+    ),
+    ("heading", "Taktiken der nordkoreanischen Soldaten"),
+    (
+        "paragraph",
+        "Frühere Berichte über die brutalen und teils selbstmörderischen Taktiken "
+        "nordkoreanischer Soldaten schildern, dass diese in einigen Fällen Granaten detoniert"
+        " haben, um nicht von ukrainischen Streitkräften gefangen genommen zu werden. Auch "
+        "hatten sie auf dem Schlachtfeld Pledges of Allegiance an Kim Jong Un, den höchsten "
+        "Führer Nordkoreas, verfasst."
+    ),
+    ("heading", "Training und Einsatz der nordkoreanischen Soldaten"),
+    (
+        "paragraph",
+        "Ein Befehlshaber des 6. Regiments der Spezialoperationskräfte, der aus "
+        "Sicherheitsgründen anonym bleiben wollte, erklärte, dass die nordkoreanischen "
+        "Soldaten „alle jung, gut ausgebildet und zähe Kämpfer“ seien, jedoch zuvor nicht mit"
+        " Drohnen in Konflikten konfrontiert wurden. „Sie sind im besten Fall auf die "
+        "Kriegsrealität von 1980 vorbereitet“, sagte er. Ein anderer Soldat eines Bataillons "
+        "berichtete, dass die Nordkoreaner beim Abschießen von Drohnen aus etwa 100 Metern "
+        "Entfernung ein gutes Schießvermögen gezeigt hätten, was auf eine hohe "
+        "Trainingsqualität in Nordkorea hindeutet."
+    ),
+    ("heading", "Aktuelle Entwicklungen in der Region"),
+    (
+        "paragraph",
+        "Trotz der beträchtlichen Verluste in Kursk scheint Russland diese Truppen als "
+        "Fußsoldaten einzusetzen, um Massengroundangriffe durchzuführen. Laut einem Update "
+        "der Institute for the Study of War (ISW) hat die Ukraine kürzlich Fortschritte in "
+        "der Region gemacht. Das russische Verteidigungsministerium gab jedoch bekannt, dass "
+        "die russischen Streitkräfte in der vergangenen Woche das Dorf Nikolayevo-Daryino in "
+        "der Region Kursk, an der Grenze zur Ukraine, zurückerobert hätten."
+    ),
+    ("heading", "Offizielle Bestätigung aus Moskau und Pjöngjang fehlt"),
+    (
+        "paragraph",
+        "Weder Moskau noch Pjöngjang haben bislang offiziell die Anwesenheit nordkoreanischer"
+        " Truppen in Russland bestätigt. Letztes Jahr, Monate vor der Entsendung der "
+        "nordkoreanischen Soldaten, unterzeichneten Kim Jong Un und der russische Präsident "
+        "Wladimir Putin ein umfassendes Verteidigungsabkommen und verpflichteten sich, alle "
+        "verfügbaren Mittel zu nutzen, um im Falle eines Angriffs umgehend militärische "
+        "Unterstützung zu leisten."
+    ),
+    ("heading", "Eine neue Ära der militärischen Zusammenarbeit"),
+    (
+        "paragraph",
+        "Dieses Abkommen stellt die bedeutendste Vereinbarung dar, die Russland und Nordkorea"
+        " seit Jahrzehnten unterzeichnet haben, und wird als Wiederbelebung des gegenseitigen"
+        " Verteidigungsversprechens aus der Kalten Kriegszeit von 1961 angesehen."
+    ),
+    (
+        "paragraph",
+        "Dieser Bericht basiert auf Quellen von CNN, darunter Nick Paton Walsh, Rebecca "
+        "Wright, Daria Tarasova-Markina, Brice Laine und Helen Regan."
+    ),
+]
+
+
+def kinds_texts(text: str) -> list[tuple[str, str]]:
+    return [(b.kind, b.text) for b in rebuild(text)]
+
+
+def test_seed_rebuilds_exactly(seed_text: str) -> None:
+    assert kinds_texts(seed_text) == SEED_BLOCKS
+
+
+def test_seed_as_cp1252_crlf_rebuilds_the_same(seed_text: str) -> None:
+    # What a Windows tool would have saved: the same blocks after normalisation.
+    from translator.document import decode_bytes
+
+    data = seed_text.replace("\n", "\r\n").encode("cp1252")
+    assert kinds_texts(decode_bytes(data)) == SEED_BLOCKS
+
+
+def test_block_is_frozen() -> None:
+    block = Block("paragraph", "Text.")
+    with pytest.raises(AttributeError):
+        block.text = "other"  # type: ignore[misc]
+
+
+PAGE_BREAK_UPPERCASE = """Schätzungen zufolge wurden rund 12.000 nordkoreanische Soldaten
+nach Russland entsandt. Ukrainische Beamte und westliche Dienste
+berichten, dass etwa 4.000 dieser Soldaten getötet oder verwundet
+wurden. Die Präsenz der Truppen wurde seit etwa drei
+
+
+
+Wochen nicht mehr beobachtet, sagte ein Sprecher am Freitag.
+"""
+
+HEADINGS_WITHOUT_BLANK_LINES = """Taktiken der nordkoreanischen Soldaten
+Frühere Berichte über die brutalen und teils selbstmörderischen
+Taktiken nordkoreanischer Soldaten schildern, dass diese in
+einigen Fällen Granaten detoniert haben.
+Training und Einsatz der nordkoreanischen
+Soldaten
+Ein Befehlshaber des 6. Regiments der Spezialoperationskräfte,
+der anonym bleiben wollte, erklärte, dass die Soldaten jung seien.
+Zahlen und Verluste
+Schätzungen zufolge wurden rund 12.000 nordkoreanische Soldaten
+nach Russland entsandt.
+"""
+
+LABEL_AND_WRAPPED_TITLE = """Ukraine-Krieg
+
+Nordkoreanische Truppen ziehen sich
+nach Verlusten zurück
+
+Die Truppen sind nach schweren Verlusten von der Front in Kursk
+abgezogen worden, sagen ukrainische Militärs. Das berichtet der
+Sender am Freitag.
+
+Eine neue Ära der militärischen
+Zusammenarbeit
+
+Das Abkommen stellt die bedeutendste Vereinbarung seit Jahren dar.
+"""
+
+QUOTE_CUT_BY_PAGE_BREAK = """„Die Präsenz von DPRK-Truppen wurde seit etwa drei Wochen
+
+
+
+Nicht-Sichtungen bestätigen das“, sagte der Sprecher.
+"""
+
+CLEAN_BLANK_LINES = """Nordkoreanische Truppen ziehen sich zurück
+
+Die Truppen sind nach schweren Verlusten von der Front in Kursk abgezogen worden, sagen \
+ukrainische Militärs. Es gebe keine Sichtungen mehr.
+
+Zahlen und Verluste
+
+Rund 12.000 Soldaten wurden entsandt. Etwa 4.000 von ihnen wurden getötet oder verwundet.
+
+Kurz.
+"""
+
+CLEAN_ONE_PER_LINE = """Nordkoreanische Truppen ziehen sich zurück
+Die Truppen sind nach schweren Verlusten von der Front in Kursk abgezogen worden, sagen \
+ukrainische Militärs. Es gebe keine Sichtungen mehr.
+Zahlen und Verluste
+Rund 12.000 Soldaten wurden entsandt. Etwa 4.000 von ihnen wurden getötet oder verwundet.
+Kurz.
+Noch ein Absatz.
+"""
+
+LEAD = (
+    "Die Truppen sind nach schweren Verlusten von der Front in Kursk abgezogen worden, "
+    "sagen ukrainische Militärs. Es gebe keine Sichtungen mehr."
+)
+FACTS = "Rund 12.000 Soldaten wurden entsandt. Etwa 4.000 von ihnen wurden getötet oder verwundet."
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(
+            PAGE_BREAK_UPPERCASE,
+            [
+                (
+                    "paragraph",
+                    "Schätzungen zufolge wurden rund 12.000 nordkoreanische Soldaten nach Russland "
+                    "entsandt. Ukrainische Beamte und westliche Dienste berichten, dass etwa 4.000 "
+                    "dieser Soldaten getötet oder verwundet wurden. Die Präsenz der Truppen wurde "
+                    "seit etwa drei Wochen nicht mehr beobachtet, sagte ein Sprecher am Freitag.",
+                )
+            ],
+            id="page-break-mid-sentence-next-uppercase",
+        ),
+        pytest.param(
+            HEADINGS_WITHOUT_BLANK_LINES,
+            [
+                ("title", "Taktiken der nordkoreanischen Soldaten"),
+                (
+                    "paragraph",
+                    "Frühere Berichte über die brutalen und teils selbstmörderischen Taktiken "
+                    "nordkoreanischer Soldaten schildern, dass diese in einigen Fällen Granaten "
+                    "detoniert haben.",
+                ),
+                ("heading", "Training und Einsatz der nordkoreanischen Soldaten"),
+                (
+                    "paragraph",
+                    "Ein Befehlshaber des 6. Regiments der Spezialoperationskräfte, der anonym "
+                    "bleiben wollte, erklärte, dass die Soldaten jung seien.",
+                ),
+                ("heading", "Zahlen und Verluste"),
+                (
+                    "paragraph",
+                    "Schätzungen zufolge wurden rund 12.000 nordkoreanische Soldaten nach Russland "
+                    "entsandt.",
+                ),
+            ],
+            id="headings-directly-followed-by-their-paragraph",
+        ),
+        pytest.param(
+            LABEL_AND_WRAPPED_TITLE,
+            [
+                ("label", "Ukraine-Krieg"),
+                ("title", "Nordkoreanische Truppen ziehen sich nach Verlusten zurück"),
+                (
+                    "paragraph",
+                    "Die Truppen sind nach schweren Verlusten von der Front in Kursk abgezogen "
+                    "worden, sagen ukrainische Militärs. Das berichtet der Sender am Freitag.",
+                ),
+                ("heading", "Eine neue Ära der militärischen Zusammenarbeit"),
+                ("paragraph", "Das Abkommen stellt die bedeutendste Vereinbarung seit Jahren dar."),
+            ],
+            id="label-wrapped-title-wrapped-heading",
+        ),
+        pytest.param(
+            QUOTE_CUT_BY_PAGE_BREAK,
+            [
+                (
+                    "paragraph",
+                    "„Die Präsenz von DPRK-Truppen wurde seit etwa drei Wochen "
+                    "Nicht-Sichtungen bestätigen das“, sagte der Sprecher.",
+                )
+            ],
+            id="open-quote-continues-after-page-break",
+        ),
+        pytest.param(
+            CLEAN_BLANK_LINES,
+            [
+                ("title", "Nordkoreanische Truppen ziehen sich zurück"),
+                ("paragraph", LEAD),
+                ("heading", "Zahlen und Verluste"),
+                ("paragraph", FACTS),
+                ("paragraph", "Kurz."),
+            ],
+            id="clean-blank-line-separated",
+        ),
+        pytest.param(
+            CLEAN_ONE_PER_LINE,
+            [
+                ("title", "Nordkoreanische Truppen ziehen sich zurück"),
+                ("paragraph", LEAD),
+                ("heading", "Zahlen und Verluste"),
+                ("paragraph", FACTS),
+                ("paragraph", "Kurz."),
+                ("paragraph", "Noch ein Absatz."),
+            ],
+            id="clean-one-paragraph-per-line",
+        ),
+        pytest.param(
+            "Titel der Meldung\r\n\r\nErster Satz des Absatzes\r\nwird hier fortgesetzt.\r\n",
+            [
+                ("title", "Titel der Meldung"),
+                ("paragraph", "Erster Satz des Absatzes wird hier fortgesetzt."),
+            ],
+            id="crlf",
+        ),
+        pytest.param(
+            "Titel\r\rErster Satz.\rZweiter Satz.",
+            [("title", "Titel"), ("paragraph", "Erster Satz."), ("paragraph", "Zweiter Satz.")],
+            id="old-mac-cr",
+        ),
+        pytest.param(
+            "Nordkoreanische Truppen ziehen sich zurück",
+            [("title", "Nordkoreanische Truppen ziehen sich zurück")],
+            id="single-line-without-final-punctuation",
+        ),
+        pytest.param(
+            "die Truppen ziehen sich nach schweren Verlusten aus der Region zurück",
+            [("paragraph", "die Truppen ziehen sich nach schweren Verlusten aus der Region zurück")],  # noqa: E501
+            id="single-lowercase-line",
+        ),
+        pytest.param("Ein Satz.", [("paragraph", "Ein Satz.")], id="single-sentence"),
+        pytest.param("", [], id="empty"),
+        pytest.param(" \n\n\t\n\u00a0\u200b", [], id="only-blank"),
+        pytest.param(
+            "Frühere Berichte über die brutalen Taktiken der Soldaten, die z. B.\n"
+            "in einigen Fällen Granaten detoniert haben, schildern es. Die Leute des 6.\n"
+            "Regiments schildern das ebenfalls, sagte der Sprecher am Freitag in\n"
+            "einer Mitteilung.\n",
+            [
+                (
+                    "paragraph",
+                    "Frühere Berichte über die brutalen Taktiken der Soldaten, die z. B. in "
+                    "einigen Fällen Granaten detoniert haben, schildern es. Die Leute des 6. "
+                    "Regiments schildern das ebenfalls, sagte der Sprecher am Freitag in einer "
+                    "Mitteilung.",
+                )
+            ],
+            id="abbreviation-and-ordinal-at-line-end",
+        ),
+    ],
+)
+def test_rebuild_pdf_like_and_clean_text(text: str, expected: list[tuple[str, str]]) -> None:
+    assert kinds_texts(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("lines", "joined"),
+    [
+        (("Das russische Verteidigungs-", "ministerium gab bekannt."), "Verteidigungsministerium"),
+        (("Die Präsenz von DPRK-", "Truppen wurde beobachtet."), "DPRK-Truppen"),
+        (("Das Dorf Nikolayevo-", "Daryino wurde erobert."), "Nikolayevo-Daryino"),
+        (("Sie sind in der Kursk-", "Region stationiert."), "Kursk-Region"),
+        (("Es waren NATO-", "geführte Einheiten."), "NATO-geführte"),
+        (("Es sind 3-", "jährige Verträge."), "3-jährige"),
+        (("Truppen aus Ost-", "und Westeuropa kamen."), "Ost- und Westeuropa"),
+        (("Es kamen „Spezial-", "kräfte“ an."), "„Spezialkräfte“"),
+        (("Sie sagten – wie immer -", "nichts dazu."), "immer - nichts"),
+    ],
+)
+def test_line_end_hyphens(lines: tuple[str, str], joined: str) -> None:
+    (block,) = rebuild("\n".join(lines))
+    assert joined in block.text
+
+
+def test_hyphenated_word_across_a_page_break() -> None:
+    text = "Das russische Verteidigungs-\n\n\n\nministerium gab bekannt."
+    expected = [("paragraph", "Das russische Verteidigungsministerium gab bekannt.")]
+    assert kinds_texts(text) == expected
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "31. Januar 2025",
+        "31.01.2025",
+        "31.1.25",
+        "Freitag, 31. Januar 2025",
+        "Fr., 31. Jan. 2025",
+        "2025-01-31",
+        "Januar 2025",
+        "31. Januar 2025, 14:30 Uhr",
+        "Stand: 31.01.2025 14:30 Uhr",
+        "Aktualisiert am 31.01.2025 um 14.30 Uhr MEZ",
+    ],
+)
+def test_date_lines(line: str) -> None:
+    text = f"{line}\n\nTitel der Meldung\n\nDie Truppen sind abgezogen."
+    assert kinds_texts(text) == [
+        ("date", line),
+        ("title", "Titel der Meldung"),
+        ("paragraph", "Die Truppen sind abgezogen."),
+    ]
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["Am 31. Januar 2025 zogen die Truppen ab.", "31 Soldaten", "2025 Soldaten kamen an."],
+)
+def test_not_date_lines(line: str) -> None:
+    assert all(b.kind != "date" for b in rebuild(line))
+
+
+# -- properties ------------------------------------------------------------------------------
+
+_TOKENS = st.sampled_from(
+    [
+        "Die", "Truppen", "ziehen", "sich", "zurück", "nach", "und", "der", "Kursk", "Region",
+        "Soldaten.", "sagte", "er.", "31.", "Januar", "2025", "Kursk…", "z. B.", "12.000",
+        "„Wir", "sind“,", "DPRK-Truppen", "ukrainischen", "Verluste,", "gemeldet.", "Nr. 6",
+        "fehlt", "Ukraine", "?", "!", "–", "(ISW)", "ä", "\u00ad", "\u200b", "\u00a0", "\t",
+    ]
+)
+_HYPHEN_TOKENS = st.sampled_from(["Verteidigungs-", "DPRK-", "Ost-", "3-", "Nikolayevo-"])
+_SEPARATORS = st.sampled_from([" ", " ", " ", "\n", "\n", "\n\n", "\n\n\n\n", "\r\n", "  "])
+
+
+@st.composite
+def pdf_like(draw: st.DrawFn, hyphens: bool = True) -> str:
+    tokens = _TOKENS | _HYPHEN_TOKENS if hyphens else _TOKENS
+    parts = draw(st.lists(st.tuples(tokens, _SEPARATORS), max_size=80))
+    return "".join(t + s for t, s in parts)
+
+
+def _chars(text: str) -> str:
+    return re.sub(r"[\s-]", "", text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(pdf_like(), st.text(max_size=200)))
+def test_no_character_is_lost(text: str) -> None:
+    """Every non-space character of the input is in a block, in order (modulo line-end
+    hyphens of rejoined words)."""
+    blocks = rebuild(text)
+    assert _chars("".join(b.text for b in blocks)) == _chars(normalise(text))
+    assert all(b.text and b.text == " ".join(b.text.split()) for b in blocks)
+    assert all(b.kind in {"date", "label", "title", "heading", "paragraph"} for b in blocks)
+
+
+@settings(max_examples=200, deadline=None)
+@given(pdf_like(hyphens=False))
+def test_same_words_without_line_end_hyphens(text: str) -> None:
+    words = Counter(" ".join(b.text for b in rebuild(text)).split())
+    assert words == Counter(normalise(text).split())
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.one_of(pdf_like(), st.text(max_size=200)))
+def test_rebuilt_text_is_stable(text: str) -> None:
+    """Rebuilt blocks written out as clean text (blank-line separated, or one per line)
+    rebuild to the same blocks: clean text keeps its structure."""
+    blocks = rebuild(text)
+    texts = [b.text for b in blocks]
+    assert rebuild("\n\n".join(texts)) == blocks
+    assert rebuild("\n".join(texts)) == blocks
