@@ -79,6 +79,7 @@ class Glossary:
         self.path = path
         self._matcher = Matcher(self.entries)
         self._patterns: dict[Entry, enforce._Patterns] = {}
+        self._with_wrong = tuple(e for e in self.entries if e.wrong)
 
     @classmethod
     def from_yaml(cls, text: str, *, where: str = "<glossary>") -> Glossary:
@@ -157,7 +158,7 @@ class Glossary:
     def _pats(self, entry: Entry) -> enforce._Patterns:
         pats = self._patterns.get(entry)
         if pats is None:
-            pats = self._patterns[entry] = enforce._Patterns(entry)
+            pats = self._patterns[entry] = enforce._Patterns(entry, self._with_wrong)
         return pats
 
     def to_yaml(self) -> str:

@@ -7,7 +7,8 @@ and injected text needs no restoring when it survives as is.
 
 After translation (`finalize`) nothing is trusted; per matched term, in this order:
 
-1. known *wrong* renderings of the entry (``wrong:``, e.g. "Kiev") are replaced: ``repaired``;
+1. known *wrong* renderings of the entry (``wrong:``, e.g. "Kiev", and those implied by the
+   entries its rendering contains) are replaced: ``repaired``;
 2. the rendering as the glossary writes it is in the output: ``applied``;
 3. a mangled form of it (case, hyphens, spacing, plural -s), or the German source form copied
    through untranslated, is replaced by the rendering: ``repaired``;
@@ -115,8 +116,25 @@ class _Output:
         self.taken.append((start, start + len(new)))
 
 
-def _wrong_patterns(entry: Entry) -> list[re.Pattern[str]]:
-    return [rendering_pattern(w) for w in sorted(entry.wrong, key=len, reverse=True)]
+def derived_wrong(entry: Entry, others: tuple[Entry, ...]) -> list[str]:
+    """Wrong renderings of ``entry`` implied by the entries its rendering contains.
+
+    "President Volodymyr Selenskyj" is wrong for "President Volodymyr Zelensky" because
+    "Selenskyj" is a wrong rendering of "Zelensky".
+    """
+    derived = []
+    for other in others:
+        if other is entry or not other.wrong or other.target == entry.target:
+            continue
+        inside = re.compile(rf"(?<!\w){re.escape(other.target)}(?!\w)")
+        if inside.search(entry.target):
+            derived += [inside.sub(w.replace("\\", "\\\\"), entry.target) for w in other.wrong]
+    return derived
+
+
+def _wrong_patterns(wrong: list[str]) -> list[re.Pattern[str]]:
+    # Damaged like any copied text ("kiev" is still "Kiev"), hence the mangled pattern.
+    return [mangled_pattern(w) for w in sorted(set(wrong), key=len, reverse=True)]
 
 
 def finalize(
@@ -136,10 +154,14 @@ def finalize(
         found: list[TermStatus] = []
         for pattern in pats.wrong:
             for m in out.occurrences(pattern):
+                if pats.rendering.fullmatch(m.group(0)):
+                    continue  # "NATO" is right even though "Nato" is listed as wrong
                 out.replace(m.start(), m.end(), entry.target)
                 found.append("repaired")
         for m in out.occurrences(pats.rendering):
             out.take(m.start(), m.end())
+            if m.group(0)[:1].islower() and _at_sentence_start(out.text, m.start()):
+                out.replace(m.start(), m.end(), m.group(0))  # only capitalises
             found.append("applied")
         for pattern in (pats.mangled, pats.source):
             while len(found) < len(items):
@@ -166,8 +188,8 @@ def finalize(
 class _Patterns:
     """The English-side patterns of one entry (built once per entry and cached by Glossary)."""
 
-    def __init__(self, entry: Entry) -> None:
+    def __init__(self, entry: Entry, others: tuple[Entry, ...] = ()) -> None:
         self.rendering = rendering_pattern(entry.target, plural=True)
         self.mangled = mangled_pattern(entry.target)
-        self.wrong = _wrong_patterns(entry)
+        self.wrong = _wrong_patterns([*entry.wrong, *derived_wrong(entry, others)])
         self.source = entry_regex(entry)

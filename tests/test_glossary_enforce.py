@@ -1,0 +1,236 @@
+"""Glossary enforcement around an engine: inject, verify, repair, report -- never silently."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.doubles import MangleEngine, WordEngine
+from translator import Pipeline, TranslationResult
+from translator.glossary import Glossary, load_glossary
+from translator.glossary.match import rendering_pattern
+
+GLOSSARY = Glossary.from_yaml(
+    """
+entries:
+  - {source: Spezialoperationskräfte, target: Special Operations Forces, category: unit}
+  - {source: Kiew, target: Kyiv, category: place, wrong: [Kiev]}
+  - {source: Selenskyj, target: Zelensky, category: person, wrong: [Selenskyj, Selensky]}
+  - {source: Kursk, target: Kursk, category: place}
+  - {source: Kursk-Region, target: Kursk region, category: place, forms: [Region Kursk]}
+  - {source: Russland, target: Russia, category: place}
+  - {source: Ukraine, target: Ukraine, category: place, wrong: [the Ukraine]}
+  - {source: Fußsoldaten, target: foot soldiers, category: term}
+  - {source: Nikolayevo-Daryino, target: Nikolayevo-Daryino, category: place}
+  - {source: Institute for the Study of War (ISW), target: Institute for the Study of War (ISW),
+     category: fragment}
+"""
+)
+
+
+@pytest.mark.parametrize(
+    ("source", "injected"),
+    [
+        ("Die Spezialoperationskräften in Kiew.", "Die Special Operations Forces in Kyiv."),
+        ("Fußsoldaten kämpfen.", "Foot soldiers kämpfen."),  # sentence start: capitalised
+        ("„Fußsoldaten kämpfen.“", "„Foot soldiers kämpfen.“"),
+        ("Sie sind Fußsoldaten.", "Sie sind foot soldiers."),
+        ("in Russlands Kursk-Region", "in Russia's Kursk region"),  # genitive before a noun
+        ("die Grenzregion Russlands.", "die Grenzregion of Russia."),  # genitive after a noun
+        ("Selenskyjs Rede", "Zelensky's Rede"),
+        ("ohne Glossarbegriff", "ohne Glossarbegriff"),
+    ],
+)
+def test_prepare_injects_the_rendering(source: str, injected: str) -> None:
+    assert GLOSSARY.prepare(source).text == injected
+
+
+@pytest.mark.parametrize(
+    ("source", "output", "final", "statuses"),
+    [
+        # the rendering survived
+        ("in Kiew", "in Kyiv", "in Kyiv", ["applied"]),
+        # known wrong renderings are repaired
+        ("in Kiew", "in Kiev", "in Kyiv", ["repaired"]),
+        ("Selenskyj sagte", "Selenskyj said", "Zelensky said", ["repaired"]),
+        ("in der Ukraine", "in the Ukraine", "in Ukraine", ["repaired"]),
+        ("Die Ukraine", "The Ukraine", "Ukraine", ["repaired"]),
+        # MT damage to the injected text is repaired
+        (
+            "der Spezialoperationskräfte",
+            "of the special operations forces",
+            "of the Special Operations Forces",
+            ["repaired"],
+        ),
+        (
+            "der Spezialoperationskräfte",
+            "of the SpecialOperations-Forces",
+            "of the Special Operations Forces",
+            ["repaired"],
+        ),
+        (
+            "das Dorf Nikolayevo-Daryino",
+            "the village Nikolayevo Daryino",
+            "the village Nikolayevo-Daryino",
+            ["repaired"],
+        ),
+        (
+            "laut Institute for the Study of War (ISW)",
+            "according to Institute for the Study of War ( ISW )",
+            "according to Institute for the Study of War (ISW)",
+            ["repaired"],
+        ),
+        ("Fußsoldaten", "foot soldiers", "Foot soldiers", ["applied"]),
+        ("in kiew", "in kyiv", "in Kyiv", ["repaired"]),
+        # the German source form copied through untranslated
+        (
+            "der Spezialoperationskräfte",
+            "the Spezialoperationskräfte",
+            "the Special Operations Forces",
+            ["repaired"],
+        ),
+        # dropped: reported, never silently
+        ("in Kiew", "in the capital", "in the capital", ["missed"]),
+        # counts: each occurrence needs its own rendering
+        ("Kursk und Kursk", "Kursk and Kursk", "Kursk and Kursk", ["applied", "applied"]),
+        ("Kursk und Kursk", "Kursk and it", "Kursk and it", ["applied", "missed"]),
+        # a longer rendering is not also counted for a shorter one
+        (
+            "Kursk-Region und Kursk",
+            "Kursk region and it",
+            "Kursk region and it",
+            ["applied", "missed"],
+        ),
+        # wrong renderings are fixed everywhere in the sentence (consistency)
+        ("Kiew", "Kyiv and Kiev", "Kyiv and Kyiv", ["repaired"]),
+    ],
+)
+def test_finalize(source: str, output: str, final: str, statuses: list[str]) -> None:
+    prepared = GLOSSARY.prepare(source)
+    target, hits = GLOSSARY.finalize(prepared, output)
+    assert target == final
+    assert [h.status for h in hits] == statuses
+    assert [h.source for h in hits] == [m.text for m in GLOSSARY.find(source)]
+
+
+def test_hits_carry_entry_expected_and_category() -> None:
+    _, hits = GLOSSARY.finalize(GLOSSARY.prepare("Die Spezialoperationskräften"), "x")
+    (hit,) = hits
+    assert (hit.entry, hit.source, hit.expected, hit.status, hit.category) == (
+        "Spezialoperationskräfte",
+        "Spezialoperationskräften",
+        "Special Operations Forces",
+        "missed",
+        "unit",
+    )
+
+
+# -- through the pipeline ------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def shipped() -> Glossary:
+    from translator import config
+
+    return load_glossary(config.packaged_glossary())
+
+
+def assert_report_complete(result: TranslationResult, glossary: Glossary) -> None:
+    """Every matched term is reported once, with a status that is true of the output."""
+    for p_index, paragraph in enumerate(result.paragraphs):
+        for s_index, sentence in enumerate(paragraph.sentences):
+            matches = glossary.find(sentence.source)
+            assert [h.source for h in sentence.terms] == [m.text for m in matches]
+            for hit in sentence.terms:
+                assert (hit.paragraph, hit.sentence) == (p_index, s_index)
+                assert hit.status in ("applied", "repaired", "missed")
+                present = rendering_pattern(hit.expected, plural=True).search(sentence.target)
+                if hit.status != "missed":
+                    assert present, (hit, sentence.target)
+
+
+def test_seed_with_an_mt_like_double(seed_text: str, shipped: Glossary) -> None:
+    engine = MangleEngine()
+    result = Pipeline(engine, glossary=shipped).translate_text(seed_text)
+    assert_report_complete(result, shipped)
+    statuses = {t.status for t in result.terms}
+    assert statuses == {"applied", "repaired", "missed"}  # the double damages and drops
+    assert len(result.terms) >= 80
+    missed = result.missed_terms
+    for hit in missed:  # a missed term really is absent from its sentence
+        sentence = result.paragraphs[hit.paragraph].sentences[hit.sentence]
+        assert hit.expected not in sentence.target
+    # consistency: the double's habits never reach the output
+    for wrong in ("Kiev", "Selenskyj", "Pjöngjang"):
+        assert wrong not in result.target
+
+
+@pytest.mark.parametrize("modes", [("case",), ("punct",), ("habit",), ("case", "punct", "habit")])
+def test_damage_short_of_dropping_is_always_repaired(
+    seed_text: str, shipped: Glossary, modes: tuple[str, ...]
+) -> None:
+    result = Pipeline(MangleEngine(modes), glossary=shipped).translate_text(seed_text)
+    assert_report_complete(result, shipped)
+    assert result.missed_terms == []
+    assert any(t.status == "repaired" for t in result.terms)
+
+
+def test_dropped_terms_are_missed_and_strict_can_see_them(
+    seed_text: str, shipped: Glossary
+) -> None:
+    result = Pipeline(MangleEngine(("drop",)), glossary=shipped).translate_text(seed_text)
+    assert_report_complete(result, shipped)
+    assert result.missed_terms
+
+
+def test_seed_report_in_json(seed_text: str, shipped: Glossary) -> None:
+    result = Pipeline(WordEngine(), glossary=shipped).translate_text(seed_text)
+    data = result.to_dict()
+    flat = [t for p in data["paragraphs"] for s in p["sentences"] for t in s["terms"]]
+    assert flat == data["terms"] and len(flat) == len(result.terms) > 0
+    assert {"entry", "source", "expected", "status", "category", "paragraph", "sentence"} <= set(
+        flat[0]
+    )
+    assert result.signature["glossary"] == shipped.version
+
+
+def test_glossary_version_changes_the_memory_namespace(shipped: Glossary) -> None:
+    other = Glossary(shipped.entries[:-1])
+    engine = WordEngine()
+    assert (
+        Pipeline(engine, glossary=shipped).memory_namespace()
+        != Pipeline(engine, glossary=other).memory_namespace()
+    )
+
+
+# -- through the real MarianMT path ----------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_tiny_marian_path_reports_every_term(
+    tiny_engine, seed_text: str, shipped: Glossary
+) -> None:  # type: ignore[no-untyped-def]
+    """The random tiny model's output is noise: assert that nothing crashes and the report is
+    complete and true, not what the words are."""
+    result = Pipeline(tiny_engine, glossary=shipped).translate_text(seed_text)
+    assert_report_complete(result, shipped)
+    assert len(result.terms) == sum(len(shipped.find(s.source)) for s in result.sentences) > 80
+
+
+COPY_MODEL = Path(__file__).resolve().parent / "data" / "copy-marian" / "model.safetensors"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not COPY_MODEL.is_file(), reason="copy-trained model not built yet")
+def test_injected_renderings_survive_a_real_marian_model(
+    request: pytest.FixtureRequest, seed_text: str, shipped: Glossary
+) -> None:
+    from translator.engine.marian import MarianEngine
+
+    model_dir = request.getfixturevalue("copy_model_dir")
+    engine = MarianEngine(str(model_dir), device="cpu", beam_size=1, local_files_only=True)
+    result = Pipeline(engine, glossary=shipped).translate_text(seed_text)
+    assert_report_complete(result, shipped)
+    rate = sum(t.status != "missed" for t in result.terms) / len(result.terms)
+    assert rate >= 0.95, [t for t in result.terms if t.status == "missed"]
