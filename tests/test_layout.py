@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.strategies import pdf_like
 from translator.document import Block, normalise, rebuild
 
 SEED_BLOCKS = [
@@ -404,25 +405,6 @@ def test_not_date_lines(line: str) -> None:
 
 
 # -- properties ------------------------------------------------------------------------------
-
-_TOKENS = st.sampled_from(
-    [
-        "Die", "Truppen", "ziehen", "sich", "zurück", "nach", "und", "der", "Kursk", "Region",
-        "Soldaten.", "sagte", "er.", "31.", "Januar", "2025", "Kursk…", "z. B.", "12.000",
-        "„Wir", "sind“,", "DPRK-Truppen", "ukrainischen", "Verluste,", "gemeldet.", "Nr. 6",
-        "fehlt", "Ukraine", "?", "!", "–", "(ISW)", "ä", "\u00ad", "\u200b", "\u00a0", "\t",
-    ]
-)
-_HYPHEN_TOKENS = st.sampled_from(["Verteidigungs-", "DPRK-", "Ost-", "3-", "Nikolayevo-"])
-_SEPARATORS = st.sampled_from([" ", " ", " ", "\n", "\n", "\n\n", "\n\n\n\n", "\r\n", "  "])
-
-
-@st.composite
-def pdf_like(draw: st.DrawFn, hyphens: bool = True) -> str:
-    tokens = _TOKENS | _HYPHEN_TOKENS if hyphens else _TOKENS
-    parts = draw(st.lists(st.tuples(tokens, _SEPARATORS), max_size=80))
-    return "".join(t + s for t, s in parts)
-
 
 def _chars(text: str) -> str:
     return re.sub(r"[\s-]", "", text)
