@@ -67,7 +67,9 @@ def tiny_engine(tiny_model_dir: Path):  # type: ignore[no-untyped-def]
     """The tiny model loaded through the real MarianMT engine (greedy, to keep tests fast)."""
     from translator.engine.marian import MarianEngine
 
-    return MarianEngine(str(tiny_model_dir), device="cpu", beam_size=1, local_files_only=True)
+    return MarianEngine(
+        str(tiny_model_dir), device="cpu", beam_size=1, local_files_only=True, threads=1
+    )
 
 
 @pytest.fixture(autouse=True)
