@@ -4,7 +4,9 @@ clean text left alone, and that no word is ever lost."""
 from __future__ import annotations
 
 import re
+import textwrap
 from collections import Counter
+from collections.abc import Callable
 
 import pytest
 from hypothesis import given, settings
@@ -128,6 +130,37 @@ def test_seed_as_cp1252_crlf_rebuilds_the_same(seed_text: str) -> None:
 
     data = seed_text.replace("\n", "\r\n").encode("cp1252")
     assert kinds_texts(decode_bytes(data)) == SEED_BLOCKS
+
+
+def _rewrap(width: int, separator: str) -> str:
+    """The seed's blocks hard-wrapped again: body text at ``width``, headings (a larger
+    font in a PDF) at two thirds of it."""
+    parts = []
+    for kind, text in SEED_BLOCKS:
+        at = width if kind == "paragraph" else width * 2 // 3
+        parts.append("\n".join(textwrap.wrap(text, at, break_on_hyphens=False)))
+    return separator.join(parts)
+
+
+@pytest.mark.parametrize(
+    "variant",
+    [
+        pytest.param(lambda s: re.sub(r"\n\s*\n+", "\n", s), id="no-blank-lines"),
+        pytest.param(
+            lambda s: "\n\n".join(line for line in s.split("\n") if line.strip()),
+            id="double-spaced",
+        ),
+        pytest.param(lambda s: s.replace("\n\n\n\n", "\n\f"), id="form-feed-page-breaks"),
+        pytest.param(lambda s: _rewrap(45, "\n\n"), id="rewrapped-45"),
+        pytest.param(lambda s: _rewrap(45, "\n"), id="rewrapped-45-no-blank-lines"),
+        pytest.param(lambda s: _rewrap(80, "\n\n"), id="rewrapped-80"),
+        pytest.param(lambda s: _rewrap(72, "\n"), id="rewrapped-72-no-blank-lines"),
+        pytest.param(lambda s: "\n\n".join(t for _, t in SEED_BLOCKS), id="clean-blank-lines"),
+        pytest.param(lambda s: "\n".join(t for _, t in SEED_BLOCKS), id="clean-one-per-line"),
+    ],
+)
+def test_seed_variants_rebuild_the_same(seed_text: str, variant: Callable[[str], str]) -> None:
+    assert kinds_texts(variant(seed_text)) == SEED_BLOCKS
 
 
 def test_block_is_frozen() -> None:

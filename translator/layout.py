@@ -9,6 +9,8 @@ breaks or stray blank lines, words hyphenated at line ends, headings set in a la
    evidently in mid-sentence: the line lacks final punctuation and the next starts lowercase,
    or the line ends with a comma, a hyphenated word or a word that cannot end a sentence.
    Clean text has (almost) none, so its structure is left alone.
+   Wrapped text with a blank line after (nearly) every line is double-spaced: one blank line
+   there is only line spacing.
 2. The wrap width W is a high percentile of the line lengths. A line is *full* when the
    next line's first word would not have fitted on it (len + 1 + word > 0.85 W): then the
    break is a wrap. A line is *tiny* when even half the width would have held the next word.
@@ -51,6 +53,8 @@ WRAPPED_SHARE = 0.15
 FULL_RATIO = 0.85
 #: A line is tiny (a label, a short heading) when the next word fits in this share.
 TINY_RATIO = 0.5
+#: Share of line breaks with a blank line above which wrapped text counts as double-spaced.
+SPACED_SHARE = 0.8
 MAX_HEADING_WORDS = 16
 MAX_LABEL_WORDS = 3
 
@@ -140,6 +144,7 @@ def _unclosed_quote(text: str) -> bool:
 class _Layout:
     wrapped: bool
     width: float
+    spaced: bool  # double-spaced: a blank line after (nearly) every line
 
     def full(self, line: str, following: str) -> bool:
         needed = len(line) + 1 + len(_first_word(following))
@@ -152,7 +157,7 @@ class _Layout:
 def _measure(lines: list[_Line]) -> _Layout:
     pairs = list(zip(lines, lines[1:], strict=False))
     if not pairs:
-        return _Layout(wrapped=False, width=0.0)
+        return _Layout(wrapped=False, width=0.0, spaced=False)
     evidence = sum(
         1
         for a, b in pairs
@@ -160,7 +165,9 @@ def _measure(lines: list[_Line]) -> _Layout:
     )
     lengths = sorted(len(a.text) for a, _ in pairs)
     width = float(lengths[min(len(lengths) - 1, int(0.9 * len(lengths)))])
-    return _Layout(wrapped=evidence > 0 and evidence >= WRAPPED_SHARE * len(pairs), width=width)
+    wrapped = evidence > 0 and evidence >= WRAPPED_SHARE * len(pairs)
+    spaced = wrapped and sum(1 for _, b in pairs if b.gap) >= SPACED_SHARE * len(pairs)
+    return _Layout(wrapped=wrapped, width=width, spaced=spaced)
 
 
 # -- joining ---------------------------------------------------------------------------------
@@ -183,7 +190,7 @@ def _joins(layout: _Layout, lines: list[_Line], i: int, unit: list[str]) -> bool
         return True  # e.g. "z. B." or "6." at a line end
     if layout.full(a, b):
         # A wrap, unless a paragraph's last line happens to be full and a heading follows.
-        return not (_final(a) and _stands_alone(layout, lines, i + 1))
+        return not (_final(a) and _heading_at(layout, lines, i + 1))
     if _final(a) or layout.tiny(a, b):
         return False
     if not layout.wrapped or len(unit) > 1 or not _heading_like(f"{a} {b}"):
@@ -195,14 +202,29 @@ def _joins(layout: _Layout, lines: list[_Line], i: int, unit: list[str]) -> bool
 
 def _stands_alone(layout: _Layout, lines: list[_Line], j: int) -> bool:
     """Line ``j`` is heading-like and not continued by the line after it."""
-    b = lines[j].text
-    if not _heading_like(b):
-        return False
-    if j + 1 >= len(lines):
+    return _heading_like(lines[j].text) and not _goes_on(layout, lines, j)
+
+
+def _heading_at(layout: _Layout, lines: list[_Line], j: int) -> bool:
+    """A heading starts at line ``j``: one line, or two short ones (a wrapped heading)."""
+    if _stands_alone(layout, lines, j):
         return True
-    after = lines[j + 1].text
-    goes_on = layout.full(b, after) or _open_end(b) or (_starts_lower(after) and not _final(b))
-    return not goes_on
+    if j + 1 >= len(lines) or lines[j + 1].gap:
+        return False
+    b, c = lines[j].text, lines[j + 1].text
+    return (
+        not layout.full(b, c)
+        and _heading_like(f"{b} {c}")
+        and not _goes_on(layout, lines, j + 1)
+    )
+
+
+def _goes_on(layout: _Layout, lines: list[_Line], j: int) -> bool:
+    """Line ``j``'s text continues on the next line (a wrap, or mid-sentence)."""
+    if j + 1 >= len(lines):
+        return False
+    b, after = lines[j].text, lines[j + 1].text
+    return layout.full(b, after) or _open_end(b) or (_starts_lower(after) and not _final(b))
 
 
 def _join_pair(left: str, right: str) -> str:
@@ -260,6 +282,9 @@ def blocks(text: str) -> list[Block]:
     if not lines:
         return []
     layout = _measure(lines)
+    if layout.spaced:
+        # Double-spaced extraction: one blank line is only line spacing.
+        lines = [_Line(line.text, max(0, line.gap - 1)) for line in lines]
     units: list[list[str]] = [[lines[0].text]]
     for i in range(len(lines) - 1):
         if _joins(layout, lines, i, units[-1]):
