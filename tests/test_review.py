@@ -1,0 +1,114 @@
+"""The HTML review page as a document: self-contained, escaped, one row per paragraph.
+
+How it looks and behaves in a real browser: tests/test_review_browser.py.
+"""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+
+import pytest
+
+from tests.doubles import FaultyEngine
+from translator import Pipeline
+from translator.qa import QualityChecker
+from translator.render import render
+from translator.result import Flag, ParagraphResult, SentenceResult, TermHit, TranslationResult
+from translator.review import render_html
+
+
+class _Tags(HTMLParser):
+    """Collects start tags with their attributes, and the text."""
+
+    VOID = {"meta", "input", "br", "img", "link", "hr"}
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.text: list[str] = []
+        self.stack: list[str] = []
+        self.balanced = True
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+        if tag not in self.VOID:
+            self.stack.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self.stack or self.stack.pop() != tag:
+            self.balanced = False
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+    def classes(self, name: str) -> list[dict[str, str | None]]:
+        return [a for _, a in self.tags if name in (a.get("class") or "").split()]
+
+
+def parse(html: str) -> _Tags:
+    parser = _Tags()
+    parser.feed(html)
+    parser.close()
+    return parser
+
+
+NASTY = '<script>alert("x")</script> & <b>bold</b> "quoted" \'single\''
+
+
+def hostile_result(nasty: str = NASTY) -> TranslationResult:
+    """A result whose every text field tries to break out of the HTML."""
+    sentence = SentenceResult(
+        source=f"Quelle {nasty}",
+        target=f"Target {nasty}",
+        flags=[Flag("untranslated", f"German left: {nasty}", "warning")],
+        terms=[TermHit("Quelle", "Quelle", f"source {nasty}", "missed", "term", 0, 0)],
+    )
+    return TranslationResult(
+        paragraphs=[ParagraphResult(kind="paragraph<x>", source=sentence.source,
+                                    sentences=[sentence])],
+        signature={"tool": "translator", "model": nasty},
+        name=f"article {nasty}.txt",
+    )
+
+
+def test_everything_from_the_document_is_escaped() -> None:
+    html = render_html(hostile_result())
+    page = parse(html)
+    assert page.balanced
+    assert [t for t, _ in page.tags].count("script") == 0
+    tame = parse(render_html(hostile_result("harmless")))
+    assert [t for t, _ in page.tags] == [t for t, _ in tame.tags]  # no tag from the text
+    text = "".join(page.text)
+    assert '<script>alert("x")</script>' in text  # shown as text, not run
+    assert "kind-paragraphx" in html
+
+
+def test_self_contained() -> None:
+    html = render_html(hostile_result())
+    page = parse(html)
+    assert not [a for _, a in page.tags if a.get("src") or a.get("href")]
+    assert "<link" not in html and "@import" not in html and "url(" not in html
+    assert "http://" not in html and "https://" not in html
+
+
+def test_rows_terms_and_flags_through_the_pipeline(seed_text: str) -> None:
+    engine = FaultyEngine({})
+    pipeline = Pipeline(engine, checker=QualityChecker())
+    sentence = "Schätzungen zufolge wurden rund 12.000 nordkoreanische Soldaten entsandt."
+    engine.faults[sentence] = "Estimates say 12.000 North Korean soldiers were sent."
+    result = pipeline.translate_text(seed_text)
+    page = parse(render(result, "html"))
+    rows = page.classes("row")
+    assert len(rows) == len(result.paragraphs)
+    assert [r["data-paragraph"] for r in rows] == [str(i) for i in range(len(rows))]
+    assert len(page.classes("flag")) == len(result.flags)
+    fixed = [f for f in page.classes("flag") if f.get("data-code") == "number-format"]
+    assert len(fixed) == sum(f.code == "number-format" for f in result.flags) >= 1
+    assert all("sev-info" in (f["class"] or "") for f in fixed)  # fixed: shown as info
+
+
+@pytest.mark.parametrize(("status", "count"), [("missed", 1), ("applied", 0), ("repaired", 0)])
+def test_term_status_classes(status: str, count: int) -> None:
+    page = parse(render_html(hostile_result()))
+    # the legend has one of each; the missed term is marked in the source only
+    assert len(page.classes(status)) == 1 + count
