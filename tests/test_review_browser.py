@@ -102,7 +102,7 @@ def screenshot(browser: Any, path: Path) -> None:
 
 
 def rect(element: Any) -> dict[str, float]:
-    return element.rect  # type: ignore[no-any-return]
+    return element.rect
 
 
 def test_laptop_side_by_side(
