@@ -133,6 +133,13 @@ def print_terms_table(result: TranslationResult) -> None:
         )
     if not result.terms:
         table.caption = "no glossary term matched"
+    else:
+        counts = {s: sum(t.status == s for t in result.terms) for s in colours}
+        rendered = counts["applied"] + counts["repaired"]
+        table.caption = (
+            f"{len(result.terms)} terms: {counts['applied']} applied, {counts['repaired']} "
+            f"repaired, {counts['missed']} missed — term success {rendered / len(result.terms):.1%}"
+        )
     stderr_console().print(table)
 
 
