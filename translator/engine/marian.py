@@ -51,6 +51,8 @@ class MarianEngine:
             Default: what keeps the output bound within the model's positions (334 for 512).
         force_length_ratio: benchmarks only: every batch generates exactly ``ratio x`` its
             longest input in tokens, so a random-weight model costs what a real one does.
+        threads: torch CPU threads (process-wide); default $OMP_NUM_THREADS if set, else the
+            cores this process may use. On a busy machine 1 is much faster for small models.
     """
 
     def __init__(
@@ -65,6 +67,7 @@ class MarianEngine:
         local_files_only: bool | None = None,
         max_input_tokens: int | None = None,
         force_length_ratio: float | None = None,
+        threads: int | None = None,
     ) -> None:
         if beam_size < 1 or batch_size < 1 or max_batch_tokens < 1:
             raise ModelError("beam size, batch size and max batch tokens must be at least 1")
@@ -78,7 +81,7 @@ class MarianEngine:
         import torch
 
         self.device = _pick_device(device, torch)
-        torch.set_num_threads(_cores())
+        torch.set_num_threads(threads or _threads())
         self._tokenizer, self._model = _load(self.location.path, self.device)
         self._torch = torch
         cfg = self._model.config
@@ -268,7 +271,11 @@ def _pick_device(device: str, torch: Any) -> str:
     raise ModelError(f"unknown device {device!r} (use auto, cpu or cuda)")
 
 
-def _cores() -> int:
+def _threads() -> int:
+    """$OMP_NUM_THREADS when the user set it, else every core this process may run on."""
+    env = os.environ.get("OMP_NUM_THREADS", "").strip()
+    if env.isdigit() and int(env) > 0:
+        return int(env)
     try:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # not on Linux

@@ -54,6 +54,9 @@ PRESETS: dict[str, dict[str, Any]] = {
         "ffn_dim": 64,
         "vocab_size": None,
         "spm_vocab_size": 600,
+        # Wider than the usual 0.02, so that the noise depends on the input (a test can then
+        # see whether outputs come back in the right order).
+        "weight_std": 0.3,
     },
     "full": {
         "d_model": 512,
@@ -63,6 +66,7 @@ PRESETS: dict[str, dict[str, Any]] = {
         "ffn_dim": 2048,
         "vocab_size": 58101,
         "spm_vocab_size": 2000,
+        "weight_std": 0.02,
     },
 }
 
@@ -84,6 +88,7 @@ def build_marian_model(
     decoder_layers: int | None = None,
     heads: int | None = None,
     ffn_dim: int | None = None,
+    weight_std: float | None = None,
     seed: int = 0,
     byte_fallback: bool = False,
     shared_spm: bool = True,
@@ -103,6 +108,8 @@ def build_marian_model(
             always the last id); default: the SentencePiece pieces + ``</s>``, ``<unk>``, ``<pad>``.
         d_model, encoder_layers, decoder_layers, heads, ffn_dim: the transformer's size
             (``heads`` and ``ffn_dim`` apply to encoder and decoder alike).
+        weight_std: standard deviation of the random weights (config.json keeps the real
+            model's ``init_std`` 0.02 either way).
         seed: seeds the generated corpus and the weight initialisation (same seed, same files).
         byte_fallback: train SentencePiece with byte fallback (no ``<unk>`` for unseen characters).
         shared_spm: one SentencePiece model as both source.spm and target.spm (default); False
@@ -123,6 +130,7 @@ def build_marian_model(
         "decoder_layers": decoder_layers,
         "heads": heads,
         "ffn_dim": ffn_dim,
+        "weight_std": weight_std,
     }
     size.update({k: v for k, v in given.items() if v is not None})
 
@@ -226,8 +234,11 @@ def _write_weights(
     }
     settings.update(overrides)
     config = MarianConfig(**settings)
+    init_std = config.init_std
+    config.init_std = size["weight_std"]
     torch.manual_seed(seed)
     model = MarianMTModel(config).eval()
+    model.config.init_std = init_std
     model.generation_config = GenerationConfig(
         bad_words_ids=[[pad]],
         bos_token_id=0,

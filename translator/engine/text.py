@@ -81,7 +81,9 @@ def split_long(text: str, count_tokens: CountTokens, limit: int) -> list[str]:
         raise ValueError("limit must be positive")
     if count_tokens(text) <= limit:
         return [text]
-    return _split(text, count_tokens, limit, 0)
+    # Pieces of neighbouring clauses may fit together again after finer cuts: fewer,
+    # longer pieces translate better.
+    return _pack(_split(text, count_tokens, limit, 0), count_tokens, limit)
 
 
 def _split(text: str, count: CountTokens, limit: int, level: int) -> list[str]:
