@@ -265,7 +265,8 @@ def test_glossary_keeps_are_not_untranslated() -> None:
 @pytest.mark.parametrize(
     ("german", "english"),
     [("12.000", "12,000"), ("3,5", "3.5"), ("1980", "1980"), ("12000", "12,000"),
-     ("1.234.567,25", "1,234,567.25"), ("4.000", "4,000")],
+     ("1.234.567,25", "1,234,567.25"), ("4.000", "4,000"), ("10 000", "10,000"),
+     ("10’000", "10,000")],
 )
 def test_english_number(german: str, english: str) -> None:
     assert english_number(german) == english
@@ -278,6 +279,7 @@ def test_english_number(german: str, english: str) -> None:
         ("Des 6. Regiments, 100 Meter, 3,5 %.", ["6.", "100", "3,5"]),
         ("Am 24.02.2022 um 4 Uhr.", ["24.02.2022", "4 Uhr"]),
         ("Die F-16 und 1,5 Mio. Euro.", ["16", "1,5 Mio"]),
+        ("Im Jahr 2025 kamen 10 000 Soldaten.", ["2025", "10 000"]),
         ("Keine Zahl hier.", []),
     ],
 )

@@ -70,7 +70,8 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         "de_time": re.compile(r"(?<![\d.,])(?P<h>\d{1,2})(?:[.:](?P<m>\d{2}))?\s*Uhr\b"),
         "de_ordinal": re.compile(r"(?<![\d.,])(?P<n>\d{1,3})\.(?=\s+[^\W\d_])"),
         "de_number": re.compile(
-            r"(?<![\w.,])(?P<num>\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+,\d+|\d+(?:\.\d+)+|\d+)"
+            r"(?<![\w.,])(?P<num>\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d{1,3}(?:[ '’\u00a0\u202f]\d{3})+"
+            r"(?:,\d+)?(?![\d.,]\d)|\d+,\d+|\d+(?:\.\d+)+|\d+)"
             r"(?![\d])(?:\s*(?P<scale>[A-Za-zä]+)\.?)?"
         ),
         # target (English, and the German slips a target may contain)
@@ -117,8 +118,8 @@ def english_number(raw: str) -> str:
     more (years and other four-digit numbers are written without).
     """
     whole, _, frac = raw.partition(",")
-    digits = whole.replace(".", "")
-    grouped = "." in whole or len(digits) >= 5
+    digits = re.sub(r"\D", "", whole)
+    grouped = digits != whole or len(digits) >= 5
     out = f"{int(digits):,}" if grouped else digits
     return f"{out}.{frac}" if frac else out
 
@@ -134,8 +135,8 @@ def english_date(day: int, month: int, year: int | None) -> str:
 
 
 def _parse_de(num: str) -> Decimal | None:
-    if re.fullmatch(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?", num):
-        return Decimal(num.replace(".", "").replace(",", "."))
+    if re.fullmatch(r"\d{1,3}(?:[. '’\u00a0\u202f]\d{3})+(?:,\d+)?|\d+(?:,\d+)?", num):
+        return Decimal(re.sub(r"[. '’\u00a0\u202f]", "", num).replace(",", "."))
     return None  # "1.5" in German copy: a version or a code, compared as written
 
 
