@@ -191,7 +191,7 @@ class MarianEngine:
         return owners, ids
 
     def _encode(self, texts: Sequence[str]) -> list[list[int]]:
-        with _quiet():
+        with quiet():
             return [
                 list(x) for x in self._tokenizer(list(texts), add_special_tokens=False)["input_ids"]
             ]
@@ -215,7 +215,7 @@ class MarianEngine:
             lengths = {"max_new_tokens": max(bounds)}
             beams = int(options.get("num_beams", 1))
             lengths["logits_processor"] = [_row_bounds(bounds, beams, self._eos_id)]
-        with torch.inference_mode(), _quiet():
+        with torch.inference_mode(), quiet():
             out = self._model.generate(
                 input_ids=input_ids.to(self.device),
                 attention_mask=mask.to(self.device),
@@ -286,7 +286,7 @@ def _load(path: os.PathLike[str] | str, device: str) -> tuple[Any, Any]:
     from transformers import MarianMTModel, MarianTokenizer
 
     try:
-        with _quiet():
+        with quiet():
             tokenizer = MarianTokenizer.from_pretrained(str(path))
             model = MarianMTModel.from_pretrained(str(path))
     except Exception as exc:  # corrupt or foreign files: one line, naming the folder
@@ -298,7 +298,7 @@ def _load(path: os.PathLike[str] | str, device: str) -> tuple[Any, Any]:
 
 
 @contextlib.contextmanager
-def _quiet() -> Iterator[None]:
+def quiet() -> Iterator[None]:
     """Silence loading bars and the libraries' advice for the duration (restored after).
 
     Same effect as HF_HUB_DISABLE_PROGRESS_BARS=1 without changing the user's environment.

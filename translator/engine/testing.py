@@ -203,11 +203,9 @@ def build_vocab(spm_models: Sequence[bytes], vocab_size: int | None = None) -> d
     return vocab
 
 
-def _write_weights(
-    out: Path, vocab_size: int, size: dict[str, Any], seed: int, overrides: dict[str, Any]
-) -> None:
-    import torch
-    from transformers import GenerationConfig, MarianConfig, MarianMTModel
+def marian_config(vocab_size: int, size: dict[str, Any], overrides: dict[str, Any]) -> Any:
+    """A ``MarianConfig`` with opus-mt-de-en's settings, the given size and ``vocab_size``."""
+    from transformers import MarianConfig
 
     pad = vocab_size - 1
     settings: dict[str, Any] = {
@@ -233,7 +231,17 @@ def _write_weights(
         "architectures": ["MarianMTModel"],
     }
     settings.update(overrides)
-    config = MarianConfig(**settings)
+    return MarianConfig(**settings)
+
+
+def _write_weights(
+    out: Path, vocab_size: int, size: dict[str, Any], seed: int, overrides: dict[str, Any]
+) -> None:
+    import torch
+    from transformers import GenerationConfig, MarianMTModel
+
+    pad = vocab_size - 1
+    config = marian_config(vocab_size, size, overrides)
     init_std = config.init_std
     config.init_std = size["weight_std"]
     torch.manual_seed(seed)
@@ -251,10 +259,13 @@ def _write_weights(
         renormalize_logits=True,
     )
     # save_pretrained may add files of its own; keep exactly the opus-mt set.
-    with tempfile.TemporaryDirectory(dir=out) as tmp:
+    from .marian import quiet
+
+    with tempfile.TemporaryDirectory(dir=out) as tmp, quiet():
         model.save_pretrained(tmp, safe_serialization=True)
         for name in ("config.json", "generation_config.json", "model.safetensors"):
             shutil.move(str(Path(tmp) / name), out / name)
+            (out / name).chmod(0o644)  # the temporary folder's files are private
 
 
 # -- the default training corpus ---------------------------------------------------------------
