@@ -285,3 +285,41 @@ def test_english_number(german: str, english: str) -> None:
 )
 def test_source_quantities(sentence: str, found: list[str]) -> None:
     assert [q.raw for q in source_quantities(sentence)] == found
+
+
+# -- properties ----------------------------------------------------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_number = st.one_of(
+    st.integers(0, 10**7).map(lambda n: f"{n:,}".replace(",", ".")),
+    st.builds(lambda a, b: f"{a},{b}", st.integers(0, 999), st.integers(0, 99)),
+    st.builds(lambda d, m, y: f"{d}. {m} {y}", st.integers(1, 31),
+              st.sampled_from(["Januar", "März", "Mai", "Dezember"]), st.integers(1900, 2100)),
+    st.integers(1, 99).map(lambda n: f"des {n}. Regiments"),
+)
+_words = st.sampled_from(["Soldaten", "und", "wurden", "„Sie", "sagten“", "etwa", "in", "Kursk"])
+_sentence = st.lists(st.one_of(_number, _words), min_size=1, max_size=12).map(" ".join)
+
+
+@settings(max_examples=150, deadline=None)
+@given(_sentence)
+def test_fixes_are_idempotent_and_keep_every_number(source: str) -> None:
+    """Checking the engine's copy of the source fixes it once; a second check fixes nothing
+    and finds every source number in place."""
+    checker = QualityChecker()
+    once, flags = checker.check(source, source)
+    again, flags2 = checker.check(source, once)
+    assert again == once
+    assert not [f for f in flags2 if f.fixed]
+    assert not [f for f in flags2 if f.code in ("number-missing", "number-extra")]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(max_size=80), st.text(max_size=80))
+def test_any_text_is_checked_without_crashing(source: str, target: str) -> None:
+    checker = QualityChecker()
+    checker.needs_retry(source, target)
+    out, flags = checker.check(source, target)
+    assert isinstance(out, str) and all(f.code for f in flags)

@@ -289,8 +289,20 @@ def _has_word(text: str, word: str) -> bool:
 def _slip_fixes(source_qs: list[Quantity], target: str) -> tuple[str, list[Flag]]:
     """Correct German number, ordinal and date forms copied into the English target."""
     flags: list[Flag] = []
-    targets = target_quantities(target)
-    have = Counter(q.key for q in targets)
+    # Dates first (their "31." is no ordinal): German or British forms become the English
+    # "January 31, 2025".
+    for q in source_qs:
+        if q.kind not in ("date", "numdate"):
+            continue
+        for t in target_quantities(target):
+            if t.key == q.key and t.kind == "date-dmy":
+                target = target[: t.start] + q.english + target[t.end :]
+                flags.append(Flag("date-format", f"date {t.raw!r} written as {q.english!r}",
+                                  "info", fixed=True))
+                break
+    de_months, en_months, _ = _months()
+    not_month = rf"(?!\s+(?:{_alt({**de_months, **en_months})})\b)"
+    have = Counter(q.key for q in target_quantities(target))
     for q in source_qs:
         if have[q.key] > 0:
             have[q.key] -= 1
@@ -303,22 +315,12 @@ def _slip_fixes(source_qs: list[Quantity], target: str) -> tuple[str, list[Flag]
                 flags.append(Flag("number-format", f"{q.raw} written the English way: "
                                   f"{q.english}", "info", fixed=True))
         elif q.kind == "ordinal":
-            n_ = q.key[1]
-            pat = re.compile(rf"(?<![\d.,]){n_}\.(?=\s+[^\W\d_])")
+            pat = re.compile(rf"(?<![\d.,]){q.key[1]}\.{not_month}(?=\s+[^\W\d_])",
+                             re.IGNORECASE)
             target, n = pat.subn(q.english, target, count=1)
             if n:
                 flags.append(Flag("ordinal-format", f"ordinal {q.raw} written as {q.english}",
                                   "info", fixed=True))
-    # Dates: German or British forms become the English "January 31, 2025".
-    for q in source_qs:
-        if q.kind not in ("date", "numdate"):
-            continue
-        for t in target_quantities(target):
-            if t.key == q.key and t.kind == "date-dmy":
-                target = target[: t.start] + q.english + target[t.end :]
-                flags.append(Flag("date-format", f"date {t.raw!r} written as {q.english!r}",
-                                  "info", fixed=True))
-                break
     return target, flags
 
 

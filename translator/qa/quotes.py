@@ -24,31 +24,38 @@ def _starts_inside(source: str) -> bool:
 
 
 def fix_quotes(source: str, target: str) -> tuple[str, list[Flag]]:
-    """Rewrite the target's quotation marks the English way, tracking open/close."""
-    if not any(ch in target for ch in "„‚»«") and not (
-        any(ch in source for ch in "„‚»«") and any(ch in target for ch in '"“‘')
-    ):
+    """Rewrite the target's quotation marks the English way, tracking open/close.
+
+    A target with German marks („ ‚ » «) is converted as a whole (its “ is a German closing
+    mark); otherwise only straight quotes are curled, when the source quotes the German
+    way. Either way a second pass changes nothing.
+    """
+    german_target = any(ch in target for ch in "„‚»«")
+    if not german_target and not (any(ch in source for ch in "„»«") and '"' in target):
         return target, []
+    toggles = _DOUBLE_TOGGLE if german_target else '"'
     out: list[str] = []
     double_open = _starts_inside(source)
     single_open = False
     for ch in target:
-        if ch in _DOUBLE_OPEN or (ch in _DOUBLE_TOGGLE and not double_open):
+        if ch in _DOUBLE_OPEN or (ch in toggles and not double_open):
             out.append("“")
             double_open = True
-        elif ch in _DOUBLE_TOGGLE or ch == "”":
+        elif ch in toggles or (german_target and ch == "”"):
             out.append("”")
             double_open = False
-        elif ch == "‚" or (ch == "‘" and not single_open):
+        elif german_target and (ch == "‚" or (ch == "‘" and not single_open)):
             out.append("‘")
             single_open = True
-        elif ch == "‘":
+        elif german_target and ch == "‘":
             out.append("’")
             single_open = False
         else:
+            if not german_target and ch in "“”":
+                double_open = ch == "“"  # English marks already there count for the state
             out.append(ch)
     fixed = "".join(out)
     if fixed == target:
         return target, []
-    return fixed, [Flag("quotes", "German quotation marks written the English way", "info",
+    return fixed, [Flag("quotes", "quotation marks written the English way", "info",
                         fixed=True)]
