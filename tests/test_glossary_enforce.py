@@ -234,3 +234,65 @@ def test_injected_renderings_survive_a_real_marian_model(
     assert_report_complete(result, shipped)
     rate = sum(t.status != "missed" for t in result.terms) / len(result.terms)
     assert rate >= 0.95, [t for t in result.terms if t.status == "missed"]
+
+
+# -- properties ----------------------------------------------------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from translator import config  # noqa: E402
+
+SHIPPED = load_glossary(config.packaged_glossary())
+FORMS = sorted({f for e in SHIPPED.entries for f in e.source_forms})
+FILLER = ["und", "die", "der", "in", "mit", "Stadt", "sagte", ",", ".", "„", "“", "(", ")", "-"]
+
+
+class CopyEngine:
+    """Returns its input: whatever the glossary injected reaches the output unchanged."""
+
+    def translate_batch(self, sentences: list[str]) -> list[str]:
+        return list(sentences)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(FORMS) | st.sampled_from(FILLER), min_size=1, max_size=12))
+def test_injected_renderings_that_survive_are_always_applied(words: list[str]) -> None:
+    sentence = " ".join(words)
+    prepared = SHIPPED.prepare(sentence)
+    target, hits = SHIPPED.finalize(prepared, CopyEngine().translate_batch([prepared.text])[0])
+    assert [h.source for h in hits] == [m.text for m in SHIPPED.find(sentence)]
+    assert [h for h in hits if h.status == "missed"] == []
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.sampled_from(FORMS) | st.sampled_from(FILLER), min_size=1, max_size=12),
+    st.sampled_from(MangleEngine.MODES),
+)
+def test_any_damage_gives_a_complete_true_report(words: list[str], mode: str) -> None:
+    sentence = " ".join(words)
+    prepared = SHIPPED.prepare(sentence)
+    output = MangleEngine((mode,)).translate_batch([prepared.text])[0]
+    target, hits = SHIPPED.finalize(prepared, output)
+    assert [h.source for h in hits] == [m.text for m in SHIPPED.find(sentence)]
+    found = sum(
+        len(rendering_pattern(t, plural=True).findall(target)) for t in {h.expected for h in hits}
+    )
+    assert sum(h.status != "missed" for h in hits) <= found
+
+
+@pytest.mark.parametrize(
+    ("source", "output"),
+    [
+        # two entries with the same rendering: each occurrence is credited once
+        ("Kommandeur und Befehlshaber", "commander and commander"),
+        # a wrong rendering repeated: all fixed, each credited to one occurrence
+        ("in der Ukraine und der Ukraine", "in the Ukraine and the Ukraine"),
+        ("Waffenstillstand, Waffenruhe", "ceasefire, ceasefire"),
+    ],
+)
+def test_shared_renderings_are_credited_once_each(source: str, output: str) -> None:
+    target, hits = SHIPPED.finalize(SHIPPED.prepare(source), output)
+    assert len(hits) == 2 and "missed" not in {h.status for h in hits}
+    assert "the Ukraine" not in target

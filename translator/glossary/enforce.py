@@ -107,13 +107,14 @@ class _Output:
     def take(self, start: int, end: int) -> None:
         self.taken.append((start, end))
 
-    def replace(self, start: int, end: int, new: str) -> None:
+    def replace(self, start: int, end: int, new: str, *, take: bool = True) -> None:
         if _at_sentence_start(self.text, start):
             new = _capitalised(new)
         delta = len(new) - (end - start)
         self.text = self.text[:start] + new + self.text[end:]
         self.taken = [(s + delta, e + delta) if s >= end else (s, e) for s, e in self.taken]
-        self.taken.append((start, start + len(new)))
+        if take:
+            self.taken.append((start, start + len(new)))
 
 
 def derived_wrong(entry: Entry, others: tuple[Entry, ...]) -> list[str]:
@@ -153,12 +154,18 @@ def finalize(
         pats = get(entry)
         found: list[TermStatus] = []
         for pattern in pats.wrong:
-            for m in out.occurrences(pattern):
+            # Every wrong rendering is replaced (consistency), but a span is credited to this
+            # entry only as often as the term occurs; the rest stay free for other entries
+            # with the same rendering.
+            for m in reversed(out.occurrences(pattern)):
                 if pats.rendering.fullmatch(m.group(0)):
                     continue  # "NATO" is right even though "Nato" is listed as wrong
-                out.replace(m.start(), m.end(), entry.target)
-                found.append("repaired")
+                out.replace(m.start(), m.end(), entry.target, take=len(found) < len(items))
+                if len(found) < len(items):
+                    found.append("repaired")
         for m in out.occurrences(pats.rendering):
+            if len(found) >= len(items):
+                break
             out.take(m.start(), m.end())
             if m.group(0)[:1].islower() and _at_sentence_start(out.text, m.start()):
                 out.replace(m.start(), m.end(), m.group(0))  # only capitalises
