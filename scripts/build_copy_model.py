@@ -384,11 +384,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--seed", type=int, default=1234)
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--minutes", type=float, default=10.0, help="wall-time safety cap")
-    p.add_argument("--max-steps", type=int, default=6000)
+    p.add_argument("--max-steps", type=int, default=2400)
     p.add_argument("--max-len", type=int, default=200, help="longest training sequence (tokens)")
-    p.add_argument("--budget", type=int, default=3000, help="tokens per batch")
+    p.add_argument("--budget", type=int, default=2000, help="tokens per batch")
     p.add_argument("--lr", type=float, default=1e-3)
-    p.add_argument("--eval-every", type=int, default=400)
+    p.add_argument("--eval-every", type=int, default=200)
     p.add_argument("--corpus-size", type=int, default=30000)
     p.add_argument("--heldout", type=int, default=60)
     args = p.parse_args(argv)
@@ -412,7 +412,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     build_marian_model(
         args.out, corpus=corpus, spm_vocab_size=2000, vocab_size=None, d_model=128,
-        encoder_layers=2, decoder_layers=2, heads=4, ffn_dim=512, seed=args.seed,
+        encoder_layers=2, decoder_layers=2, heads=4, ffn_dim=512, weight_std=0.02, seed=args.seed,
         byte_fallback=True, dropout=0.0, attention_dropout=0.0, activation_dropout=0.0,
     )
     tok = MarianTokenizer.from_pretrained(args.out)
