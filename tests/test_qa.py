@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.doubles import FaultyEngine, RetryingFaultyEngine
 from translator import Pipeline
@@ -288,9 +290,6 @@ def test_source_quantities(sentence: str, found: list[str]) -> None:
 
 
 # -- properties ----------------------------------------------------------------------------------
-
-from hypothesis import given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
 
 _number = st.one_of(
     st.integers(0, 10**7).map(lambda n: f"{n:,}".replace(",", ".")),
