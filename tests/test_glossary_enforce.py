@@ -39,6 +39,9 @@ entries:
         ("in Russlands Kursk-Region", "in Russia's Kursk region"),  # genitive before a noun
         ("die Grenzregion Russlands.", "die Grenzregion of Russia."),  # genitive after a noun
         ("Selenskyjs Rede", "Zelensky's Rede"),
+        ("Selenskyjs engster Berater", "Zelensky's engster Berater"),  # adjective follows
+        ("Auch Russlands Truppen", "Auch Russia's Truppen"),
+        ("den Führer Russlands, sagte", "den Führer of Russia, sagte"),
         ("ohne Glossarbegriff", "ohne Glossarbegriff"),
     ],
 )

@@ -70,11 +70,13 @@ def injection(match: Match, sentence: str) -> str:
         and match.text.endswith("s")
         and not text.endswith("s")
     ):
-        # German genitive: before a noun it is English "'s" ("Russlands Kursk-Region" ->
-        # "Russia's Kursk region"), after one it is "of" ("Grenzregion Russlands" ->
-        # "border region of Russia").
+        # German genitive: before a noun (or its adjective) it is English "'s"
+        # ("Russlands Kursk-Region" -> "Russia's Kursk region", "Putins engster Vertrauter"),
+        # after a noun it is "of" ("Grenzregion Russlands" -> "border region of Russia").
         after = sentence[match.end :].lstrip()
-        text = f"{text}'s" if after[:1].isupper() else f"of {text}"
+        before = sentence[: match.start].rstrip().rsplit(maxsplit=1)
+        after_noun = bool(before) and before[-1][:1].isupper()
+        text = f"of {text}" if after_noun and not after[:1].isupper() else f"{text}'s"
     if _at_sentence_start(sentence, match.start):
         text = _capitalised(text)
     return text
