@@ -11,6 +11,7 @@ import json
 import os
 import stat
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -63,13 +64,16 @@ def tree(root: Path) -> dict[str, bytes]:
     }
 
 
-def run(in_dir: Path, out_dir: Path, engine: WordEngine | None = None, **kw) -> BatchSummary:  # type: ignore[no-untyped-def]
+def run(in_dir: Path, out_dir: Path, engine: WordEngine | None = None, **kw: Any) -> BatchSummary:
     kw.setdefault("options", PLAIN)
     return translate_folder(in_dir, out_dir, engine=engine or WordEngine(), **kw)
 
 
+Folders = tuple[Path, Path]
+
+
 @pytest.fixture
-def folders(tmp_path: Path) -> tuple[Path, Path]:
+def folders(tmp_path: Path) -> Folders:
     return tmp_path / "in", tmp_path / "out"
 
 
@@ -184,7 +188,7 @@ def test_folder_mistakes_are_refused_before_any_work(
 # -- a run: mirrored outputs, shared batches, isolation --------------------------------------
 
 
-def test_mirrors_the_tree_and_shares_engine_batches_between_files(folders) -> None:  # type: ignore[no-untyped-def]
+def test_mirrors_the_tree_and_shares_engine_batches_between_files(folders: Folders) -> None:
     in_dir, out_dir = folders
     rels = [f"{year}/heft {i}/artikel-{i}.txt" for year in (2023, 2024) for i in range(10)]
     for i, rel in enumerate(rels):
@@ -210,7 +214,7 @@ def test_mirrors_the_tree_and_shares_engine_batches_between_files(folders) -> No
     assert sorted(e.outcome.source for e in events if isinstance(e, FileDone)) == sorted(rels)
 
 
-def test_bad_files_are_reported_and_skipped_while_the_rest_goes_on(folders) -> None:  # type: ignore[no-untyped-def]
+def test_bad_files_are_reported_and_skipped_while_the_rest_goes_on(folders: Folders) -> None:
     in_dir, out_dir = folders
     put(in_dir, "good/one.txt", article(1))
     put(in_dir, "good/zwei äöü.txt", article(2))
@@ -240,7 +244,7 @@ def test_bad_files_are_reported_and_skipped_while_the_rest_goes_on(folders) -> N
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root reads files whatever their permissions")
-def test_unreadable_file_is_reported(folders) -> None:  # type: ignore[no-untyped-def]
+def test_unreadable_file_is_reported(folders: Folders) -> None:
     in_dir, out_dir = folders
     put(in_dir, "ok.txt", article(1))
     locked = put(in_dir, "locked.txt", article(2))
@@ -253,7 +257,7 @@ def test_unreadable_file_is_reported(folders) -> None:  # type: ignore[no-untype
     assert [f.source for f in summary.translated] == ["ok.txt"]
 
 
-def test_never_writes_into_the_input_folder(folders) -> None:  # type: ignore[no-untyped-def]
+def test_never_writes_into_the_input_folder(folders: Folders) -> None:
     in_dir, out_dir = folders
     for i in range(3):
         put(in_dir, f"s{i}/a.txt", article(i))
@@ -278,7 +282,7 @@ def test_output_folder_inside_the_input_folder_is_never_read_as_input(tmp_path: 
     ]
 
 
-def test_a_symlink_in_the_output_folder_cannot_lead_writes_into_the_input(folders) -> None:  # type: ignore[no-untyped-def]
+def test_a_symlink_in_the_output_folder_cannot_lead_writes_into_the_input(folders: Folders) -> None:
     in_dir, out_dir = folders
     put(in_dir, "a.txt", article(1))
     put(in_dir, "sub/b.txt", article(2))
@@ -294,7 +298,7 @@ def test_a_symlink_in_the_output_folder_cannot_lead_writes_into_the_input(folder
 # -- incremental re-runs -------------------------------------------------------------------
 
 
-def test_rerun_translates_nothing_when_nothing_changed(folders) -> None:  # type: ignore[no-untyped-def]
+def test_rerun_translates_nothing_when_nothing_changed(folders: Folders) -> None:
     in_dir, out_dir = folders
     for i in range(5):
         put(in_dir, f"d{i % 2}/a{i}.txt", article(i))
@@ -307,7 +311,9 @@ def test_rerun_translates_nothing_when_nothing_changed(folders) -> None:  # type
     assert tree(out_dir) == outputs  # not even the manifest was rewritten
 
 
-def test_the_model_is_not_loaded_when_nothing_needs_it(folders, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_the_model_is_not_loaded_when_nothing_needs_it(
+    folders: Folders, monkeypatch: pytest.MonkeyPatch
+) -> None:
     in_dir, out_dir = folders
     put(in_dir, "a.txt", article(1))
     put(in_dir, "b.txt", article(2))
@@ -327,7 +333,7 @@ def test_the_model_is_not_loaded_when_nothing_needs_it(folders, monkeypatch) -> 
     assert len(loads) == 1
 
 
-def test_changed_file_is_the_only_one_translated_again(folders) -> None:  # type: ignore[no-untyped-def]
+def test_changed_file_is_the_only_one_translated_again(folders: Folders) -> None:
     in_dir, out_dir = folders
     for i in range(4):
         put(in_dir, f"a{i}.txt", article(i))
@@ -345,7 +351,7 @@ def test_changed_file_is_the_only_one_translated_again(folders) -> None:  # type
 
 
 @pytest.mark.parametrize("damage", ["delete", "truncate", "edit"])
-def test_deleted_or_altered_output_is_regenerated(folders, damage: str) -> None:  # type: ignore[no-untyped-def]
+def test_deleted_or_altered_output_is_regenerated(folders: Folders, damage: str) -> None:
     in_dir, out_dir = folders
     put(in_dir, "a.txt", article(1))
     put(in_dir, "b.txt", article(2))
@@ -363,7 +369,7 @@ def test_deleted_or_altered_output_is_regenerated(folders, damage: str) -> None:
     assert json.loads(target.read_text("utf-8"))["name"] == "a.txt"
 
 
-def test_force_translates_everything_again(folders) -> None:  # type: ignore[no-untyped-def]
+def test_force_translates_everything_again(folders: Folders) -> None:
     in_dir, out_dir = folders
     for i in range(3):
         put(in_dir, f"a{i}.txt", article(i))
@@ -382,7 +388,7 @@ entries:
 """
 
 
-def test_changed_glossary_translates_everything_again(folders, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_changed_glossary_translates_everything_again(folders: Folders, tmp_path: Path) -> None:
     in_dir, out_dir = folders
     for i in range(3):
         put(in_dir, f"a{i}.txt", article(i))
@@ -407,7 +413,9 @@ def test_changed_glossary_translates_everything_again(folders, tmp_path: Path) -
     ],
     ids=["qa-switched-on", "other-engine"],
 )  # fmt: skip
-def test_changed_option_translates_everything_again(folders, first, second) -> None:  # type: ignore[no-untyped-def]
+def test_changed_option_translates_everything_again(
+    folders: Folders, first: dict[str, Any], second: dict[str, Any]
+) -> None:
     in_dir, out_dir = folders
     put(in_dir, "a.txt", article(1))
     put(in_dir, "b.txt", article(2))
@@ -416,7 +424,7 @@ def test_changed_option_translates_everything_again(folders, first, second) -> N
     assert [f.source for f in summary.translated] == ["a.txt", "b.txt"]
 
 
-def test_formats_share_an_output_folder_each_incremental(folders) -> None:  # type: ignore[no-untyped-def]
+def test_formats_share_an_output_folder_each_incremental(folders: Folders) -> None:
     in_dir, out_dir = folders
     put(in_dir, "a.txt", article(1))
     assert run(in_dir, out_dir, fmt="json").translated
@@ -429,7 +437,7 @@ def test_formats_share_an_output_folder_each_incremental(folders) -> None:  # ty
     ]
 
 
-def test_failed_files_are_retried_and_succeed_once_fixed(folders) -> None:  # type: ignore[no-untyped-def]
+def test_failed_files_are_retried_and_succeed_once_fixed(folders: Folders) -> None:
     in_dir, out_dir = folders
     put(in_dir, "a.txt", article(1))
     put(in_dir, "b.txt", "")
@@ -440,7 +448,7 @@ def test_failed_files_are_retried_and_succeed_once_fixed(folders) -> None:  # ty
     assert [f.source for f in summary.translated] == ["b.txt"] and summary.ok
 
 
-def test_a_corrupt_manifest_means_redo_not_crash(folders) -> None:  # type: ignore[no-untyped-def]
+def test_a_corrupt_manifest_means_redo_not_crash(folders: Folders) -> None:
     in_dir, out_dir = folders
     put(in_dir, "a.txt", article(1))
     run(in_dir, out_dir)
@@ -451,7 +459,7 @@ def test_a_corrupt_manifest_means_redo_not_crash(folders) -> None:  # type: igno
     assert manifest["files"]["a.txt"]["status"] == "ok"
 
 
-def test_manifest_records_what_produced_each_output(folders) -> None:  # type: ignore[no-untyped-def]
+def test_manifest_records_what_produced_each_output(folders: Folders) -> None:
     in_dir, out_dir = folders
     put(in_dir, "sub/a.txt", article(1))
     put(in_dir, "b.txt", "")
@@ -469,7 +477,7 @@ def test_manifest_records_what_produced_each_output(folders) -> None:  # type: i
 # -- interruption ------------------------------------------------------------------------------
 
 
-def test_interrupt_keeps_finished_files_and_the_next_run_continues(folders) -> None:  # type: ignore[no-untyped-def]
+def test_interrupt_keeps_finished_files_and_the_next_run_continues(folders: Folders) -> None:
     in_dir, out_dir = folders
     rels = [f"a{i:02}.txt" for i in range(8)]
     for i, rel in enumerate(rels):
@@ -497,7 +505,7 @@ def test_interrupt_keeps_finished_files_and_the_next_run_continues(folders) -> N
         assert json.loads((out_dir / rel).with_suffix(".json").read_text("utf-8"))["name"] == rel
 
 
-def test_summary_json_layout(folders) -> None:  # type: ignore[no-untyped-def]
+def test_summary_json_layout(folders: Folders) -> None:
     in_dir, out_dir = folders
     put(in_dir, "a.txt", article(1))
     put(in_dir, "b.txt", "")

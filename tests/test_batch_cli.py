@@ -1,0 +1,255 @@
+"""`translator batch` as a user runs it: exit codes, messages, summary, interruption.
+
+In-process tests go through the real entry point (`translator.cli.main`) with the model
+loader replaced by the WordEngine double; the subprocess tests run `python -m translator
+batch` with the tiny MarianMT in the real layout and kill it mid-run.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+import translator.batch.runner as runner_mod
+from tests.doubles import WordEngine
+from translator.batch import MANIFEST_NAME
+from translator.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+Capture = pytest.CaptureFixture[str]
+
+
+def article(i: int | str, paragraphs: int = 2) -> str:
+    return "\n\n".join(
+        f"Die Truppen sind in der Stadt {i}-{p} angekommen. Die Soldaten berichten von {i} "
+        f"Verlusten im Abschnitt {p}."
+        for p in range(paragraphs)
+    ) + "\n"  # fmt: skip
+
+
+def put(root: Path, rel: str, content: str | bytes) -> Path:
+    path = root / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def engine(monkeypatch: pytest.MonkeyPatch) -> WordEngine:
+    """The engine the CLI gets instead of loading a model."""
+    double = WordEngine()
+    monkeypatch.setattr(runner_mod, "engine_for", lambda options: double)
+    return double
+
+
+def cli(monkeypatch: pytest.MonkeyPatch, capsys: Capture, *args: str) -> tuple[int, str, str]:
+    """Run `translator ARGS` in-process; return (exit code, stdout, stderr)."""
+    monkeypatch.setattr(sys, "argv", ["translator", *args])
+    with pytest.raises(SystemExit) as info:
+        main()
+    out, err = capsys.readouterr()
+    code = info.value.code
+    return (0 if code is None else int(code)), out, err
+
+
+PLAIN = ("--no-glossary", "--no-cache", "--no-qa")
+
+
+def test_success_prints_a_summary_and_exits_0(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: Capture, engine: WordEngine
+) -> None:
+    put(tmp_path / "in", "a.txt", article(1))
+    put(tmp_path / "in", "sub dir/ü.txt", article(2))
+    code, out, err = cli(monkeypatch, capsys, "batch", str(tmp_path / "in"),
+                         str(tmp_path / "out"), *PLAIN)  # fmt: skip
+    assert code == 0, err
+    assert out == ""
+    assert "Batch summary" in err and "translated" in err
+    assert (tmp_path / "out" / "sub dir" / "ü.txt").is_file()
+    code, out, err = cli(monkeypatch, capsys, "batch", str(tmp_path / "in"),
+                         str(tmp_path / "out"), *PLAIN)  # fmt: skip
+    assert code == 0 and "2 of 2 files unchanged" in err
+    assert len(engine.calls) == 1
+
+
+def test_failed_files_exit_8_and_are_listed_with_reasons(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: Capture, engine: WordEngine
+) -> None:
+    put(tmp_path / "in", "good.txt", article(1))
+    put(tmp_path / "in", "[bin].txt", b"\x00\x01\x02\xff" * 100)
+    put(tmp_path / "in", "big.txt", article(2, paragraphs=40))
+    summary = tmp_path / "report" / "summary.json"
+    code, _, err = cli(monkeypatch, capsys, "batch", str(tmp_path / "in"),
+                       str(tmp_path / "out"), "--max-size", "1k", "--summary-json",
+                       str(summary), *PLAIN)  # fmt: skip
+    assert code == 8
+    assert "[bin].txt" in err and "big.txt" in err and "too large" in err
+    data = json.loads(summary.read_text("utf-8"))
+    assert data["counts"]["translated"] == 1 and data["counts"]["failed"] == 2
+    failed = {f["source"] for f in data["files"] if f["status"] == "failed"}
+    assert failed == {"[bin].txt", "big.txt"}
+
+
+def test_quiet_prints_nothing_and_summary_can_go_to_stdout(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: Capture, engine: WordEngine
+) -> None:
+    put(tmp_path / "in", "a.md", article(1))
+    put(tmp_path / "in", "drafts/b.md", article(2))
+    code, out, err = cli(monkeypatch, capsys, "batch", str(tmp_path / "in"),
+                         str(tmp_path / "out"), "--quiet", "--summary-json", "-", "-p", "*.md",
+                         "-x", "drafts", "-f", "markdown", *PLAIN)  # fmt: skip
+    assert code == 0
+    assert err == ""
+    data = json.loads(out)
+    assert [(f["source"], f["output"]) for f in data["files"]] == [("a.md", "a.md")]
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (["{in}", "{in}"], 6, "must differ"),
+        (["{tmp}/missing", "{out}"], 3, "no such folder"),
+        (["{in}", "{in}/a.txt"], 6, "not a folder"),
+        (["{in}", "{out}", "--max-size", "lots"], 2, "not a size"),
+        (["{in}", "{out}", "--format", "pdf"], 2, "--format"),
+    ],
+)
+def test_usage_mistakes_give_one_line_and_an_exit_code(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: Capture,
+    engine: WordEngine,
+    args: list[str],
+    code: int,
+    message: str,
+) -> None:
+    put(tmp_path / "in", "a.txt", article(1))
+    paths = {"in": tmp_path / "in", "out": tmp_path / "out", "tmp": tmp_path}
+    got, _, err = cli(monkeypatch, capsys, "batch", *[a.format(**paths) for a in args], *PLAIN)
+    assert got == code
+    assert message in err
+    assert "Traceback" not in err
+    assert engine.calls == []
+
+
+def test_ctrl_c_stops_cleanly_with_a_summary_and_exit_130(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: Capture
+) -> None:
+    class CtrlCOnSecondBatch(WordEngine):
+        def translate_batch(self, sentences: list[str]) -> list[str]:
+            if len(self.calls) == 1:
+                raise KeyboardInterrupt
+            return super().translate_batch(sentences)
+
+    double = CtrlCOnSecondBatch()
+    monkeypatch.setattr(runner_mod, "engine_for", lambda options: double)
+    for i in range(6):
+        put(tmp_path / "in", f"a{i}.txt", article(i))
+    args = ("batch", str(tmp_path / "in"), str(tmp_path / "out"), "--chunk-sentences", "8",
+            "--format", "json", *PLAIN)  # fmt: skip
+    code, _, err = cli(monkeypatch, capsys, *args)
+    assert code == 130
+    assert "Batch interrupted" in err and "run the same command again" in err
+    done = json.loads((tmp_path / "out" / MANIFEST_NAME).read_text("utf-8"))["files"]
+    assert sorted(done) == ["a0.json", "a1.json"]  # the first chunk: 2 files of 4 sentences
+
+    monkeypatch.setattr(runner_mod, "engine_for", lambda options: WordEngine())
+    code, _, err = cli(monkeypatch, capsys, *args)
+    assert code == 0 and "2 of 6 files unchanged" in err
+
+
+# -- the real CLI and the tiny MarianMT, killed mid-run ------------------------------------------
+
+
+def _start(in_dir: Path, out_dir: Path, model: Path, *extra: str) -> subprocess.Popen[str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "HF_HUB_OFFLINE": "1"}
+    return subprocess.Popen(
+        [sys.executable, "-m", "translator", "batch", str(in_dir), str(out_dir),
+         "--model", str(model), "--backend", "transformers", "--device", "cpu",
+         "--format", "json", "--beam-size", "1", "--chunk-sentences", "12", "--no-cache",
+         "--no-glossary", *extra],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+    )  # fmt: skip
+
+
+def _done_in_manifest(out_dir: Path) -> list[str]:
+    try:
+        files = json.loads((out_dir / MANIFEST_NAME).read_text("utf-8"))["files"]
+    except (OSError, ValueError):
+        return []
+    return [out for out, entry in files.items() if entry["status"] == "ok"]
+
+
+def _wait_for_progress(proc: subprocess.Popen[str], out_dir: Path, after: int) -> int:
+    """Wait until the manifest lists more than ``after`` finished files; return how many."""
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        done = len(_done_in_manifest(out_dir))
+        if done > after:
+            return done
+        if proc.poll() is not None:
+            pytest.fail(f"batch ended before it could be interrupted: {proc.stderr.read()}")  # type: ignore[union-attr]
+        time.sleep(0.05)
+    proc.kill()
+    pytest.fail("no progress within 300 s")
+
+
+@pytest.mark.slow
+def test_killed_mid_batch_then_rerun_every_output_complete(
+    tmp_path: Path, tiny_model_dir: Path
+) -> None:
+    in_dir, out_dir = tmp_path / "in", tmp_path / "out"
+    rels = [f"{d}/artikel {i}.txt" for d in ("politik", "welt/östlich") for i in range(8)]
+    for i, rel in enumerate(rels):
+        put(in_dir, rel, article(i, paragraphs=3))
+
+    # SIGTERM: stops like Ctrl-C, exit 130, with a summary.
+    proc = _start(in_dir, out_dir, tiny_model_dir)
+    _wait_for_progress(proc, out_dir, 0)
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, err
+    assert "Batch interrupted" in err and "Traceback" not in err
+    after_term = len(_done_in_manifest(out_dir))
+
+    # SIGKILL: no chance to clean up at all.
+    proc = _start(in_dir, out_dir, tiny_model_dir)
+    killed_after = _wait_for_progress(proc, out_dir, after_term)
+    proc.kill()
+    proc.communicate(timeout=60)
+    assert proc.returncode == -signal.SIGKILL
+    assert killed_after < len(rels), "the batch finished before it was killed"
+    # Whatever is there is complete: every visible output parses.
+    for path in out_dir.rglob("*.json"):
+        if not path.name.startswith("."):
+            json.loads(path.read_text("utf-8"))
+
+    summary_path = tmp_path / "summary.json"
+    proc = _start(in_dir, out_dir, tiny_model_dir, "--summary-json", str(summary_path))
+    _, err = proc.communicate(timeout=600)
+    assert proc.returncode == 0, err
+    summary = json.loads(summary_path.read_text("utf-8"))
+    assert summary["counts"]["unchanged"] >= killed_after
+    assert summary["counts"]["unchanged"] + summary["counts"]["translated"] == len(rels)
+
+    outputs = sorted(p.relative_to(out_dir).as_posix() for p in out_dir.rglob("*") if p.is_file())
+    assert outputs == sorted(
+        [MANIFEST_NAME, ".translator-manifest.lock", *(r[:-4] + ".json" for r in rels)]
+    )  # one output per input, nothing missing, nothing doubled, no temp files left
+    for rel in rels:
+        data = json.loads((out_dir / rel).with_suffix(".json").read_text("utf-8"))
+        assert data["name"] == rel
+        source = (in_dir / rel).read_text("utf-8")
+        assert [p["source"] for p in data["paragraphs"]] == source.strip().split("\n\n")
+        for p in data["paragraphs"]:
+            assert len(p["sentences"]) == 2 and all(s["target"].strip() for s in p["sentences"])
