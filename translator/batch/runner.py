@@ -16,9 +16,11 @@ How a run goes:
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import queue
+import re
 import stat
 import threading
 import time
@@ -45,7 +47,7 @@ from .events import (
     SentencesDone,
     SentencesQueued,
 )
-from .manifest import Entry, Manifest, locked, sha256_file, signature_key
+from .manifest import MANIFEST_NAME, Entry, Manifest, locked, sha256_file, signature_key
 from .signature import batch_signature
 
 log = logging.getLogger("translator")
@@ -175,6 +177,7 @@ class BatchRunner:
                 signature=signature,
             )
             self._outcomes: dict[str, FileOutcome] = {}
+            _remove_stale_temps(self.out_dir, {f.out_rel for f in found.files})
             todo = self._plan(found.files)
             for rel, reason in found.problems:
                 self._outcomes[rel] = FileOutcome(rel, "", "failed", reason)
@@ -413,6 +416,33 @@ def translate_folder(
         chunk_sentences=chunk_sentences,
         on_event=on_event,
     ).run()
+
+
+#: The temp files `document.write_atomic` creates next to a target: ``.<name>.<random>.tmp``.
+_TEMP = re.compile(r"^\.(?P<name>.+)\.[A-Za-z0-9_]+\.tmp$")
+
+
+def _remove_stale_temps(out_dir: Path, outputs: set[str]) -> None:
+    """Delete temp files a killed run left behind (SIGKILL gives no chance to clean up).
+
+    Only temps of our own outputs and manifest, and only while we hold OUT_DIR's lock, so
+    nothing another process is writing is touched.
+    """
+    names: dict[Path, set[str]] = {}
+    for rel in [*outputs, MANIFEST_NAME]:
+        path = out_dir / rel
+        names.setdefault(path.parent, set()).add(path.name)
+    for folder, wanted in names.items():
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            match = _TEMP.match(entry.name)
+            if match and match["name"] in wanted and entry.is_file(follow_symlinks=False):
+                log.info("removing %s, left by an interrupted run", entry.path)
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
 
 
 def _source_digest(path: Path) -> str | None:
