@@ -162,3 +162,24 @@ def test_cli_suggest_missing_file(
                           str(tmp_path / "nope.txt"))
     assert code == 3
     assert "no such file" in err and "Traceback" not in err
+
+
+OTHER_ARTICLE = """Die Bundesregierung hat am Montag ein neues Sicherheitspaket vorgestellt. \
+Bundeskanzler Olaf Scholz sagte, man werde die Bundeswehr stärken und die Zusammenarbeit mit \
+den Partnern in der NATO ausbauen. Nach Angaben des Verteidigungsministeriums sollen bis 2028 \
+rund 20 Milliarden Euro in neue Panzer, Drohnen und Munition fließen. Der Kreml reagierte mit \
+scharfer Kritik. Im Homeoffice verfolgten viele Bürger die Pressekonferenz per Livestream.
+
+Der Außenminister Sergej Lawrow sprach von einer Provokation; auch Dmitrij Peskow äußerte sich \
+in Moskau. Experten warnten vor einem langen Abnutzungskrieg im Donbass und in der Region \
+Charkiw. Die Ukraine erhält Flugabwehrsysteme vom Typ Patriot und IRIS-T.
+"""
+
+
+def test_plain_german_copy_yields_only_the_names() -> None:
+    found = {(f.kind, f.text, f.target, f.category) for f in detect(OTHER_ARTICLE)}
+    assert found == {
+        ("name", "Sergej Lawrow", "Sergey Lavrov", "person"),
+        ("name", "Dmitrij Peskow", "Dmitry Peskov", "person"),
+        ("name", "Charkiw", "Kharkiv", "place"),
+    }

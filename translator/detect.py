@@ -184,8 +184,13 @@ def _hybrid_target(parts: tuple[str, ...]) -> str:
 
 
 def _name_like(tok: _Tok) -> bool:
-    """A capitalised word that may be part of a name: German does not own it."""
-    return tok.text[:1].isupper() and not leans_german(tok.text) and zipf(tok.text, "de") < 4.5
+    """A capitalised word that may be part of a name: a German-spelled name itself, or a word
+    German does not own (Putin, Kim)."""
+    if not tok.text[:1].isupper():
+        return False
+    if english_name(tok.text) is not None:
+        return True
+    return not leans_german(tok.text) and zipf(tok.text, "de") < 4.5
 
 
 def _name_runs(sentence: str, toks: list[_Tok], covered: list[tuple[int, int]]) -> list[list[str]]:
