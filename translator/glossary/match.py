@@ -143,7 +143,8 @@ def mangled_pattern(text: str) -> re.Pattern[str]:
         if i == len(tokens) - 1 and tok.isalpha() and len(tok) > 3:
             piece = _literal(tok[:-1]) + "(?:s|es)?" if tok.endswith("s") else piece + "(?:s|es)?"
         out += piece
-    return re.compile(bounded(out), re.IGNORECASE)
+    # Short renderings ("UN", "EU") keep their case: "un"/"eu" are words of other languages.
+    return re.compile(bounded(out), re.IGNORECASE if len(text) > 3 else 0)
 
 
 @dataclass(frozen=True)
