@@ -185,7 +185,9 @@ def from_tbx(text: str, where: str) -> list[Located]:
         data: dict[str, Any] = {"category": "term"}
         for el in concept:
             kind, typ = _local(el.tag), el.get("type")
-            if kind == "descrip" and typ in ("category", "subjectField") and _text(el):
+            # Only our own "category" maps to a category; another tool's subjectField
+            # ("Military") does not.
+            if kind == "descrip" and typ == "category" and _text(el):
                 data["category"] = _text(el)
             elif kind == "admin" and typ == "inflect":
                 data["inflect"] = _text(el).lower() == "true"
