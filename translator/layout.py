@@ -128,7 +128,7 @@ def _final(text: str) -> bool:
 
 
 def _hyphenated(text: str) -> bool:
-    return bool(_HYPHENATED.search(text))
+    return text.endswith("-") and bool(_HYPHENATED.search(_last_word(text)))
 
 
 def _open_end(text: str) -> bool:
@@ -136,8 +136,8 @@ def _open_end(text: str) -> bool:
     return text.endswith(",") or _hyphenated(text) or _last_word(text) in _OPEN_WORDS
 
 
-def _unclosed_quote(text: str) -> bool:
-    return text.count("„") > text.count("“")
+def _quote_balance(text: str) -> int:
+    return text.count("„") - text.count("“")
 
 
 @dataclass(frozen=True)
@@ -173,14 +173,18 @@ def _measure(lines: list[_Line]) -> _Layout:
 # -- joining ---------------------------------------------------------------------------------
 
 
-def _joins(layout: _Layout, lines: list[_Line], i: int, unit: list[str]) -> bool:
-    """Whether line ``i + 1`` continues the block that line ``i`` ends (``unit``'s lines)."""
+def _joins(layout: _Layout, lines: list[_Line], i: int, unit_lines: int, quoting: bool) -> bool:
+    """Whether line ``i + 1`` continues the block that line ``i`` ends.
+
+    ``unit_lines``: how many lines that block has so far; ``quoting``: it opened a „quote
+    that is not closed yet.
+    """
     a, b = lines[i].text, lines[i + 1].text
     gap = lines[i + 1].gap
     if not _final(a):
-        if _starts_lower(b) or _open_end(a) or _unclosed_quote(" ".join(unit)):
+        if _starts_lower(b) or _open_end(a) or quoting:
             return True  # mid-sentence
-        if layout.full(a, b) and (not gap or len(unit) > 1):
+        if layout.full(a, b) and (not gap or unit_lines > 1):
             # A wrap. Across a blank line / page break only for a wrapped paragraph: a
             # single line before a blank line is a heading.
             return True
@@ -193,7 +197,7 @@ def _joins(layout: _Layout, lines: list[_Line], i: int, unit: list[str]) -> bool
         return not (_final(a) and _heading_at(layout, lines, i + 1))
     if _final(a) or layout.tiny(a, b):
         return False
-    if not layout.wrapped or len(unit) > 1 or not _heading_like(f"{a} {b}"):
+    if not layout.wrapped or unit_lines > 1 or not _heading_like(f"{a} {b}"):
         return False
     # Two short lines without final punctuation: a heading wrapped over two lines, unless
     # the second line goes on (then the heading's paragraph starts right below it).
@@ -227,18 +231,30 @@ def _goes_on(layout: _Layout, lines: list[_Line], j: int) -> bool:
     return layout.full(b, after) or _open_end(b) or (_starts_lower(after) and not _final(b))
 
 
-def _join_pair(left: str, right: str) -> str:
-    """Join two lines, undoing line-end hyphenation but keeping real hyphens."""
-    match = _HYPHENATED.search(left)
+def _join_lines(unit: list[str]) -> str:
+    """Join a block's lines, undoing line-end hyphenation but keeping real hyphens."""
+    out = [unit[0]]
+    for left, right in zip(unit, unit[1:], strict=False):
+        glue = _glue(left, right)
+        if glue is None:
+            out[-1] = out[-1][:-1]  # "Verteidigungs-" + "ministerium"
+        else:
+            out.append(glue)
+        out.append(right)
+    return "".join(out)
+
+
+def _glue(left: str, right: str) -> str | None:
+    """What goes between two joined lines: a space, nothing, or (None) drop the hyphen."""
+    match = _HYPHENATED.search(_last_word(left)) if left.endswith("-") else None
     if not match:
-        return f"{left} {right}"
+        return " "
     part, word = match.group(1), _first_word(right)
-    bare = word.rstrip(".,;:")
-    if bare in _ELISION_NEXT:
-        return f"{left} {right}"  # "Ost- und Westeuropa"
+    if word.rstrip(".,;:") in _ELISION_NEXT:
+        return " "  # "Ost- und Westeuropa"
     if not word[0].islower() or _acronym_or_number(part.rsplit("-", 1)[-1]):
-        return left + right  # "DPRK-Truppen", "Kursk-Region", "3-jährige"
-    return left[:-1] + right  # "Verteidigungs-" + "ministerium"
+        return ""  # "DPRK-Truppen", "Kursk-Region", "3-jährige"
+    return None
 
 
 def _acronym_or_number(part: str) -> bool:
@@ -286,15 +302,13 @@ def blocks(text: str) -> list[Block]:
         # Double-spaced extraction: one blank line is only line spacing.
         lines = [_Line(line.text, max(0, line.gap - 1)) for line in lines]
     units: list[list[str]] = [[lines[0].text]]
+    quotes = _quote_balance(lines[0].text)
     for i in range(len(lines) - 1):
-        if _joins(layout, lines, i, units[-1]):
-            units[-1].append(lines[i + 1].text)
+        following = lines[i + 1].text
+        if _joins(layout, lines, i, len(units[-1]), quotes > 0):
+            units[-1].append(following)
+            quotes += _quote_balance(following)
         else:
-            units.append([lines[i + 1].text])
-    texts = []
-    for unit in units:
-        joined = unit[0]
-        for line in unit[1:]:
-            joined = _join_pair(joined, line)
-        texts.append(joined)
-    return _classify(texts)
+            units.append([following])
+            quotes = _quote_balance(following)
+    return _classify([_join_lines(unit) for unit in units])
