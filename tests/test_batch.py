@@ -519,3 +519,31 @@ def test_summary_json_layout(folders: Folders) -> None:
         ("b.txt", "failed"),
     ]
     json.dumps(data)  # serialisable as is
+
+
+def test_an_input_that_trips_the_engine_fails_alone(folders: Folders) -> None:
+    class Fragile(WordEngine):
+        def translate_batch(self, sentences: list[str]) -> list[str]:
+            if any("KAPUTT" in s for s in sentences):
+                raise ValueError("cannot handle this")
+            return super().translate_batch(sentences)
+
+    in_dir, out_dir = folders
+    for i in range(4):
+        put(in_dir, f"a{i}.txt", article("KAPUTT" if i == 2 else i))
+    summary = run(in_dir, out_dir, Fragile())
+    assert [f.source for f in summary.translated] == ["a0.txt", "a1.txt", "a3.txt"]
+    assert [(f.source, f.reason) for f in summary.failed] == [
+        ("a2.txt", "internal error: ValueError: cannot handle this")
+    ]
+
+
+def test_temp_files_of_a_killed_run_are_removed_and_nothing_else(folders: Folders) -> None:
+    in_dir, out_dir = folders
+    put(in_dir, "sub/a.txt", article(1))
+    stale = [put(out_dir, "sub/.a.json.k3j_x9a2.tmp", "{half"),
+             put(out_dir, "..translator-manifest.json.abcd1234.tmp", "{")]  # fmt: skip
+    keep = [put(out_dir, "sub/.b.json.k3j_x9a2.tmp", "not ours"), put(out_dir, "sub/notes", "x")]
+    run(in_dir, out_dir, fmt="json")
+    assert not any(p.exists() for p in stale)
+    assert all(p.exists() for p in keep)

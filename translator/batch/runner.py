@@ -145,6 +145,8 @@ class BatchRunner:
         self.max_bytes = config.MAX_INPUT_BYTES if max_bytes is None else max_bytes
         self.chunk_sentences = max(1, chunk_sentences)
         self.on_event = on_event
+        # The sentence splitter keeps state per call; reader thread and a retry share it.
+        self._prepare_lock = threading.Lock()
 
     # -- the run ---------------------------------------------------------------------------
 
@@ -262,7 +264,8 @@ class BatchRunner:
                     f"too large ({st.st_size:,} bytes; the limit is {self.max_bytes:,})"
                 )
             text = read_file(f.path)
-            job = pipeline.prepare(text, name=f.rel)
+            with self._prepare_lock:
+                job = pipeline.prepare(text, name=f.rel)
         except InputError as exc:
             return _Item(f, digest, error=str(exc))
         except OSError as exc:
@@ -297,7 +300,8 @@ class BatchRunner:
                 "a chunk of %d files failed (%s); retrying them one by one", len(chunk), exc
             )
             for item in chunk:
-                item.job = pipeline.prepare(item.text, name=item.file.rel)
+                with self._prepare_lock:  # the run changed the units: start afresh
+                    item.job = pipeline.prepare(item.text, name=item.file.rel)
                 self._run_chunk([item], pipeline)
             return
         # Progress counts distinct sentences; make the total come out right.
