@@ -10,13 +10,15 @@ from tests.doubles import FaultyEngine, RetryingFaultyEngine
 from translator import Pipeline
 from translator.qa import QualityChecker
 from translator.qa.numbers import english_number, source_quantities
+from translator.result import Flag
 
 
-def run(source: str, output: str, **kwargs: object) -> tuple[str, dict[str, list[object]]]:
+def run(source: str, output: str) -> tuple[str, dict[str, list[Flag]]]:
+    """Translate one sentence with an engine that outputs ``output``; flags by code."""
     engine = FaultyEngine({source: output})
-    result = Pipeline(engine, checker=QualityChecker(**kwargs)).translate_text(source)  # type: ignore[arg-type]
+    result = Pipeline(engine, checker=QualityChecker()).translate_text(source)
     [sentence] = result.sentences
-    flags: dict[str, list[object]] = {}
+    flags: dict[str, list[Flag]] = {}
     for f in sentence.flags:
         flags.setdefault(f.code, []).append(f)
     return sentence.target, flags
@@ -202,19 +204,20 @@ def test_checks_through_the_pipeline(
     ],
 )
 def test_flag_severity(code: str, severity: str, fixed: bool) -> None:
-    case = next(c for c in CASES if code in c.values[3])
-    _, flags = run(*case.values[:2])  # type: ignore[arg-type]
+    source, output = next(c.values[:2] for c in CASES if code in c.values[3])  # type: ignore[operator]
+    assert isinstance(source, str) and isinstance(output, str)
+    _, flags = run(source, output)
     [flag] = flags[code]
-    assert (flag.severity, flag.fixed) == (severity, fixed)  # type: ignore[attr-defined]
+    assert (flag.severity, flag.fixed) == (severity, fixed)
 
 
 def test_messages_name_the_culprits() -> None:
     _, flags = run("Das sagte Selenskyj in Kiew.", "Selenskyj said that in Kiew.")
-    message = flags["name-form"][0].message  # type: ignore[attr-defined]
+    message = flags["name-form"][0].message
     assert "Selenskyj (usually Zelensky)" in message
     assert "Kiew (usually Kyiv)" in message
     _, flags = run("Die Hilfe beträgt 1,5 Billionen Euro.", "The aid is 1.5 billion euros.")
-    assert "1.5 trillion" in flags["number-missing"][0].message  # type: ignore[attr-defined]
+    assert "1.5 trillion" in flags["number-missing"][0].message
 
 
 def test_safer_retry_is_kept_when_it_is_better() -> None:
@@ -255,7 +258,7 @@ def test_glossary_keeps_are_not_untranslated() -> None:
     )
     source, output = "Die Bundeswehr übt im Norden.", "The Bundeswehr is training in the north."
     _, flags = run(source, output)
-    assert "Bundeswehr" in flags["untranslated"][0].message  # type: ignore[attr-defined]
+    assert "Bundeswehr" in flags["untranslated"][0].message
     engine = FaultyEngine({})
     pipeline = Pipeline(engine, glossary=glossary, checker=QualityChecker(glossary))
     engine.faults[pipeline.prepare(source).units[0][0].engine_input] = output
