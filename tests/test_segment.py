@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from translator import segment
 from translator.segment import collapse, join_sentences, split_sentences
 
 
@@ -127,3 +128,26 @@ def test_no_character_is_lost(text: str) -> None:
 @given(st.text(max_size=80))
 def test_no_character_is_lost_arbitrary_unicode(text: str) -> None:
     assert " ".join(split_sentences(text)) == collapse(text)
+
+
+def test_long_text_goes_through_in_windows() -> None:
+    sentences = [
+        "Die Truppen zogen sich am 6. Mai nach Verlusten zurück, berichten die Medien.",
+        "„Wir sind immer noch in der Region Kursk… die Russen nicht“, sagte er.",
+        "Oberst a. D. Müller sprach z. B. von rund 12.000 Soldaten.",
+    ] * 40
+    text = " ".join(sentences)
+    assert len(text) > 4 * segment.WINDOW
+    assert split_sentences(text) == sentences
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(_ALPHABET, max_size=80).map("".join))
+def test_no_character_is_lost_with_tiny_windows(text: str) -> None:
+    original = segment.WINDOW
+    segment.WINDOW = 12  # many windows, sentences longer than a window
+    try:
+        sentences = split_sentences(text)
+    finally:
+        segment.WINDOW = original
+    assert " ".join(sentences) == collapse(text)

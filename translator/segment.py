@@ -49,6 +49,10 @@ _NON_FINAL_ABBREVIATIONS = (
 _ENDS_WITH_ABBREVIATION = re.compile(rf"(?:^|[\s(„\"])(?:{_NON_FINAL_ABBREVIATIONS})\.$")
 
 
+#: Characters of text given to pysbd at once (see ``_spans``).
+WINDOW = 1500
+
+
 @lru_cache(maxsize=1)
 def _segmenter() -> Any:
     # Built on first use, not at import: pysbd compiles many regexes.
@@ -71,12 +75,40 @@ def split_sentences(text: str) -> list[str]:
     flat = collapse(text)
     if not flat:
         return []
-    return _merge(flat, _align(flat, _segmenter().segment(flat)))
+    return _merge(flat, _spans(flat))
 
 
 def join_sentences(sentences: list[str]) -> str:
     """Rejoin sentences (e.g. translations) into one paragraph."""
     return " ".join(s.strip() for s in sentences if s.strip())
+
+
+def _spans(flat: str) -> list[tuple[int, int]]:
+    """pysbd's sentence spans of ``flat``, computed window by window.
+
+    pysbd's run time grows faster than linearly with the text (a 40 kB paragraph takes
+    seconds), so long text goes through in windows of WINDOW characters; each window's last
+    sentence may be cut off by the window, so the next window starts where it starts. A
+    sentence longer than a window is cut at a space and glued back by ``_merge``.
+    """
+    segment = _segmenter().segment
+    spans: list[tuple[int, int]] = []
+    start = 0
+    while start < len(flat):
+        end = len(flat) if len(flat) - start <= WINDOW else flat.rfind(" ", start, start + WINDOW)
+        if end <= start:
+            end = min(len(flat), start + WINDOW)
+        text = flat[start:end]
+        window = [(a + start, b + start) for a, b in _align(text, segment(text))]
+        if end == len(flat) or len(window) < 2:
+            spans.extend(window)
+            start = end
+        else:
+            spans.extend(window[:-1])
+            start = window[-1][0]
+        while start < len(flat) and flat[start] == " ":
+            start += 1
+    return spans
 
 
 def _align(flat: str, segments: list[str]) -> list[tuple[int, int]]:
