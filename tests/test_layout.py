@@ -418,6 +418,8 @@ def test_hyphenated_word_across_a_page_break() -> None:
         "31. Januar 2025, 14:30 Uhr",
         "Stand: 31.01.2025 14:30 Uhr",
         "Aktualisiert am 31.01.2025 um 14.30 Uhr MEZ",
+        "Kiew, 31. Januar 2025",
+        "Berlin/Kiew, 31.01.2025",
     ],
 )
 def test_date_lines(line: str) -> None:

@@ -17,8 +17,9 @@ breaks or stray blank lines, words hyphenated at line ends, headings set in a la
 3. Two lines are joined when the next starts lowercase (German sentences and paragraphs
    start uppercase), when the line ends with a hyphen, a comma or a word that cannot end a
    sentence ("und", "der", ...), when an opened „quote is not closed yet, or (hard-wrapped
-   text only) when the line is full; across a blank line / page break only if the line also
-   lacks sentence-final punctuation.
+   text only) when the line is full. Across a blank line / page break only if the line also
+   lacks sentence-final punctuation, and for a full line only if it ends a wrapped paragraph
+   (a single line before a blank line is a heading).
 4. Two short lines without final punctuation are one wrapped heading (larger font), unless
    the first is tiny (a label like "Ukraine" above the first paragraph line) or the second
    is full (the heading is followed directly by its paragraph's first line).
@@ -79,7 +80,8 @@ _WEEKDAYS = (
     "Montag|Dienstag|Mittwoch|Donnerstag|Freitag|Samstag|Sonnabend|Sonntag|Mo|Di|Mi|Do|Fr|Sa|So"
 )
 _DATE = re.compile(
-    rf"""^(?:(?:Stand|Aktualisiert|Veröffentlicht|Erstellt|Datum)(?:\s+am)?:?\s+|am\s+)?
+    rf"""^(?:[A-ZÄÖÜ][\w.-]*(?:[/ ][A-ZÄÖÜ][\w.-]*)?,\s+)?  # a dateline's place: "Kiew, "
+    (?:(?:Stand|Aktualisiert|Veröffentlicht|Erstellt|Datum)(?:\s+am)?:?\s+|am\s+)?
     (?:(?:{_WEEKDAYS})\.?,?\s+)?
     (?:\d{{1,2}}\.\s?(?:(?:{_MONTHS})\.?(?:\s+\d{{4}})?|\d{{1,2}}\.\s?(?:\d{{4}}|\d{{2}}))
       |\d{{4}}-\d{{2}}-\d{{2}}
