@@ -12,7 +12,9 @@ SEED = ROOT / "seeds" / "000_8703a8c69dd0bbe2.txt"
 
 
 @pytest.fixture(autouse=True)
-def _isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+def _isolated_user_dirs(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Never touch the real user cache, and never reach for the network."""
     cache = tmp_path_factory.mktemp("user-cache")
     monkeypatch.setenv("TRANSLATOR_CACHE_DIR", str(cache))
