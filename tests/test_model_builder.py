@@ -178,3 +178,13 @@ def test_same_seed_same_spm_and_vocab() -> None:
 def test_bad_builder_arguments(tmp_path: Path, kwargs: dict, error: str) -> None:  # type: ignore[type-arg]
     with pytest.raises(ValueError, match=error):
         build_marian_model(tmp_path / "x", corpus=SMALL_CORPUS, spm_vocab_size=60, **kwargs)
+
+
+def test_lexicon_lines_hold_the_commonest_words_of_each_language() -> None:
+    from translator.engine.testing import lexicon_lines
+
+    lines = lexicon_lines(24)
+    assert len(lines) == 4  # 24 words per language, twelve to a line
+    words = " ".join(lines).split()
+    assert "der" in words and "the" in words
+    assert lexicon_lines(0) == []
