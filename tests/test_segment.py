@@ -28,6 +28,9 @@ from translator.segment import collapse, join_sentences, split_sentences
             "Es geschah am Mo. 31. Jan. 2025 in Kiew. Gut.",
             ["Es geschah am Mo. 31. Jan. 2025 in Kiew.", "Gut."],
         ),
+        ("Artikel 3. Die Truppen sind hier.", ["Artikel 3.", "Die Truppen sind hier."]),
+        ("Die Zahl lag bei 6. Danach stieg sie.", ["Die Zahl lag bei 6.", "Danach stieg sie."]),
+        ("Am 6. Mai kamen sie.", ["Am 6. Mai kamen sie."]),
         # abbreviations
         ("Es gibt z. B. Drohnen. Sie fliegen.", ["Es gibt z. B. Drohnen.", "Sie fliegen."]),
         ("Das Haus Nr. 5 brannte. Niemand starb.", ["Das Haus Nr. 5 brannte.", "Niemand starb."]),

@@ -1,8 +1,10 @@
 """German sentence splitting and rejoining (pure functions).
 
 pysbd (German rules) finds the sentence boundaries. Its output is then mapped back onto the
-input character by character, so no character can be lost or altered, and a few boundaries it
-gets wrong in news text are merged again:
+input character by character, so no character can be lost or altered. pysbd reads every
+"<number>. Xyz" as an ordinal, so a cut is added where an article or pronoun follows the
+number ("Artikel 3. | Die Truppen ..."); and a few boundaries it gets wrong in news text are
+merged again:
 
 - a piece that does not end with sentence-final punctuation (pysbd cuts before list-like
   numbers: "Das war am | 6. Mai."),
@@ -40,6 +42,13 @@ _ORDINAL_CONTEXT = (
 _ENDS_WITH_ORDINAL = re.compile(rf"(?:^|\s)(?:(?:{_ORDINAL_CONTEXT})\s+)?(\d{{1,3}})\.$", re.I)
 _ORDINAL_AFTER_ARTICLE = re.compile(rf"(?:^|\s)(?:{_ORDINAL_CONTEXT})\s+\d{{1,3}}\.$", re.I)
 
+#: "<number>. " before a capitalised word that cannot follow an ordinal (the space is cut).
+_NUMBER_THEN_NEW_SENTENCE = re.compile(
+    r"(?<=\d\.) (?=(?:Die|Der|Das|Dies|Diese|Dieser|Dieses|Ein|Eine|Er|Sie|Es|Wir|Ich|Man|"
+    r"Dann|Danach|Doch|Aber|Und|Auch|Zudem|Außerdem|Damit|Daher|Deshalb|Trotzdem|Laut|Im|Am|"
+    r"Nach|Seit|Wie|Was|Wer|Wo|Warum|Wann)\b)"
+)
+
 #: Abbreviations that (practically) never end a German sentence.
 _NON_FINAL_ABBREVIATIONS = (
     r"z\.\s?B|d\.\s?h|u\.\s?a|a\.\s?D|o\.\s?ä|s\.\s?o|s\.\s?u|i\.\s?d\.\s?R|Nr|Dr|Prof|Hr|Fr|St|"
@@ -75,7 +84,7 @@ def split_sentences(text: str) -> list[str]:
     flat = collapse(text)
     if not flat:
         return []
-    return _merge(flat, _spans(flat))
+    return _merge(flat, _split_after_numbers(flat, _spans(flat)))
 
 
 def join_sentences(sentences: list[str]) -> str:
@@ -109,6 +118,22 @@ def _spans(flat: str) -> list[tuple[int, int]]:
         while start < len(flat) and flat[start] == " ":
             start += 1
     return spans
+
+
+def _split_after_numbers(flat: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Cut after "<number>." where a word follows that no ordinal can precede.
+
+    pysbd reads every "3. Xyz" as an ordinal ("des 6. Regiments"), so "Artikel 3. Die
+    Truppen sind hier." stays one sentence; an article or pronoun after the number shows
+    that the number ended the sentence.
+    """
+    out: list[tuple[int, int]] = []
+    for start, end in spans:
+        for match in _NUMBER_THEN_NEW_SENTENCE.finditer(flat, start, end):
+            out.append((start, match.start()))
+            start = match.end()
+        out.append((start, end))
+    return out
 
 
 def _align(flat: str, segments: list[str]) -> list[tuple[int, int]]:
