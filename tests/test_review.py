@@ -6,6 +6,7 @@ How it looks and behaves in a real browser: tests/test_review_browser.py.
 from __future__ import annotations
 
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 
@@ -112,3 +113,40 @@ def test_term_status_classes(status: str, count: int) -> None:
     page = parse(render_html(hostile_result()))
     # the legend has one of each; the missed term is marked in the source only
     assert len(page.classes(status)) == 1 + count
+
+
+@pytest.mark.slow
+def test_cli_html_through_the_tiny_marian_model(
+    tiny_model_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`translate --format html` end to end: real MarianMT path (noise output), QA on, the
+    packaged glossary; the page has a row per paragraph and every flag of the JSON."""
+    import json
+    import sys
+
+    from tests.conftest import SEED
+    from translator.cli import main
+
+    article = tmp_path / "article.txt"  # the seed's first sections: numbers, quotes, terms
+    text = SEED.read_text(encoding="utf-8")
+    article.write_text(text[: text.index("Aktuelle Situation in Kursk")], encoding="utf-8")
+
+    def cli(*args: str) -> None:
+        monkeypatch.setattr(sys, "argv", ["translator", "translate", str(article), "--model",
+                                          str(tiny_model_dir), "--no-cache", "-q", *args])
+        with pytest.raises(SystemExit) as info:
+            main()
+        assert not info.value.code, capsys.readouterr().err
+
+    cli("--format", "json", "-o", str(tmp_path / "out.json"))
+    cli("--format", "html", "-o", str(tmp_path / "out.html"))
+    data = json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))
+    page = parse((tmp_path / "out.html").read_text(encoding="utf-8"))
+    assert page.balanced
+    assert len(page.classes("row")) == len(data["paragraphs"])
+    flags = [f for p in data["paragraphs"] for s in p["sentences"] for f in s["flags"]]
+    missed = [t for t in data["terms"] if t["status"] == "missed"]
+    assert flags  # noise output: QA has things to say
+    assert len(page.classes("flag")) == len(flags) + len(missed)
+    assert len(page.classes("missed")) == len(missed) + 1  # + the legend
