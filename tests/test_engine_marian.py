@@ -355,3 +355,31 @@ def test_load_engine_picks_the_marian_engine_for_a_folder(tiny_model_dir: Path) 
     engine = load_engine(str(tiny_model_dir), backend="transformers", beam_size=1)
     assert isinstance(engine, MarianEngine)
     assert len(engine.translate_batch(["Ja.", "Nein."])) == 2
+
+
+def test_split_long_counts_in_linear_time() -> None:
+    counted = 0  # characters handed to the tokenizer
+
+    def counting(text: str) -> int:
+        nonlocal counted
+        counted += len(text)
+        return words(text)
+
+    text = " ".join(["wort"] * 20_000)  # no clause boundary at all
+    pieces = split_long(text, counting, 300)
+    assert "".join(pieces) == text
+    assert all(words(p) <= 300 for p in pieces)
+    # A few passes over the text, not a re-count of the growing piece per word (~150x).
+    assert counted < 12 * len(text)
+
+
+def test_split_long_repacks_when_summed_counts_underestimate() -> None:
+    # A counter for which joining costs extra: a piece of k words counts 2k - 1 tokens.
+    def joined(text: str) -> int:
+        n = words(text)
+        return max(0, 2 * n - 1)
+
+    text = "a b c d e f g h"
+    pieces = split_long(text, joined, 5)
+    assert "".join(pieces) == text
+    assert all(joined(p) <= 5 for p in pieces)

@@ -130,7 +130,36 @@ def _cut_words(text: str) -> list[str]:
 
 
 def _pack(parts: list[str], count: CountTokens, limit: int) -> list[str]:
-    """Greedily join consecutive parts while the joined text stays within ``limit`` tokens."""
+    """Greedily join consecutive parts while the joined text stays within ``limit`` tokens.
+
+    Each part is counted once and the counts summed (SentencePiece cuts at whitespace, and
+    every part but the first starts a word), so a long text costs linear time; a chunk whose
+    real count still exceeds the limit is packed again part by part.
+    """
+    sizes = [count(p) for p in parts]
+    chunks: list[list[int]] = []
+    current: list[int] = []
+    total = 0
+    for i, n in enumerate(sizes):
+        if current and total + n > limit:
+            chunks.append(current)
+            current, total = [], 0
+        current.append(i)
+        total += n
+    if current:
+        chunks.append(current)
+    packed: list[str] = []
+    for chunk in chunks:
+        text = "".join(parts[i] for i in chunk)
+        if len(chunk) == 1 or count(text) <= limit:
+            packed.append(text)
+        else:
+            packed.extend(_pack_exact([parts[i] for i in chunk], count, limit))
+    return packed
+
+
+def _pack_exact(parts: list[str], count: CountTokens, limit: int) -> list[str]:
+    """Like :func:`_pack`, counting every candidate join (for the rare chunk that needs it)."""
     chunks: list[str] = []
     current = ""
     for part in parts:
