@@ -77,7 +77,8 @@ footer dd { margin:0; overflow-wrap:anywhere; font-family:ui-monospace,monospace
   header, main, footer { padding:0 .8rem; }
   .colhead { display:none; }
   .row { grid-template-columns:1fr; gap:.35rem; }
-  .num { text-align:left; padding:0; }
+  .num { text-align:left; padding:0; font-size:.7rem; }
+  .num::before { content:"¶ "; }
   .col .label { display:block; font-size:.7rem; text-transform:uppercase;
     letter-spacing:.06em; color:var(--muted); font-weight:400; font-style:normal; }
   .col.target { padding-top:.35rem; border-top:1px dashed var(--line); }
