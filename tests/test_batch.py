@@ -304,11 +304,13 @@ def test_rerun_translates_nothing_when_nothing_changed(folders: Folders) -> None
         put(in_dir, f"d{i % 2}/a{i}.txt", article(i))
     run(in_dir, out_dir, fmt="json")
     outputs = tree(out_dir)
+    stamp = (out_dir / MANIFEST_NAME).stat().st_mtime_ns
     engine = WordEngine()
     summary = run(in_dir, out_dir, engine, fmt="json")
     assert engine.calls == []
     assert len(summary.unchanged) == 5 and not summary.translated
-    assert tree(out_dir) == outputs  # not even the manifest was rewritten
+    assert tree(out_dir) == outputs
+    assert (out_dir / MANIFEST_NAME).stat().st_mtime_ns == stamp  # not even rewritten
 
 
 def test_the_model_is_not_loaded_when_nothing_needs_it(

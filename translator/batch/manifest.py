@@ -81,6 +81,7 @@ class Manifest:
         self.path = out_dir / MANIFEST_NAME
         self.entries: dict[str, Entry] = {}
         self.signatures: dict[str, dict[str, Any]] = {}
+        self.dirty = False  # recorded since the last save
 
     @classmethod
     def load(cls, out_dir: Path) -> Manifest:
@@ -129,6 +130,7 @@ class Manifest:
         entry.updated = datetime.now(UTC).isoformat(timespec="seconds")
         self.entries[out_rel] = entry
         self.signatures[entry.signature] = signature
+        self.dirty = True
 
     def to_dict(self) -> dict[str, Any]:
         used = {e.signature for e in self.entries.values()}
@@ -145,6 +147,7 @@ class Manifest:
 
         data = json.dumps(self.to_dict(), ensure_ascii=False, indent=1) + "\n"
         write_atomic(self.path, data)
+        self.dirty = False
 
 
 @contextmanager

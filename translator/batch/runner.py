@@ -179,22 +179,20 @@ class BatchRunner:
                 signature=signature,
             )
             self._outcomes: dict[str, FileOutcome] = {}
-            _remove_stale_temps(self.out_dir, {f.out_rel for f in found.files})
-            todo = self._plan(found.files)
             for rel, reason in found.problems:
                 self._outcomes[rel] = FileOutcome(rel, "", "failed", reason)
-            self._emit(
-                Planned(
-                    total=len(found.files), todo=len(todo), unchanged=len(found.files) - len(todo)
-                )
-            )
             try:
+                _remove_stale_temps(self.out_dir, {f.out_rel for f in found.files})
+                todo = self._plan(found.files)
+                unchanged = len(found.files) - len(todo)
+                self._emit(Planned(total=len(found.files), todo=len(todo), unchanged=unchanged))
                 if todo:
                     self._process(todo, pipeline)
             except KeyboardInterrupt:
                 summary.interrupted = True
             finally:
-                self._save_manifest()
+                if self._manifest.dirty:
+                    self._save_manifest()
                 summary.files = sorted(self._outcomes.values(), key=lambda f: f.source)
                 summary.seconds = time.perf_counter() - started
         if summary.interrupted:
