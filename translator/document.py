@@ -120,10 +120,14 @@ def decode_bytes(data: bytes, *, name: str = "<input>") -> str:
     )
 
 
+#: Control characters that text files do not contain (tab, line ends, form feed excepted).
+_BINARY_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+
+
 def _checked(text: str, name: str) -> str:
     """Reject decoded text that is mostly control characters (a binary file)."""
-    controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\t\n\r\f\v")
-    if controls and controls > max(2, len(text) // 100):
+    controls = len(_BINARY_CONTROLS.findall(text))
+    if controls > max(2, len(text) // 100):
         raise InputError(f"{name}: binary file (control characters), not text")
     return text
 
