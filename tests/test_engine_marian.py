@@ -383,3 +383,19 @@ def test_split_long_repacks_when_summed_counts_underestimate() -> None:
     pieces = split_long(text, joined, 5)
     assert "".join(pieces) == text
     assert all(joined(p) <= 5 for p in pieces)
+
+
+@pytest.mark.slow
+def test_a_float16_checkpoint_runs_in_float32(tmp_path: Path, tiny_model_dir: Path) -> None:
+    import json
+
+    from translator.engine.marian import MarianEngine
+
+    half = tmp_path / "half"
+    shutil.copytree(tiny_model_dir, half)
+    config = json.loads((half / "config.json").read_text())
+    config["dtype"] = "float16"  # as some opus-mt uploads declare
+    (half / "config.json").write_text(json.dumps(config))
+    engine = MarianEngine(str(half), beam_size=1)
+    assert engine.signature["dtype"] == "float32"
+    assert engine.translate_batch(["Die Truppen."])[0]

@@ -283,12 +283,15 @@ def _threads() -> int:
 
 
 def _load(path: os.PathLike[str] | str, device: str) -> tuple[Any, Any]:
+    import torch
     from transformers import MarianMTModel, MarianTokenizer
 
     try:
         with quiet():
             tokenizer = MarianTokenizer.from_pretrained(str(path))
-            model = MarianMTModel.from_pretrained(str(path))
+            # transformers 5 loads in the checkpoint's dtype by default (float16 for some
+            # opus-mt uploads), which is slow and lossy on a CPU: always compute in float32.
+            model = MarianMTModel.from_pretrained(str(path), dtype=torch.float32)
     except Exception as exc:  # corrupt or foreign files: one line, naming the folder
         first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
         raise ModelError(f"cannot load the model in {path}: {first}") from exc
