@@ -355,6 +355,17 @@ FACTS = "Rund 12.000 Soldaten wurden entsandt. Etwa 4.000 von ihnen wurden getö
             [("paragraph", "die Truppen ziehen sich nach schweren Verlusten aus der Region zurück")],  # noqa: E501
             id="single-lowercase-line",
         ),
+        pytest.param(
+            "Russland greift an\n\nDie Truppen rücken vor.\n\nKiew verteidigt sich\n\n"
+            "Die Armee hält stand.",
+            [
+                ("title", "Russland greift an"),
+                ("paragraph", "Die Truppen rücken vor."),
+                ("heading", "Kiew verteidigt sich"),
+                ("paragraph", "Die Armee hält stand."),
+            ],
+            id="headings-ending-in-verb-particles",
+        ),
         pytest.param("Ein Satz.", [("paragraph", "Ein Satz.")], id="single-sentence"),
         pytest.param("", [], id="empty"),
         pytest.param(" \n\n\t\n\u00a0\u200b", [], id="only-blank"),

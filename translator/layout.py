@@ -62,12 +62,12 @@ MAX_LABEL_WORDS = 3
 _FINAL = re.compile(r"[.!?…][\"'“”»«‘’)\]]*$")
 _NO_HEADING_END = re.compile(r"[.!?…:;,][\"'“”»«‘’)\]]*$")
 _HYPHENATED = re.compile(r"(?:^|\s)[\"'„“»«(\[]*([^\W_][\w]*(?:-[\w]+)*)-$")
-#: Words after which no sentence or heading ends: the line must continue.
+#: Words after which no German sentence or heading ends, so the line must continue:
+#: articles, conjunctions, prepositions. Not the ones that double as separable verb
+#: particles ("greift an", "gibt auf", "kommt mit") or can close a clause ("das", "doch").
 _OPEN_WORDS = frozenset(
-    """und oder sowie aber sondern denn doch dass ob weil wenn als wie der die das des dem den
-    ein eine einer eines einem einen zu zum zur von vom mit für auf aus an am in im bei beim
-    nach über unter vor hinter zwischen gegen ohne um durch seit bis während wegen trotz laut
-    sich nicht noch""".split()
+    """und oder sowie sondern dass ob weil der die des dem den ein eine einer eines einem einen
+    zum zur vom im am beim von für in zwischen gegen ohne seit während wegen trotz laut""".split()
 )
 #: A hyphen before these is an elision ("Ost- und Westeuropa"), not a line-end hyphenation.
 _ELISION_NEXT = frozenset("und oder bis sowie bzw beziehungsweise als wie noch".split())
