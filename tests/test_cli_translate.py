@@ -353,6 +353,14 @@ def test_model_download_offline_exits_4_with_one_line(
     assert err.count("\n") == 1 and "HF_HUB_OFFLINE" in err and "Traceback" not in err
 
 
+def test_model_download_of_a_folder_is_refused(
+    monkeypatch: pytest.MonkeyPatch, capsys: Capture, tiny_model_dir: Path
+) -> None:
+    code, _, err = cli(monkeypatch, capsys, "model", "download", str(tiny_model_dir))
+    assert code == 4
+    assert "local path" in err and err.count("\n") == 1
+
+
 # -- as a real process -------------------------------------------------------------------------
 
 

@@ -31,6 +31,7 @@ REQUIRED_FILES = ("config.json", "source.spm", "target.spm", "vocab.json")
 
 _HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]*(/[\w.-]+)?$")
 _COMMIT = re.compile(r"^[0-9a-f]{40}$")
+_EXAMPLE_ID = "Helsinki-NLP/opus-mt-de-en"
 
 
 @dataclass
@@ -159,6 +160,8 @@ def download_model(model: str, *, revision: str | None = None) -> Path:
     Fetches only ``*.json``, ``*.spm`` and ``model.safetensors`` (``pytorch_model.bin`` only
     when the repo has no safetensors). Raises ModelError with one line when it cannot.
     """
+    if not looks_like_hub_id(model) or Path(model).expanduser().is_dir():
+        raise ModelError(f"{model!r} is a local path, not a Hub model id like {_EXAMPLE_ID}")
     if offline():
         raise ModelError(not_available_message(model, "HF_HUB_OFFLINE is set, nothing downloaded"))
     from huggingface_hub import snapshot_download
