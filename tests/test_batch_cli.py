@@ -182,6 +182,21 @@ def _start(in_dir: Path, out_dir: Path, model: Path, *extra: str) -> subprocess.
     )  # fmt: skip
 
 
+def _rerun_loads_nothing(in_dir: Path, out_dir: Path, model: Path) -> str:
+    """Run the same batch again in a fresh interpreter; report exit code and heavy imports."""
+    argv = ["translator", "batch", str(in_dir), str(out_dir), "--model", str(model),
+            "--backend", "transformers", "--device", "cpu", "--format", "json",
+            "--beam-size", "1", "--no-cache", "--no-glossary"]  # fmt: skip
+    code = (
+        f"import sys\nfrom translator.cli import main\nsys.argv = {argv!r}\n"
+        "try:\n    main()\nexcept SystemExit as exc:\n"
+        "    print(exc.code or 0, 'torch' in sys.modules, 'transformers' in sys.modules)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "HF_HUB_OFFLINE": "1"}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    return done.stdout.strip()
+
+
 def _done_in_manifest(out_dir: Path) -> list[str]:
     try:
         files = json.loads((out_dir / MANIFEST_NAME).read_text("utf-8"))["files"]
@@ -253,3 +268,6 @@ def test_killed_mid_batch_then_rerun_every_output_complete(
         assert [p["source"] for p in data["paragraphs"]] == source.strip().split("\n\n")
         for p in data["paragraphs"]:
             assert len(p["sentences"]) == 2 and all(s["target"].strip() for s in p["sentences"])
+
+    # Nothing changed: the re-run neither translates nor even imports torch/transformers.
+    assert _rerun_loads_nothing(in_dir, out_dir, tiny_model_dir) == "0 False False"
