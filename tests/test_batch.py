@@ -224,6 +224,7 @@ def test_bad_files_are_reported_and_skipped_while_the_rest_goes_on(folders: Fold
     put(in_dir, "bad/huge.txt", article(3) * 200)
     os.mkfifo(in_dir / "bad" / "pipe.txt")  # would block a naive reader forever
     os.symlink(in_dir / "does-not-exist.txt", in_dir / "bad" / "dangling.txt")
+    os.symlink("self.txt", in_dir / "bad" / "self.txt")  # a link to itself
     put(in_dir, "folder.txt/inside.txt", article(4))  # a folder named *.txt is a folder
 
     summary = run(in_dir, out_dir, max_bytes=10_000)
@@ -234,6 +235,7 @@ def test_bad_files_are_reported_and_skipped_while_the_rest_goes_on(folders: Fold
     reasons = {f.source: f.reason or "" for f in summary.failed}
     assert sorted(reasons) == [
         "bad/binary.txt", "bad/dangling.txt", "bad/empty.txt", "bad/huge.txt", "bad/pipe.txt",
+        "bad/self.txt",
     ]  # fmt: skip
     assert "regular file" in reasons["bad/pipe.txt"]
     assert "too large" in reasons["bad/huge.txt"]

@@ -265,7 +265,8 @@ class BatchRunner:
             with self._prepare_lock:
                 job = pipeline.prepare(text, name=f.rel)
         except InputError as exc:
-            return _Item(f, digest, error=str(exc))
+            # The summary names the file already; keep the reason only.
+            return _Item(f, digest, error=str(exc).removeprefix(f"{f.path}: "))
         except OSError as exc:
             return _Item(f, digest, error=f"cannot be read: {exc.strerror or exc}")
         except Exception as exc:  # a bug of ours on this one input: report it, go on
