@@ -240,6 +240,7 @@ def test_bad_files_are_reported_and_skipped_while_the_rest_goes_on(folders: Fold
     assert "regular file" in reasons["bad/pipe.txt"]
     assert "too large" in reasons["bad/huge.txt"]
     assert all(reasons.values())
+    assert not any(str(in_dir) in reason for reason in reasons.values())  # the file is named once
     assert not summary.ok
     assert "Größe" in (out_dir / "legacy" / "cp1252.txt").read_text("utf-8")
     assert not (out_dir / "bad").exists()  # no output, not even an empty one, for a failure

@@ -142,6 +142,21 @@ def test_usage_mistakes_give_one_line_and_an_exit_code(
     assert engine.calls == []
 
 
+def test_a_missing_model_is_one_line_and_exit_4_but_only_when_needed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: Capture
+) -> None:
+    put(tmp_path / "in", "a.txt", article(1))
+    args = ("batch", str(tmp_path / "in"), str(tmp_path / "out"), "--model",
+            str(tmp_path / "no-model"), *PLAIN)  # fmt: skip
+    code, _, err = cli(monkeypatch, capsys, *args)
+    assert code == 4
+    assert "no-model" in err and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1
+    (tmp_path / "in" / "a.txt").unlink()
+    code, _, err = cli(monkeypatch, capsys, *args)  # nothing to translate: no model needed
+    assert code == 0
+
+
 def test_ctrl_c_stops_cleanly_with_a_summary_and_exit_130(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: Capture
 ) -> None:

@@ -213,7 +213,7 @@ class BatchProgress:
             TextColumn("ETA"),
             TimeRemainingColumn(),
             console=stderr_console(),
-            transient=False,
+            transient=True,  # the summary table replaces the bars
         )
         self.files = self.progress.add_task("files", total=None, rate="", visible=False)
         self.sentences = self.progress.add_task("sentences", total=0, rate="", visible=False)
