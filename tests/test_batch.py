@@ -7,9 +7,14 @@ show what work a run did.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
-import stat
+import pwd
+import shutil
+import subprocess
+import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +40,7 @@ from translator.factory import Options
 #: No glossary, QA or translation memory unless a test is about them: the recorded engine
 #: calls then show exactly the sentences a run translated.
 PLAIN = Options(use_glossary=False, use_cache=False, use_qa=False)
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def article(i: int | str) -> str:
@@ -246,18 +252,78 @@ def test_bad_files_are_reported_and_skipped_while_the_rest_goes_on(folders: Fold
     assert not (out_dir / "bad").exists()  # no output, not even an empty one, for a failure
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root reads files whatever their permissions")
-def test_unreadable_file_is_reported(folders: Folders) -> None:
+_AS_USER = """
+import json, sys
+sys.path.insert(0, sys.argv[3])
+from tests.doubles import WordEngine
+from translator.batch import translate_folder
+from translator.factory import Options
+options = Options(use_glossary=False, use_cache=False, use_qa=False)
+summary = translate_folder(sys.argv[1], sys.argv[2], engine=WordEngine(), options=options)
+print(json.dumps([[f.source, f.status, f.reason] for f in summary.files]))
+"""
+
+
+def test_unreadable_file_and_folder_are_reported() -> None:
+    """chmod 000 on a file and a folder. Root reads them anyway, so as root the run is done
+    as the unprivileged user `nobody` (in a subprocess), where permissions apply."""
+    as_root = os.geteuid() == 0
+    if as_root:
+        try:
+            pwd.getpwnam("nobody")
+        except KeyError:
+            pytest.skip("running as root and there is no user 'nobody' to drop to")
+    base = Path(tempfile.mkdtemp(prefix="batch-perm-"))  # tmp_path is root-only (0700)
+    try:
+        base.chmod(0o777)
+        in_dir, out_dir = base / "in", base / "out"
+        put(in_dir, "ok.txt", article(1))
+        put(in_dir, "closed/inner.txt", article(2))
+        locked = put(in_dir, "locked.txt", article(3))
+        for path in (in_dir, in_dir / "closed", in_dir / "ok.txt"):
+            path.chmod(0o755)
+        locked.chmod(0)
+        (in_dir / "closed").chmod(0)
+        try:
+            done = subprocess.run(
+                [sys.executable, "-c", _AS_USER, str(in_dir), str(out_dir), str(ROOT)],
+                capture_output=True, text=True, timeout=120, user="nobody" if as_root else None,
+            )  # fmt: skip
+        except PermissionError:
+            pytest.skip(f"running as root, and 'nobody' may not run {sys.executable}")
+    finally:
+        with contextlib.suppress(OSError):
+            (in_dir / "closed").chmod(0o755)
+        shutil.rmtree(base)
+    assert done.returncode == 0, done.stderr
+    files = {source: (status, reason) for source, status, reason in json.loads(done.stdout)}
+    assert files["ok.txt"] == ("translated", None)
+    assert files["locked.txt"][0] == "failed" and "permission" in files["locked.txt"][1].lower()
+    assert files["closed/"][0] == "failed" and "cannot be read" in files["closed/"][1]
+    assert len(files) == 3
+
+
+def test_a_folder_that_cannot_be_listed_is_reported(
+    folders: Folders, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What the OS does for a chmod-000 folder (simulated: root could list it anyway)."""
     in_dir, out_dir = folders
     put(in_dir, "ok.txt", article(1))
-    locked = put(in_dir, "locked.txt", article(2))
-    locked.chmod(0)
-    try:
-        summary = run(in_dir, out_dir)
-    finally:
-        locked.chmod(stat.S_IRUSR | stat.S_IWUSR)
-    assert [f.source for f in summary.failed] == ["locked.txt"]
+    put(in_dir, "closed/inner.txt", article(2))
+    real_scandir = os.scandir
+
+    def scandir(path: Any = ".") -> Any:
+        if Path(path).name == "closed":
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    summary = run(in_dir, out_dir)
     assert [f.source for f in summary.translated] == ["ok.txt"]
+    assert [(f.source, f.reason) for f in summary.failed] == [
+        ("closed/", "folder cannot be read: Permission denied")
+    ]
+    assert not summary.ok
 
 
 def test_never_writes_into_the_input_folder(folders: Folders) -> None:
