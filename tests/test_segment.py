@@ -47,6 +47,7 @@ from translator.segment import collapse, join_sentences, split_sentences
             ["Dr. Müller kam ca. 5 Minuten später bzw. gar nicht.", "Gut."],
         ),
         ("Es kamen 3 Mio. Soldaten. Gut.", ["Es kamen 3 Mio. Soldaten.", "Gut."]),
+        ("Laut Art. 5 des Vertrags gilt das. Gut.", ["Laut Art. 5 des Vertrags gilt das.", "Gut."]),
         # numbers with dots
         (
             "Rund 12.000 Soldaten wurden entsandt. Etwa 4.000 fielen.",

@@ -52,10 +52,12 @@ _NUMBER_THEN_NEW_SENTENCE = re.compile(
 #: Abbreviations that (practically) never end a German sentence.
 _NON_FINAL_ABBREVIATIONS = (
     r"z\.\s?B|d\.\s?h|u\.\s?a|a\.\s?D|o\.\s?ä|s\.\s?o|s\.\s?u|i\.\s?d\.\s?R|Nr|Dr|Prof|Hr|Fr|St|"
-    r"ca|bzw|vgl|ggf|evtl|inkl|exkl|sog|Abs|Art|Bd|Kap|Mio|Mrd|Tsd|Gen|Oberstlt|Maj|Hptm|Lt|"
+    r"ca|bzw|vgl|ggf|evtl|inkl|exkl|sog|Gen|Oberstlt|Maj|Hptm|Lt|"
     r"Mo|Di|Mi|Do|Sa|So|Jan|Feb|Mär|Apr|Jun|Jul|Aug|Sep|Sept|Okt|Nov|Dez"
 )
 _ENDS_WITH_ABBREVIATION = re.compile(rf"(?:^|[\s(„\"])(?:{_NON_FINAL_ABBREVIATIONS})\.$")
+#: Abbreviations that are words too ("eine neue Art."): not final only before a number.
+_ENDS_WITH_ABBREVIATION_BEFORE_NUMBER = re.compile(r"(?:^|[\s(„\"])(?:Art|Abs|Kap|Bd|Ziff)\.$")
 
 
 #: Characters of text given to pysbd at once (see ``_spans``).
@@ -186,6 +188,8 @@ def _continues(previous: str, piece: str) -> bool:
     if _CONTINUATION_START.match(piece) and not piece[0].isupper():
         return True
     if _ENDS_WITH_ABBREVIATION.search(previous):
+        return True
+    if _ENDS_WITH_ABBREVIATION_BEFORE_NUMBER.search(previous) and piece[0].isdigit():
         return True
     if _ENDS_WITH_ORDINAL.search(previous) and (
         _STARTS_WITH_MONTH.match(piece) or _ORDINAL_AFTER_ARTICLE.search(previous)
