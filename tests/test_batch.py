@@ -121,6 +121,7 @@ def sample_tree(tmp_path: Path) -> Path:
         (("2024/*/*.txt",), (), ["2024/drafts/d.txt", "2024/jan/c.txt"]),
         (("jan/*",), ("*.bak",), ["2024/jan/c.txt"]),
         (("über*",), (), ["mit Leerzeichen/Über die Lage.txt"]),
+        (("**/*.md", "**/c.*"), ("**/*.bak",), ["2024/jan/c.txt", "b.md"]),
     ],
 )  # fmt: skip
 def test_discovery_patterns_hidden_and_output_folder(

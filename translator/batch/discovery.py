@@ -47,7 +47,11 @@ def matches(rel: str, patterns: Iterable[str]) -> bool:
     path = PurePosixPath(rel.lower())
     for pattern in patterns:
         pat = pattern.lower().strip("/")
-        if path.match(pat) or fnmatch.fnmatchcase(str(path), pat):
+        candidates = [pat]
+        while pat.startswith("**/"):  # "**/x" also matches x at the top, as shells' globstar
+            pat = pat[3:]
+            candidates.append(pat)
+        if any(path.match(c) or fnmatch.fnmatchcase(str(path), c) for c in candidates):
             return True
     return False
 
