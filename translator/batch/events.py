@@ -99,6 +99,11 @@ class BatchSummary:
         return sum(f.terms_missed for f in self.translated)
 
     @property
+    def flags(self) -> int:
+        """QA warnings and errors in the translated files (sentences an editor should see)."""
+        return sum(f.flags for f in self.translated)
+
+    @property
     def ok(self) -> bool:
         return not self.failed and not self.interrupted
 
@@ -118,6 +123,7 @@ class BatchSummary:
             },
             "sentences": self.sentences,
             "terms_missed": self.terms_missed,
+            "flags": self.flags,
             "seconds": round(self.seconds, 3),
             "interrupted": self.interrupted,
             "files": [asdict(f) for f in self.files],

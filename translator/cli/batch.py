@@ -274,6 +274,7 @@ def print_summary(summary: BatchSummary) -> None:
     table.add_row("sentences translated", str(summary.sentences))
     missed = summary.terms_missed
     table.add_row("glossary terms missed", f"[yellow]{missed}[/]" if missed else "0")
+    table.add_row("QA warnings/errors", str(summary.flags))
     rate = f" ({summary.sentences / summary.seconds:.1f} sentences/s)" if summary.seconds else ""
     table.add_row("time", f"{summary.seconds:.1f} s{rate}")
     console.print(table)
