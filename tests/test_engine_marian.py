@@ -202,7 +202,7 @@ def test_signature_names_backend_model_revision_and_options(
 
     sig = tiny_engine.signature
     assert sig["backend"] == "transformers"
-    assert sig["model"] == str(tiny_model_dir)
+    assert sig["model"] == str(tiny_model_dir.resolve())
     assert sig["revision"].startswith("local-") and len(sig["revision"]) == len("local-") + 12
     assert sig["device"] == "cpu"
     assert sig["dtype"] == "float32"
@@ -399,3 +399,15 @@ def test_a_float16_checkpoint_runs_in_float32(tmp_path: Path, tiny_model_dir: Pa
     engine = MarianEngine(str(half), beam_size=1)
     assert engine.signature["dtype"] == "float32"
     assert engine.translate_batch(["Die Truppen."])[0]
+
+
+@pytest.mark.slow
+def test_a_relative_folder_signs_with_its_absolute_path(
+    tiny_model_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from translator.engine.marian import MarianEngine
+
+    monkeypatch.chdir(tiny_model_dir.parent)
+    engine = MarianEngine(tiny_model_dir.name, beam_size=1)
+    assert engine.location.kind == "folder"
+    assert engine.signature["model"] == str(tiny_model_dir.resolve())

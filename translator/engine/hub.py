@@ -46,8 +46,14 @@ class ResolvedModel:
 
 
 def offline() -> bool:
-    """True when $HF_HUB_OFFLINE asks for no network access (read now, not at import)."""
-    return os.environ.get("HF_HUB_OFFLINE", "").strip().lower() in {"1", "true", "yes", "on"}
+    """True when $HF_HUB_OFFLINE (or the older $TRANSFORMERS_OFFLINE) forbids the network.
+
+    Read on every call, not at import, so a setting made after start-up counts.
+    """
+    return any(
+        os.environ.get(name, "").strip().lower() in {"1", "true", "yes", "on"}
+        for name in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE")
+    )
 
 
 def hub_cache_dir() -> Path:

@@ -71,12 +71,15 @@ class MarianEngine:
     ) -> None:
         if beam_size < 1 or batch_size < 1 or max_batch_tokens < 1:
             raise ModelError("beam size, batch size and max batch tokens must be at least 1")
-        self.model_name = model
+        self.location = resolve_model(model, revision=revision, local_files_only=local_files_only)
+        # A folder is named by its absolute path, so `./m` and `/abs/m` sign alike.
+        self.model_name = (
+            str(self.location.path.resolve()) if self.location.kind == "folder" else model
+        )
         self.beam_size = beam_size
         self.batch_size = batch_size
         self.max_batch_tokens = max_batch_tokens
         self.force_length_ratio = force_length_ratio
-        self.location = resolve_model(model, revision=revision, local_files_only=local_files_only)
 
         import torch
 
@@ -215,14 +218,22 @@ class MarianEngine:
             lengths = {"max_new_tokens": max(bounds)}
             beams = int(options.get("num_beams", 1))
             lengths["logits_processor"] = [_row_bounds(bounds, beams, self._eos_id)]
-        with torch.inference_mode(), quiet():
-            out = self._model.generate(
-                input_ids=input_ids.to(self.device),
-                attention_mask=mask.to(self.device),
-                max_length=None,
-                **lengths,
-                **options,
-            )
+        try:
+            with torch.inference_mode(), quiet():
+                out = self._model.generate(
+                    input_ids=input_ids.to(self.device),
+                    attention_mask=mask.to(self.device),
+                    max_length=None,
+                    **lengths,
+                    **options,
+                )
+        except RuntimeError as exc:  # out of memory, device errors: say which batch
+            first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+            raise ModelError(
+                f"generation failed for a batch of {len(batch)} sentences of up to "
+                f"{longest} tokens on {self.device}: {first} (try a smaller --batch-size)"
+            ) from exc
+        with quiet():
             texts = list(self._tokenizer.batch_decode(out, skip_special_tokens=True))
         # The decoder starts with <pad> and may never generate it (bad_words_ids), so the
         # non-pad tokens of a row are exactly the generated ones (including the final </s>).
