@@ -1,0 +1,519 @@
+"""Speed benchmark: naive per-paragraph transformers vs this tool's two backends and its memory.
+
+    python benchmarks/bench_speed.py           # full architecture: ~10 min on 2 idle cores
+    python benchmarks/bench_speed.py --quick   # smoke run: tiny model, first blocks only
+
+No model can be downloaded here, so the script builds one with the **full opus-mt-de-en
+architecture and random weights** (d_model 512, 6+6 layers, 8 heads, FFN 2048, vocabulary
+58,101, the real config otherwise) in the real on-disk layout under ``benchmarks/_work/``
+(reused when present), and converts it for CTranslate2 (int8 and float32). A random model
+rarely emits ``</s>``, so every run forces each output to about 1.2 x its source length in
+tokens (``force_length_ratio`` in both engines and in the naive baseline): every run does the
+work a real translation does. The text is the seed article, rebuilt into paragraphs and
+sentences by ``translator.document`` / ``translator.segment``.
+
+Each configuration runs in a fresh subprocess, so its peak RSS (``ru_maxrss``) is its own and
+no run warms another's caches. Times are translation work only (model loading is listed
+apart), except the cold-start rows, which time whole processes from start to exit.
+"""
+
+from __future__ import annotations
+
+import argparse
+import atexit
+import json
+import os
+import platform
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED = ROOT / "seeds" / "000_8703a8c69dd0bbe2.txt"
+WORK = ROOT / "benchmarks" / "_work"
+RATIO = 1.2  # forced output length / source length, in tokens
+QUICK_BLOCKS = 8  # --quick translates the article's first blocks only
+
+#: (name, engine kind, beam) of the configurations timed on the seed article.
+CONFIGS: list[tuple[str, str, int]] = [
+    ("naive transformers, generate per paragraph", "naive", 4),
+    ("naive transformers, generate per paragraph", "naive", 1),
+    ("translator, transformers backend", "transformers", 4),
+    ("translator, transformers backend", "transformers", 1),
+    ("translator, CTranslate2 int8", "ct2-int8", 4),
+    ("translator, CTranslate2 int8", "ct2-int8", 1),
+    ("translator, CTranslate2 float32", "ct2-float32", 4),
+    ("translator, CTranslate2 float32", "ct2-float32", 1),
+]
+
+
+# -- the parent: build, run every configuration in its own process, print the table ------------
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="tiny model: a smoke run")
+    parser.add_argument("--work", type=Path, default=None, help="work folder (models, memory)")
+    parser.add_argument(
+        "--only",
+        default="",
+        help="comma-separated kinds to run (naive, transformers, ct2-int8, "
+        "ct2-float32, memory, cold, help); default: all",
+    )
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--beam", type=int, default=4, help=argparse.SUPPRESS)
+    parser.add_argument("rest", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    work = args.work or (WORK / ("quick" if args.quick else "full"))
+    if args.child:
+        child(args.child, work, args.beam, args.quick, args.rest)
+        return
+
+    work.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    print(f"work folder: {work}", file=sys.stderr)
+    run_child("prepare", work, 1, args.quick)  # build + convert (skipped when present)
+
+    only = {k.strip() for k in args.only.split(",") if k.strip()}
+
+    def wanted(kind: str) -> bool:
+        return not only or kind in only
+
+    rows: list[dict[str, Any]] = []
+    for name, kind, beam in CONFIGS:
+        if wanted(kind):
+            print(f"running: {name}, beam {beam} ...", file=sys.stderr)
+            rows.append({"name": name, "kind": kind, **run_child(kind, work, beam, args.quick)})
+    if wanted("memory"):
+        print("running: translation-memory re-run ...", file=sys.stderr)
+        run_child("memory-fill", work, 4, args.quick)
+        rows.append(
+            {
+                "name": "translator, re-run from the translation memory (CT2 int8)",
+                "kind": "memory",
+                **run_child("memory-rerun", work, 4, args.quick),
+            }
+        )
+    if wanted("cold"):
+        print("running: cold start ...", file=sys.stderr)
+        rows.append(
+            {
+                "name": "cold start: `translator translate` (CT2 int8)",
+                "kind": "cold",
+                **cold_start(work),
+            }
+        )
+    if wanted("help"):
+        helps = [time_process([_translator_exe(), "--help"], work)[0] for _ in range(5)]
+        rows.append(
+            {
+                "name": "`translator --help` (median of 5)",
+                "kind": "help",
+                "beam": None,
+                "seconds": statistics.median(helps),
+                "load": None,
+                "rss": None,
+                "out_tokens": None,
+                "in_tokens": None,
+            }
+        )
+    print_table(rows, args.quick, time.perf_counter() - started, _load_average(started))
+
+
+def run_child(kind: str, work: Path, beam: int, quick: bool) -> dict[str, Any]:
+    cmd = [sys.executable, __file__, "--child", kind, "--beam", str(beam), "--work", str(work)]
+    if quick:
+        cmd.append("--quick")
+    out = subprocess.run(cmd, capture_output=True, text=True, env=_env(work))
+    lines = [ln for ln in out.stdout.splitlines() if ln.startswith("RESULT ")]
+    if out.returncode != 0 or not lines:
+        sys.exit(f"child {kind} (beam {beam}) failed:\n{out.stderr[-3000:]}")
+    return json.loads(lines[-1].removeprefix("RESULT "))
+
+
+def _env(work: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        TRANSLATOR_CACHE_DIR=str(work / "cache"),
+        HF_HUB_OFFLINE="1",
+        HF_HUB_DISABLE_PROGRESS_BARS="1",
+        TOKENIZERS_PARALLELISM="false",
+        PYTHONWARNINGS="ignore",
+    )
+    return env
+
+
+def _translator_exe() -> str:
+    return shutil.which("translator") or "translator"
+
+
+def time_process(cmd: list[str], work: Path) -> tuple[float, int | None, str]:
+    """Wall seconds of a whole process, its peak RSS (KiB, if it reported one) and stdout."""
+    rss_file = work / "rss.txt"
+    rss_file.unlink(missing_ok=True)
+    env = _env(work)
+    env["BENCH_RSS_FILE"] = str(rss_file)
+    started = time.perf_counter()
+    out = subprocess.run(cmd, capture_output=True, text=True, env=env)
+    seconds = time.perf_counter() - started
+    if out.returncode != 0:
+        sys.exit(f"{' '.join(cmd)} failed ({out.returncode}):\n{out.stderr[-3000:]}")
+    rss = int(rss_file.read_text()) if rss_file.is_file() else None
+    return seconds, rss, out.stdout
+
+
+def cold_start(work: Path) -> dict[str, Any]:
+    """`translator translate ARTICLE` as a process: CT2 int8, beam 4, with the glossary.
+
+    The process is the real CLI entry point; the only addition is the forced output length
+    every other row has (set by a small wrapper, see :func:`run_cli`). No translation memory
+    (the engine does the work) and no QA: random-weight output would trigger QA retries that
+    a real model's output does not.
+    """
+    cmd = [
+        sys.executable,
+        __file__,
+        "--child",
+        "cli",
+        "--work",
+        str(work),
+        "--",
+        "translate",
+        str(work / "article.txt"),
+        "--model",
+        str(work / "ct2-int8"),
+        "--no-cache",
+        "--no-qa",
+        "--beam-size",
+        "4",
+        "--format",
+        "json",
+        "--quiet",
+    ]
+    seconds, rss, stdout = time_process(cmd, work)
+    data = json.loads(stdout)
+    n = sum(len(p["sentences"]) for p in data["paragraphs"])
+    return {
+        "beam": 4,
+        "seconds": seconds,
+        "load": None,
+        "rss": rss,
+        "out_tokens": None,
+        "in_tokens": None,
+        "sentences": n,
+        "note": f"whole process, start to exit ({n} sentences, glossary on)",
+    }
+
+
+# -- the children ------------------------------------------------------------------------------
+
+
+def child(kind: str, work: Path, beam: int, quick: bool, rest: list[str]) -> None:
+    if kind == "prepare":
+        prepare(work, quick)
+        result: dict[str, Any] = {}
+    elif kind == "cli":
+        run_cli(rest)
+        return
+    elif kind == "naive":
+        result = run_naive(work, beam)
+    elif kind.startswith("memory"):
+        result = run_memory(work, beam, rerun=kind == "memory-rerun")
+    else:
+        result = run_tool(work, kind, beam)
+    result["rss"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+    result["beam"] = beam
+    print("RESULT " + json.dumps(result))
+
+
+def prepare(work: Path, quick: bool) -> None:
+    from translator.engine.convert import convert_model
+    from translator.engine.select import is_converted
+    from translator.engine.testing import build_marian_model
+
+    text = SEED.read_text("utf-8")
+    if quick:
+        from translator.document import rebuild
+
+        text = "\n\n".join(b.text for b in rebuild(text)[:QUICK_BLOCKS]) + "\n"
+    (work / "article.txt").write_text(text, "utf-8")
+    model = work / "marian"
+    if not (model / "model.safetensors").is_file():
+        print(
+            f"building {'tiny' if quick else 'full-size'} random MarianMT in {model}",
+            file=sys.stderr,
+        )
+        build_marian_model(model, preset="tiny" if quick else "full", seed=0)
+    for quantization in ("int8", "float32"):
+        out = work / f"ct2-{quantization}"
+        if not is_converted(out):
+            convert_model(str(model), quantization=quantization, output_dir=out)
+
+
+def article(work: Path) -> str:
+    return (work / "article.txt").read_text("utf-8")
+
+
+def paragraphs(work: Path) -> list[str]:
+    from translator.document import rebuild
+
+    return [b.text for b in rebuild(article(work))]
+
+
+def run_naive(work: Path, beam: int) -> dict[str, Any]:
+    """What a first script does: load, then one generate() per paragraph."""
+    loading = time.perf_counter()
+    import torch
+    from transformers import MarianMTModel, MarianTokenizer
+
+    tokenizer = MarianTokenizer.from_pretrained(str(work / "marian"))
+    model = MarianMTModel.from_pretrained(str(work / "marian")).eval()
+    texts = paragraphs(work)
+    load = time.perf_counter() - loading
+    in_tokens = out_tokens = 0
+    started = time.perf_counter()
+    with torch.inference_mode():
+        for text in texts:
+            batch = tokenizer([text], return_tensors="pt")
+            n_in = int(batch["input_ids"].shape[1]) - 1  # without </s>
+            n = max(1, round(RATIO * n_in))
+            out = model.generate(
+                **batch, num_beams=beam, max_length=None, min_new_tokens=n, max_new_tokens=n
+            )
+            tokenizer.batch_decode(out, skip_special_tokens=True)
+            in_tokens += n_in
+            out_tokens += int(out.shape[1]) - 1  # without the decoder start token
+    return {
+        "seconds": time.perf_counter() - started,
+        "load": load,
+        "in_tokens": in_tokens,
+        "out_tokens": out_tokens,
+        "sentences": len(texts),
+    }
+
+
+def _engine(work: Path, kind: str, beam: int) -> Any:
+    if kind == "transformers":
+        from translator.engine.marian import MarianEngine
+
+        return MarianEngine(
+            str(work / "marian"), device="cpu", beam_size=beam, force_length_ratio=RATIO
+        )
+    from translator.engine.ct2 import CTranslate2Engine
+
+    folder = work / kind  # ct2-int8 | ct2-float32
+    return CTranslate2Engine(str(folder), device="cpu", beam_size=beam, force_length_ratio=RATIO)
+
+
+def run_tool(work: Path, kind: str, beam: int) -> dict[str, Any]:
+    """The tool's pipeline (rebuild, segment, sorted token-budget batches), no memory/QA."""
+    from translator.pipeline import Pipeline
+
+    loading = time.perf_counter()
+    engine = _engine(work, kind, beam)
+    load = time.perf_counter() - loading
+    pipeline = Pipeline(engine)
+    text = article(work)
+    started = time.perf_counter()
+    result = pipeline.translate_text(text)
+    seconds = time.perf_counter() - started
+    return {
+        "seconds": seconds,
+        "load": load,
+        "in_tokens": sum(n for n, _ in engine.last_lengths),
+        "out_tokens": sum(g for _, g in engine.last_lengths),
+        "sentences": len(result.sentences),
+        "batches": engine.stats["batches"],
+    }
+
+
+def run_memory(work: Path, beam: int, *, rerun: bool) -> dict[str, Any]:
+    """Fill the memory (first process), then a fresh process re-translates from it."""
+    from translator.cache import TranslationMemory
+    from translator.pipeline import Pipeline
+
+    db = work / "memory.sqlite3"
+    if not rerun:
+        for p in work.glob("memory.sqlite3*"):
+            p.unlink()
+    loading = time.perf_counter()
+    engine = _engine(work, "ct2-int8", beam)
+    load = time.perf_counter() - loading
+    pipeline = Pipeline(engine, memory=TranslationMemory(db))
+    started = time.perf_counter()
+    result = pipeline.translate_text(article(work))
+    seconds = time.perf_counter() - started
+    cached = sum(s.cached for s in result.sentences)
+    if rerun and (engine.stats["units"] or cached != len(result.sentences)):
+        raise SystemExit(f"re-run was not served by the memory: {engine.stats}, {cached} cached")
+    return {
+        "seconds": seconds,
+        "load": load,
+        "in_tokens": 0,
+        "out_tokens": 0,
+        "sentences": len(result.sentences),
+        "note": f"{cached}/{len(result.sentences)} sentences from the memory, "
+        f"{engine.stats['units']} sent to the engine",
+    }
+
+
+def run_cli(argv: list[str]) -> None:
+    """The real CLI entry, with the forced output length every other row has."""
+    rss_file = os.environ.get("BENCH_RSS_FILE")
+    if rss_file:
+        atexit.register(
+            lambda: Path(rss_file).write_text(
+                str(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+            )
+        )
+    from translator.engine import ct2
+
+    original = ct2.CTranslate2Engine.__init__
+
+    def forced(self: Any, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("force_length_ratio", RATIO)
+        original(self, *args, **kwargs)
+
+    ct2.CTranslate2Engine.__init__ = forced  # type: ignore[method-assign]
+    from translator.cli import main as cli_main
+
+    sys.argv = ["translator", *[a for a in argv if a != "--"]]
+    cli_main()
+
+
+# -- the table ---------------------------------------------------------------------------------
+
+
+def _load_average(_started: float) -> str:
+    try:
+        one, five, fifteen = os.getloadavg()
+    except OSError:
+        return "unknown"
+    return f"{one:.1f} / {five:.1f} / {fifteen:.1f} (1 / 5 / 15 min, at the end of the run)"
+
+
+def print_table(rows: list[dict[str, Any]], quick: bool, total: float, load: str) -> None:
+    naive = {r["beam"]: r["seconds"] for r in rows if r["kind"] == "naive"}
+    model = "QUICK smoke run: tiny model" if quick else "full opus-mt-de-en architecture"
+    print()
+    print(
+        f"## Speed on the seed article ({model}, random weights, output forced to "
+        f"{RATIO} x source tokens)"
+    )
+    print()
+    print(f"Machine: {_machine()}; load average {load}")
+    print()
+    header = [
+        "run",
+        "beam",
+        "seconds",
+        "vs naive",
+        "out tokens/s",
+        "load s",
+        "peak RSS MiB",
+        "notes",
+    ]
+    print("| " + " | ".join(header) + " |")
+    print("|" + "|".join("---" for _ in header) + "|")
+    for r in rows:
+        beam = r.get("beam")
+        base = naive.get(beam) if beam is not None else None
+        ratio = ""
+        if r["kind"] not in ("naive", "help") and base and r["seconds"]:
+            ratio = f"{base / r['seconds']:.1f}x faster"
+        tps = f"{r['out_tokens'] / r['seconds']:.0f}" if r.get("out_tokens") else ""
+        note = r.get("note") or ""
+        if not note and r.get("sentences"):
+            unit = "paragraphs" if r["kind"] == "naive" else "sentences"
+            note = f"{r['sentences']} {unit}, {r['in_tokens']} -> {r['out_tokens']} tokens"
+            if r.get("batches"):
+                note += f", {r['batches']} batches"
+        cells = [
+            r["name"],
+            "" if beam is None else ("greedy" if beam == 1 else str(beam)),
+            f"{r['seconds']:.2f}",
+            ratio,
+            tps,
+            "" if r.get("load") is None else f"{r['load']:.1f}",
+            "" if r.get("rss") is None else f"{r['rss'] / 1024:.0f}",
+            note,
+        ]
+        print("| " + " | ".join(cells) + " |")
+    print()
+    for line in _targets(rows, naive):
+        print(line)
+    print(
+        f"\n(benchmark took {total:.0f} s; command: python benchmarks/bench_speed.py"
+        f"{' --quick' if quick else ''})"
+    )
+
+
+def _targets(rows: list[dict[str, Any]], naive: dict[int, float]) -> list[str]:
+    def verdict(ok: bool) -> str:
+        return "met" if ok else "NOT met"
+
+    out = ["Targets (2-core CPU):"]
+    for beam, share, label in ((4, 12, "beam 4"), (1, 15, "greedy")):
+        tool = [
+            r["seconds"]
+            for r in rows
+            if r["kind"].startswith(("ct2", "transformers")) and r["beam"] == beam
+        ]
+        if beam in naive and tool:
+            best = min(tool)
+            goal = naive[beam] / share
+            out.append(
+                f"- {label} <= 1/{share} of naive: best {best:.2f} s vs {goal:.2f} s "
+                f"({verdict(best <= goal)})"
+            )
+    for r in rows:
+        if r["kind"] == "memory":
+            out.append(
+                f"- memory re-run < 1 s of translation work: {r['seconds']:.3f} s "
+                f"({verdict(r['seconds'] < 1)})"
+            )
+        if r["kind"] == "help":
+            out.append(
+                f"- `translator --help` < 0.5 s: {r['seconds']:.2f} s "
+                f"({verdict(r['seconds'] < 0.5)})"
+            )
+    peaks = [r["rss"] for r in rows if r.get("rss")]
+    if peaks:
+        out.append(
+            f"- peak RSS < 1 GiB: largest {max(peaks) / 1024:.0f} MiB "
+            f"({verdict(max(peaks) < 1024**2)})"
+        )
+    return out
+
+
+def _machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:
+        cores = os.cpu_count() or 0
+    import ctranslate2
+    import torch
+    import transformers
+
+    return (
+        f"{cpu}, {cores} cores, {platform.system()} {platform.release()}, Python "
+        f"{platform.python_version()}, torch {torch.__version__}, transformers "
+        f"{transformers.__version__}, ctranslate2 {ctranslate2.__version__}"
+    )
+
+
+if __name__ == "__main__":
+    main()
