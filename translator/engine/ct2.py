@@ -146,7 +146,9 @@ class CTranslate2Engine:
             raise ModelError("beam size, batch size and max batch tokens must be at least 1")
         import ctranslate2
 
-        self.model_name = model
+        # A folder is named by its absolute path (as in MarianEngine): `./m` and `/abs/m` alike.
+        path = Path(model).expanduser()
+        self.model_name = str(path.resolve()) if path.is_dir() else model
         self.beam_size = beam_size
         self.batch_size = batch_size
         self.max_batch_tokens = max_batch_tokens
