@@ -162,18 +162,34 @@ class Match:
         return (self.start, self.end)
 
 
+def _anchors(entry: Entry) -> tuple[str, ...]:
+    """Lower-case beginnings that every match of ``entry`` contains (empty: always search)."""
+    anchors = []
+    for form in entry.source_forms:
+        head = form.split()[0][:3].lower()  # adjective stems are at least 3 letters
+        if not head or _APOSTROPHE.search(head):
+            return ()
+        anchors.append(head)
+    return tuple(anchors)
+
+
 class Matcher:
     """Finds the non-overlapping glossary matches in a text (longest match wins)."""
 
     def __init__(self, entries: tuple[Entry, ...]) -> None:
         self._compiled = [
-            (e, entry_regex(e), {f.casefold() for f in e.source_forms}) for e in entries
+            (e, entry_regex(e), {f.casefold() for f in e.source_forms}, _anchors(e))
+            for e in entries
         ]
 
     def candidates(self, text: str) -> list[Match]:
         """Every match of every entry, overlapping ones included."""
         found = []
-        for entry, regex, forms in self._compiled:
+        lowered = text.lower()
+        for entry, regex, forms, anchors in self._compiled:
+            # A cheap substring test first: most entries do not occur in a given sentence.
+            if anchors and not any(a in lowered for a in anchors):
+                continue
             for m in regex.finditer(text):
                 exact = m.group(0).casefold() in forms
                 found.append(Match(entry, m.start(), m.end(), m.group(0), exact))
