@@ -142,13 +142,15 @@ def test_one_output_per_input_in_order_and_empties_stay_empty(tiny_engine) -> No
 
 
 @pytest.mark.slow
-def test_batches_follow_the_token_budget(tiny_model_dir: Path) -> None:
+def test_small_batches_by_token_budget_keep_the_order(tiny_model_dir: Path, tiny_engine) -> None:  # type: ignore[no-untyped-def]
     from translator.engine.marian import MarianEngine
 
     engine = MarianEngine(str(tiny_model_dir), beam_size=1, batch_size=32, max_batch_tokens=40)
-    engine.translate_batch([s for s in MIXED if s.strip()] * 3)
-    assert engine.stats["units"] == 15
-    assert engine.stats["batches"] > 1  # 15 sentences of 3-40 tokens cannot fit 40 tokens
+    sentences = MIXED * 2
+    small = engine.translate_batch(sentences)
+    assert engine.stats["units"] == 10
+    assert engine.stats["batches"] > 2  # 10 sentences of 3-40 tokens cannot fit 40 tokens
+    assert small == tiny_engine.translate_batch(sentences)  # one batch vs several: same places
 
 
 @pytest.mark.slow
