@@ -20,14 +20,14 @@ from typing import Any
 
 from .. import config
 from ..errors import ModelError
+from .marian import RETRY_OPTIONS  # the same safer decoding in both backends (cheap import)
 from .select import converted_model_for, ct2_root, read_meta
 from .text import join_pieces, max_input_for, output_bound, plan_batches, split_long
 
 log = logging.getLogger("translator")
 
-#: Same defaults as the transformers engine, so both batch alike (see marian.py).
+#: Padded source tokens x beam width per batch (the transformers engine's default too).
 DEFAULT_MAX_BATCH_TOKENS = 1024
-RETRY_OPTIONS: dict[str, Any] = {"no_repeat_ngram_size": 3, "repetition_penalty": 1.2}
 
 EOS, UNK, PAD = "</s>", "<unk>", "<pad>"
 _SPECIAL = (EOS, UNK, PAD)
