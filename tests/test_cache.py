@@ -288,3 +288,19 @@ def test_cli_cache_uses_translator_cache_dir(
     assert out.exit_code == 0, out.output
     assert str(tmp_path / "c" / "memory.sqlite3") in out.output
     assert "entries:    1" in out.output
+
+
+def test_unusable_location_is_skipped_with_a_warning(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    folder = tmp_path / "a-folder"
+    folder.mkdir()
+    (folder / "keep.txt").write_text("not ours")
+    memory = TranslationMemory(folder)  # a directory where the file should be
+    engine = WordEngine()
+    with caplog.at_level(logging.WARNING, logger="translator"):
+        result = Pipeline(engine, memory=memory).translate_text(TEXT)
+    assert len(result.sentences) == 3 and engine.sentences_seen == 3
+    assert not memory.enabled
+    assert "continuing without it" in caplog.text
+    assert (folder / "keep.txt").read_text() == "not ours"  # nothing moved or deleted
