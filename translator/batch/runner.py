@@ -9,9 +9,10 @@ How a run goes:
 4. a reader thread reads and splits the next files while the engine works; files are grouped
    into chunks of about ``chunk_sentences`` sentences, and each chunk goes through
    ``Pipeline.run`` so the sentences of many short articles share engine batches;
-5. each output is written atomically as soon as its chunk is done, and the manifest after
-   every chunk, so a run killed at any moment loses at most one chunk of work and leaves no
-   partial file. A bad input is recorded as failed and the run goes on.
+5. a writer thread writes each output atomically as soon as its chunk is done (while the
+   engine works on the next chunk); the manifest is saved as writes finish, so a run killed at
+   any moment loses at most about two chunks of work and leaves no partial file. A bad input
+   is recorded as failed and the run goes on.
 """
 
 from __future__ import annotations
@@ -24,7 +25,9 @@ import re
 import stat
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -103,6 +106,16 @@ class _Item:
     @property
     def sentences(self) -> int:
         return sum(len(u) for u in self.job.units) if self.job is not None else 0
+
+
+@dataclass
+class _Written:
+    """What the writer thread did with one result."""
+
+    item: _Item
+    outcome: FileOutcome | None = None
+    output_sha256: str | None = None
+    error: str | None = None
 
 
 class BatchRunner:
@@ -226,21 +239,31 @@ class BatchRunner:
         return todo
 
     def _process(self, todo: list[tuple[SourceFile, str | None]], pipeline: Pipeline) -> None:
+        """Read ahead in one thread, translate here, write in another (fsync releases the GIL,
+        so the outputs of one chunk are written while the engine works on the next)."""
         chunk: list[_Item] = []
         size = 0
-        with Prefetch(self._read_all(todo, pipeline), PREFETCH_FILES) as items:
-            for item in items:
-                if item.error is not None:
-                    self._failed(item, item.error)
-                    continue
-                self._emit(SentencesQueued(item.sentences))
-                chunk.append(item)
-                size += item.sentences
-                if size >= self.chunk_sentences:
+        self._writes: deque[Future[_Written]] = deque()
+        with (
+            ThreadPoolExecutor(1, thread_name_prefix="translator-batch-writer") as self._writer,
+            Prefetch(self._read_all(todo, pipeline), PREFETCH_FILES) as items,
+        ):
+            try:
+                for item in items:
+                    if item.error is not None:
+                        self._failed(item, item.error)
+                        continue
+                    self._emit(SentencesQueued(item.sentences))
+                    chunk.append(item)
+                    size += item.sentences
+                    if size >= self.chunk_sentences:
+                        self._run_chunk(chunk, pipeline)
+                        chunk, size = [], 0
+                if chunk:
                     self._run_chunk(chunk, pipeline)
-                    chunk, size = [], 0
-            if chunk:
-                self._run_chunk(chunk, pipeline)
+            finally:
+                # Also after Ctrl-C: outputs already written are recorded, not redone.
+                self._collect_writes(wait=True)
 
     # -- reading (in the reader thread) ----------------------------------------------------
 
@@ -292,7 +315,6 @@ class BatchRunner:
             if len(chunk) == 1:
                 log.debug("translating %s failed", chunk[0].file.rel, exc_info=True)
                 self._failed(chunk[0], f"internal error: {type(exc).__name__}: {exc}")
-                self._save_manifest()
                 return
             # Find the one input that trips a bug instead of failing its neighbours.
             log.warning(
@@ -308,10 +330,11 @@ class BatchRunner:
         if rest > 0:
             self._emit(SentencesDone(rest))
         for item, result in zip(chunk, results, strict=True):
-            self._write(item, result)
-        self._save_manifest()
+            self._writes.append(self._writer.submit(self._write, item, result))
+        self._collect_writes(wait=False)
 
-    def _write(self, item: _Item, result: TranslationResult) -> None:
+    def _write(self, item: _Item, result: TranslationResult) -> _Written:
+        """Render and write one output atomically (in the writer thread; touches no state)."""
         from ..document import write_atomic
         from ..render import render
 
@@ -326,11 +349,12 @@ class BatchRunner:
             write_atomic(path, data, inputs=[f.path])
             written = sha256_file(path)
         except OutputError as exc:
-            self._failed(item, f"cannot write the output: {exc}")
-            return
+            return _Written(item, error=f"cannot write the output: {exc}")
         except OSError as exc:
-            self._failed(item, f"cannot write the output: {exc.strerror or exc}")
-            return
+            return _Written(item, error=f"cannot write the output: {exc.strerror or exc}")
+        except Exception as exc:  # a bug of ours on this one result: report it, go on
+            log.debug("writing %s failed", f.out_rel, exc_info=True)
+            return _Written(item, error=f"internal error: {type(exc).__name__}: {exc}")
         outcome = FileOutcome(
             f.rel,
             f.out_rel,
@@ -339,20 +363,29 @@ class BatchRunner:
             terms_missed=len(result.missed_terms),
             flags=sum(1 for fl in result.flags if fl.severity != "info"),
         )
-        self._manifest.record(
-            f.out_rel,
-            Entry(
+        return _Written(item, outcome=outcome, output_sha256=written)
+
+    def _collect_writes(self, *, wait: bool) -> None:
+        """Record finished writes in the manifest (in order) and save it."""
+        while self._writes and (wait or self._writes[0].done()):
+            written = self._writes.popleft().result()
+            if written.outcome is None:
+                self._failed(written.item, written.error or "not written")
+                continue
+            f, outcome = written.item.file, written.outcome
+            entry = Entry(
                 source=f.rel,
-                source_sha256=item.digest,
+                source_sha256=written.item.digest,
                 signature=self._sig_key,
                 status="ok",
-                output_sha256=written,
+                output_sha256=written.output_sha256,
                 sentences=outcome.sentences,
                 terms_missed=outcome.terms_missed,
-            ),
-            self._sig,
-        )
-        self._done(outcome)
+            )
+            self._manifest.record(f.out_rel, entry, self._sig)
+            self._done(outcome)
+        if self._manifest.dirty:
+            self._save_manifest()
 
     def _failed(self, item: _Item, reason: str) -> None:
         f = item.file
