@@ -158,6 +158,19 @@ def test_output_onto_the_input_is_refused_with_exit_6(
     assert article.read_text("utf-8") == ARTICLE
 
 
+def test_output_onto_the_input_is_refused_before_any_model_work(
+    monkeypatch: pytest.MonkeyPatch, capsys: Capture, tmp_path: Path, article: Path
+) -> None:
+    # The model folder does not exist: reaching the engine would exit 4, not 6.
+    missing = tmp_path / "no-such-model"
+    code, _, err = cli(
+        monkeypatch, capsys, "translate", str(article), "-o", str(article),
+        "--model", str(missing), *FAST,
+    )
+    assert code == 6, err
+    assert article.read_text("utf-8") == ARTICLE
+
+
 @pytest.mark.slow
 def test_json_schema(
     monkeypatch: pytest.MonkeyPatch, capsys: Capture, tiny_model_dir: Path, article: Path

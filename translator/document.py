@@ -24,6 +24,7 @@ from .layout import Block, blocks
 
 __all__ = [
     "Block",
+    "check_output",
     "decode_bytes",
     "normalise",
     "read_file",
@@ -181,12 +182,7 @@ def _text_from(data: bytes, name: str) -> str:
 def write_atomic(path: Path | str, data: str, *, inputs: Iterable[Path | str] = ()) -> None:
     """Write ``data`` (UTF-8, as given) to ``path`` atomically: temp file in the same folder,
     fsync, ``os.replace``. Refuses (OutputError) to write over any of ``inputs``."""
-    target = Path(path)
-    for source in inputs:
-        if _same_file(target, Path(source)):
-            raise OutputError(f"{target}: refusing to overwrite the input file")
-    if target.is_dir():
-        raise OutputError(f"{target}: is a directory")
+    target = check_output(path, inputs=inputs)
     parent = target.parent
     try:
         parent.mkdir(parents=True, exist_ok=True)
@@ -210,6 +206,18 @@ def write_atomic(path: Path | str, data: str, *, inputs: Iterable[Path | str] = 
         if isinstance(exc, OSError):
             raise OutputError(f"{target}: cannot write ({exc.strerror or exc})") from exc
         raise
+
+
+def check_output(path: Path | str, *, inputs: Iterable[Path | str] = ()) -> Path:
+    """Raise OutputError if ``path`` is one of ``inputs`` or a folder; callers check this
+    before doing any work, and ``write_atomic`` checks it again when it writes."""
+    target = Path(path)
+    for source in inputs:
+        if _same_file(target, Path(source)):
+            raise OutputError(f"{target}: refusing to overwrite the input file")
+    if target.is_dir():
+        raise OutputError(f"{target}: is a directory")
+    return target
 
 
 def _same_file(a: Path, b: Path) -> bool:

@@ -52,12 +52,15 @@ def translate(
     quiet: QuietOpt = False,
 ) -> None:
     """Translate one German article into English, keeping its structure."""
-    from ..document import read_input, write_atomic
+    from ..document import check_output, read_input, write_atomic
     from ..errors import TermsMissedError
     from ..factory import build_pipeline
     from ..render import render
 
     fmt = check_format(fmt)
+    inputs = [] if source == "-" else [Path(source)]
+    if output is not None:
+        check_output(output, inputs=inputs)  # refuse before loading the model
     text, name = read_input(source)
     options = make_options(
         model, backend, device, beam_size, batch_size, glossary, no_glossary, no_cache, no_qa
@@ -69,7 +72,6 @@ def translate(
         sys.stdout.write(rendered)
         sys.stdout.flush()
     else:
-        inputs = [] if source == "-" else [Path(source)]
         write_atomic(output, rendered, inputs=inputs)
     if terms:
         print_terms_table(result)
