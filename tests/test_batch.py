@@ -620,3 +620,16 @@ def test_temp_files_of_a_killed_run_are_removed_and_nothing_else(folders: Folder
     run(in_dir, out_dir, fmt="json")
     assert not any(p.exists() for p in stale)
     assert all(p.exists() for p in keep)
+
+
+def test_a_file_name_that_is_not_utf8_works(folders: Folders) -> None:
+    in_dir, out_dir = folders
+    in_dir.mkdir(parents=True)
+    name = os.fsdecode(b"caf\xe9 (latin-1).txt")  # as old archives have them
+    (in_dir / name).write_text(article(1), encoding="utf-8")
+    put(in_dir, "b.txt", article(2))
+    summary = run(in_dir, out_dir, fmt="json")
+    assert sorted(f.source for f in summary.translated) == sorted([name, "b.txt"])
+    assert json.loads((out_dir / name).with_suffix(".json").read_text("utf-8"))["name"]
+    assert json.loads(summary.to_json())["files"][1]["source"] == name  # exact round trip
+    assert [f.source for f in run(in_dir, out_dir, fmt="json").unchanged] == ["b.txt", name]

@@ -129,6 +129,12 @@ class BatchSummary:
             "files": [asdict(f) for f in self.files],
         }
 
+    def to_json(self) -> str:
+        """``to_dict()`` as JSON text (file names that are not UTF-8 come out escaped)."""
+        from .manifest import dumps
+
+        return dumps(self.to_dict())
+
 
 class BatchInterrupted(KeyboardInterrupt):
     """Ctrl-C (or SIGTERM turned into it) stopped the run; ``summary`` says how far it got.

@@ -47,6 +47,17 @@ def sha256_file(path: Path) -> str | None:
     return digest.hexdigest()
 
 
+def dumps(data: Any) -> str:
+    """JSON as readable as possible: non-ASCII kept, unless a file name that is not valid
+    UTF-8 (a lone surrogate from os.fsdecode) forces escapes, which round-trip exactly."""
+    text = json.dumps(data, ensure_ascii=False, indent=1)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = json.dumps(data, ensure_ascii=True, indent=1)
+    return text + "\n"
+
+
 def signature_key(signature: dict[str, Any]) -> str:
     """A short stable hash of a run signature (what would change an output)."""
     blob = json.dumps(signature, sort_keys=True, default=str, ensure_ascii=False)
@@ -145,8 +156,7 @@ class Manifest:
         """Write the manifest atomically (temp file + rename)."""
         from ..document import write_atomic
 
-        data = json.dumps(self.to_dict(), ensure_ascii=False, indent=1) + "\n"
-        write_atomic(self.path, data)
+        write_atomic(self.path, dumps(self.to_dict()))
         self.dirty = False
 
 

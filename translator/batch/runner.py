@@ -286,7 +286,7 @@ class BatchRunner:
                 )
             text = read_file(f.path)
             with self._prepare_lock:
-                job = pipeline.prepare(text, name=f.rel)
+                job = pipeline.prepare(text, name=_printable(f.rel))
         except InputError as exc:
             # The summary names the file already; keep the reason only.
             return _Item(f, digest, error=str(exc).removeprefix(f"{f.path}: "))
@@ -322,7 +322,7 @@ class BatchRunner:
             )
             for item in chunk:
                 with self._prepare_lock:  # the run changed the units: start afresh
-                    item.job = pipeline.prepare(item.text, name=item.file.rel)
+                    item.job = pipeline.prepare(item.text, name=_printable(item.file.rel))
                 self._run_chunk([item], pipeline)
             return
         # Progress counts distinct sentences; make the total come out right.
@@ -479,6 +479,11 @@ def _remove_stale_temps(out_dir: Path, outputs: set[str]) -> None:
                 log.info("removing %s, left by an interrupted run", entry.path)
                 with contextlib.suppress(OSError):
                     os.unlink(entry.path)
+
+
+def _printable(rel: str) -> str:
+    """A file name that is not valid UTF-8 (os.fsdecode's lone surrogates), made writable."""
+    return rel.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def _source_digest(path: Path) -> str | None:

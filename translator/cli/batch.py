@@ -175,12 +175,10 @@ def _sigterm_interrupts() -> Iterator[None]:
 
 
 def _write_summary(summary: BatchSummary, target: Path, in_dir: Path, out_dir: Path) -> None:
-    import json
-
     from ..document import write_atomic
     from ..errors import OutputError
 
-    data = json.dumps(summary.to_dict(), ensure_ascii=False, indent=2) + "\n"
+    data = summary.to_json()
     if str(target) == "-":
         sys.stdout.write(data)
         sys.stdout.flush()
