@@ -122,6 +122,7 @@ def test_quiet_prints_nothing_and_summary_can_go_to_stdout(
         (["{in}", "{in}/a.txt"], 6, "not a folder"),
         (["{in}", "{out}", "--max-size", "lots"], 2, "not a size"),
         (["{in}", "{out}", "--format", "pdf"], 2, "--format"),
+        (["{in}", "{out}", "--summary-json", "{in}/sum.json"], 6, "into the input folder"),
     ],
 )
 def test_usage_mistakes_give_one_line_and_an_exit_code(

@@ -119,6 +119,8 @@ def batch(
     options = make_options(
         model, backend, device, beam_size, batch_size, glossary, no_glossary, no_cache, no_qa
     )
+    if summary_json is not None:
+        _check_summary_target(summary_json, in_dir, out_dir)
     progress = None if quiet else BatchProgress()
     runner = BatchRunner(
         in_dir,
@@ -139,7 +141,7 @@ def batch(
         except BatchInterrupted as exc:
             summary, interrupted = exc.summary, True
     if summary_json is not None:
-        _write_summary(summary, summary_json, in_dir, out_dir)
+        _write_summary(summary, summary_json)
     if not quiet:
         print_summary(summary)
     if interrupted:
@@ -174,18 +176,25 @@ def _sigterm_interrupts() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
-def _write_summary(summary: BatchSummary, target: Path, in_dir: Path, out_dir: Path) -> None:
-    from ..document import write_atomic
+def _check_summary_target(target: Path, in_dir: Path, out_dir: Path) -> None:
+    """Refuse, before any work, a summary path that lies in IN_DIR (outside OUT_DIR)."""
     from ..errors import OutputError
+
+    if str(target) == "-":
+        return
+    where = target.resolve().parent
+    if where.is_relative_to(in_dir.resolve()) and not where.is_relative_to(out_dir.resolve()):
+        raise OutputError(f"{target}: the summary would be written into the input folder")
+
+
+def _write_summary(summary: BatchSummary, target: Path) -> None:
+    from ..document import write_atomic
 
     data = summary.to_json()
     if str(target) == "-":
         sys.stdout.write(data)
         sys.stdout.flush()
         return
-    where = target.resolve().parent
-    if where.is_relative_to(in_dir.resolve()) and not where.is_relative_to(out_dir.resolve()):
-        raise OutputError(f"{target}: the summary would be written into the input folder")
     write_atomic(target, data)
 
 
