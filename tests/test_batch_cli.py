@@ -80,6 +80,10 @@ def test_success_prints_a_summary_and_exits_0(
                          str(tmp_path / "out"), *PLAIN)  # fmt: skip
     assert code == 0 and "2 of 2 files unchanged" in err
     assert len(engine.calls) == 1
+    code, _, err = cli(monkeypatch, capsys, "batch", str(tmp_path / "in"),
+                       str(tmp_path / "out"), "--force", *PLAIN)  # fmt: skip
+    assert code == 0 and "unchanged" not in err.split("Batch summary")[0]
+    assert len(engine.calls) == 2 and len(engine.calls[1]) == 8  # both files again
 
 
 def test_failed_files_exit_8_and_are_listed_with_reasons(
