@@ -124,7 +124,10 @@ class CTranslate2Engine:
             (clauses, then words) and the pieces' translations rejoined, never truncated.
         force_length_ratio: benchmarks only: every batch generates exactly ``ratio x`` its
             longest input in tokens, so a random-weight model costs what a real one does.
-        threads: CPU threads for one batch (default: every core this process may use).
+        threads: CPU threads in all (default: every core this process may use).
+        parallel_batches: batches translated at the same time, each on ``threads //
+            parallel_batches`` threads (CTranslate2's inter_threads; default 1: one batch on
+            every core).
     """
 
     def __init__(
@@ -141,6 +144,7 @@ class CTranslate2Engine:
         max_input_tokens: int | None = None,
         force_length_ratio: float | None = None,
         threads: int | None = None,
+        parallel_batches: int = 1,
     ) -> None:
         if beam_size < 1 or batch_size < 1 or max_batch_tokens < 1:
             raise ModelError("beam size, batch size and max batch tokens must be at least 1")
@@ -164,16 +168,16 @@ class CTranslate2Engine:
             )
         self.path = folder
         self.meta = read_meta(folder)
-        self.threads = threads or _cores()
+        self.threads = max(1, threads or _cores())
+        self.parallel_batches = max(1, min(parallel_batches, self.threads))
         try:
             self._translator = ctranslate2.Translator(
                 str(folder),
                 device=self.device,
                 device_index=device_index,
                 compute_type=compute_type or "default",
-                # One batch at a time, on every core: the pipeline calls synchronously.
-                inter_threads=1,
-                intra_threads=self.threads,
+                inter_threads=self.parallel_batches,
+                intra_threads=max(1, self.threads // self.parallel_batches),
             )
         except (RuntimeError, ValueError, OSError) as exc:
             first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
@@ -242,8 +246,12 @@ class CTranslate2Engine:
         beams = int(options.get("beam_size", 1))
         budget = max(1, self.max_batch_tokens // beams)
         outputs: list[str] = [""] * len(units)
-        for batch in plan_batches([len(u) for u in units], self.batch_size, budget):
-            decoded = self._generate([units[i] for i in batch], options)
+        # Every batch is submitted at once; CTranslate2 runs `parallel_batches` of them at a
+        # time and the results are collected in order.
+        plan = plan_batches([len(u) for u in units], self.batch_size, budget)
+        submitted = [self._submit([units[i] for i in batch], options) for batch in plan]
+        for batch, (pending, bounds) in zip(plan, submitted, strict=True):
+            decoded = self._collect([units[i] for i in batch], pending, bounds)
             for i, text in zip(batch, decoded, strict=True):
                 outputs[i] = text
         pieces: list[list[str]] = [[] for _ in sentences]
@@ -278,7 +286,10 @@ class CTranslate2Engine:
             units.extend(self._pieces.encode(p) for p in parts)
         return owners, units
 
-    def _generate(self, batch: list[list[str]], options: dict[str, Any]) -> list[str]:
+    def _submit(
+        self, batch: list[list[str]], options: dict[str, Any]
+    ) -> tuple[list[Any], list[int]]:
+        """Start translating one batch; returns its pending results and per-row bounds."""
         longest = max(len(x) for x in batch)
         if self.force_length_ratio is not None:
             n = min(self._cap, max(1, math.ceil(self.force_length_ratio * longest)))
@@ -290,19 +301,27 @@ class CTranslate2Engine:
             # Cutting a greedy row afterwards gives exactly what forcing </s> there gives.
             bounds = [output_bound(len(x), cap=self._cap) for x in batch]
             lengths = {"max_decoding_length": max(1, max(bounds) - 1)}
+        pending = self._translator.translate_batch(
+            [tokens + [EOS] for tokens in batch],
+            max_batch_size=0,  # batches are planned in _translate
+            asynchronous=True,
+            num_hypotheses=1,
+            max_input_length=0,  # never truncate: long inputs were split in _plan
+            return_end_token=True,
+            **lengths,
+            **options,
+        )
+        return list(pending), bounds
+
+    def _collect(self, batch: list[list[str]], pending: list[Any], bounds: list[int]) -> list[str]:
         try:
-            results = self._translator.translate_batch(
-                [tokens + [EOS] for tokens in batch],
-                max_batch_size=0,  # batches are planned in _translate
-                num_hypotheses=1,
-                max_input_length=0,  # never truncate: long inputs were split in _plan
-                return_end_token=True,
-                **lengths,
-                **options,
-            )
-        except RuntimeError as exc:
+            results = [p.result() for p in pending]
+        except RuntimeError as exc:  # out of memory, device errors: say which batch
             first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-            raise ModelError(f"CTranslate2 failed on a batch of {len(batch)}: {first}") from exc
+            raise ModelError(
+                f"CTranslate2 failed on a batch of {len(batch)} sentences of up to "
+                f"{max(len(x) for x in batch)} tokens: {first} (try a smaller --batch-size)"
+            ) from exc
         texts: list[str] = []
         for tokens, result, bound in zip(batch, results, bounds, strict=True):
             hyp = list(result.hypotheses[0]) if result.hypotheses else []
