@@ -201,6 +201,16 @@ def test_input_beyond_the_position_limit_translates(tiny_f32: Path) -> None:
     assert all(n <= engine.max_input_tokens for n, _ in engine.last_lengths)
 
 
+def test_parallel_batches_give_the_same_output(tiny_f32: Path, seed_text: str) -> None:
+    sentences = seed_sentences(seed_text)
+    one = CTranslate2Engine(str(tiny_f32), device="cpu", beam_size=1, max_batch_tokens=128)
+    two = CTranslate2Engine(
+        str(tiny_f32), device="cpu", beam_size=1, max_batch_tokens=128, parallel_batches=2
+    )
+    assert two.translate_batch(sentences) == one.translate_batch(sentences)
+    assert one.stats["batches"] > 2  # several batches were in flight at once
+
+
 def test_one_output_per_input_including_empty_ones(tiny_f32: Path) -> None:
     engine = CTranslate2Engine(str(tiny_f32), device="cpu", beam_size=2)
     out = engine.translate_batch(["", "Die Soldaten.", "   ", "Ein Oberst bestätigte."])
