@@ -10,8 +10,9 @@ After translation (`finalize`) nothing is trusted; per matched term, in this ord
 1. known *wrong* renderings of the entry (``wrong:``, e.g. "Kiev", and those implied by the
    entries its rendering contains) are replaced: ``repaired``;
 2. the rendering as the glossary writes it is in the output: ``applied``;
-3. a mangled form of it (case, hyphens, spacing, plural -s), or the German source form copied
-   through untranslated, is replaced by the rendering: ``repaired``;
+3. a mangled form of it (case, hyphens, spacing, plural -s), the German source form copied
+   through untranslated, or a misspelt copy ("Rusiia", "Kladimir Putin": similar, and with a
+   word unknown in English) is replaced by the rendering: ``repaired``;
 4. otherwise the term is ``missed`` -- reported, never silently dropped.
 
 A span of the output counts for one term only, and longer renderings are checked first, so
@@ -23,6 +24,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 
 from ..result import TermHit, TermStatus
 from .match import Match, entry_regex, inflection, mangled_pattern, rendering_pattern
@@ -119,6 +121,46 @@ class _Output:
             self.taken.append((start, start + len(new)))
 
 
+_OUT_WORD = re.compile(r"\w[\w'’-]*")
+#: Least similarity (difflib ratio) for a misspelt copy ("Rusiia", "Kladimir Putin").
+NEAR_MISS_RATIO = 0.8
+
+
+def near_miss(out: _Output, target: str) -> tuple[int, int] | None:
+    """The span of ``out`` that is a misspelt copy of ``target``, if there is one.
+
+    Small MT models garble rare or foreign words they copy ("Rusiia", "woundeded",
+    "Sitzerland"). A run of words close to the rendering is accepted only when at least one
+    of its words is unknown in English (word frequency 0 in wordfreq), so that a real word
+    ("Russian" for "Russia") is never "repaired".
+    """
+    if len(target) < 5:
+        return None
+    words = [(m.start(), m.end()) for m in _OUT_WORD.finditer(out.text)]
+    size = len(target.split())
+    want = target.lower()
+    best: tuple[float, int, int] | None = None
+    for n in {max(1, size - 1), size, size + 1}:
+        for i in range(len(words) - n + 1):
+            start, end = words[i][0], words[i + n - 1][1]
+            if not out.free(start, end):
+                continue
+            ratio = SequenceMatcher(None, out.text[start:end].lower(), want).ratio()
+            if ratio >= NEAR_MISS_RATIO and (best is None or ratio > best[0]):
+                best = (ratio, start, end)
+    if best is None:
+        return None
+    from wordfreq import zipf_frequency
+
+    _, start, end = best
+    found = out.text[start:end]
+    if found.lower() == want or all(
+        zipf_frequency(w, "en") > 0 for w in _OUT_WORD.findall(found)
+    ):
+        return None
+    return start, end
+
+
 def derived_wrong(entry: Entry, others: tuple[Entry, ...]) -> list[str]:
     """Wrong renderings of ``entry`` implied by the entries its rendering contains.
 
@@ -179,6 +221,12 @@ def finalize(
                     break
                 out.replace(spots[0].start(), spots[0].end(), entry.target)
                 found.append("repaired")
+        while len(found) < len(items):
+            spot = near_miss(out, entry.target)
+            if spot is None:
+                break
+            out.replace(*spot, entry.target)
+            found.append("repaired")
         for i, p in enumerate(items):
             statuses[id(p)] = found[i] if i < len(found) else "missed"
     hits = [

@@ -122,7 +122,7 @@ def rendering_pattern(text: str, *, plural: bool = False) -> re.Pattern[str]:
         # Only a lower-case rendering may change case (at the start of a sentence); a
         # capitalised one ("Kursk", "Russia") in lower case is damage to repair.
         parts[0] = _first_letter_either_case(parts[0], words[0])
-    if plural and words[-1][-1:].isalpha():
+    if plural and words[-1][-1:].isalpha() and not words[-1].endswith("s"):
         parts[-1] += "(?:s|es)?"
     return re.compile(bounded(r"\s+".join(parts)))
 
