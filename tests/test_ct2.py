@@ -167,7 +167,7 @@ def test_greedy_float32_agrees_with_transformers_token_for_token(
 
 
 def test_pipeline_on_the_seed_returns_every_sentence(copy_f32: Path, seed_text: str) -> None:
-    engine = CTranslate2Engine(str(copy_f32), device="cpu", beam_size=4)
+    engine = CTranslate2Engine(str(copy_f32), device="cpu", beam_size=1)
     result = Pipeline(engine).translate_text(seed_text)
     assert len(result.sentences) >= 30
     wrong = [
@@ -177,12 +177,23 @@ def test_pipeline_on_the_seed_returns_every_sentence(copy_f32: Path, seed_text: 
     ]
     assert wrong == []
     assert result.signature["backend"] == "ctranslate2"
-    assert result.signature["beam_size"] == 4
+
+
+def test_pipeline_beam4_int8_keeps_the_structure(
+    copy_model_dir: Path, seed_text: str, tmp_path: Path
+) -> None:
+    int8 = convert_model(str(copy_model_dir), output_dir=tmp_path / "int8").path
+    engine = CTranslate2Engine(str(int8), device="cpu", beam_size=4)
+    result = Pipeline(engine).translate_text(seed_text)
+    reference = Pipeline(engine).prepare(seed_text)
+    assert [len(p.sentences) for p in result.paragraphs] == [len(u) for u in reference.units]
+    assert all(s.target.strip() for s in result.sentences)
+    assert result.signature["beam_size"] == 4 and result.signature["quantization"] == "int8"
 
 
 def test_long_input_is_split_not_truncated(copy_f32: Path, seed_text: str) -> None:
-    engine = CTranslate2Engine(str(copy_f32), device="cpu", beam_size=1, max_input_tokens=40)
-    long = " ".join(seed_sentences(seed_text)[:4]).replace(". ", ", ")
+    engine = CTranslate2Engine(str(copy_f32), device="cpu", beam_size=1, max_input_tokens=20)
+    long = " ".join(seed_sentences(seed_text)[2:6]).replace(". ", ", ")
     assert engine.count_tokens(long) > 40
     [out] = engine.translate_batch([long])
     assert engine.stats["split"] == 1

@@ -19,6 +19,7 @@ import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ..errors import ModelError
 from .select import (
@@ -90,7 +91,7 @@ def convert_model(
     target.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:
-        _run_converter(source.path, work / "model", quantization)
+        decoding = _run_converter(source.path, work / "model", quantization)
         out = work / "model"
         for name in TOKENIZER_FILES:
             if (source.path / name).is_file() and not (out / name).exists():
@@ -101,6 +102,7 @@ def convert_model(
             "revision": source.revision,
             "quantization": quantization,
             "max_position_embeddings": _positions(source.path),
+            **decoding,
             "converted": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             "ctranslate2": _ct2_version(),
         }
@@ -112,9 +114,15 @@ def convert_model(
     return Conversion(target, quantization, created=True)
 
 
-def _run_converter(folder: Path, out: Path, quantization: str) -> None:
+def _run_converter(folder: Path, out: Path, quantization: str) -> dict[str, Any]:
+    """Run CTranslate2's converter; returns what the engine must know about the result."""
     from ctranslate2.converters import TransformersConverter
+    from ctranslate2.converters import transformers as ct2_transformers
 
+    loader = _marian_loader(ct2_transformers)
+    registry = ct2_transformers._MODEL_LOADERS
+    previous = registry.get("MarianConfig")
+    registry["MarianConfig"] = loader
     try:
         with _quiet():
             converter = TransformersConverter(str(folder), low_cpu_mem_usage=True)
@@ -122,6 +130,59 @@ def _run_converter(folder: Path, out: Path, quantization: str) -> None:
     except Exception as exc:  # the converter raises whatever transformers raises
         first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
         raise ModelError(f"cannot convert the model in {folder}: {first}") from exc
+    finally:
+        if previous is not None:
+            registry["MarianConfig"] = previous
+    if getattr(loader, "keeps_start_token", False):
+        log.info("%s: the decoder start embedding is not zero; kept it (and <pad>)", folder)
+        return {"decoder_start": "<pad>", "suppress": ["<pad>"]}
+    return {"decoder_start": "zero-embedding", "suppress": []}
+
+
+def _marian_loader(ct2_transformers: Any) -> Any:
+    """CTranslate2's Marian loader, made exact for every Marian model.
+
+    CTranslate2 starts the decoder from a zero embedding and drops ``<pad>`` (the decoder
+    start token) from the vocabulary: right for models converted from Marian, whose ``<pad>``
+    embedding is zero, wrong for models trained or fine-tuned in PyTorch with tied
+    embeddings, whose ``<pad>`` row is trained too. For those this loader keeps ``<pad>``, its
+    weights and the real start token, as transformers does; the engine then forbids
+    generating ``<pad>`` (transformers' ``bad_words_ids``).
+    """
+    marian = ct2_transformers.MarianMTLoader
+    bart = ct2_transformers.BartLoader
+
+    class ExactMarianLoader(marian):  # type: ignore[misc, valid-type]
+        keeps_start_token = False
+
+        def get_model_spec(self, model: Any) -> Any:
+            start = int(model.config.decoder_start_token_id)
+            row = model.get_decoder().embed_tokens.weight[start]
+            self.keeps_start_token = bool(row.abs().sum().item() != 0)
+            if not self.keeps_start_token:
+                return super().get_model_spec(model)
+            model.config.normalize_before = False
+            model.config.normalize_embedding = False
+            return bart.get_model_spec(self, model)  # keeps the <pad> row
+
+        def set_decoder(self, spec: Any, decoder: Any) -> None:
+            if not self.keeps_start_token:
+                return super().set_decoder(spec, decoder)
+            bart.set_decoder(self, spec, decoder)
+
+        def set_config(self, config: Any, model: Any, tokenizer: Any) -> None:
+            super().set_config(config, model, tokenizer)
+            if self.keeps_start_token:
+                config.decoder_start_token = tokenizer.convert_ids_to_tokens(
+                    model.config.decoder_start_token_id
+                )
+
+        def get_vocabulary(self, model: Any, tokenizer: Any) -> Any:
+            if not self.keeps_start_token:
+                return super().get_vocabulary(model, tokenizer)
+            return bart.get_vocabulary(self, model, tokenizer)
+
+    return ExactMarianLoader()
 
 
 def _positions(folder: Path) -> int:

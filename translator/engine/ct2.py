@@ -191,6 +191,8 @@ class CTranslate2Engine:
                 f"max_input_tokens {self.max_input_tokens} exceeds the model's limit of "
                 f"{positions - 1} tokens"
             )
+        # Tokens the model must never produce (a conversion that kept <pad>, see convert.py).
+        self._suppress = [[t] for t in self.meta.get("suppress", [])]
         self._version = str(ctranslate2.__version__)
         #: Counters since loading: units (pieces) translated, sentences split, and outputs that
         #: ran into the length bound (likely runaway repetition; QA may look at them).
@@ -300,7 +302,9 @@ class CTranslate2Engine:
             # a row's last step on a forced </s>: so a row keeps at most bound - 1 tokens.
             # Cutting a greedy row afterwards gives exactly what forcing </s> there gives.
             bounds = [output_bound(len(x), cap=self._cap) for x in batch]
-            lengths = {"max_decoding_length": max(1, max(bounds) - 1)}
+            # min 0: like transformers, </s> may come first (CTranslate2's default is 1; an
+            # empty output is then retried by the pipeline, never dropped).
+            lengths = {"max_decoding_length": max(1, max(bounds) - 1), "min_decoding_length": 0}
         pending = self._translator.translate_batch(
             [tokens + [EOS] for tokens in batch],
             max_batch_size=0,  # batches are planned in _translate
@@ -308,6 +312,7 @@ class CTranslate2Engine:
             num_hypotheses=1,
             max_input_length=0,  # never truncate: long inputs were split in _plan
             return_end_token=True,
+            suppress_sequences=self._suppress or None,
             **lengths,
             **options,
         )
