@@ -63,6 +63,7 @@ def test_conversion_is_self_contained_and_records_its_source(
     assert meta["quantization"] == "float32"
     assert meta["revision"] == folder_revision(tiny_model_dir)
     assert meta["max_position_embeddings"] == 512
+    assert meta["decoder_start"] == "zero-embedding"  # as in models converted from Marian
     assert not [p for p in tiny_f32.parent.iterdir() if p.name.startswith(".")]  # no temp left
 
 
@@ -164,6 +165,34 @@ def test_greedy_float32_agrees_with_transformers_token_for_token(
     if model == "tiny_model_dir":
         # The random model runs into the output bound, where transformers forces </s>.
         assert engine.stats["bound_hits"] > 0
+
+
+def test_trained_start_embedding_is_converted_exactly(
+    tiny_model_dir: Path, tmp_path: Path, seed_text: str
+) -> None:
+    # Models trained or fine-tuned in PyTorch with tied embeddings have a non-zero <pad>
+    # (decoder start) row; CTranslate2's stock Marian conversion assumes it is zero.
+    import torch
+    from safetensors.torch import load_file, save_file
+
+    model = tmp_path / "model"
+    shutil.copytree(tiny_model_dir, model)
+    weights = load_file(model / "model.safetensors")
+    pad = json.loads((model / "config.json").read_text())["decoder_start_token_id"]
+    shared = weights["model.shared.weight"]  # tied: encoder, decoder and output embeddings
+    shared[pad] = torch.randn(shared.shape[1], generator=torch.Generator().manual_seed(1))
+    save_file(weights, model / "model.safetensors", metadata={"format": "pt"})
+
+    folder = convert_model(str(model), quantization="float32", output_dir=tmp_path / "ct2").path
+    meta = json.loads((folder / "translator.json").read_text())
+    assert meta["decoder_start"] == "<pad>" and meta["suppress"] == ["<pad>"]
+    sentences = seed_sentences(seed_text)
+    reference = MarianEngine(str(model), device="cpu", beam_size=1)
+    engine = CTranslate2Engine(str(folder), device="cpu", beam_size=1)
+    assert engine.translate_batch(sentences) == reference.translate_batch(sentences)
+    # The start row does change the output (else this test would prove nothing).
+    original = MarianEngine(str(tiny_model_dir), device="cpu", beam_size=1)
+    assert original.translate_batch(sentences) != reference.translate_batch(sentences)
 
 
 def test_pipeline_on_the_seed_returns_every_sentence(copy_f32: Path, seed_text: str) -> None:
