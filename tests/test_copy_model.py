@@ -99,21 +99,34 @@ def test_a_batch_returns_every_sentence_in_its_own_slot(engine: MarianEngine) ->
     assert out == [nfkc(s) for s in sentences]
 
 
-def test_an_input_over_the_512_token_limit_is_split_not_truncated(copy_model_dir: Path) -> None:
-    # Pieces of at most 150 tokens: the copy model was trained on up to 200 (the default
-    # limit, 334, goes through the same splitting code).
-    engine = MarianEngine(str(copy_model_dir), device="cpu", beam_size=1, max_input_tokens=150)
-    # A ~700-token run-on sentence of numbered clauses, so a lost or doubled piece shows.
-    text = ", ".join(
-        f"und die {i}. Einheit meldete {i * 7} Drohnen bei Kursk" for i in range(1, 44)
-    ) + "."
-    assert engine.count_tokens(text) > 512
+def _long_text(kind: str, seed_text: str) -> str:
+    if kind == "clauses":
+        # Numbered clauses, so a lost, doubled or reordered piece shows in the numbers.
+        return ", ".join(
+            f"und die {i}. Einheit meldete {i * 7} Drohnen bei Kursk" for i in range(1, 44)
+        ) + "."
+    return " ".join(seed_text.split())  # the whole article as one line
+
+
+@pytest.mark.parametrize("beam_size", [1, 4], ids=["greedy", "beam4"])
+@pytest.mark.parametrize("kind", ["clauses", "article"])
+def test_an_input_over_the_512_token_limit_is_split_not_truncated(
+    copy_model_dir: Path, seed_text: str, kind: str, beam_size: int
+) -> None:
+    # Pieces of at most 120 tokens: the copy model was trained on up to 200 and is exact on
+    # real text up to ~150 (the default limit, 334, goes through the same splitting code).
+    engine = MarianEngine(
+        str(copy_model_dir), device="cpu", beam_size=beam_size, max_input_tokens=120
+    )
+    text = _long_text(kind, seed_text)
+    assert engine.count_tokens(text) > 512  # in one piece it would not fit 512 positions
 
     (out,) = engine.translate_batch([text])
 
     assert engine.stats["split"] == 1
+    assert engine.stats["units"] >= 5
     assert re.findall(r"\d+", out) == re.findall(r"\d+", text)
-    assert out == text
+    assert out == nfkc(text)
 
 
 @pytest.mark.parametrize(
