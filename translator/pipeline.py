@@ -120,7 +120,7 @@ class Pipeline:
 
     def memory_namespace(self) -> str:
         """Translation-memory key prefix: everything that changes an engine output."""
-        key = {"engine": engine_signature(self.engine)}
+        key: dict[str, Any] = {"engine": engine_signature(self.engine)}
         if self.glossary is not None:
             key["glossary"] = self.glossary.version
         blob = json.dumps(key, sort_keys=True, default=str)

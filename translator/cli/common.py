@@ -10,6 +10,8 @@ import typer
 from .. import config
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from ..factory import Options
     from ..result import TranslationResult
 
@@ -109,7 +111,7 @@ def make_options(
     )
 
 
-def stderr_console():  # type: ignore[no-untyped-def]
+def stderr_console() -> Console:
     from rich.console import Console
 
     return Console(stderr=True)
