@@ -8,20 +8,18 @@ the model with them), but only when a conversion actually runs.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
 import os
 import shutil
 import tempfile
 import time
-import warnings
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..errors import ModelError
+from .marian import quiet
 from .select import (
     META_FILE,
     QUANTIZATIONS,
@@ -124,7 +122,7 @@ def _run_converter(folder: Path, out: Path, quantization: str) -> dict[str, Any]
     previous = registry.get("MarianConfig")
     registry["MarianConfig"] = loader
     try:
-        with _quiet():
+        with quiet():
             converter = TransformersConverter(str(folder), low_cpu_mem_usage=True)
             converter.convert(str(out), quantization=quantization, force=True)
     except Exception as exc:  # the converter raises whatever transformers raises
@@ -208,22 +206,3 @@ def _replace_dir(new: Path, target: Path) -> None:
     os.replace(new, target)
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
-
-
-@contextlib.contextmanager
-def _quiet() -> Iterator[None]:
-    """No loading bars or sacremoses advice from transformers while converting."""
-    from transformers.utils import logging as hf_logging
-
-    bars = hf_logging.is_progress_bar_enabled()
-    verbosity = hf_logging.get_verbosity()
-    hf_logging.disable_progress_bar()
-    hf_logging.set_verbosity_error()
-    try:
-        with warnings.catch_warnings():
-            warnings.filterwarnings("ignore", message=".*sacremoses.*")
-            yield
-    finally:
-        hf_logging.set_verbosity(verbosity)
-        if bars:
-            hf_logging.enable_progress_bar()
