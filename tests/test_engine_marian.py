@@ -413,3 +413,42 @@ def test_a_relative_folder_signs_with_its_absolute_path(
     engine = MarianEngine(tiny_model_dir.name, beam_size=1)
     assert engine.location.kind == "folder"
     assert engine.signature["model"] == str(tiny_model_dir.resolve())
+
+
+# -- plan_units / gather: the unit planning both engines share ---------------------------------
+
+
+def _words(texts: list[str]) -> list[list[str]]:
+    return [t.split() for t in texts]
+
+
+def _count(text: str) -> int:
+    return len(text.split())
+
+
+@pytest.mark.parametrize(
+    ("sentences", "limit", "owners", "split"),
+    [
+        (["eins zwei", "", "drei"], 5, [0, 2], 0),
+        (["  ", "a b c"], 5, [1], 0),
+        (["a b c, d e f, g h i", "kurz"], 4, [0, 0, 0, 1], 1),
+        ([], 5, [], 0),
+    ],
+)
+def test_plan_units_splits_only_over_long_sentences(
+    sentences: list[str], limit: int, owners: list[int], split: int
+) -> None:
+    from translator.engine.text import plan_units
+
+    got_owners, units, got_split = plan_units(sentences, _words, _count, limit)
+    assert got_owners == owners
+    assert got_split == split
+    assert all(len(u) <= limit for u in units)
+    # Every word of every non-empty sentence is in exactly one unit, in order.
+    assert [w for u in units for w in u] == [w for s in sentences for w in s.split()]
+
+
+def test_gather_rejoins_pieces_and_keeps_empty_sentences() -> None:
+    from translator.engine.text import gather
+
+    assert gather([0, 0, 2], ["a ", " b", "c"], 4) == ["a b", "", "c", ""]

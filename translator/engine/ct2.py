@@ -22,7 +22,7 @@ from .. import config
 from ..errors import ModelError
 from .marian import RETRY_OPTIONS  # the same safer decoding in both backends (cheap import)
 from .select import converted_model_for, ct2_root, read_meta
-from .text import join_pieces, max_input_for, output_bound, plan_batches, split_long
+from .text import gather, max_input_for, output_bound, plan_batches, plan_units
 
 log = logging.getLogger("translator")
 
@@ -264,36 +264,17 @@ class CTranslate2Engine:
             decoded = self._collect([units[i] for i in batch], pending, bounds)
             for i, text in zip(batch, decoded, strict=True):
                 outputs[i] = text
-        pieces: list[list[str]] = [[] for _ in sentences]
-        for owner, out in zip(owners, outputs, strict=True):
-            pieces[owner].append(out)
-        return [join_pieces(p) for p in pieces]
+        return gather(owners, outputs, len(sentences))
 
     def _plan(self, sentences: Sequence[str]) -> tuple[list[int], list[list[str]]]:
         """Source tokens of every unit to translate and the sentence each belongs to."""
-        owners: list[int] = []
-        units: list[list[str]] = []
-        for i, sentence in enumerate(sentences):
-            text = sentence.strip() if sentence else ""
-            if not text:
-                continue
-            tokens = self._pieces.encode(text)
-            if len(tokens) <= self.max_input_tokens:
-                owners.append(i)
-                units.append(tokens)
-                continue
-            parts = [p.strip() for p in split_long(text, self.count_tokens, self.max_input_tokens)]
-            parts = [p for p in parts if p]
-            self.stats["split"] += 1
-            log.info(
-                "sentence %d has %d tokens (limit %d): translated in %d pieces, not truncated",
-                i,
-                len(tokens),
-                self.max_input_tokens,
-                len(parts),
-            )
-            owners.extend([i] * len(parts))
-            units.extend(self._pieces.encode(p) for p in parts)
+        owners, units, split = plan_units(
+            sentences,
+            lambda texts: [self._pieces.encode(t) for t in texts],
+            self.count_tokens,
+            self.max_input_tokens,
+        )
+        self.stats["split"] += split
         return owners, units
 
     def _submit(

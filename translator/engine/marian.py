@@ -16,13 +16,7 @@ from typing import Any
 from .. import config
 from ..errors import ModelError
 from .hub import resolve_model
-from .text import (
-    join_pieces,
-    max_input_for,
-    output_bound,
-    plan_batches,
-    split_long,
-)
+from .text import gather, max_input_for, output_bound, plan_batches, plan_units
 
 log = logging.getLogger("translator")
 
@@ -156,41 +150,14 @@ class MarianEngine:
             decoded = self._generate([ids[i] for i in batch], options)
             for i, text in zip(batch, decoded, strict=True):
                 outputs[i] = text
-        pieces: list[list[str]] = [[] for _ in sentences]
-        for owner, out in zip(owners, outputs, strict=True):
-            pieces[owner].append(out)
-        return [join_pieces(p) for p in pieces]
+        return gather(owners, outputs, len(sentences))
 
     def _plan(self, sentences: Sequence[str]) -> tuple[list[int], list[list[int]]]:
-        """Token ids of every unit to translate and the sentence each belongs to.
-
-        One unit per non-empty sentence, several for a sentence over ``max_input_tokens``.
-        Every sentence is tokenized once; only over-long ones again, piece by piece.
-        """
-        index = [i for i, s in enumerate(sentences) if s and s.strip()]
-        encoded = self._encode([sentences[i].strip() for i in index]) if index else []
-        owners: list[int] = []
-        ids: list[list[int]] = []
-        for i, tokens in zip(index, encoded, strict=True):
-            if len(tokens) <= self.max_input_tokens:
-                owners.append(i)
-                ids.append(tokens)
-                continue
-            parts = [
-                p.strip()
-                for p in split_long(sentences[i].strip(), self.count_tokens, self.max_input_tokens)
-            ]
-            parts = [p for p in parts if p]
-            log.info(
-                "sentence %d has %d tokens (limit %d): translated in %d pieces, not truncated",
-                i,
-                len(tokens),
-                self.max_input_tokens,
-                len(parts),
-            )
-            self.stats["split"] += 1
-            owners.extend([i] * len(parts))
-            ids.extend(self._encode(parts))
+        """Token ids of every unit to translate and the sentence each belongs to."""
+        owners, ids, split = plan_units(
+            sentences, self._encode, self.count_tokens, self.max_input_tokens
+        )
+        self.stats["split"] += split
         return owners, ids
 
     def _encode(self, texts: Sequence[str]) -> list[list[int]]:

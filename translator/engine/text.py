@@ -6,8 +6,14 @@ tests check them directly.
 
 from __future__ import annotations
 
+import logging
 import math
 from collections.abc import Callable, Sequence
+from typing import TypeVar
+
+log = logging.getLogger("translator")
+
+T = TypeVar("T")
 
 #: Where a too-long sentence is cut first, best first: clause boundaries.
 CLAUSE_SEPARATORS = ("; ", ", ", " – ", ": ")
@@ -196,3 +202,49 @@ def _cut_chars(text: str, count: CountTokens, limit: int) -> list[str]:
 def join_pieces(translations: Sequence[str]) -> str:
     """Rejoin the translations of a split sentence's pieces with single spaces."""
     return " ".join(t.strip() for t in translations if t.strip())
+
+
+def plan_units(
+    sentences: Sequence[str],
+    encode: Callable[[list[str]], list[list[T]]],
+    count_tokens: CountTokens,
+    limit: int,
+) -> tuple[list[int], list[list[T]], int]:
+    """The units an engine translates: ``(owners, tokens, number of sentences split)``.
+
+    One unit per non-empty sentence (stripped), several for a sentence over ``limit`` tokens
+    (split by ``split_long``, never truncated); ``owners[k]`` is the index of the sentence
+    unit ``k`` belongs to. Every sentence is encoded once; over-long ones again, piece by piece.
+    """
+    index = [i for i, s in enumerate(sentences) if s and s.strip()]
+    encoded = encode([sentences[i].strip() for i in index]) if index else []
+    owners: list[int] = []
+    units: list[list[T]] = []
+    split = 0
+    for i, tokens in zip(index, encoded, strict=True):
+        if len(tokens) <= limit:
+            owners.append(i)
+            units.append(tokens)
+            continue
+        parts = [p.strip() for p in split_long(sentences[i].strip(), count_tokens, limit)]
+        parts = [p for p in parts if p]
+        log.info(
+            "sentence %d has %d tokens (limit %d): translated in %d pieces, not truncated",
+            i,
+            len(tokens),
+            limit,
+            len(parts),
+        )
+        split += 1
+        owners.extend([i] * len(parts))
+        units.extend(encode(parts))
+    return owners, units, split
+
+
+def gather(owners: Sequence[int], outputs: Sequence[str], count: int) -> list[str]:
+    """One translation per sentence: the outputs of each sentence's units rejoined in order
+    (``""`` for a sentence that had no unit, i.e. an empty one)."""
+    pieces: list[list[str]] = [[] for _ in range(count)]
+    for owner, out in zip(owners, outputs, strict=True):
+        pieces[owner].append(out)
+    return [join_pieces(p) for p in pieces]
