@@ -10,6 +10,7 @@ import typer
 
 from .. import config
 from .app import EXIT_GLOSSARY
+from .common import GlossaryOpt
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -17,16 +18,6 @@ PathArg = Annotated[
     Path | None,
     typer.Argument(
         help="Glossary YAML [default: $TRANSLATOR_GLOSSARY, ./glossary.yaml, the packaged one]",
-        show_default=False,
-    ),
-]
-GlossaryOpt = Annotated[
-    Path | None,
-    typer.Option(
-        "--glossary",
-        "-g",
-        envvar=config.ENV_GLOSSARY,
-        help="Glossary YAML [default: ./glossary.yaml, else the packaged one]",
         show_default=False,
     ),
 ]
