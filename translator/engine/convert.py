@@ -28,6 +28,7 @@ from .select import (
     is_converted,
     read_meta,
 )
+from .vocab import target_pieces, write_vmap
 
 log = logging.getLogger("translator")
 
@@ -94,6 +95,9 @@ def convert_model(
         for name in TOKENIZER_FILES:
             if (source.path / name).is_file() and not (out / name).exists():
                 shutil.copy2(source.path / name, out / name)
+        output = target_pieces(source.path)
+        if output is not None:
+            write_vmap(out, output)
         meta = {
             "model": model,
             "source": str(source.path),
@@ -101,6 +105,8 @@ def convert_model(
             "quantization": quantization,
             "max_position_embeddings": _positions(source.path),
             **decoding,
+            # Ids the decoder may produce (vmap.txt), or None: the whole vocabulary.
+            "output_vocabulary": None if output is None else len(output),
             "converted": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             "ctranslate2": _ct2_version(),
         }

@@ -2,15 +2,16 @@
 
 It behaves like the transformers engine (``marian.MarianEngine``): sentences sorted by length
 and batched by a token budget, beam size always set, output length bounded relative to the
-input, over-long inputs split (never truncated), the same safer decoding for ``retranslate``.
-Under greedy decoding a float32 conversion gives the transformers engine's output token for
-token. It never imports torch or transformers: tokenization uses sentencepiece and the
-model's ``vocab.json`` directly, exactly as ``MarianTokenizer`` does (tests check that).
+input, over-long inputs split (never truncated), the same safer decoding for ``retranslate``,
+output restricted to the target side's pieces (``vocab.py``; here the output layer is computed
+for those ids only, much less work per step on opus-mt-de-en). Under greedy decoding a float32
+conversion gives the transformers engine's output token for token. It never imports torch or
+transformers: tokenization uses sentencepiece and the model's ``vocab.json`` directly, exactly
+as ``MarianTokenizer`` does (tests check that).
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import math
 import os
@@ -23,6 +24,7 @@ from ..errors import ModelError
 from .marian import RETRY_OPTIONS  # the same safer decoding in both backends (cheap import)
 from .select import converted_model_for, ct2_root, read_meta
 from .text import gather, max_input_for, output_bound, plan_batches, plan_units
+from .vocab import VMAP_FILE, read_json
 
 log = logging.getLogger("translator")
 
@@ -62,8 +64,8 @@ class MarianPieces:
                 if target_file.is_file()
                 else self.source
             )
-            tok_config = _read_json(folder / "tokenizer_config.json")
-            self.vocab = frozenset(_read_json(folder / "vocab.json"))
+            tok_config = read_json(folder / "tokenizer_config.json")
+            self.vocab = frozenset(read_json(folder / "vocab.json"))
         except (OSError, RuntimeError, ValueError) as exc:
             raise ModelError(f"cannot load the tokenizer files in {folder}: {exc}") from exc
         self.separate_vocabs = bool(tok_config.get("separate_vocabs", False))
@@ -106,13 +108,6 @@ def _split_special(text: str) -> list[tuple[str, bool]]:
     return parts
 
 
-def _read_json(path: Path) -> dict[str, Any]:
-    if not path.is_file():
-        return {}
-    data = json.loads(path.read_text("utf-8"))
-    return data if isinstance(data, dict) else {}
-
-
 class CTranslate2Engine:
     """Translate sentences with a CTranslate2 conversion of a MarianMT model.
 
@@ -129,8 +124,10 @@ class CTranslate2Engine:
         local_files_only: accepted for interface parity (a conversion is always local).
         max_input_tokens: longest input translated in one piece; longer sentences are split
             (clauses, then words) and the pieces' translations rejoined, never truncated.
-        force_length_ratio: benchmarks only: every batch generates exactly ``ratio x`` its
-            longest input in tokens, so a random-weight model costs what a real one does.
+        force_length_ratio: benchmarks only: outputs are forced to ``ratio x`` their input's
+            tokens, so a random-weight model costs what a real one does (greedy: each row its
+            own length; beam search: every row the batch's longest, as in the transformers
+            engine).
         threads: CPU threads in all (default: every core this process may use).
         parallel_batches: batches translated at the same time, each on ``threads //
             parallel_batches`` threads (CTranslate2's inter_threads; default
@@ -200,6 +197,8 @@ class CTranslate2Engine:
             )
         # Tokens the model must never produce (a conversion that kept <pad>, see convert.py).
         self._suppress = [[t] for t in self.meta.get("suppress", [])]
+        # Output restricted to the target side's pieces (vocab.py; written by the conversion).
+        self._use_vmap = (folder / VMAP_FILE).is_file()
         self._version = str(ctranslate2.__version__)
         #: Counters since loading: units (pieces) translated, sentences split, and outputs that
         #: ran into the length bound (likely runaway repetition; QA may look at them).
@@ -232,6 +231,8 @@ class CTranslate2Engine:
             "max_input_tokens": self.max_input_tokens,
             "ctranslate2": self._version,
         }
+        if self._use_vmap:
+            sig["output_vocabulary"] = self.meta.get("output_vocabulary", "target")
         if self.force_length_ratio is not None:
             sig["force_length_ratio"] = self.force_length_ratio
         return sig
@@ -281,11 +282,20 @@ class CTranslate2Engine:
         self, batch: list[list[str]], options: dict[str, Any]
     ) -> tuple[list[Any], list[int]]:
         """Start translating one batch; returns its pending results and per-row bounds."""
-        longest = max(len(x) for x in batch)
+        extra: dict[str, Any] = {}
         if self.force_length_ratio is not None:
-            n = min(self._cap, max(1, math.ceil(self.force_length_ratio * longest)))
-            bounds = [n] * len(batch)
+            ratio = self.force_length_ratio
+            bounds = [min(self._cap, max(1, math.ceil(ratio * len(x)))) for x in batch]
+            n = max(bounds)
             lengths = {"max_decoding_length": n, "min_decoding_length": n}
+            if int(options.get("beam_size", 1)) == 1:
+                # Greedy: each row stops at its own forced length, as a real translation
+                # stops at its own </s> and leaves the batch. Beam search has no such hook:
+                # there every row runs to the batch's longest forced length (more work than
+                # a real translation does, never less).
+                extra["callback"] = lambda step: step.step + 1 >= bounds[step.batch_id]
+            else:
+                bounds = [n] * len(batch)
         else:
             # Each row is held to its own bound, as in the transformers engine, which spends
             # a row's last step on a forced </s>: so a row keeps at most bound - 1 tokens.
@@ -302,8 +312,10 @@ class CTranslate2Engine:
             max_input_length=0,  # never truncate: long inputs were split in _plan
             return_end_token=True,
             suppress_sequences=self._suppress or None,
+            use_vmap=self._use_vmap,
             **lengths,
             **options,
+            **extra,
         )
         return list(pending), bounds
 

@@ -17,6 +17,7 @@ from .. import config
 from ..errors import ModelError
 from .hub import resolve_model
 from .text import gather, max_input_for, output_bound, plan_batches, plan_units
+from .vocab import target_pieces
 
 log = logging.getLogger("translator")
 
@@ -97,6 +98,16 @@ class MarianEngine:
         self.last_lengths: list[tuple[int, int]] = []
         self._pad_id = int(cfg.pad_token_id)
         self._eos_id = int(cfg.eos_token_id)
+        # Only the target side's pieces may be generated (vocab.py), as in the CTranslate2
+        # engine, whose output layer covers just those ids: the two backends agree.
+        output = target_pieces(self.location.path)
+        self._output_size = None if output is None else len(output)
+        self._restrict: dict[str, Any] = {}
+        if output is not None:
+            keep = set(self._tokenizer.convert_tokens_to_ids(output))
+            suppress = [i for i in range(int(cfg.vocab_size)) if i not in keep]
+            # Renormalised over the allowed ids, as a smaller output layer would give.
+            self._restrict = {"suppress_tokens": suppress, "renormalize_logits": True}
         log.info(
             "loaded %s (%s, revision %s) on %s",
             model,
@@ -122,6 +133,8 @@ class MarianEngine:
             "max_input_tokens": self.max_input_tokens,
             "transformers": transformers.__version__,
         }
+        if self._output_size is not None:
+            sig["output_vocabulary"] = self._output_size
         if self.force_length_ratio is not None:
             sig["force_length_ratio"] = self.force_length_ratio
         return sig
@@ -192,6 +205,7 @@ class MarianEngine:
                     attention_mask=mask.to(self.device),
                     max_length=None,
                     **lengths,
+                    **self._restrict,
                     **options,
                 )
         except RuntimeError as exc:  # out of memory, device errors: say which batch
