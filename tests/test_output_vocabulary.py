@@ -117,7 +117,10 @@ def test_forced_greedy_lengths_are_per_sentence(split_f32: Path) -> None:
     # Benchmarks force each output to ratio x its input: greedy stops every row at its own
     # length (as a real translation leaves the batch at its </s>); beam rows all run to the
     # batch's longest, as in the transformers engine.
-    texts = ["Die Soldaten.", "Die Truppen haben sich in der Nacht aus der Stadt zurückgezogen."]
+    texts = [
+        "Die Truppen haben sich in der Nacht aus der Stadt zurückgezogen.",
+        "Die Soldaten haben sich in der Nacht zurückgezogen.",
+    ]
     greedy = CTranslate2Engine(str(split_f32), device="cpu", beam_size=1, force_length_ratio=1.2)
     greedy.translate_batch(texts)
     assert [g for _, g in greedy.last_lengths] == [
@@ -126,5 +129,6 @@ def test_forced_greedy_lengths_are_per_sentence(split_f32: Path) -> None:
     assert len({n for n, _ in greedy.last_lengths}) == 2  # two lengths: the test means something
     beam = CTranslate2Engine(str(split_f32), device="cpu", beam_size=2, force_length_ratio=1.2)
     beam.translate_batch(texts)
+    assert beam.stats["batches"] == 1  # similar lengths: one batch
     longest = max(n for n, _ in beam.last_lengths)
     assert [g for _, g in beam.last_lengths] == [math.ceil(1.2 * longest)] * 2

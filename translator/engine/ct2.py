@@ -28,15 +28,20 @@ from .vocab import VMAP_FILE, read_json
 
 log = logging.getLogger("translator")
 
-#: Padded source tokens x beam width per batch. Smaller than the transformers engine's 1,024:
-#: CTranslate2 runs two batches at a time (see PARALLEL_BATCHES), which wants more of them.
-#: On the seed article (2 cores, int8) 512 beat 256, 1,024 and 2,048 for greedy and beam 4.
-DEFAULT_MAX_BATCH_TOKENS = 512
+#: Most padded source tokens x beam width per batch: a memory bound. Within it the batch
+#: plan weighs padding against per-step cost (text.plan_batches, STEP_COST_ROWS) and keeps
+#: batches small enough for PARALLEL_BATCHES workers to share the work evenly.
+DEFAULT_MAX_BATCH_TOKENS = 4096
 #: Batches translated at the same time (CTranslate2's inter_threads), the cores shared among
 #: them. On 2 shared cores two one-thread batches beat one two-thread batch: int8 beam 4 by
 #: ~25%, float32 by 2-3x (OpenMP threads of one batch wait on each other when the machine is
 #: busy). A lone batch then runs on half the cores: fine for articles, not for one sentence.
 PARALLEL_BATCHES = 2
+#: Fixed cost of one decoding step of a batch (reading and packing the weights), in beam
+#: rows: on 2 cores (int8, one thread per batch, full-size model) a greedy step of one
+#: sentence took ~7.7 ms and each further row ~1 ms (beam 4: ~6.7 ms + ~4 ms a sentence).
+#: Steers the batch plan (text.plan_batches).
+STEP_COST_ROWS = 7.0
 
 EOS, UNK, PAD = "</s>", "<unk>", "<pad>"
 _SPECIAL = (EOS, UNK, PAD)
@@ -259,7 +264,13 @@ class CTranslate2Engine:
         outputs: list[str] = [""] * len(units)
         # Every batch is submitted at once; CTranslate2 runs `parallel_batches` of them at a
         # time and the results are collected in order.
-        plan = plan_batches([len(u) for u in units], self.batch_size, budget)
+        plan = plan_batches(
+            [len(u) for u in units],
+            self.batch_size,
+            budget,
+            step_cost=STEP_COST_ROWS / beams,
+            workers=self.parallel_batches,
+        )
         submitted = [self._submit([units[i] for i in batch], options) for batch in plan]
         for batch, (pending, bounds) in zip(plan, submitted, strict=True):
             decoded = self._collect([units[i] for i in batch], pending, bounds)

@@ -24,6 +24,10 @@ OUTPUT_EXTRA = 10
 
 CountTokens = Callable[[str], int]
 
+#: Fixed cost of one decoding step of a batch, in units of one item's share of the step
+#: (see :func:`plan_batches`; engines pass their own, measured, divided by the beam width).
+DEFAULT_STEP_COST = 6.0
+
 
 def output_bound(
     n_input_tokens: int, *, cap: int = 511, ratio: float = OUTPUT_RATIO, extra: int = OUTPUT_EXTRA
@@ -46,34 +50,77 @@ def max_input_for(cap: int = 511, *, ratio: float = OUTPUT_RATIO, extra: int = O
 
 
 def plan_batches(
-    lengths: Sequence[int], max_batch_size: int, max_batch_tokens: int
+    lengths: Sequence[int],
+    max_batch_size: int,
+    max_batch_tokens: int,
+    step_cost: float = DEFAULT_STEP_COST,
+    workers: int = 1,
 ) -> list[list[int]]:
-    """Group item indices into batches, longest first, by a padded-token budget.
+    """Group item indices into batches, longest first, at the least estimated cost.
 
-    A batch is padded to its longest item, so it costs ``len(batch) * longest`` tokens;
-    each batch stays within ``max_batch_tokens`` of that (a single item longer than the
-    budget gets a batch of its own) and within ``max_batch_size`` items. Every index appears
-    exactly once.
+    Items are sorted longest first and cut into runs of neighbours. A batch runs as many
+    decoding steps as its longest item needs and each step costs a fixed part (weights
+    read, kernels launched: ``step_cost``, in units of one item's share of a step) plus
+    one share per item, so a batch is estimated at ``longest * (step_cost + len(batch))``;
+    the cuts minimise the sum (dynamic programming). Large batches of similar lengths
+    win; mixing long and short items pays for the short ones' padding.
+
+    Limits: at most ``max_batch_size`` items and ``len(batch) * longest <= max_batch_tokens``
+    (a single item longer than that gets a batch of its own). With ``workers`` > 1 (batches
+    run in parallel) no batch may cost more than ``1 / workers`` of the cheapest plan, so
+    that no worker idles while another finishes a huge batch. Every index appears exactly
+    once.
     """
-    if max_batch_size < 1 or max_batch_tokens < 1:
-        raise ValueError("max_batch_size and max_batch_tokens must be positive")
+    if max_batch_size < 1 or max_batch_tokens < 1 or workers < 1:
+        raise ValueError("max_batch_size, max_batch_tokens and workers must be positive")
     order = sorted(range(len(lengths)), key=lambda i: (-lengths[i], i))
-    batches: list[list[int]] = []
-    current: list[int] = []
-    longest = 0
-    for i in order:
-        n = max(1, lengths[i])
-        width = max(longest, n)
-        if current and (
-            len(current) >= max_batch_size or (len(current) + 1) * width > max_batch_tokens
-        ):
-            batches.append(current)
-            current, width = [], n
-        current.append(i)
-        longest = width
-    if current:
-        batches.append(current)
-    return batches
+    if not order:
+        return []
+    sizes = [max(1, lengths[i]) for i in order]
+    limits = (max_batch_size, max_batch_tokens, step_cost)
+    cuts, costs = _cheapest_cuts(sizes, *limits, max_cost=math.inf)
+    if workers > 1 and len(order) > 1:
+        # Parallel workers finish after about max(total / workers, dearest batch): try a
+        # few caps on the dearest batch and keep the plan that finishes first.
+        def finish(plan_costs: list[float]) -> float:
+            return max(sum(plan_costs) / workers, max(plan_costs))
+
+        total = sum(costs)
+        for share in (1.0, 1.2, 1.4, 1.7, 2.0):
+            trial = _cheapest_cuts(sizes, *limits, max_cost=share * total / workers)
+            if finish(trial[1]) < finish(costs):
+                cuts, costs = trial
+    return [order[i:j] for i, j in zip(cuts, [*cuts[1:], len(order)], strict=True)]
+
+
+def _cheapest_cuts(
+    sizes: Sequence[int], max_size: int, max_tokens: int, step_cost: float, *, max_cost: float
+) -> tuple[list[int], list[float]]:
+    """Start index and estimated cost of every batch of the cheapest plan of ``sizes``
+    (sorted longest first). A batch over ``max_cost`` is allowed only as a single item."""
+    n = len(sizes)
+    # best[j]: (cost, batches) of the cheapest plan of the first j items; start[j]: where
+    # its last batch starts.
+    best: list[tuple[float, int]] = [(0.0, 0)] + [(math.inf, 0)] * n
+    start = [0] * (n + 1)
+    for j in range(1, n + 1):
+        for i in range(j - 1, max(0, j - max_size) - 1, -1):
+            count, longest = j - i, sizes[i]  # sorted: the first item of a run is its longest
+            batch_cost = longest * (step_cost + count)
+            if count > 1 and (count * longest > max_tokens or batch_cost > max_cost):
+                break  # runs reaching further back are only longer and dearer
+            candidate = (best[i][0] + batch_cost, best[i][1] + 1)
+            if candidate < best[j]:  # ties: fewer batches
+                best[j], start[j] = candidate, i
+    cuts: list[int] = []
+    costs: list[float] = []
+    j = n
+    while j:
+        i = start[j]
+        cuts.append(i)
+        costs.append(sizes[i] * (step_cost + j - i))
+        j = i
+    return cuts[::-1], costs[::-1]
 
 
 def split_long(text: str, count_tokens: CountTokens, limit: int) -> list[str]:
