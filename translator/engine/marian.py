@@ -106,12 +106,10 @@ class MarianEngine:
         # engine, whose output layer covers just those ids: the two backends agree.
         output = target_pieces(self.location.path)
         self._output_size = None if output is None else len(output)
-        self._restrict: dict[str, Any] = {}
+        self._restrict: list[Any] = []
         if output is not None:
-            keep = set(self._tokenizer.convert_tokens_to_ids(output))
-            suppress = [i for i in range(int(cfg.vocab_size)) if i not in keep]
-            # Renormalised over the allowed ids, as a smaller output layer would give.
-            self._restrict = {"suppress_tokens": suppress, "renormalize_logits": True}
+            keep = self._tokenizer.convert_tokens_to_ids(output)
+            self._restrict = [_only(keep, int(cfg.vocab_size), self.device)]
         log.info(
             "loaded %s (%s, revision %s) on %s",
             model,
@@ -197,13 +195,15 @@ class MarianEngine:
         if self.force_length_ratio is not None:
             n = min(self._cap, max(1, math.ceil(self.force_length_ratio * (longest - 1))))
             lengths: dict[str, Any] = {"max_new_tokens": n, "min_new_tokens": n}
+            lengths["logits_processor"] = list(self._restrict)
         else:
             # The batch stops at its longest member's bound; shorter members are held to
             # their own bound by forcing </s> (sorted batches make the two close anyway).
             bounds = [output_bound(len(ids), cap=self._cap) for ids in batch]
             lengths = {"max_new_tokens": max(bounds)}
             beams = int(options.get("num_beams", 1))
-            lengths["logits_processor"] = [_row_bounds(bounds, beams, self._eos_id)]
+            row_bounds = _row_bounds(bounds, beams, self._eos_id)
+            lengths["logits_processor"] = [*self._restrict, row_bounds]
         try:
             with torch.inference_mode(), quiet():
                 out = self._model.generate(
@@ -211,7 +211,6 @@ class MarianEngine:
                     attention_mask=mask.to(self.device),
                     max_length=None,
                     **lengths,
-                    **self._restrict,
                     **options,
                 )
         except RuntimeError as exc:  # out of memory, device errors: say which batch
@@ -231,6 +230,25 @@ class MarianEngine:
             self.stats["bound_hits"] += sum(g >= b for g, b in zip(generated, bounds, strict=True))
         self.last_lengths.extend(zip([len(x) for x in batch], generated, strict=True))
         return texts
+
+
+def _only(keep: list[int], vocab_size: int, device: str) -> Any:
+    """A logits processor that leaves only the ids ``keep``, renormalised over them.
+
+    The result is what an output layer over just those ids gives (CTranslate2's vmap):
+    log-probabilities over the allowed ids, -inf elsewhere, in greedy and beam search alike.
+    """
+    import torch
+    from transformers import LogitsProcessor
+
+    bias = torch.full((vocab_size,), -math.inf, device=device)
+    bias[torch.tensor(sorted(set(keep)), dtype=torch.long, device=device)] = 0.0
+
+    class Only(LogitsProcessor):
+        def __call__(self, input_ids: torch.LongTensor, scores: torch.FloatTensor) -> Any:
+            return torch.log_softmax(scores + bias.to(scores.dtype), dim=-1)
+
+    return Only()
 
 
 def _row_bounds(bounds: list[int], beams: int, eos_id: int) -> Any:
