@@ -93,6 +93,21 @@ def test_auto_backend_takes_a_conversion_when_one_exists(tiny_model_dir: Path) -
     assert convert_model(model).created is False  # already there: kept
 
 
+def test_auto_backend_falls_back_when_the_conversion_is_damaged(
+    tiny_model_dir: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    model = str(tiny_model_dir)
+    done = convert_model(model, quantization="float32")
+    (done.path / "model.bin").write_bytes(b"not a model")
+    with caplog.at_level(logging.WARNING, logger="translator"):
+        engine = load_engine(model, backend="auto", beam_size=1)
+    assert isinstance(engine, MarianEngine)
+    assert "cannot use the CTranslate2 conversion" in caplog.text
+    # Asked for by name, the damaged conversion is an error, not a silent switch.
+    with pytest.raises(ModelError, match="cannot load the CTranslate2 model"):
+        load_engine(model, backend="ctranslate2", beam_size=1)
+
+
 def test_missing_conversion_names_the_fix(tiny_model_dir: Path) -> None:
     with pytest.raises(ModelError, match="translator model convert"):
         CTranslate2Engine(str(tiny_model_dir))

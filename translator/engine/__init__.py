@@ -17,7 +17,10 @@ so lazily, inside the functions that need them.
 
 from __future__ import annotations
 
+import logging
 from typing import Any, Protocol, runtime_checkable
+
+log = logging.getLogger("translator")
 
 
 @runtime_checkable
@@ -45,7 +48,8 @@ def load_engine(
     """Load the engine for ``model`` (Hub id or local folder).
 
     ``backend``: ``transformers``, ``ctranslate2`` or ``auto`` (CTranslate2 when a converted
-    model exists for ``model``, else transformers).
+    model exists for ``model`` and loads, else transformers, with a warning when a
+    conversion exists but cannot be used).
     """
     from .. import config
 
@@ -53,7 +57,21 @@ def load_engine(
     if backend == "auto":
         from .select import converted_model_for
 
-        backend = "ctranslate2" if converted_model_for(model) is not None else "transformers"
+        if converted_model_for(model) is not None:
+            from ..errors import ModelError
+
+            try:
+                return load_engine(
+                    model,
+                    backend="ctranslate2",
+                    device=device,
+                    beam_size=beam_size,
+                    batch_size=batch_size,
+                    **kwargs,
+                )
+            except (ModelError, ImportError) as exc:  # a damaged conversion, no ctranslate2
+                log.warning("cannot use the CTranslate2 conversion (%s); using transformers", exc)
+        backend = "transformers"
     if backend == "transformers":
         from .marian import MarianEngine
 
