@@ -134,3 +134,18 @@ def test_forced_greedy_lengths_are_per_sentence(split_f32: Path) -> None:
     assert beam.stats["batches"] == 1  # similar lengths: one batch
     longest = max(n for n, _ in beam.last_lengths)
     assert [g for _, g in beam.last_lengths] == [math.ceil(1.2 * longest)] * 2
+
+
+def test_an_older_conversion_without_the_map_is_converted_again(
+    split_model: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "old"
+    convert_model(str(split_model), quantization="int8", output_dir=out)
+    assert convert_model(str(split_model), quantization="int8", output_dir=out).created is False
+    meta_file = out / "translator.json"
+    meta = json.loads(meta_file.read_text())
+    del meta["output_vocabulary"]  # as written before outputs were restricted
+    meta_file.write_text(json.dumps(meta))
+    (out / VMAP_FILE).unlink()
+    assert convert_model(str(split_model), quantization="int8", output_dir=out).created
+    assert (out / VMAP_FILE).is_file()

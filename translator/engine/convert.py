@@ -83,10 +83,14 @@ def convert_model(
         else conversion_dir(model, quantization, revision)
     )
     if is_converted(target) and not force:
-        if read_meta(target).get("revision") in (None, source.revision):
+        meta = read_meta(target)
+        if "output_vocabulary" not in meta:  # made before outputs were restricted (vocab.py)
+            log.info("%s: converting again (an older conversion without vmap.txt)", model)
+        elif meta.get("revision") in (None, source.revision):
             log.info("%s is already converted (%s): %s", model, quantization, target)
             return Conversion(target, quantization, created=False)
-        log.info("%s changed since its conversion; converting again", model)
+        else:
+            log.info("%s changed since its conversion; converting again", model)
     target.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:
