@@ -472,7 +472,8 @@ def print_table(rows: list[dict[str, Any]], quick: bool, total: float, load: str
         beam = r.get("beam")
         base = naive.get(beam) if beam is not None else None
         ratio = ""
-        if r["kind"] not in ("naive", "help") and base and r["seconds"]:
+        # The cold start is a whole process (loading included): no ratio to translation work.
+        if r["kind"] not in ("naive", "help", "cold") and base and r["seconds"]:
             ratio = f"{base / r['seconds']:.1f}x faster"
         tps = f"{r['out_tokens'] / r['seconds']:.0f}" if r.get("out_tokens") else ""
         note = r.get("note") or ""
