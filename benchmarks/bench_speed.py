@@ -165,7 +165,9 @@ def _env(work: Path) -> dict[str, str]:
 
 
 def _translator_exe() -> str:
-    return shutil.which("translator") or "translator"
+    """The console script installed with this Python (not a version manager's shim)."""
+    beside = Path(sys.executable).parent / "translator"
+    return str(beside) if beside.is_file() else shutil.which("translator") or "translator"
 
 
 def time_process(cmd: list[str], work: Path) -> tuple[float, int | None, str]:
