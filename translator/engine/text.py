@@ -67,9 +67,9 @@ def plan_batches(
 
     Limits: at most ``max_batch_size`` items and ``len(batch) * longest <= max_batch_tokens``
     (a single item longer than that gets a batch of its own). With ``workers`` > 1 (batches
-    run in parallel) no batch may cost more than ``1 / workers`` of the cheapest plan, so
-    that no worker idles while another finishes a huge batch. Every index appears exactly
-    once.
+    run in parallel) the dearest batch is also capped, at 1-2x the plan's cost divided by
+    the workers, whichever cap is expected to finish first, so that no worker idles while
+    another finishes a huge batch. Every index appears exactly once.
     """
     if max_batch_size < 1 or max_batch_tokens < 1 or workers < 1:
         raise ValueError("max_batch_size, max_batch_tokens and workers must be positive")

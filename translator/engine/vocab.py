@@ -6,7 +6,7 @@ ids). Only the target pieces make sense as output (the target model is what turn
 into text), so both engines restrict generation to them, as Marian's own shortlists do:
 
 * CTranslate2 computes the output layer for those ids only (``vmap.txt`` written at
-  conversion, ``use_vmap``) -- about 45% less work per decoding step on opus-mt-de-en;
+  conversion, ``use_vmap``): ~32k rows instead of 58,101 on opus-mt-de-en;
 * transformers masks the other ids (``suppress_tokens``), so the two backends still agree
   token for token.
 
