@@ -140,12 +140,18 @@ def near_miss(out: _Output, target: str) -> tuple[int, int] | None:
     size = len(target.split())
     want = target.lower()
     best: tuple[float, int, int] | None = None
+    matcher = SequenceMatcher(None, "", want)  # analyses ``want`` once for every candidate
     for n in {max(1, size - 1), size, size + 1}:
         for i in range(len(words) - n + 1):
             start, end = words[i][0], words[i + n - 1][1]
             if not out.free(start, end):
                 continue
-            ratio = SequenceMatcher(None, out.text[start:end].lower(), want).ratio()
+            matcher.set_seq1(out.text[start:end].lower())
+            floor = NEAR_MISS_RATIO if best is None else best[0]
+            # Cheap upper bounds first (as difflib.get_close_matches does), then the ratio.
+            if matcher.real_quick_ratio() < floor or matcher.quick_ratio() < floor:
+                continue
+            ratio = matcher.ratio()
             if ratio >= NEAR_MISS_RATIO and (best is None or ratio > best[0]):
                 best = (ratio, start, end)
     if best is None:
