@@ -254,7 +254,6 @@ def child(kind: str, work: Path, beam: int, quick: bool, rest: list[str]) -> Non
 
 def prepare(work: Path, quick: bool) -> None:
     from translator.engine.convert import convert_model
-    from translator.engine.select import is_converted
     from translator.engine.testing import build_marian_model
 
     text = SEED.read_text("utf-8")
@@ -290,9 +289,10 @@ def prepare(work: Path, quick: bool) -> None:
             )
         recipe_file.write_text(json.dumps(recipe))
     for quantization in ("int8", "float32"):
+        # Kept when complete and current; converted again when older than the model or
+        # than the output restriction (vmap.txt).
         out = work / f"ct2-{quantization}"
-        if not is_converted(out):
-            convert_model(str(model), quantization=quantization, output_dir=out)
+        convert_model(str(model), quantization=quantization, output_dir=out)
 
 
 def spm_corpora() -> tuple[list[str], list[str]]:
