@@ -24,7 +24,7 @@ from ..errors import ModelError
 from .marian import RETRY_OPTIONS  # the same safer decoding in both backends (cheap import)
 from .select import converted_model_for, ct2_root, read_meta
 from .text import gather, max_input_for, output_bound, plan_batches, plan_units
-from .vocab import VMAP_FILE, read_json
+from .vocab import EOS, PAD, UNK, VMAP_FILE, read_json
 
 log = logging.getLogger("translator")
 
@@ -43,7 +43,6 @@ PARALLEL_BATCHES = 2
 #: Steers the batch plan (text.plan_batches).
 STEP_COST_ROWS = 7.0
 
-EOS, UNK, PAD = "</s>", "<unk>", "<pad>"
 _SPECIAL = (EOS, UNK, PAD)
 _SPIECE_UNDERLINE = "\u2581"
 

@@ -36,6 +36,8 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from .vocab import EOS, PAD, UNK
+
 #: Every file of a Helsinki-NLP/opus-mt-* model folder that this project needs.
 OPUS_MT_FILES = (
     "config.json",
@@ -76,8 +78,6 @@ PRESETS: dict[str, dict[str, Any]] = {
     },
 }
 
-#: The vocabulary entries Marian puts first (``</s>`` = 0 is also eos) and last (``<pad>``).
-EOS, UNK, PAD = "</s>", "<unk>", "<pad>"
 
 _ROOT_SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 

@@ -19,6 +19,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+#: Marian's special entries: ``</s>`` (id 0, also eos), ``<unk>`` (1) and ``<pad>`` (the last id).
 EOS, UNK, PAD = "</s>", "<unk>", "<pad>"
 
 #: The file CTranslate2 reads a vocabulary mapping from (in a converted model's folder).
