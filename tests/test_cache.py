@@ -304,3 +304,14 @@ def test_unusable_location_is_skipped_with_a_warning(
     assert not memory.enabled
     assert "continuing without it" in caplog.text
     assert (folder / "keep.txt").read_text() == "not ours"  # nothing moved or deleted
+
+
+def test_sizes_are_printed_in_binary_units() -> None:
+    from translator.cli.common import human_size
+
+    assert human_size(0) == "0 B"
+    assert human_size(1023) == "1023 B"
+    assert human_size(1536) == "1.5 KiB"
+    assert human_size(295_806_292) == "282.1 MiB"
+    assert human_size(3 * 1024**3) == "3.0 GiB"
+    assert human_size(5 * 1024**4) == "5120.0 GiB"  # nothing larger than GiB

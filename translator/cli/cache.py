@@ -7,6 +7,8 @@ from typing import Annotated
 
 import typer
 
+from .common import human_size
+
 app = typer.Typer(no_args_is_help=True)
 
 PathOpt = Annotated[
@@ -21,15 +23,6 @@ PathOpt = Annotated[
 ]
 
 
-def _human(size: int) -> str:
-    value = float(size)
-    for unit in ("B", "KiB", "MiB", "GiB"):
-        if value < 1024 or unit == "GiB":
-            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
-        value /= 1024
-    return f"{size} B"  # not reached
-
-
 @app.command("stats")
 def stats(path: PathOpt = None) -> None:
     """Where the translation memory is, how many entries and setups it holds, its size."""
@@ -40,7 +33,7 @@ def stats(path: PathOpt = None) -> None:
     typer.echo(f"path:       {info.path}")
     typer.echo(f"entries:    {info.entries}")
     typer.echo(f"namespaces: {info.namespaces}  (model/backend/decoding/glossary setups)")
-    typer.echo(f"size:       {_human(info.size_bytes)}")
+    typer.echo(f"size:       {human_size(info.size_bytes)}")
 
 
 @app.command("clear")

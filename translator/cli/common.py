@@ -1,4 +1,5 @@
-"""Options shared by `translate` and `batch`, and the Rich output both print to stderr."""
+"""Options shared by `translate` and `batch`, the Rich output both print to stderr, and the
+size formatting of `cache stats` and `model info`."""
 
 from __future__ import annotations
 
@@ -109,6 +110,16 @@ def make_options(
         use_cache=not no_cache,
         use_qa=not no_qa,
     )
+
+
+def human_size(n: int) -> str:
+    """``n`` bytes for people: ``512 B``, ``1.5 KiB``, ``282.1 MiB``, ``1.2 GiB``."""
+    value = float(n)
+    for unit in ("B", "KiB", "MiB"):
+        if value < 1024:
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{value:.1f} GiB"
 
 
 def stderr_console() -> Console:

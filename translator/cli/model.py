@@ -11,6 +11,7 @@ from typing import Annotated, Any
 import typer
 
 from .. import config
+from .common import human_size
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -88,14 +89,5 @@ def _print_info(facts: dict[str, Any]) -> None:
         table.add_column("file")
         table.add_column("size", justify="right")
         for file_name, size in facts["files"].items():
-            table.add_row(file_name, _size(size))
+            table.add_row(file_name, human_size(size))
         console.print(table)
-
-
-def _size(n: int) -> str:
-    size = float(n)
-    for unit in ("B", "KB", "MB", "GB"):
-        if size < 1024 or unit == "GB":
-            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
-        size /= 1024
-    return f"{n} B"
