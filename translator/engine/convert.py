@@ -28,7 +28,7 @@ from .select import (
     is_converted,
     read_meta,
 )
-from .vocab import target_pieces, write_vmap
+from .vocab import read_json, target_pieces, write_vmap
 
 log = logging.getLogger("translator")
 
@@ -194,10 +194,10 @@ def _marian_loader(ct2_transformers: Any) -> Any:
 
 
 def _positions(folder: Path) -> int:
+    cfg = read_json(folder / "config.json", lenient=True)
     try:
-        cfg = json.loads((folder / "config.json").read_text("utf-8"))
         return int(cfg.get("max_position_embeddings", 512))
-    except (OSError, ValueError, TypeError):
+    except (ValueError, TypeError):
         return 512
 
 

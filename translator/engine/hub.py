@@ -8,7 +8,6 @@ function is called (tests and users may set them after import).
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import os
 import re
@@ -17,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ModelError
+from .vocab import read_json
 
 log = logging.getLogger("translator")
 
@@ -249,10 +249,7 @@ def model_info(model: str, *, revision: str | None = None) -> dict[str, Any]:
 
 
 def _config_summary(folder: Path) -> dict[str, Any]:
-    try:
-        config = json.loads((folder / "config.json").read_text("utf-8"))
-    except (OSError, ValueError):
-        return {}
+    config = read_json(folder / "config.json", lenient=True)
     keys = (
         "model_type",
         "d_model",

@@ -12,13 +12,13 @@ No model library is imported here: ``--backend auto`` asks this module on every 
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import re
 from pathlib import Path
 from typing import Any
 
 from .. import config
+from .vocab import read_json
 
 log = logging.getLogger("translator")
 
@@ -88,11 +88,7 @@ def is_converted(path: Path) -> bool:
 
 def read_meta(path: Path) -> dict[str, Any]:
     """The conversion's ``translator.json`` ({} when absent or unreadable)."""
-    try:
-        data = json.loads((path / META_FILE).read_text("utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
+    return read_json(path / META_FILE, lenient=True)
 
 
 def conversions_of(model: str, revision: str | None = None) -> dict[str, Path]:

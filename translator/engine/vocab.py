@@ -66,9 +66,18 @@ def write_vmap(converted: Path, tokens: list[str]) -> Path:
     return path
 
 
-def read_json(path: Path) -> dict[str, Any]:
-    """A JSON object from ``path``; {} when the file is missing or holds no object."""
-    if not path.is_file():
+def read_json(path: Path, *, lenient: bool = False) -> dict[str, Any]:
+    """A JSON object from ``path``; {} when the file is missing or holds no object.
+
+    An unreadable file or invalid JSON raises (OSError, ValueError), unless ``lenient``:
+    then it is {} too (metadata that is merely informative or has a default).
+    """
+    try:
+        if not path.is_file():
+            return {}
+        data = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        if not lenient:
+            raise
         return {}
-    data = json.loads(path.read_text("utf-8"))
     return data if isinstance(data, dict) else {}
