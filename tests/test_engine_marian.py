@@ -54,20 +54,22 @@ def test_plan_batches_token_budget_makes_smaller_batches_for_long_items() -> Non
     long = plan_batches([80] * 64, 32, 320)
     assert max(len(b) for b in short) == 32
     assert max(len(b) for b in long) == 4
+    # The budget counts beam rows: beam 4 fits a quarter as many items.
+    assert max(len(b) for b in plan_batches([10] * 64, 32, 320, beams=4)) == 8
 
 
 def test_plan_batches_keeps_short_items_out_of_a_long_ones_batch() -> None:
     # Padding a 2-token item to 100 costs more than the extra batch's fixed step cost.
     lengths = [2, 100, 2, 2]
-    assert plan_batches(lengths, 32, 10_000, step_cost=1.0) == [[1], [0, 2, 3]]
+    assert plan_batches(lengths, 32, 10_000, step_rows=1.0) == [[1], [0, 2, 3]]
     # A high fixed cost per step makes one batch cheaper after all.
-    assert plan_batches(lengths, 32, 10_000, step_cost=500.0) == [[1, 0, 2, 3]]
+    assert plan_batches(lengths, 32, 10_000, step_rows=500.0) == [[1, 0, 2, 3]]
 
 
 def test_plan_batches_shares_work_between_parallel_workers() -> None:
     lengths = [30] * 24
-    alone = plan_batches(lengths, 32, 10_000, step_cost=7.0)
-    shared = plan_batches(lengths, 32, 10_000, step_cost=7.0, workers=2)
+    alone = plan_batches(lengths, 32, 10_000, step_rows=7.0)
+    shared = plan_batches(lengths, 32, 10_000, step_rows=7.0, workers=2)
     assert [len(b) for b in alone] == [24]  # cheapest in total: one batch
     # Two workers: the work is split so that both have some (two batches of 30 x 21 and
     # 30 x 17 steps finish sooner than one of 30 x 31, though they cost more in total).

@@ -258,16 +258,15 @@ class CTranslate2Engine:
     def _translate(self, sentences: Sequence[str], options: dict[str, Any]) -> list[str]:
         owners, units = self._plan(sentences)
         self.last_lengths = []
-        beams = int(options.get("beam_size", 1))
-        budget = max(1, self.max_batch_tokens // beams)
         outputs: list[str] = [""] * len(units)
         # Every batch is submitted at once; CTranslate2 runs `parallel_batches` of them at a
         # time and the results are collected in order.
         plan = plan_batches(
             [len(u) for u in units],
             self.batch_size,
-            budget,
-            step_cost=STEP_COST_ROWS / beams,
+            self.max_batch_tokens,
+            beams=int(options.get("beam_size", 1)),
+            step_rows=STEP_COST_ROWS,
             workers=self.parallel_batches,
         )
         submitted = [self._submit([units[i] for i in batch], options) for batch in plan]

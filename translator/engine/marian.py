@@ -158,12 +158,15 @@ class MarianEngine:
     def _translate(self, sentences: Sequence[str], options: dict[str, Any]) -> list[str]:
         owners, ids = self._plan(sentences)
         self.last_lengths = []
-        beams = int(options.get("num_beams", 1))
-        budget = max(1, self.max_batch_tokens // beams)
         outputs: list[str] = [""] * len(ids)
-        lengths = [len(x) for x in ids]
-        step_cost = STEP_COST_ROWS / beams
-        for batch in plan_batches(lengths, self.batch_size, budget, step_cost=step_cost):
+        plan = plan_batches(
+            [len(x) for x in ids],
+            self.batch_size,
+            self.max_batch_tokens,
+            beams=int(options.get("num_beams", 1)),
+            step_rows=STEP_COST_ROWS,
+        )
+        for batch in plan:
             decoded = self._generate([ids[i] for i in batch], options)
             for i, text in zip(batch, decoded, strict=True):
                 outputs[i] = text

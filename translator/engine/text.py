@@ -24,9 +24,9 @@ OUTPUT_EXTRA = 10
 
 CountTokens = Callable[[str], int]
 
-#: Fixed cost of one decoding step of a batch, in units of one item's share of the step
-#: (see :func:`plan_batches`; engines pass their own, measured, divided by the beam width).
-DEFAULT_STEP_COST = 6.0
+#: Fixed cost of one decoding step of a batch, in beam rows (see :func:`plan_batches`;
+#: engines pass their own, measured).
+DEFAULT_STEP_ROWS = 6.0
 
 
 def output_bound(
@@ -53,31 +53,34 @@ def plan_batches(
     lengths: Sequence[int],
     max_batch_size: int,
     max_batch_tokens: int,
-    step_cost: float = DEFAULT_STEP_COST,
+    *,
+    beams: int = 1,
+    step_rows: float = DEFAULT_STEP_ROWS,
     workers: int = 1,
 ) -> list[list[int]]:
     """Group item indices into batches, longest first, at the least estimated cost.
 
     Items are sorted longest first and cut into runs of neighbours. A batch runs as many
-    decoding steps as its longest item needs and each step costs a fixed part (weights
-    read, kernels launched: ``step_cost``, in units of one item's share of a step) plus
-    one share per item, so a batch is estimated at ``longest * (step_cost + len(batch))``;
-    the cuts minimise the sum (dynamic programming). Large batches of similar lengths
-    win; mixing long and short items pays for the short ones' padding.
+    decoding steps as its longest item needs; each step costs a fixed part (weights read,
+    kernels launched: ``step_rows``, in beam rows) plus ``beams`` rows per item, so a batch
+    is estimated at ``longest * (step_rows / beams + len(batch))`` item-steps; the cuts
+    minimise the sum (dynamic programming). Large batches of similar lengths win; mixing
+    long and short items pays for the short ones' padding.
 
-    Limits: at most ``max_batch_size`` items and ``len(batch) * longest <= max_batch_tokens``
-    (a single item longer than that gets a batch of its own). With ``workers`` > 1 (batches
+    Limits: at most ``max_batch_size`` items and ``len(batch) * longest * beams <=
+    max_batch_tokens`` (a single item longer than that gets a batch of its own). With
+    ``workers`` > 1 (batches
     run in parallel) the dearest batch is also capped, at 1-2x the plan's cost divided by
     the workers, whichever cap is expected to finish first, so that no worker idles while
     another finishes a huge batch. Every index appears exactly once.
     """
-    if max_batch_size < 1 or max_batch_tokens < 1 or workers < 1:
-        raise ValueError("max_batch_size, max_batch_tokens and workers must be positive")
+    if min(max_batch_size, max_batch_tokens, beams, workers) < 1:
+        raise ValueError("max_batch_size, max_batch_tokens, beams and workers must be positive")
     order = sorted(range(len(lengths)), key=lambda i: (-lengths[i], i))
     if not order:
         return []
     sizes = [max(1, lengths[i]) for i in order]
-    limits = (max_batch_size, max_batch_tokens, step_cost)
+    limits = (max_batch_size, max(1, max_batch_tokens // beams), step_rows / beams)
     cuts, costs = _cheapest_cuts(sizes, *limits, max_cost=math.inf)
     if workers > 1 and len(order) > 1:
         # Parallel workers finish after about max(total / workers, dearest batch): try a
