@@ -325,3 +325,38 @@ def test_shared_renderings_are_credited_once_each(source: str, output: str) -> N
 def test_near_misses(source: str, output: str, final: str, status: str) -> None:
     target, hits = SHIPPED.finalize(SHIPPED.prepare(source), output)
     assert (target, [h.status for h in hits]) == (final, [status])
+
+
+MODES = Glossary.from_yaml(
+    """
+entries:
+  - {source: Kiew, target: Kyiv, category: place, wrong: [Kiev]}
+  - {source: Bürgerkrieg, target: civil war, category: term, enforce: verify}
+  - {source: Rakete, target: missile, category: term, enforce: suggest, wrong: [rocket]}
+"""
+)
+
+
+def test_verify_entries_are_not_injected_but_repaired() -> None:
+    prepared = MODES.prepare("Der Bürgerkrieg in Kiew.")
+    assert prepared.text == "Der Bürgerkrieg in Kyiv."  # only the inject entry is injected
+    final, hits = MODES.finalize(prepared, "The Civil-war in Kyiv.")
+    assert final == "The civil war in Kyiv."
+    assert [(h.entry, h.status) for h in hits] == [("Bürgerkrieg", "repaired"), ("Kiew", "applied")]
+
+
+@pytest.mark.parametrize(
+    ("output", "status"),
+    [("A missile hit the town.", "applied"), ("A rocket hit the town.", "missed")],
+)
+def test_suggest_entries_are_never_changed_only_reported(output: str, status: str) -> None:
+    prepared = MODES.prepare("Eine Rakete traf die Stadt.")
+    assert prepared.text == "Eine Rakete traf die Stadt."
+    final, hits = MODES.finalize(prepared, output)
+    assert final == output  # "rocket" is listed as wrong, yet a suggest entry never repairs
+    assert [(h.entry, h.status) for h in hits] == [("Rakete", status)]
+
+
+def test_enforce_mode_round_trips_through_yaml() -> None:
+    again = Glossary.from_yaml(MODES.to_yaml())
+    assert [e.enforce for e in again.entries] == [None, "verify", "suggest"]

@@ -28,7 +28,7 @@ from difflib import SequenceMatcher
 
 from ..result import TermHit, TermStatus
 from .match import Match, entry_regex, inflection, mangled_pattern, rendering_pattern
-from .schema import Entry
+from .schema import Enforce, Entry
 
 _LEADING = re.compile(r"^[\s\"'„“”‚‘’»«(\[–—-]*")
 
@@ -62,9 +62,30 @@ def _capitalised(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+#: How each category is enforced when an entry does not say (``enforce:``).
+CATEGORY_ENFORCE: dict[str, Enforce] = {
+    "term": "inject",
+    "person": "inject",
+    "place": "inject",
+    "organisation": "inject",
+    "unit": "inject",
+    "rank": "inject",
+    "acronym": "inject",
+    "fragment": "inject",
+    "do-not-translate": "inject",
+}
+
+
+def enforce_mode(entry: Entry) -> Enforce:
+    """The entry's ``enforce`` mode, or its category's default."""
+    return entry.enforce or CATEGORY_ENFORCE[entry.category]
+
+
 def injection(match: Match, sentence: str) -> str:
-    """What replaces ``match`` in the German sentence."""
+    """What replaces ``match`` in the German sentence (the match itself unless injected)."""
     entry = match.entry
+    if enforce_mode(entry) != "inject":
+        return match.text
     text = entry.target
     if (
         inflection(entry) == "genitive"
@@ -203,6 +224,16 @@ def finalize(
         items = groups[entry]
         pats = get(entry)
         found: list[TermStatus] = []
+        if enforce_mode(entry) == "suggest":
+            # Never changed, only reported: present renderings are credited, the rest missed.
+            for m in out.occurrences(pats.rendering):
+                if len(found) >= len(items):
+                    break
+                out.take(m.start(), m.end())
+                found.append("applied")
+            for i, p in enumerate(items):
+                statuses[id(p)] = found[i] if i < len(found) else "missed"
+            continue
         for pattern in pats.wrong:
             # Every wrong rendering is replaced (consistency), but a span is credited to this
             # entry only as often as the term occurs; the rest stay free for other entries

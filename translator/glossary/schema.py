@@ -39,6 +39,12 @@ Category = Literal[
     "do-not-translate",
 ]
 CATEGORIES: tuple[str, ...] = get_args(Category)
+#: How a matched term is enforced: ``inject`` puts the rendering into the German before
+#: translation, then verifies and repairs the output; ``verify`` lets the model translate the
+#: German and only verifies and repairs the output; ``suggest`` neither injects nor repairs,
+#: it only reports (for sense-ambiguous words).
+Enforce = Literal["inject", "verify", "suggest"]
+ENFORCE_MODES: tuple[str, ...] = get_args(Enforce)
 SCHEMA_VERSION = 1
 TOP_LEVEL_KEYS = ("schema", "name", "source_language", "target_language", "entries")
 
@@ -57,6 +63,7 @@ class Entry(BaseModel):
     wrong: tuple[Text, ...] = ()
     note: Text | None = None
     inflect: Annotated[bool, Strict()] | None = None
+    enforce: Enforce | None = None  # None: the category's default (see match.enforce_mode)
 
     @property
     def source_forms(self) -> tuple[str, ...]:
@@ -76,6 +83,8 @@ class Entry(BaseModel):
             data["wrong"] = list(self.wrong)
         if self.inflect is not None:
             data["inflect"] = self.inflect
+        if self.enforce is not None:
+            data["enforce"] = self.enforce
         if self.note is not None:
             data["note"] = self.note
         return data
