@@ -1,0 +1,26 @@
+"""What every format reader returns: the blocks of a document, with where each came from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from ..layout import Block
+
+#: The input formats the tool reads (detected by content, see ``translator.formats``).
+InputFormat = Literal["text", "markdown", "html", "docx", "pdf"]
+
+
+@dataclass
+class Document:
+    """A document read from a file: its blocks in reading order, plus what a writer needs.
+
+    ``metadata`` holds what the original says about itself (title, date, author, URL, front
+    matter); ``original`` is the raw input, kept for writers that rebuild the original file's
+    structure (DOCX in, DOCX out).
+    """
+
+    format: InputFormat
+    blocks: list[Block]
+    metadata: dict[str, Any] = field(default_factory=dict)
+    original: bytes | None = field(default=None, repr=False)
