@@ -7,9 +7,8 @@
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
-from .errors import (  # noqa: E402
+from ._version import __version__
+from .errors import (
     GlossaryError,
     InputError,
     ModelError,
@@ -17,8 +16,8 @@ from .errors import (  # noqa: E402
     TermsMissedError,
     TranslatorError,
 )
-from .pipeline import Pipeline, translate_text  # noqa: E402
-from .result import (  # noqa: E402
+from .pipeline import Pipeline, translate_text
+from .result import (
     Flag,
     ParagraphResult,
     SentenceResult,

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from . import __version__
+from ._version import __version__
 from .document import Block, rebuild
 from .engine import Engine, engine_signature
 from .result import Flag, ParagraphResult, SentenceResult, TermHit, TranslationResult

@@ -11,7 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from .. import __version__, config
+from .. import config
+from .._version import __version__
 from ..engine import Engine, engine_signature
 from ..factory import Options
 from ..pipeline import Pipeline
