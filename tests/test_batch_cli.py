@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 import translator.batch.runner as runner_mod
-from tests.doubles import WordEngine
+from tests.doubles import MangleEngine, WordEngine
 from translator.batch import MANIFEST_NAME
 from translator.cli import main
 
@@ -116,6 +116,23 @@ def test_quiet_prints_nothing_and_summary_can_go_to_stdout(
     assert err == ""
     data = json.loads(out)
     assert [(f["source"], f["output"]) for f in data["files"]] == [("a.md", "a.md")]
+
+
+def test_strict_exits_7_like_translate_when_a_term_is_missed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: Capture, seed_text: str
+) -> None:
+    monkeypatch.setattr(runner_mod, "engine_for", lambda options: MangleEngine(("drop",)))
+    put(tmp_path / "in", "seed.txt", seed_text)
+    put(tmp_path / "in", "plain.txt", article(1))
+    args = ("batch", str(tmp_path / "in"), str(tmp_path / "out"), "--no-cache", "-q")
+    code, out, err = cli(monkeypatch, capsys, *args, "--strict")
+    assert code == 7, err
+    # The same route as `translate --strict`: one error line from the CLI's entry point.
+    assert err.startswith("translator: error: ") and err.count("\n") == 1
+    assert "glossary term(s) missed in 1 file(s): seed.txt" in err
+    assert (tmp_path / "out" / "seed.txt").is_file()  # the translations are still written
+    code, _, err = cli(monkeypatch, capsys, *args)  # without --strict a miss is no failure
+    assert code == 0, err
 
 
 @pytest.mark.parametrize(

@@ -352,10 +352,13 @@ def test_model_info_of_a_folder(
 def test_model_info_of_the_missing_default(
     monkeypatch: pytest.MonkeyPatch, capsys: Capture, offline_hub: None
 ) -> None:
-    code, out, _ = cli(monkeypatch, capsys, "model", "info")
-    assert code == 4
+    code, out, err = cli(monkeypatch, capsys, "model", "info")
+    assert code == 4  # the model-error code, through the same route as every model error
     assert "Helsinki-NLP/opus-mt-de-en" in out
     assert "available offline: no" in out
+    assert err == "translator: error: Helsinki-NLP/opus-mt-de-en is not available offline\n"
+    code, out, err = cli(monkeypatch, capsys, "model", "info", "--json")
+    assert code == 4 and json.loads(out)["available_offline"] is False
 
 
 def test_model_download_offline_exits_4_with_one_line(

@@ -100,7 +100,7 @@ def test_lookup(monkeypatch: pytest.MonkeyPatch, capsys: Capture, term: str, exp
 
 def test_lookup_without_a_match(monkeypatch: pytest.MonkeyPatch, capsys: Capture) -> None:
     code, out, err = cli(monkeypatch, capsys, "glossary", "lookup", "Apfelstrudel")
-    assert (code, out) == (1, "")
+    assert (code, out) == (9, "")  # grep's "no match", not 1 (an internal error)
     assert "no glossary entry matches 'Apfelstrudel'" in err
 
 

@@ -23,9 +23,5 @@ class GlossaryError(TranslatorError):
     """The glossary file is missing or invalid."""
 
 
-class CacheError(TranslatorError):
-    """The translation memory cannot be used (only raised where failing is asked for)."""
-
-
 class TermsMissedError(TranslatorError):
     """`--strict`: a glossary term was matched in the source but is missing in the output."""

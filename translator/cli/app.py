@@ -23,6 +23,8 @@ EXIT_GLOSSARY = 5
 EXIT_OUTPUT = 6
 EXIT_TERMS_MISSED = 7
 EXIT_BATCH_FAILURES = 8
+#: `glossary lookup` found nothing: grep's "no match" (its 1), but 1 here is an internal error.
+EXIT_NO_MATCH = 9
 EXIT_INTERRUPTED = 130
 
 

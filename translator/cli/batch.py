@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from .. import config
-from .app import EXIT_BATCH_FAILURES, EXIT_INTERRUPTED, EXIT_TERMS_MISSED, app
+from .app import EXIT_BATCH_FAILURES, EXIT_INTERRUPTED, app
 from .common import (
     BackendOpt,
     BatchSizeOpt,
@@ -150,7 +150,15 @@ def batch(
     if summary.failed:
         raise typer.Exit(EXIT_BATCH_FAILURES)
     if strict and summary.terms_missed:
-        raise typer.Exit(EXIT_TERMS_MISSED)
+        from ..errors import TermsMissedError
+
+        # As `translate --strict`: the error, its one line and exit code come from main().
+        files = [f.source for f in summary.translated if f.terms_missed]
+        raise TermsMissedError(
+            f"{summary.terms_missed} glossary term(s) missed in {len(files)} file(s): "
+            + ", ".join(files[:5])
+            + (", …" if len(files) > 5 else "")
+        )
 
 
 @contextmanager

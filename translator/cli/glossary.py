@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from .. import config
-from .app import EXIT_GLOSSARY
+from .app import EXIT_GLOSSARY, EXIT_NO_MATCH
 from .common import GlossaryOpt
 
 app = typer.Typer(no_args_is_help=True)
@@ -59,14 +59,17 @@ def lookup(
     term: Annotated[str, typer.Argument(help="German word/phrase (any inflection), or English.")],
     glossary: GlossaryOpt = None,
 ) -> None:
-    """Show the entries a term matches (inflected forms included) and what it is rendered as."""
+    """Show the entries a term matches (inflected forms included) and what it is rendered as.
+
+    Exit 0 when an entry matches, 9 when none does (like grep's 1, which here means a bug).
+    """
     from ..glossary import load_glossary
 
     g = load_glossary(_path(glossary))
     found = g.lookup(term)
     if not found:
         typer.echo(f"no glossary entry matches {term!r}", err=True)
-        raise typer.Exit(1)
+        raise typer.Exit(EXIT_NO_MATCH)
     if not sys.stdout.isatty():
         # Pipes and scripts get one tab-separated line per entry.
         for entry, how in found:

@@ -49,7 +49,8 @@ def info(
     revision: RevisionOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the facts as JSON.")] = False,
 ) -> None:
-    """Where the model is, its files and key settings, and whether it works offline."""
+    """Where the model is, its files and key settings, and whether it works offline (exit 0;
+    4, the model-error code, when it does not)."""
     from ..engine.hub import model_info
 
     model = name or config.model_name()
@@ -59,7 +60,10 @@ def info(
     else:
         _print_info(facts)
     if not facts["available_offline"]:
-        raise typer.Exit(code=4)
+        from ..errors import ModelError
+
+        # The facts are printed; the error gives the exit code every model problem gets.
+        raise ModelError(f"{model} is not available offline")
 
 
 def _print_info(facts: dict[str, Any]) -> None:
