@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-import translator.batch.runner as runner_mod
+import translator.factory
 from tests.doubles import WordEngine
 from translator.batch import (
     MANIFEST_NAME,
@@ -395,7 +395,7 @@ def test_the_model_is_not_loaded_when_nothing_needs_it(
         loads.append(WordEngine())
         return loads[-1]
 
-    monkeypatch.setattr(runner_mod, "engine_for", load)
+    monkeypatch.setattr(translator.factory, "engine_for", load)
     translate_folder(in_dir, out_dir, options=PLAIN)
     assert len(loads) == 1
     assert translate_folder(in_dir, out_dir, options=PLAIN).unchanged

@@ -17,10 +17,10 @@ from pathlib import Path
 
 import pytest
 
-import translator.batch.runner as runner_mod
+from tests.cli import run_cli as cli
+from tests.cli import use_engine
 from tests.doubles import MangleEngine, WordEngine
 from translator.batch import MANIFEST_NAME
-from translator.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 Capture = pytest.CaptureFixture[str]
@@ -47,19 +47,7 @@ def put(root: Path, rel: str, content: str | bytes) -> Path:
 @pytest.fixture
 def engine(monkeypatch: pytest.MonkeyPatch) -> WordEngine:
     """The engine the CLI gets instead of loading a model."""
-    double = WordEngine()
-    monkeypatch.setattr(runner_mod, "engine_for", lambda options: double)
-    return double
-
-
-def cli(monkeypatch: pytest.MonkeyPatch, capsys: Capture, *args: str) -> tuple[int, str, str]:
-    """Run `translator ARGS` in-process; return (exit code, stdout, stderr)."""
-    monkeypatch.setattr(sys, "argv", ["translator", *args])
-    with pytest.raises(SystemExit) as info:
-        main()
-    out, err = capsys.readouterr()
-    code = info.value.code
-    return (0 if code is None else int(code)), out, err
+    return use_engine(monkeypatch, WordEngine())
 
 
 PLAIN = ("--no-glossary", "--no-cache", "--no-qa")
@@ -121,7 +109,7 @@ def test_quiet_prints_nothing_and_summary_can_go_to_stdout(
 def test_strict_exits_7_like_translate_when_a_term_is_missed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: Capture, seed_text: str
 ) -> None:
-    monkeypatch.setattr(runner_mod, "engine_for", lambda options: MangleEngine(("drop",)))
+    use_engine(monkeypatch, MangleEngine(("drop",)))
     put(tmp_path / "in", "seed.txt", seed_text)
     put(tmp_path / "in", "plain.txt", article(1))
     args = ("batch", str(tmp_path / "in"), str(tmp_path / "out"), "--no-cache", "-q")
@@ -189,7 +177,7 @@ def test_ctrl_c_stops_cleanly_with_a_summary_and_exit_130(
             return super().translate_batch(sentences)
 
     double = CtrlCOnSecondBatch()
-    monkeypatch.setattr(runner_mod, "engine_for", lambda options: double)
+    use_engine(monkeypatch, double)
     for i in range(6):
         put(tmp_path / "in", f"a{i}.txt", article(i))
     args = ("batch", str(tmp_path / "in"), str(tmp_path / "out"), "--chunk-sentences", "8",
@@ -200,7 +188,7 @@ def test_ctrl_c_stops_cleanly_with_a_summary_and_exit_130(
     done = json.loads((tmp_path / "out" / MANIFEST_NAME).read_text("utf-8"))["files"]
     assert sorted(done) == ["a0.json", "a1.json"]  # the first chunk: 2 files of 4 sentences
 
-    monkeypatch.setattr(runner_mod, "engine_for", lambda options: WordEngine())
+    use_engine(monkeypatch, WordEngine())
     code, _, err = cli(monkeypatch, capsys, *args)
     assert code == 0 and "2 of 6 files unchanged" in err
 

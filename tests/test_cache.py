@@ -10,12 +10,11 @@ import threading
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
+from tests.cli import run_cli
 from tests.doubles import WordEngine
 from translator import Pipeline
 from translator.cache import TranslationMemory, default_path
-from translator.cli import app
 
 ROOT = Path(__file__).resolve().parents[1]
 TEXT = "Die Truppen sind in der Stadt. Die Soldaten berichten.\n\nZweiter Absatz hier."
@@ -265,29 +264,30 @@ def test_stats_and_clear(db: Path) -> None:
     assert memory.stats().entries == 0
 
 
-def test_cli_cache_stats_and_clear(db: Path) -> None:
+def test_cli_cache_stats_and_clear(
+    db: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     TranslationMemory(db).store("ns", [("a", "b"), ("c", "d")])
-    runner = CliRunner()
-    out = runner.invoke(app, ["cache", "stats", "--path", str(db)])
-    assert out.exit_code == 0, out.output
-    assert str(db) in out.output
-    assert "entries:    2" in out.output and "namespaces: 1" in out.output
+    code, out, err = run_cli(monkeypatch, capsys, "cache", "stats", "--path", str(db))
+    assert code == 0, err
+    assert str(db) in out
+    assert "entries:    2" in out and "namespaces: 1" in out
 
-    out = runner.invoke(app, ["cache", "clear", "--path", str(db)])
-    assert out.exit_code == 0, out.output
-    assert "deleted 2 entries" in out.output
+    code, out, err = run_cli(monkeypatch, capsys, "cache", "clear", "--path", str(db))
+    assert code == 0, err
+    assert "deleted 2 entries" in out
     assert TranslationMemory(db).stats().entries == 0
 
 
 def test_cli_cache_uses_translator_cache_dir(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setenv("TRANSLATOR_CACHE_DIR", str(tmp_path / "c"))
     TranslationMemory().store("ns", [("a", "b")])
-    out = CliRunner().invoke(app, ["cache", "stats"])
-    assert out.exit_code == 0, out.output
-    assert str(tmp_path / "c" / "memory.sqlite3") in out.output
-    assert "entries:    1" in out.output
+    code, out, err = run_cli(monkeypatch, capsys, "cache", "stats")
+    assert code == 0, err
+    assert str(tmp_path / "c" / "memory.sqlite3") in out
+    assert "entries:    1" in out
 
 
 def test_unusable_location_is_skipped_with_a_warning(

@@ -6,7 +6,6 @@ messages, never a translation.
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import subprocess
@@ -16,7 +15,7 @@ from pathlib import Path
 import pytest
 
 import translator
-from translator.cli import main
+from tests.cli import run_cli as cli
 
 Capture = pytest.CaptureFixture[str]
 ROOT = Path(__file__).resolve().parents[1]
@@ -35,21 +34,6 @@ Rückzug der Truppen
 
 #: Keep runs quick and independent of the glossary/cache being built elsewhere.
 FAST = ["--beam-size", "1", "--no-glossary", "--no-cache"]
-
-
-def cli(
-    monkeypatch: pytest.MonkeyPatch, capsys: Capture, *args: str, stdin: bytes = b""
-) -> tuple[int, str, str]:
-    """Run `translator ARGS` in-process through the console-script entry; (exit, out, err)."""
-    monkeypatch.setattr(sys, "argv", ["translator", *args])
-    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin), encoding="utf-8"))
-    try:
-        main()
-        code = 0
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture

@@ -16,10 +16,9 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
+from tests.cli import run_cli
 from translator import ModelError, Pipeline
-from translator.cli import app
 from translator.document import rebuild
 from translator.engine import load_engine
 from translator.engine.convert import convert_model, default_quantization
@@ -32,6 +31,7 @@ from translator.segment import split_sentences
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[1]
+Capture = pytest.CaptureFixture[str]
 
 
 def seed_sentences(text: str) -> list[str]:
@@ -307,17 +307,20 @@ def test_engine_never_imports_torch(tiny_f32: Path) -> None:
 # -- CLI -----------------------------------------------------------------------------------------
 
 
-def test_cli_convert_then_translate_with_ctranslate2(copy_model_dir: Path, tmp_path: Path) -> None:
-    runner = CliRunner()
-    out = runner.invoke(app, ["model", "convert", str(copy_model_dir), "-q", "float32"])
-    assert out.exit_code == 0, out.output
-    assert "converted (float32)" in out.output
+def test_cli_convert_then_translate_with_ctranslate2(
+    copy_model_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: Capture
+) -> None:
+    code, out, err = run_cli(monkeypatch, capsys, "model", "convert", str(copy_model_dir), "-q",
+                             "float32")  # fmt: skip
+    assert code == 0, err
+    assert "converted (float32)" in out + err
     article = tmp_path / "a.txt"
     article.write_text("Die Truppen sind in der Stadt. Der Sprecher bestätigte das.\n", "utf-8")
     args = ["translate", str(article), "--model", str(copy_model_dir), "--format", "json"]
-    out = runner.invoke(app, [*args, "--backend", "ctranslate2", "--no-glossary", "--no-cache"])
-    assert out.exit_code == 0, out.output
-    data = json.loads(out.stdout)
+    code, out, err = run_cli(monkeypatch, capsys, *args, "--backend", "ctranslate2",
+                             "--no-glossary", "--no-cache")  # fmt: skip
+    assert code == 0, err
+    data = json.loads(out)
     assert data["signature"]["backend"] == "ctranslate2"
     assert [s["target"] for p in data["paragraphs"] for s in p["sentences"]] == [
         "Die Truppen sind in der Stadt.",

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
 
+from tests.cli import run_cli as cli
 from tests.conftest import SEED
 from translator import config
-from translator.cli import main
 from translator.detect import detect, english_spans, suggestions_yaml
 from translator.glossary import Glossary, load_glossary
 from translator.qa.names import english_name
@@ -120,19 +119,10 @@ def test_hybrid_parts(word: str, parts: tuple[str, ...] | None) -> None:
     assert hybrid_parts(word) == parts
 
 
-def _cli(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *args: str
-         ) -> tuple[int, str, str]:
-    monkeypatch.setattr(sys, "argv", ["translator", *args])
-    with pytest.raises(SystemExit) as info:
-        main()
-    out, err = capsys.readouterr()
-    return int(info.value.code or 0), out, err
-
-
 def test_cli_suggest_without_glossary(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, out, err = _cli(monkeypatch, capsys, "glossary", "suggest", "--no-glossary", str(SEED))
+    code, out, err = cli(monkeypatch, capsys, "glossary", "suggest", "--no-glossary", str(SEED))
     assert code == 0, err
     entries = yaml.safe_load("entries:\n" + out)["entries"]
     assert {(e["source"], e["target"]) for e in entries} == {
@@ -148,7 +138,7 @@ def test_cli_suggest_with_glossary_reports_only_what_it_lacks(
     path.write_text("schema: 1\nentries:\n"
                     "  - {source: Massengroundangriffe, target: mass ground assaults, "
                     "category: term}\n", encoding="utf-8")
-    code, out, _ = _cli(monkeypatch, capsys, "glossary", "suggest", "-g", str(path), str(SEED))
+    code, out, _ = cli(monkeypatch, capsys, "glossary", "suggest", "-g", str(path), str(SEED))
     assert code == 0
     entries = yaml.safe_load("entries:\n" + out)["entries"]
     assert "Massengroundangriffe" not in {e["source"] for e in entries}
@@ -158,7 +148,7 @@ def test_cli_suggest_with_glossary_reports_only_what_it_lacks(
 def test_cli_suggest_missing_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, out, err = _cli(monkeypatch, capsys, "glossary", "suggest", "--no-glossary",
+    code, out, err = cli(monkeypatch, capsys, "glossary", "suggest", "--no-glossary",
                           str(tmp_path / "nope.txt"))
     assert code == 3
     assert "no such file" in err and "Traceback" not in err

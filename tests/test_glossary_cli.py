@@ -3,31 +3,18 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import pytest
 
-import translator.factory as factory_mod
+from tests.cli import run_cli as cli
+from tests.cli import use_engine
 from tests.doubles import MangleEngine, WordEngine
 from translator import config
-from translator.cli import main
 from translator.glossary import load_glossary
 from translator.glossary.interchange import FORMATS
 
 Capture = pytest.CaptureFixture[str]
-
-
-def cli(monkeypatch: pytest.MonkeyPatch, capsys: Capture, *args: str) -> tuple[int, str, str]:
-    """Run `translator ARGS` in-process; return (exit code, stdout, stderr)."""
-    monkeypatch.setattr(sys, "argv", ["translator", *args])
-    try:
-        main()
-        code = 0
-    except SystemExit as exc:
-        code = 0 if exc.code is None else int(exc.code)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 BAD = """schema: 1
@@ -76,7 +63,7 @@ def test_an_invalid_glossary_stops_translate_with_exit_5(
     path.write_text(BAD, encoding="utf-8")
     src = tmp_path / "a.txt"
     src.write_text("Die Truppen sind in Kiew.\n", encoding="utf-8")
-    monkeypatch.setattr(factory_mod, "engine_for", lambda options: WordEngine())
+    use_engine(monkeypatch, WordEngine())
     code, _, err = cli(monkeypatch, capsys, "translate", str(src), "-g", str(path), "--no-cache")
     assert code == 5
     assert f"{path}:9: entry 'Moskau'" in err
@@ -224,7 +211,7 @@ def seed_file(tmp_path: Path, seed_text: str) -> Path:
 def test_strict_exits_7_when_a_term_is_missed(
     seed_file: Path, monkeypatch: pytest.MonkeyPatch, capsys: Capture
 ) -> None:
-    monkeypatch.setattr(factory_mod, "engine_for", lambda options: MangleEngine(("drop",)))
+    use_engine(monkeypatch, MangleEngine(("drop",)))
     code, out, err = cli(monkeypatch, capsys, "translate", str(seed_file), "--strict", "--terms",
                          "--no-cache")  # fmt: skip
     assert code == 7
@@ -237,7 +224,7 @@ def test_strict_passes_when_every_term_is_applied_or_repaired(
     seed_file: Path, monkeypatch: pytest.MonkeyPatch, capsys: Capture
 ) -> None:
     engine = MangleEngine(("case", "punct", "habit"))
-    monkeypatch.setattr(factory_mod, "engine_for", lambda options: engine)
+    use_engine(monkeypatch, engine)
     code, out, err = cli(monkeypatch, capsys, "translate", str(seed_file), "--strict", "-f",
                          "json", "--no-cache")  # fmt: skip
     assert code == 0, err
@@ -250,7 +237,7 @@ def test_strict_passes_when_every_term_is_applied_or_repaired(
 def test_no_glossary_means_no_terms(
     seed_file: Path, monkeypatch: pytest.MonkeyPatch, capsys: Capture
 ) -> None:
-    monkeypatch.setattr(factory_mod, "engine_for", lambda options: WordEngine())
+    use_engine(monkeypatch, WordEngine())
     code, out, _ = cli(monkeypatch, capsys, "translate", str(seed_file), "--no-glossary", "-f",
                        "json", "--no-cache", "--strict")  # fmt: skip
     assert code == 0

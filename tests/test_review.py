@@ -123,21 +123,18 @@ def test_cli_html_through_the_tiny_marian_model(
     """`translate --format html` end to end: real MarianMT path (noise output), QA on, the
     packaged glossary; the page has a row per paragraph and every flag of the JSON."""
     import json
-    import sys
 
+    from tests.cli import run_cli
     from tests.conftest import SEED
-    from translator.cli import main
 
     article = tmp_path / "article.txt"  # the seed's first sections: numbers, quotes, terms
     text = SEED.read_text(encoding="utf-8")
     article.write_text(text[: text.index("Aktuelle Situation in Kursk")], encoding="utf-8")
 
     def cli(*args: str) -> None:
-        monkeypatch.setattr(sys, "argv", ["translator", "translate", str(article), "--model",
-                                          str(tiny_model_dir), "--no-cache", "-q", *args])
-        with pytest.raises(SystemExit) as info:
-            main()
-        assert not info.value.code, capsys.readouterr().err
+        code, _, err = run_cli(monkeypatch, capsys, "translate", str(article), "--model",
+                               str(tiny_model_dir), "--no-cache", "-q", *args)  # fmt: skip
+        assert code == 0, err
 
     cli("--format", "json", "-o", str(tmp_path / "out.json"))
     cli("--format", "html", "-o", str(tmp_path / "out.html"))

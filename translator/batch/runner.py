@@ -33,10 +33,10 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Generic, TypeVar
 
-from .. import config
+from .. import config, factory
 from ..engine import Engine, engine_signature
 from ..errors import InputError, OutputError, TranslatorError
-from ..factory import Options, build_pipeline, engine_for
+from ..factory import Options, build_pipeline
 from ..pipeline import Job, Pipeline
 from ..result import TranslationResult
 from .discovery import DEFAULT_PATTERNS, SourceFile, discover
@@ -214,7 +214,9 @@ class BatchRunner:
 
     def _pipeline(self) -> Pipeline:
         options = self.options
-        engine = self.engine if self.engine is not None else LazyEngine(lambda: engine_for(options))
+        engine = self.engine
+        if engine is None:
+            engine = LazyEngine(lambda: factory.engine_for(options))
         return build_pipeline(options, engine=engine)
 
     def _plan(self, files: list[SourceFile]) -> list[tuple[SourceFile, str | None]]:
