@@ -21,12 +21,14 @@ and its speed is not the real model's; only the ratio between the rows means som
 from __future__ import annotations
 
 import argparse
+import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # the dev-only model builders: tests/models.py
 SEED = ROOT / "seeds" / "000_8703a8c69dd0bbe2.txt"
 
 
@@ -71,7 +73,7 @@ def load(args: argparse.Namespace, work: Path) -> tuple[Any, str]:
 
     if args.model:
         return load_engine(args.model, device="cpu", beam_size=args.beam_size), args.model
-    from translator.engine.testing import build_marian_model
+    from tests.models import build_marian_model
 
     model = build_marian_model(work / "tiny-marian", seed=0)
     engine = load_engine(str(model), backend="transformers", device="cpu", beam_size=args.beam_size)

@@ -41,6 +41,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # the dev-only model builders: tests/models.py
 SEED = ROOT / "seeds" / "000_8703a8c69dd0bbe2.txt"
 WORK = ROOT / "benchmarks" / "_work"
 RATIO = 1.2  # forced output length / source length, in tokens
@@ -253,8 +254,8 @@ def child(kind: str, work: Path, beam: int, quick: bool, rest: list[str]) -> Non
 
 
 def prepare(work: Path, quick: bool) -> None:
+    from tests.models import build_marian_model
     from translator.engine.convert import convert_model
-    from translator.engine.testing import build_marian_model
 
     text = SEED.read_text("utf-8")
     if quick:
@@ -297,7 +298,7 @@ def prepare(work: Path, quick: bool) -> None:
 
 def spm_corpora() -> tuple[list[str], list[str]]:
     """German lines for source.spm, English lines for target.spm (see SPM_PIECES)."""
-    from translator.engine.testing import default_corpus, lexicon_lines
+    from tests.models import default_corpus, lexicon_lines
 
     corpus = default_corpus(0)  # 300 German, 300 English generated lines, then German ones
     german = corpus[:300] + corpus[600:] + lexicon_lines(SOURCE_WORDS, ("de",))

@@ -17,7 +17,7 @@ How it is built:
    windows and shuffled words), German and English word lists (wordfreq), names, numbers in
    German notation (12.000, 3,5, 31. Januar 2025), English phrases injected into German
    sentences, placeholder-like tags and random character strings.
-2. ``translator.engine.testing.build_marian_model`` writes the real opus-mt layout: one shared
+2. ``tests.models.build_marian_model`` writes the real opus-mt layout: one shared
    SentencePiece model (2,000 pieces, byte fallback, so any character round-trips) as both
    source.spm and target.spm, vocab.json, config.json, generation_config.json and a randomly
    initialised ~1.3 M-parameter MarianMTModel (d_model 128, 2 + 2 layers).
@@ -51,6 +51,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # the dev-only model builders: tests/models.py
 SEED_ARTICLE = ROOT / "seeds" / "000_8703a8c69dd0bbe2.txt"
 
 log = logging.getLogger("build_copy_model")
@@ -398,7 +399,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from transformers import MarianMTModel, MarianTokenizer
     from transformers.utils import logging as hf_logging
 
-    from translator.engine.testing import build_marian_model
+    from tests.models import build_marian_model
 
     hf_logging.set_verbosity_error()
     torch.set_num_threads(args.threads)

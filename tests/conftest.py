@@ -59,7 +59,7 @@ def tiny_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     Its output is noise: assert structure, counts and the absence of loss, never wording.
     """
-    from translator.engine.testing import build_marian_model
+    from tests.models import build_marian_model
 
     return build_marian_model(tmp_path_factory.mktemp("tiny-marian") / "opus-mt-tiny", seed=0)
 

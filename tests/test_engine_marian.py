@@ -348,8 +348,8 @@ def test_a_cached_hub_model_loads_offline_with_its_commit_as_revision(
 
 
 def test_model_info_of_a_folder_reads_config_without_loading(tiny_model_dir: Path) -> None:
+    from tests.models import OPUS_MT_FILES
     from translator.engine.hub import model_info
-    from translator.engine.testing import OPUS_MT_FILES
 
     info = model_info(str(tiny_model_dir))
     assert info["kind"] == "folder"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from translator.engine.testing import (
+from tests.models import (
     OPUS_MT_FILES,
     PRESETS,
     build_marian_model,
@@ -181,7 +181,7 @@ def test_bad_builder_arguments(tmp_path: Path, kwargs: dict, error: str) -> None
 
 
 def test_lexicon_lines_hold_the_commonest_words_of_each_language() -> None:
-    from translator.engine.testing import lexicon_lines
+    from tests.models import lexicon_lines
 
     lines = lexicon_lines(24)
     assert len(lines) == 4  # 24 words per language, twelve to a line

@@ -2,12 +2,15 @@
 
 - nothing inside the package imports from the package root (``translator/__init__.py``
   imports the modules, so importing back up from them is a cycle waiting to happen);
-- only ``translator.engine`` imports torch, transformers or ctranslate2, and only lazily.
+- only ``translator.engine`` imports torch, transformers or ctranslate2, and only lazily;
+- no shipped module reaches for files outside the package (``Path(__file__)`` never climbs
+  above ``translator/``): the repository's seeds, tests and scripts are not installed.
 """
 
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -57,6 +60,30 @@ def _heavy_imports(path: Path) -> list[tuple[int, str, bool]]:
     return hits
 
 
+#: ``Path(__file__)``, optionally resolved, then ``.parent`` x n or ``.parents[n]``.
+_CLIMB = re.compile(r"Path\(__file__\)(?:\.resolve\(\))?((?:\.parent\b)+|\.parents\[(\d+)\])")
+
+
+def _climbs_out(source: str, rel: Path) -> list[str]:
+    """``Path(__file__)`` expressions of module ``rel`` that lead above the package root."""
+    allowed = len(rel.parts)  # .parent x len(parts) is the package's own folder
+    found = []
+    for match in _CLIMB.finditer(source):
+        levels = int(match[2]) + 1 if match[2] else match[1].count(".parent")
+        if levels > allowed:
+            found.append(f"{rel}: {match[0]}")
+    return found
+
+
+def test_no_shipped_module_reads_files_outside_the_package() -> None:
+    found = [
+        hit
+        for path in _modules()
+        for hit in _climbs_out(path.read_text(encoding="utf-8"), path.relative_to(PACKAGE))
+    ]
+    assert found == []
+
+
 def test_no_module_imports_from_the_package_root() -> None:
     found = [
         hit
@@ -91,3 +118,14 @@ def test_the_checks_can_fail(tmp_path: Path) -> None:
     sample = tmp_path / "sample.py"
     sample.write_text("import torch\n\ndef f():\n    from transformers import X\n")
     assert _heavy_imports(sample) == [(1, "torch", True), (4, "transformers", False)]
+
+
+def test_the_climb_check_can_fail() -> None:
+    assert _climbs_out('Path(__file__).parent / "data"', Path("config.py")) == []
+    assert _climbs_out("Path(__file__).resolve().parents[1]", Path("engine/x.py")) == []
+    assert _climbs_out(
+        'Path(__file__).resolve().parents[2] / "seeds"', Path("engine/testing.py")
+    ) == ["engine/testing.py: Path(__file__).resolve().parents[2]"]
+    assert _climbs_out("Path(__file__).parent.parent", Path("config.py")) == [
+        "config.py: Path(__file__).parent.parent"
+    ]

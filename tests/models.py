@@ -1,5 +1,9 @@
 """Build MarianMT model folders in the real opus-mt layout, for tests and benchmarks.
 
+Dev-only: this module is not part of the shipped package (it reads the repository's
+``seeds/``). Tests import it as ``tests.models``; benchmarks and
+``scripts/build_copy_model.py`` put the repository root on ``sys.path`` first.
+
 No model can be downloaded on the machines this project is tested on, so the suite builds its
 own: two SentencePiece models trained in-process on a little German/English text, a shared
 ``vocab.json``, a ``MarianConfig`` with the real opus-mt-de-en settings and randomly initialised
@@ -36,7 +40,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from .vocab import EOS, PAD, UNK
+from translator.engine.vocab import EOS, PAD, UNK
 
 #: Every file of a Helsinki-NLP/opus-mt-* model folder that this project needs.
 OPUS_MT_FILES = (
@@ -79,7 +83,7 @@ PRESETS: dict[str, dict[str, Any]] = {
 }
 
 
-_ROOT_SEEDS = Path(__file__).resolve().parents[2] / "seeds"
+_ROOT_SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 
 
 def build_marian_model(
@@ -274,7 +278,7 @@ def _write_weights(
         renormalize_logits=True,
     )
     # save_pretrained may add files of its own; keep exactly the opus-mt set.
-    from .marian import quiet
+    from translator.engine.marian import quiet
 
     with tempfile.TemporaryDirectory(dir=out) as tmp, quiet():
         model.save_pretrained(tmp, safe_serialization=True)
@@ -430,7 +434,7 @@ def default_corpus(seed: int = 0, n: int = 300) -> list[str]:
     lines += [sentence(_EN_SUBJECTS, _EN_VERBS, _EN_OBJECTS, _EN_TAILS) for _ in range(n)]
     # Digits, quotes and punctuation the articles contain, so they are not all <unk>.
     lines += ["„Zitat“, sagte er: 1, 2, 3, 4, 5, 6, 7, 8, 9, 0 – (etwa) 50 % / 1.000 Soldaten; ok."]
-    if _ROOT_SEEDS.is_dir():  # a source checkout: add the real articles' lines
+    if _ROOT_SEEDS.is_dir():
         for path in sorted(_ROOT_SEEDS.glob("*.txt")):
             lines += [ln for ln in path.read_text("utf-8").splitlines() if ln.strip()]
     return lines
