@@ -258,12 +258,29 @@ def test_input_beyond_the_position_limit_translates(tiny_f32: Path) -> None:
 
 def test_parallel_batches_give_the_same_output(tiny_f32: Path, seed_text: str) -> None:
     sentences = seed_sentences(seed_text)
-    one = CTranslate2Engine(str(tiny_f32), device="cpu", beam_size=1, max_batch_tokens=128)
-    two = CTranslate2Engine(
-        str(tiny_f32), device="cpu", beam_size=1, max_batch_tokens=128, parallel_batches=2
+    one = CTranslate2Engine(
+        str(tiny_f32), device="cpu", beam_size=1, max_batch_tokens=128, parallel_batches=1
     )
+    two = CTranslate2Engine(
+        str(tiny_f32), device="cpu", beam_size=1, max_batch_tokens=128, threads=2,
+        parallel_batches=2,
+    )  # fmt: skip
+    assert (one.parallel_batches, two.parallel_batches) == (1, 2)
     assert two.translate_batch(sentences) == one.translate_batch(sentences)
-    assert one.stats["batches"] > 2  # several batches were in flight at once
+    assert two.stats["batches"] > 2  # several batches were in flight at once
+
+
+def test_threads_follow_omp_num_threads_like_the_transformers_engine(
+    tiny_f32: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("OMP_NUM_THREADS", "2")
+    engine = CTranslate2Engine(str(tiny_f32), device="cpu", beam_size=1)
+    assert (engine.threads, engine.parallel_batches) == (2, 2)
+    monkeypatch.setenv("OMP_NUM_THREADS", "1")
+    engine = CTranslate2Engine(str(tiny_f32), device="cpu", beam_size=1)
+    assert (engine.threads, engine.parallel_batches) == (1, 1)
+    engine = CTranslate2Engine(str(tiny_f32), device="cpu", beam_size=1, threads=3)
+    assert (engine.threads, engine.parallel_batches) == (3, 2)  # asked for wins
 
 
 def test_one_output_per_input_including_empty_ones(tiny_f32: Path) -> None:

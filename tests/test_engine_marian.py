@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from translator.engine.base import default_threads, pick_device
 from translator.engine.text import (
     join_pieces,
     max_input_for,
@@ -20,6 +21,42 @@ from translator.engine.text import (
     split_long,
 )
 from translator.errors import ModelError
+
+# -- device and threads (shared by both engines, pure) ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("asked", "gpus", "picked"),
+    [
+        ("auto", 0, "cpu"),
+        ("auto", 2, "cuda"),
+        ("CPU", 2, "cpu"),
+        ("cuda", 1, "cuda"),
+        ("cuda:1", 2, "cuda:1"),
+        ("cuda", 0, None),
+        ("cuda:2", 2, None),
+        ("cuda:x", 2, None),
+        ("tpu", 2, None),
+    ],
+)
+def test_pick_device(asked: str, gpus: int, picked: str | None) -> None:
+    if picked is None:
+        with pytest.raises(ModelError, match="CUDA|unknown device"):
+            pick_device(asked, gpus)
+    else:
+        assert pick_device(asked, gpus) == picked
+
+
+def test_default_threads_honour_omp_num_threads(monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    cores = len(os.sched_getaffinity(0))
+    for value, expected in [("3", 3), (" 7 ", 7), ("0", cores), ("lots", cores), ("", cores)]:
+        monkeypatch.setenv("OMP_NUM_THREADS", value)
+        assert default_threads() == expected, value
+    monkeypatch.delenv("OMP_NUM_THREADS")
+    assert default_threads() == cores
+
 
 # -- planning (pure) ---------------------------------------------------------------------------
 
@@ -239,6 +276,24 @@ def test_signature_names_backend_model_revision_and_options(
 def test_runs_on_cpu(tiny_engine) -> None:  # type: ignore[no-untyped-def]
     assert tiny_engine.device == "cpu"
     assert all(p.device.type == "cpu" for p in tiny_engine._model.parameters())
+
+
+@pytest.mark.slow
+def test_threads_follow_omp_num_threads(
+    tiny_model_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import torch
+
+    from translator.engine.marian import MarianEngine
+
+    monkeypatch.setenv("OMP_NUM_THREADS", "2")
+    try:
+        engine = MarianEngine(str(tiny_model_dir), device="cpu", beam_size=1)
+        assert engine.threads == 2 and torch.get_num_threads() == 2
+        engine = MarianEngine(str(tiny_model_dir), device="cpu", beam_size=1, threads=1)
+        assert engine.threads == 1 and torch.get_num_threads() == 1  # asked for wins
+    finally:
+        torch.set_num_threads(1)  # process-wide: leave it as the other tests expect
 
 
 @pytest.mark.slow

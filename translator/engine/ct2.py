@@ -1,6 +1,8 @@
 """The CTranslate2 engine: the same MarianMT model, converted, 3-5x faster on a CPU.
 
-It behaves like the transformers engine (``marian.MarianEngine``): sentences sorted by length
+What both engines share is in ``base.BaseEngine``; this module holds what CTranslate2 does
+differently (tokenizing without transformers, asynchronous batches, the vocabulary map). It
+behaves like the transformers engine (``marian.MarianEngine``): sentences sorted by length
 and batched by a token budget, beam size always set, output length bounded relative to the
 input, over-long inputs split (never truncated), the same safer decoding for ``retranslate``,
 output restricted to the target side's pieces (``vocab.py``; here the output layer is computed
@@ -13,17 +15,14 @@ as ``MarianTokenizer`` does (tests check that).
 from __future__ import annotations
 
 import logging
-import math
-import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from .. import config
 from ..errors import ModelError
-from .marian import RETRY_OPTIONS  # the same safer decoding in both backends (cheap import)
+from .base import BaseEngine, first_line, folder_name, pick_device
 from .select import converted_model_for, ct2_root, read_meta
-from .text import gather, max_input_for, output_bound, plan_batches, plan_units
 from .vocab import EOS, PAD, UNK, VMAP_FILE, read_json
 
 log = logging.getLogger("translator")
@@ -112,13 +111,13 @@ def _split_special(text: str) -> list[tuple[str, bool]]:
     return parts
 
 
-class CTranslate2Engine:
+class CTranslate2Engine(BaseEngine[str]):
     """Translate sentences with a CTranslate2 conversion of a MarianMT model.
 
     Args:
         model: a Hub id or MarianMT folder (its conversion from ``translator model convert``
             is used; ModelError naming that command if there is none), or a converted folder.
-        device: ``auto`` (CUDA when CTranslate2 sees a GPU), ``cpu`` or ``cuda``.
+        device: ``auto`` (CUDA when CTranslate2 sees a GPU), ``cpu``, ``cuda`` or ``cuda:N``.
         beam_size: beam width (1 = greedy); always passed (CTranslate2's own default is 2).
         batch_size: most sentences per batch.
         compute_type: CTranslate2 compute type; default: the conversion's quantization
@@ -132,11 +131,17 @@ class CTranslate2Engine:
             tokens, so a random-weight model costs what a real one does (greedy: each row its
             own length; beam search: every row the batch's longest, as in the transformers
             engine).
-        threads: CPU threads in all (default: every core this process may use).
+        threads: CPU threads in all; default $OMP_NUM_THREADS if set, else the cores this
+            process may use (as in the transformers engine).
         parallel_batches: batches translated at the same time, each on ``threads //
             parallel_batches`` threads (CTranslate2's inter_threads; default
             ``PARALLEL_BATCHES``, at most ``threads``).
     """
+
+    backend = "ctranslate2"
+    library = "ctranslate2"
+    beam_option = "beam_size"
+    step_cost_rows = STEP_COST_ROWS
 
     def __init__(
         self,
@@ -154,18 +159,18 @@ class CTranslate2Engine:
         threads: int | None = None,
         parallel_batches: int = PARALLEL_BATCHES,
     ) -> None:
-        if beam_size < 1 or batch_size < 1 or max_batch_tokens < 1:
-            raise ModelError("beam size, batch size and max batch tokens must be at least 1")
+        super().__init__(
+            beam_size=beam_size,
+            batch_size=batch_size,
+            max_batch_tokens=max_batch_tokens,
+            force_length_ratio=force_length_ratio,
+            threads=threads,
+        )
         import ctranslate2
 
-        # A folder is named by its absolute path (as in MarianEngine): `./m` and `/abs/m` alike.
-        path = Path(model).expanduser()
-        self.model_name = str(path.resolve()) if path.is_dir() else model
-        self.beam_size = beam_size
-        self.batch_size = batch_size
-        self.max_batch_tokens = max_batch_tokens
-        self.force_length_ratio = force_length_ratio
-        self.device, device_index = _pick_device(device, ctranslate2)
+        self.model_name = folder_name(model)
+        picked = pick_device(device, ctranslate2.get_cuda_device_count())
+        self.device, _, index = picked.partition(":")  # CTranslate2 takes the index apart
         folder = converted_model_for(
             model, compute_type=compute_type, device=self.device, revision=revision
         )
@@ -176,39 +181,30 @@ class CTranslate2Engine:
             )
         self.path = folder
         self.meta = read_meta(folder)
-        self.threads = max(1, threads or _cores())
+        self.revision = self.meta.get("revision")
         self.parallel_batches = max(1, min(parallel_batches, self.threads))
         try:
             self._translator = ctranslate2.Translator(
                 str(folder),
                 device=self.device,
-                device_index=device_index,
+                device_index=int(index or 0),
                 compute_type=compute_type or "default",
                 inter_threads=self.parallel_batches,
                 intra_threads=max(1, self.threads // self.parallel_batches),
             )
         except (RuntimeError, ValueError, OSError) as exc:
-            first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-            raise ModelError(f"cannot load the CTranslate2 model in {folder}: {first}") from exc
-        self._pieces = MarianPieces(folder)
-        positions = int(self.meta.get("max_position_embeddings", 512))
-        self._cap = positions - 1  # new tokens after the decoder start token
-        self.max_input_tokens = max_input_tokens or max_input_for(self._cap)
-        if self.max_input_tokens > positions - 1:
             raise ModelError(
-                f"max_input_tokens {self.max_input_tokens} exceeds the model's limit of "
-                f"{positions - 1} tokens"
-            )
+                f"cannot load the CTranslate2 model in {folder}: {first_line(exc)}"
+            ) from exc
+        self._pieces = MarianPieces(folder)
+        self._set_limits(int(self.meta.get("max_position_embeddings", 512)), max_input_tokens)
         # Tokens the model must never produce (a conversion that kept <pad>, see convert.py).
         self._suppress = [[t] for t in self.meta.get("suppress", [])]
         # Output restricted to the target side's pieces (vocab.py; written by the conversion).
         self._use_vmap = (folder / VMAP_FILE).is_file()
-        self._version = str(ctranslate2.__version__)
-        #: Counters since loading: units (pieces) translated, sentences split, and outputs that
-        #: ran into the length bound (likely runaway repetition; QA may look at them).
-        self.stats: dict[str, int] = {"units": 0, "batches": 0, "split": 0, "bound_hits": 0}
-        #: (input tokens, generated tokens incl. </s>) of each unit of the last translate call.
-        self.last_lengths: list[tuple[int, int]] = []
+        if self._use_vmap:
+            self.output_vocabulary = self.meta.get("output_vocabulary", "target")
+        self.library_version = str(ctranslate2.__version__)
         log.info(
             "loaded %s (CTranslate2 %s, %s) on %s: %d batch(es) at a time on %d thread(s)",
             model,
@@ -219,73 +215,26 @@ class CTranslate2Engine:
             self.threads,
         )
 
-    # -- public ----------------------------------------------------------------------------
-
-    @property
-    def signature(self) -> dict[str, Any]:
-        """What produces this engine's output (goes into every result and the memory key)."""
-        sig: dict[str, Any] = {
-            "backend": "ctranslate2",
-            "model": self.model_name,
-            "revision": self.meta.get("revision"),
+    def _setup(self) -> dict[str, Any]:
+        return {
             "quantization": self.meta.get("quantization"),
             "compute_type": self._translator.compute_type,
             "device": self.device,
-            "beam_size": self.beam_size,
-            "max_input_tokens": self.max_input_tokens,
-            "ctranslate2": self._version,
         }
-        if self._use_vmap:
-            sig["output_vocabulary"] = self.meta.get("output_vocabulary", "target")
-        if self.force_length_ratio is not None:
-            sig["force_length_ratio"] = self.force_length_ratio
-        return sig
 
-    def translate_batch(self, sentences: list[str]) -> list[str]:
-        """One translation per sentence, in order; "" for empty input."""
-        return self._translate(sentences, {"beam_size": self.beam_size})
+    # -- tokens in, text out -----------------------------------------------------------------
 
-    def retranslate(self, sentences: list[str]) -> list[str]:
-        """Translate again with safer decoding (beam >= 4, no repeated trigrams, penalty)."""
-        return self._translate(sentences, {"beam_size": max(4, self.beam_size), **RETRY_OPTIONS})
+    def _encode(self, texts: Sequence[str]) -> list[list[str]]:
+        return [self._pieces.encode(t) for t in texts]
 
-    def count_tokens(self, text: str) -> int:
-        """Source tokens of ``text`` (without the end-of-sentence token)."""
-        return len(self._pieces.encode(text))
-
-    # -- internals -------------------------------------------------------------------------
-
-    def _translate(self, sentences: Sequence[str], options: dict[str, Any]) -> list[str]:
-        owners, units = self._plan(sentences)
-        self.last_lengths = []
-        outputs: list[str] = [""] * len(units)
+    def _decode_batches(
+        self, batches: list[list[list[str]]], options: dict[str, Any]
+    ) -> Iterator[list[str]]:
         # Every batch is submitted at once; CTranslate2 runs `parallel_batches` of them at a
         # time and the results are collected in order.
-        plan = plan_batches(
-            [len(u) for u in units],
-            self.batch_size,
-            self.max_batch_tokens,
-            beams=int(options.get("beam_size", 1)),
-            step_rows=STEP_COST_ROWS,
-            workers=self.parallel_batches,
-        )
-        submitted = [self._submit([units[i] for i in batch], options) for batch in plan]
-        for batch, (pending, bounds) in zip(plan, submitted, strict=True):
-            decoded = self._collect([units[i] for i in batch], pending, bounds)
-            for i, text in zip(batch, decoded, strict=True):
-                outputs[i] = text
-        return gather(owners, outputs, len(sentences))
-
-    def _plan(self, sentences: Sequence[str]) -> tuple[list[int], list[list[str]]]:
-        """Source tokens of every unit to translate and the sentence each belongs to."""
-        owners, units, split = plan_units(
-            sentences,
-            lambda texts: [self._pieces.encode(t) for t in texts],
-            self.count_tokens,
-            self.max_input_tokens,
-        )
-        self.stats["split"] += split
-        return owners, units
+        submitted = [self._submit(batch, options) for batch in batches]
+        for batch, (pending, bounds) in zip(batches, submitted, strict=True):
+            yield self._collect(batch, pending, bounds)
 
     def _submit(
         self, batch: list[list[str]], options: dict[str, Any]
@@ -293,8 +242,7 @@ class CTranslate2Engine:
         """Start translating one batch; returns its pending results and per-row bounds."""
         extra: dict[str, Any] = {}
         if self.force_length_ratio is not None:
-            ratio = self.force_length_ratio
-            bounds = [min(self._cap, max(1, math.ceil(ratio * len(x)))) for x in batch]
+            bounds = [self._forced_length(len(x)) for x in batch]
             n = max(bounds)
             lengths = {"max_decoding_length": n, "min_decoding_length": n}
             if int(options.get("beam_size", 1)) == 1:
@@ -309,7 +257,7 @@ class CTranslate2Engine:
             # Each row is held to its own bound, as in the transformers engine, which spends
             # a row's last step on a forced </s>: so a row keeps at most bound - 1 tokens.
             # Cutting a greedy row afterwards gives exactly what forcing </s> there gives.
-            bounds = [output_bound(len(x), cap=self._cap) for x in batch]
+            bounds = self._bounds(batch)
             # min 0: like transformers, </s> may come first (CTranslate2's default is 1; an
             # empty output is then retried by the pipeline, never dropped).
             lengths = {"max_decoding_length": max(1, max(bounds) - 1), "min_decoding_length": 0}
@@ -332,10 +280,10 @@ class CTranslate2Engine:
         try:
             results = [p.result() for p in pending]
         except RuntimeError as exc:  # out of memory, device errors: say which batch
-            first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
             raise ModelError(
                 f"CTranslate2 failed on a batch of {len(batch)} sentences of up to "
-                f"{max(len(x) for x in batch)} tokens: {first} (try a smaller --batch-size)"
+                f"{max(len(x) for x in batch)} tokens: {first_line(exc)} (try a smaller "
+                "--batch-size)"
             ) from exc
         texts: list[str] = []
         for tokens, result, bound in zip(batch, results, bounds, strict=True):
@@ -352,29 +300,7 @@ class CTranslate2Engine:
                 self.stats["bound_hits"] += 1
             self.last_lengths.append((len(tokens), generated))
             texts.append(self._pieces.decode(real))
-        self.stats["units"] += len(batch)
-        self.stats["batches"] += 1
+        self._count(len(batch))
         return texts
 
 
-def _pick_device(device: str, ctranslate2: Any) -> tuple[str, int]:
-    """(CTranslate2 device, device index) for ``auto``, ``cpu``, ``cuda`` or ``cuda:N``."""
-    device = (device or "auto").lower()
-    gpus = ctranslate2.get_cuda_device_count()
-    if device == "auto":
-        return ("cuda" if gpus > 0 else "cpu"), 0
-    if device == "cpu":
-        return "cpu", 0
-    if device == "cuda" or device.startswith("cuda:"):
-        index = device.partition(":")[2]
-        if gpus == 0 or not (index.isdigit() or not index) or int(index or 0) >= gpus:
-            raise ModelError(f"--device {device} asked for, but no such CUDA device is available")
-        return "cuda", int(index or 0)
-    raise ModelError(f"unknown device {device!r} (use auto, cpu or cuda)")
-
-
-def _cores() -> int:
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not on Linux
-        return max(1, os.cpu_count() or 1)

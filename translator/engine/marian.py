@@ -1,6 +1,10 @@
 """The MarianMT engine (transformers): Helsinki-NLP/opus-mt-de-en or any local Marian folder.
 
-torch and transformers are imported inside the functions that need them, never at import.
+What both engines share (options, device and threads, planning, retries, the signature's
+common part) is in ``base.BaseEngine``; this module holds what transformers does differently:
+tokenizing with ``MarianTokenizer``, padding id tensors and bounding ``generate()`` with
+logits processors. torch and transformers are imported inside the functions that need them,
+never at import.
 """
 
 from __future__ import annotations
@@ -15,8 +19,8 @@ from typing import Any
 
 from .. import config
 from ..errors import ModelError
+from .base import BaseEngine, first_line, pick_device
 from .hub import resolve_model
-from .text import gather, max_input_for, output_bound, plan_batches, plan_units
 from .vocab import target_pieces
 
 log = logging.getLogger("translator")
@@ -30,11 +34,8 @@ DEFAULT_MAX_BATCH_TOKENS = 1024
 #: each further row ~5 ms. Steers the batch plan (text.plan_batches) within the budget.
 STEP_COST_ROWS = 4.5
 
-#: Safer decoding for `retranslate` (empty or runaway output on the first pass).
-RETRY_OPTIONS: dict[str, Any] = {"no_repeat_ngram_size": 3, "repetition_penalty": 1.2}
 
-
-class MarianEngine:
+class MarianEngine(BaseEngine[int]):
     """Translate sentences with a MarianMT model through transformers.
 
     Args:
@@ -54,6 +55,11 @@ class MarianEngine:
             cores this process may use. On a busy machine 1 is much faster for small models.
     """
 
+    backend = "transformers"
+    library = "transformers"
+    beam_option = "num_beams"
+    step_cost_rows = STEP_COST_ROWS
+
     def __init__(
         self,
         model: str = config.DEFAULT_MODEL,
@@ -68,44 +74,40 @@ class MarianEngine:
         force_length_ratio: float | None = None,
         threads: int | None = None,
     ) -> None:
-        if beam_size < 1 or batch_size < 1 or max_batch_tokens < 1:
-            raise ModelError("beam size, batch size and max batch tokens must be at least 1")
+        super().__init__(
+            beam_size=beam_size,
+            batch_size=batch_size,
+            max_batch_tokens=max_batch_tokens,
+            force_length_ratio=force_length_ratio,
+            threads=threads,
+        )
         self.location = resolve_model(model, revision=revision, local_files_only=local_files_only)
         # A folder is named by its absolute path, so `./m` and `/abs/m` sign alike.
         self.model_name = (
             str(self.location.path.resolve()) if self.location.kind == "folder" else model
         )
-        self.beam_size = beam_size
-        self.batch_size = batch_size
-        self.max_batch_tokens = max_batch_tokens
-        self.force_length_ratio = force_length_ratio
+        self.revision = self.location.revision
 
         import torch
+        import transformers
 
-        self.device = _pick_device(device, torch)
-        torch.set_num_threads(threads or _threads())
+        gpus = torch.cuda.device_count() if torch.cuda.is_available() else 0
+        self.device = pick_device(device, gpus)
+        torch.set_num_threads(self.threads)
         self._tokenizer, self._model = _load(self.location.path, self.device)
         self._torch = torch
+        self.library_version = transformers.__version__
         cfg = self._model.config
-        positions = min(int(cfg.max_position_embeddings), int(self._tokenizer.model_max_length))
-        self._cap = positions - 1  # new tokens after the decoder start token
-        self.max_input_tokens = max_input_tokens or max_input_for(self._cap)
-        if self.max_input_tokens > positions - 1:
-            raise ModelError(
-                f"max_input_tokens {self.max_input_tokens} exceeds the model's limit of "
-                f"{positions - 1} tokens"
-            )
-        #: Counters since loading: units (pieces) translated, sentences split, and outputs that
-        #: ran into the length bound (likely runaway repetition; QA may look at them).
-        self.stats: dict[str, int] = {"units": 0, "batches": 0, "split": 0, "bound_hits": 0}
-        #: (input tokens, generated tokens) of each unit of the last translate call.
-        self.last_lengths: list[tuple[int, int]] = []
+        self._set_limits(
+            min(int(cfg.max_position_embeddings), int(self._tokenizer.model_max_length)),
+            max_input_tokens,
+        )
         self._pad_id = int(cfg.pad_token_id)
         self._eos_id = int(cfg.eos_token_id)
         # Only the target side's pieces may be generated (vocab.py), as in the CTranslate2
         # engine, whose output layer covers just those ids: the two backends agree.
         output = target_pieces(self.location.path)
-        self._output_size = None if output is None else len(output)
+        self.output_vocabulary = None if output is None else len(output)
         self._restrict: list[Any] = []
         if output is not None:
             keep = self._tokenizer.convert_tokens_to_ids(output)
@@ -118,73 +120,22 @@ class MarianEngine:
             self.device,
         )
 
-    # -- public ----------------------------------------------------------------------------
+    def _setup(self) -> dict[str, Any]:
+        return {"device": self.device, "dtype": str(self._model.dtype).removeprefix("torch.")}
 
-    @property
-    def signature(self) -> dict[str, Any]:
-        """What produces this engine's output (goes into every result and the memory key)."""
-        import transformers
-
-        sig: dict[str, Any] = {
-            "backend": "transformers",
-            "model": self.model_name,
-            "revision": self.location.revision,
-            "device": self.device,
-            "dtype": str(self._model.dtype).removeprefix("torch."),
-            "beam_size": self.beam_size,
-            "max_input_tokens": self.max_input_tokens,
-            "transformers": transformers.__version__,
-        }
-        if self._output_size is not None:
-            sig["output_vocabulary"] = self._output_size
-        if self.force_length_ratio is not None:
-            sig["force_length_ratio"] = self.force_length_ratio
-        return sig
-
-    def translate_batch(self, sentences: list[str]) -> list[str]:
-        """One translation per sentence, in order; "" for empty input."""
-        return self._translate(sentences, {"num_beams": self.beam_size})
-
-    def retranslate(self, sentences: list[str]) -> list[str]:
-        """Translate again with safer decoding (beam >= 4, no repeated trigrams, penalty)."""
-        return self._translate(sentences, {"num_beams": max(4, self.beam_size), **RETRY_OPTIONS})
-
-    def count_tokens(self, text: str) -> int:
-        """Source tokens of ``text`` (without the end-of-sentence token)."""
-        return len(self._encode([text])[0])
-
-    # -- internals -------------------------------------------------------------------------
-
-    def _translate(self, sentences: Sequence[str], options: dict[str, Any]) -> list[str]:
-        owners, ids = self._plan(sentences)
-        self.last_lengths = []
-        outputs: list[str] = [""] * len(ids)
-        plan = plan_batches(
-            [len(x) for x in ids],
-            self.batch_size,
-            self.max_batch_tokens,
-            beams=int(options.get("num_beams", 1)),
-            step_rows=STEP_COST_ROWS,
-        )
-        for batch in plan:
-            decoded = self._generate([ids[i] for i in batch], options)
-            for i, text in zip(batch, decoded, strict=True):
-                outputs[i] = text
-        return gather(owners, outputs, len(sentences))
-
-    def _plan(self, sentences: Sequence[str]) -> tuple[list[int], list[list[int]]]:
-        """Token ids of every unit to translate and the sentence each belongs to."""
-        owners, ids, split = plan_units(
-            sentences, self._encode, self.count_tokens, self.max_input_tokens
-        )
-        self.stats["split"] += split
-        return owners, ids
+    # -- tokens in, text out -----------------------------------------------------------------
 
     def _encode(self, texts: Sequence[str]) -> list[list[int]]:
         with quiet():
             return [
                 list(x) for x in self._tokenizer(list(texts), add_special_tokens=False)["input_ids"]
             ]
+
+    def _decode_batches(
+        self, batches: list[list[list[int]]], options: dict[str, Any]
+    ) -> Iterator[list[str]]:
+        for batch in batches:
+            yield self._generate(batch, options)
 
     def _generate(self, batch: list[list[int]], options: dict[str, Any]) -> list[str]:
         torch = self._torch
@@ -196,13 +147,13 @@ class MarianEngine:
             input_ids[row, : len(seq)] = torch.tensor(seq, dtype=torch.long)
             mask[row, : len(seq)] = 1
         if self.force_length_ratio is not None:
-            n = min(self._cap, max(1, math.ceil(self.force_length_ratio * (longest - 1))))
+            n = self._forced_length(longest - 1)
             lengths: dict[str, Any] = {"max_new_tokens": n, "min_new_tokens": n}
             lengths["logits_processor"] = list(self._restrict)
         else:
             # The batch stops at its longest member's bound; shorter members are held to
             # their own bound by forcing </s> (sorted batches make the two close anyway).
-            bounds = [output_bound(len(ids), cap=self._cap) for ids in batch]
+            bounds = self._bounds(batch)
             lengths = {"max_new_tokens": max(bounds)}
             beams = int(options.get("num_beams", 1))
             row_bounds = _row_bounds(bounds, beams, self._eos_id)
@@ -217,18 +168,17 @@ class MarianEngine:
                     **options,
                 )
         except RuntimeError as exc:  # out of memory, device errors: say which batch
-            first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
             raise ModelError(
                 f"generation failed for a batch of {len(batch)} sentences of up to "
-                f"{longest} tokens on {self.device}: {first} (try a smaller --batch-size)"
+                f"{longest} tokens on {self.device}: {first_line(exc)} (try a smaller "
+                "--batch-size)"
             ) from exc
         with quiet():
             texts = list(self._tokenizer.batch_decode(out, skip_special_tokens=True))
         # The decoder starts with <pad> and may never generate it (bad_words_ids), so the
         # non-pad tokens of a row are exactly the generated ones (including the final </s>).
         generated = [int((row != self._pad_id).sum()) for row in out]
-        self.stats["units"] += len(batch)
-        self.stats["batches"] += 1
+        self._count(len(batch))
         if self.force_length_ratio is None:
             self.stats["bound_hits"] += sum(g >= b for g, b in zip(generated, bounds, strict=True))
         self.last_lengths.extend(zip([len(x) for x in batch], generated, strict=True))
@@ -277,30 +227,6 @@ def _row_bounds(bounds: list[int], beams: int, eos_id: int) -> Any:
 # -- loading -----------------------------------------------------------------------------------
 
 
-def _pick_device(device: str, torch: Any) -> str:
-    device = (device or "auto").lower()
-    if device == "auto":
-        return "cuda" if torch.cuda.is_available() else "cpu"
-    if device == "cpu":
-        return "cpu"
-    if device == "cuda" or device.startswith("cuda:"):
-        if not torch.cuda.is_available():
-            raise ModelError(f"--device {device} asked for, but no CUDA device is available")
-        return device
-    raise ModelError(f"unknown device {device!r} (use auto, cpu or cuda)")
-
-
-def _threads() -> int:
-    """$OMP_NUM_THREADS when the user set it, else every core this process may run on."""
-    env = os.environ.get("OMP_NUM_THREADS", "").strip()
-    if env.isdigit() and int(env) > 0:
-        return int(env)
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not on Linux
-        return max(1, os.cpu_count() or 1)
-
-
 def _load(path: os.PathLike[str] | str, device: str) -> tuple[Any, Any]:
     import torch
     from transformers import MarianMTModel, MarianTokenizer
@@ -312,8 +238,7 @@ def _load(path: os.PathLike[str] | str, device: str) -> tuple[Any, Any]:
             # opus-mt uploads), which is slow and lossy on a CPU: always compute in float32.
             model = MarianMTModel.from_pretrained(str(path), dtype=torch.float32)
     except Exception as exc:  # corrupt or foreign files: one line, naming the folder
-        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-        raise ModelError(f"cannot load the model in {path}: {first}") from exc
+        raise ModelError(f"cannot load the model in {path}: {first_line(exc)}") from exc
     model.to(device)  # type: ignore[arg-type]
     model.eval()
     return tokenizer, model

@@ -1,0 +1,219 @@
+"""What the MarianMT engines share, whichever library runs the model.
+
+``BaseEngine`` holds the part of an engine that does not depend on transformers or
+CTranslate2: option checks, device and thread choice, the counters, the signature's common
+fields, ``translate_batch`` / ``retranslate`` (with the same safer decoding), and the plan
+(long inputs split, units batched by ``text.plan_batches``). A backend (``marian.py``,
+``ct2.py``) adds how it tokenizes and how it decodes a list of planned batches.
+
+No model library is imported here.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import os
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any, ClassVar, Generic, TypeVar
+
+from ..errors import ModelError
+from .text import gather, max_input_for, output_bound, plan_batches, plan_units
+
+log = logging.getLogger("translator")
+
+#: A unit's source tokens: ids (transformers) or pieces (CTranslate2).
+Token = TypeVar("Token")
+
+#: Safer decoding for `retranslate` (empty or runaway output on the first pass), in both
+#: backends: beam >= 4, no repeated trigram, a repetition penalty.
+RETRY_OPTIONS: dict[str, Any] = {"no_repeat_ngram_size": 3, "repetition_penalty": 1.2}
+RETRY_MIN_BEAM = 4
+
+
+def first_line(exc: BaseException) -> str:
+    """An exception's first line (libraries' messages run to many), or its type's name."""
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+
+
+def folder_name(model: str) -> str:
+    """A model as signatures name it: a folder by its absolute path (so ``./m`` and
+    ``/abs/m`` sign alike), a Hub id as given."""
+    path = Path(model).expanduser()
+    return str(path.resolve()) if path.is_dir() else model
+
+
+def pick_device(device: str, cuda_devices: int) -> str:
+    """``cpu``, ``cuda`` or ``cuda:N`` for ``auto`` (CUDA when there is a device), ``cpu``,
+    ``cuda`` or ``cuda:N``; ModelError for an unknown value or a CUDA device that is absent."""
+    device = (device or "auto").lower()
+    if device == "auto":
+        return "cuda" if cuda_devices > 0 else "cpu"
+    if device == "cpu":
+        return "cpu"
+    if device == "cuda" or device.startswith("cuda:"):
+        index = device.partition(":")[2] or "0"
+        if not index.isdigit() or int(index) >= cuda_devices:
+            raise ModelError(f"--device {device} asked for, but no such CUDA device is available")
+        return device
+    raise ModelError(f"unknown device {device!r} (use auto, cpu or cuda)")
+
+
+def default_threads() -> int:
+    """$OMP_NUM_THREADS when the user set it, else every core this process may run on."""
+    env = os.environ.get("OMP_NUM_THREADS", "").strip()
+    if env.isdigit() and int(env) > 0:
+        return int(env)
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+class BaseEngine(Generic[Token]):
+    """The backend-neutral half of a MarianMT engine (see the module docstring).
+
+    A subclass sets the class attributes, calls ``__init__`` and ``_set_limits`` from its own
+    constructor, and implements ``_encode``, ``_decode_batches`` and ``_setup``.
+    """
+
+    #: The signature's ``backend``.
+    backend: ClassVar[str]
+    #: The library whose version goes into the signature (``transformers``, ``ctranslate2``).
+    library: ClassVar[str]
+    #: The decoding option naming the beam width in the library's API.
+    beam_option: ClassVar[str]
+    #: Fixed cost of one decoding step of a batch, in beam rows (measured per backend).
+    step_cost_rows: ClassVar[float]
+
+    def __init__(
+        self,
+        *,
+        beam_size: int,
+        batch_size: int,
+        max_batch_tokens: int,
+        force_length_ratio: float | None,
+        threads: int | None,
+    ) -> None:
+        if beam_size < 1 or batch_size < 1 or max_batch_tokens < 1:
+            raise ModelError("beam size, batch size and max batch tokens must be at least 1")
+        self.beam_size = beam_size
+        self.batch_size = batch_size
+        self.max_batch_tokens = max_batch_tokens
+        self.force_length_ratio = force_length_ratio
+        #: CPU threads in all: as asked, else $OMP_NUM_THREADS, else every core.
+        self.threads = max(1, threads or default_threads())
+        #: Batches decoded at the same time (CTranslate2 runs several).
+        self.parallel_batches = 1
+        #: Counters since loading: units (pieces) translated, sentences split, and outputs that
+        #: ran into the length bound (likely runaway repetition; QA may look at them).
+        self.stats: dict[str, int] = {"units": 0, "batches": 0, "split": 0, "bound_hits": 0}
+        #: (input tokens, generated tokens incl. </s>) of each unit of the last translate call.
+        self.last_lengths: list[tuple[int, int]] = []
+        # Set by the subclass: the model's name and revision, the library's version, and
+        # the size of the output vocabulary when the output is restricted to the target side.
+        self.model_name = ""
+        self.revision: str | None = None
+        self.library_version = ""
+        self.output_vocabulary: Any = None
+
+    def _set_limits(self, positions: int, max_input_tokens: int | None) -> None:
+        """The model's position limit: new tokens after the decoder start, longest input."""
+        self._cap = positions - 1
+        self.max_input_tokens = max_input_tokens or max_input_for(self._cap)
+        if self.max_input_tokens > positions - 1:
+            raise ModelError(
+                f"max_input_tokens {self.max_input_tokens} exceeds the model's limit of "
+                f"{positions - 1} tokens"
+            )
+
+    # -- public ----------------------------------------------------------------------------
+
+    @property
+    def signature(self) -> dict[str, Any]:
+        """What produces this engine's output (goes into every result and the memory key)."""
+        sig: dict[str, Any] = {
+            "backend": self.backend,
+            "model": self.model_name,
+            "revision": self.revision,
+            **self._setup(),
+            "beam_size": self.beam_size,
+            "max_input_tokens": self.max_input_tokens,
+            self.library: self.library_version,
+        }
+        if self.output_vocabulary is not None:
+            sig["output_vocabulary"] = self.output_vocabulary
+        if self.force_length_ratio is not None:
+            sig["force_length_ratio"] = self.force_length_ratio
+        return sig
+
+    def translate_batch(self, sentences: list[str]) -> list[str]:
+        """One translation per sentence, in order; "" for empty input."""
+        return self._translate(sentences, {self.beam_option: self.beam_size})
+
+    def retranslate(self, sentences: list[str]) -> list[str]:
+        """Translate again with safer decoding (beam >= 4, no repeated trigrams, penalty)."""
+        beams = max(RETRY_MIN_BEAM, self.beam_size)
+        return self._translate(sentences, {self.beam_option: beams, **RETRY_OPTIONS})
+
+    def count_tokens(self, text: str) -> int:
+        """Source tokens of ``text`` (without the end-of-sentence token)."""
+        return len(self._encode([text])[0])
+
+    # -- what a backend provides -----------------------------------------------------------
+
+    def _setup(self) -> dict[str, Any]:
+        """The signature's backend-specific fields (device, precision), in order."""
+        raise NotImplementedError
+
+    def _encode(self, texts: Sequence[str]) -> list[list[Token]]:
+        """Source tokens of each text, without the end-of-sentence token."""
+        raise NotImplementedError
+
+    def _decode_batches(
+        self, batches: list[list[list[Token]]], options: dict[str, Any]
+    ) -> Iterator[list[str]]:
+        """The translations of each batch, batch by batch, in order."""
+        raise NotImplementedError
+
+    # -- shared internals ------------------------------------------------------------------
+
+    def _translate(self, sentences: Sequence[str], options: dict[str, Any]) -> list[str]:
+        owners, units = self._plan(sentences)
+        self.last_lengths = []
+        outputs: list[str] = [""] * len(units)
+        plan = plan_batches(
+            [len(u) for u in units],
+            self.batch_size,
+            self.max_batch_tokens,
+            beams=int(options.get(self.beam_option, 1)),
+            step_rows=self.step_cost_rows,
+            workers=self.parallel_batches,
+        )
+        batches = [[units[i] for i in batch] for batch in plan]
+        for batch, decoded in zip(plan, self._decode_batches(batches, options), strict=True):
+            for i, text in zip(batch, decoded, strict=True):
+                outputs[i] = text
+        return gather(owners, outputs, len(sentences))
+
+    def _plan(self, sentences: Sequence[str]) -> tuple[list[int], list[list[Token]]]:
+        """Source tokens of every unit to translate and the sentence each belongs to."""
+        owners, units, split = plan_units(
+            sentences, self._encode, self.count_tokens, self.max_input_tokens
+        )
+        self.stats["split"] += split
+        return owners, units
+
+    def _bounds(self, batch: Sequence[Sequence[Token]]) -> list[int]:
+        """Most new tokens for each unit of ``batch`` (``text.output_bound``)."""
+        return [output_bound(len(x), cap=self._cap) for x in batch]
+
+    def _forced_length(self, n_tokens: int) -> int:
+        """Benchmarks: the output length ``force_length_ratio`` gives an input of ``n_tokens``."""
+        assert self.force_length_ratio is not None
+        return min(self._cap, max(1, math.ceil(self.force_length_ratio * n_tokens)))
+
+    def _count(self, batch_size: int) -> None:
+        self.stats["units"] += batch_size
+        self.stats["batches"] += 1
