@@ -76,7 +76,7 @@ def tiny_engine(tiny_model_dir: Path):  # type: ignore[no-untyped-def]
 
 @pytest.fixture(autouse=True)
 def _one_torch_thread(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Engines built in tests use one CPU thread (MarianEngine reads $OMP_NUM_THREADS).
+    """Engines built in tests use one CPU thread (both engines read $OMP_NUM_THREADS).
 
     Tiny models gain nothing from two threads, and on a busy machine the threads wait on
     each other: the long-input test took 30 s with two threads and 3 s with one.
