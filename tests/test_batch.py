@@ -622,6 +622,101 @@ def test_temp_files_of_a_killed_run_are_removed_and_nothing_else(folders: Folder
     assert all(p.exists() for p in keep)
 
 
+def test_temp_file_names_are_the_ones_write_atomic_uses(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import translator.document as document
+
+    renamed: list[str] = []
+    replace = os.replace
+
+    def spy(src: str, dst: Path) -> None:
+        renamed.append(Path(src).name)
+        replace(src, dst)
+
+    monkeypatch.setattr(document.os, "replace", spy)
+    document.write_atomic(tmp_path / "a.json", "{}")
+    assert document.temp_target(renamed[0]) == "a.json"
+    assert document.temp_target("a.json") is None
+    assert document.temp_target(".a.json") is None
+
+
+# -- the seam for other runners: what is due, and a record per file -----------------------------
+
+
+def test_another_runner_plugs_in_through_the_plan_and_records(folders: Folders) -> None:
+    from translator.batch import FileRecord, Ledger, Manifest, make_plan
+    from translator.batch.manifest import sha256_file
+    from translator.document import write_atomic
+
+    in_dir, out_dir = folders
+    for name in ("a.txt", "b.txt", "c.txt"):
+        put(in_dir, name, article(name))
+    out_dir.mkdir()
+
+    def plan(signature: dict[str, Any]) -> tuple[Ledger, Any]:
+        ledger = Ledger(Manifest.load(out_dir), signature)
+        found = discover(in_dir, out_dir, extension=".json")
+        return ledger, make_plan(found, ledger.manifest, ledger.signature_key)
+
+    ledger, todo = plan({"runner": "elsewhere"})
+    assert [t.file.rel for t in todo.due] == ["a.txt", "b.txt", "c.txt"] and not todo.unchanged
+    for task in todo.due:  # a runner that writes its outputs itself and reports records
+        if task.file.rel == "c.txt":
+            ledger.record(FileRecord.failed(task, "no luck"))
+            continue
+        out = out_dir / task.file.out_rel
+        write_atomic(out, "{}")
+        done = FileRecord(task.file.rel, task.file.out_rel, task.source_sha256, "translated",
+                          output_sha256=sha256_file(out), sentences=3)  # fmt: skip
+        ledger.record(done)
+    ledger.save()
+    assert [(o.source, o.status) for o in ledger.files()] == [
+        ("a.txt", "translated"), ("b.txt", "translated"), ("c.txt", "failed")
+    ]  # fmt: skip
+    entries = Manifest.load(out_dir).entries
+    assert entries["a.json"].source_sha256 == sha256_file(in_dir / "a.txt")
+    assert (entries["c.json"].status, entries["c.json"].error) == ("failed", "no luck")
+
+    put(in_dir, "b.txt", article("changed"))
+    _, todo = plan({"runner": "elsewhere"})
+    assert [t.file.rel for t in todo.due] == ["b.txt", "c.txt"]  # changed, failed before
+    assert [(o.source, o.sentences) for o in todo.unchanged] == [("a.txt", 3)]
+    _, todo = plan({"runner": "elsewhere", "beam": 5})  # another setup: everything is due
+    assert len(todo.due) == 3
+
+
+def test_prefetch_reads_ahead_hands_on_errors_and_stops_when_left() -> None:
+    import time
+
+    from translator.batch.prefetch import Prefetch
+
+    def failing() -> Any:
+        yield 1
+        yield 2
+        raise ValueError("boom")
+
+    got: list[int] = []
+    with pytest.raises(ValueError, match="boom"), Prefetch(failing(), 1) as items:
+        for item in items:
+            got.append(item)
+    assert got == [1, 2]
+
+    produced: list[int] = []
+
+    def endless() -> Any:
+        while True:
+            produced.append(len(produced))
+            yield produced[-1]
+
+    with Prefetch(endless(), 2) as items:
+        assert next(items) == 0
+    time.sleep(0.3)
+    count = len(produced)
+    time.sleep(0.3)
+    assert len(produced) == count <= 4  # the reader stopped, a few items ahead at most
+
+
 def test_a_file_name_that_is_not_utf8_works(folders: Folders) -> None:
     in_dir, out_dir = folders
     in_dir.mkdir(parents=True)

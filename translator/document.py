@@ -30,6 +30,8 @@ __all__ = [
     "read_file",
     "read_input",
     "rebuild",
+    "remove_stale_temps",
+    "temp_target",
     "write_atomic",
 ]
 
@@ -190,7 +192,7 @@ def write_atomic(path: Path | str, data: str, *, inputs: Iterable[Path | str] = 
         reason = f"cannot create folder {parent} ({exc.strerror or exc})"
         raise OutputError(f"{target}: {reason}") from exc
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=parent)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=_TEMP_SUFFIX, dir=parent)
     except OSError as exc:
         raise OutputError(f"{target}: cannot write ({exc.strerror or exc})") from exc
     try:
@@ -206,6 +208,37 @@ def write_atomic(path: Path | str, data: str, *, inputs: Iterable[Path | str] = 
         if isinstance(exc, OSError):
             raise OutputError(f"{target}: cannot write ({exc.strerror or exc})") from exc
         raise
+
+
+#: ``write_atomic``'s temp files: ``.<name>.<random>.tmp`` next to the target (hidden, so a
+#: batch run never reads one as input; mkstemp's random part is letters, digits and ``_``).
+_TEMP_SUFFIX = ".tmp"
+_TEMP = re.compile(r"^\.(?P<name>.+)\.[A-Za-z0-9_]+\.tmp$")
+
+
+def temp_target(name: str) -> str | None:
+    """The file name whose ``write_atomic`` temp file ``name`` is, or None if it is none."""
+    match = _TEMP.match(name)
+    return match["name"] if match else None
+
+
+def remove_stale_temps(targets: Iterable[Path]) -> None:
+    """Delete the temp files ``write_atomic`` left next to ``targets`` when its process was
+    killed (SIGKILL gives no chance to clean up). Only temps of these targets are touched:
+    the caller must know that no one is writing them now (batch holds OUT_DIR's lock)."""
+    names: dict[Path, set[str]] = {}
+    for path in targets:
+        names.setdefault(path.parent, set()).add(path.name)
+    for folder, wanted in names.items():
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            if temp_target(entry.name) in wanted and entry.is_file(follow_symlinks=False):
+                log.info("removing %s, left by an interrupted run", entry.path)
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
 
 
 def check_output(path: Path | str, *, inputs: Iterable[Path | str] = ()) -> Path:

@@ -22,8 +22,12 @@ from .events import (
     SentencesDone,
     SentencesQueued,
 )
+from .lazy import LazyEngine
+from .local import LocalRunner
 from .manifest import MANIFEST_NAME, Manifest
-from .runner import DEFAULT_CHUNK_SENTENCES, BatchRunner, LazyEngine, translate_folder
+from .plan import Plan, Task, make_plan
+from .records import FileRecord, Ledger
+from .runner import DEFAULT_CHUNK_SENTENCES, BatchRunner, translate_folder
 
 __all__ = [
     "DEFAULT_CHUNK_SENTENCES",
@@ -36,12 +40,18 @@ __all__ = [
     "Event",
     "FileDone",
     "FileOutcome",
+    "FileRecord",
     "LazyEngine",
+    "Ledger",
+    "LocalRunner",
     "Manifest",
+    "Plan",
     "Planned",
     "SentencesDone",
     "SentencesQueued",
     "SourceFile",
+    "Task",
     "discover",
+    "make_plan",
     "translate_folder",
 ]

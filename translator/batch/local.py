@@ -1,0 +1,217 @@
+"""Run the due files in this process: read ahead, translate in shared chunks, write behind.
+
+A reader thread reads and splits the next files while the engine works; files are grouped
+into chunks of about ``chunk_sentences`` sentences, and each chunk goes through
+``Pipeline.run`` so the sentences of many short articles share engine batches. A writer
+thread writes each output atomically as soon as its chunk is done (fsync releases the GIL,
+so this overlaps the engine's work on the next chunk); the manifest is saved as writes
+finish, so a run killed at any moment loses at most about two chunks of work. A bad input is
+recorded as failed and the run goes on.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import stat
+import threading
+from collections import deque
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import InputError, OutputError, TranslatorError
+from ..pipeline import Job, Pipeline
+from ..result import TranslationResult
+from .events import SentencesDone, SentencesQueued
+from .manifest import sha256_file
+from .plan import Task
+from .prefetch import Prefetch
+from .records import FileRecord, Ledger
+
+log = logging.getLogger("translator")
+
+#: Files read and split ahead of the engine.
+PREFETCH_FILES = 64
+
+
+@dataclass
+class _Item:
+    """One due input on its way: read and split (``job``), or failed (``error``)."""
+
+    task: Task
+    job: Job | None = None
+    text: str = ""
+    error: str | None = None
+
+    @property
+    def sentences(self) -> int:
+        return sum(len(u) for u in self.job.units) if self.job is not None else 0
+
+
+class LocalRunner:
+    """Translate ``tasks`` with ``pipeline`` and write them under ``out_dir``; every file's
+    record goes to ``ledger``. One instance per run."""
+
+    def __init__(
+        self,
+        pipeline: Pipeline,
+        ledger: Ledger,
+        *,
+        in_dir: Path,
+        out_dir: Path,
+        fmt: str,
+        max_bytes: int,
+        chunk_sentences: int,
+    ) -> None:
+        self.pipeline = pipeline
+        self.ledger = ledger
+        self.out_dir = out_dir
+        self.fmt = fmt
+        self.max_bytes = max_bytes
+        self.chunk_sentences = max(1, chunk_sentences)
+        # An output folder that leads back into IN_DIR (a symlink) is refused.
+        self._real_in, self._real_out = in_dir.resolve(), out_dir.resolve()
+        # The sentence splitter keeps state per call; reader thread and a retry share it.
+        self._prepare_lock = threading.Lock()
+        self._writer = ThreadPoolExecutor(1, thread_name_prefix="translator-batch-writer")
+        self._writes: deque[Future[FileRecord]] = deque()
+
+    def run(self, tasks: list[Task]) -> None:
+        """Read ahead in one thread, translate here, write in another."""
+        chunk: list[_Item] = []
+        size = 0
+        with self._writer, Prefetch(self._read_all(tasks), PREFETCH_FILES,
+                                    name="translator-batch-reader") as items:  # fmt: skip
+            try:
+                for item in items:
+                    if item.error is not None:
+                        self.ledger.record(FileRecord.failed(item.task, item.error))
+                        continue
+                    self.ledger.emit(SentencesQueued(item.sentences))
+                    chunk.append(item)
+                    size += item.sentences
+                    if size >= self.chunk_sentences:
+                        self._run_chunk(chunk)
+                        chunk, size = [], 0
+                if chunk:
+                    self._run_chunk(chunk)
+            finally:
+                # Also after Ctrl-C: outputs already written are recorded, not redone.
+                self._collect_writes(wait=True)
+
+    # -- reading (in the reader thread) ----------------------------------------------------
+
+    def _read_all(self, tasks: list[Task]) -> Iterator[_Item]:
+        for task in tasks:
+            yield self._read(task)
+
+    def _read(self, task: Task) -> _Item:
+        from ..document import read_file
+
+        f = task.file
+        try:
+            st = os.stat(f.path)
+            if not stat.S_ISREG(st.st_mode):
+                raise InputError("not a regular file")
+            if st.st_size > self.max_bytes:
+                raise InputError(
+                    f"too large ({st.st_size:,} bytes; the limit is {self.max_bytes:,})"
+                )
+            text = read_file(f.path)
+            job = self._prepare(text, f.rel)
+        except InputError as exc:
+            # The summary names the file already; keep the reason only.
+            return _Item(task, error=str(exc).removeprefix(f"{f.path}: "))
+        except OSError as exc:
+            return _Item(task, error=f"cannot be read: {exc.strerror or exc}")
+        except Exception as exc:  # a bug of ours on this one input: report it, go on
+            log.debug("preparing %s failed", f.rel, exc_info=True)
+            return _Item(task, error=f"internal error: {type(exc).__name__}: {exc}")
+        return _Item(task, job=job, text=text)
+
+    def _prepare(self, text: str, rel: str) -> Job:
+        with self._prepare_lock:
+            return self.pipeline.prepare(text, name=_printable(rel))
+
+    # -- translating and writing -----------------------------------------------------------
+
+    def _run_chunk(self, chunk: list[_Item]) -> None:
+        reported = 0
+
+        def progress(count: int) -> None:
+            nonlocal reported
+            reported += count
+            self.ledger.emit(SentencesDone(count))
+
+        try:
+            jobs = [item.job for item in chunk if item.job]
+            results = self.pipeline.run(jobs, progress=progress)
+        except TranslatorError:
+            raise  # model or cache trouble: every file would fail the same way
+        except Exception as exc:
+            if len(chunk) == 1:
+                log.debug("translating %s failed", chunk[0].task.file.rel, exc_info=True)
+                error = f"internal error: {type(exc).__name__}: {exc}"
+                self.ledger.record(FileRecord.failed(chunk[0].task, error))
+                return
+            # Find the one input that trips a bug instead of failing its neighbours.
+            log.warning(
+                "a chunk of %d files failed (%s); retrying them one by one", len(chunk), exc
+            )
+            for item in chunk:
+                item.job = self._prepare(item.text, item.task.file.rel)  # the run changed it
+                self._run_chunk([item])
+            return
+        # Progress counts distinct sentences; make the total come out right.
+        rest = sum(item.sentences for item in chunk) - reported
+        if rest > 0:
+            self.ledger.emit(SentencesDone(rest))
+        for item, result in zip(chunk, results, strict=True):
+            self._writes.append(self._writer.submit(self._write, item.task, result))
+        self._collect_writes(wait=False)
+
+    def _write(self, task: Task, result: TranslationResult) -> FileRecord:
+        """Render and write one output atomically (in the writer thread; touches no state)."""
+        from ..document import write_atomic
+        from ..render import render
+
+        f = task.file
+        path = self.out_dir / f.out_rel
+        try:
+            data = render(result, self.fmt)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            parent = path.parent.resolve()
+            if parent.is_relative_to(self._real_in) and not parent.is_relative_to(self._real_out):
+                raise OutputError(f"{path.parent} leads into the input folder (a symlink?)")
+            write_atomic(path, data, inputs=[f.path])
+            written = sha256_file(path)
+        except OutputError as exc:
+            return FileRecord.failed(task, f"cannot write the output: {exc}")
+        except OSError as exc:
+            return FileRecord.failed(task, f"cannot write the output: {exc.strerror or exc}")
+        except Exception as exc:  # a bug of ours on this one result: report it, go on
+            log.debug("writing %s failed", f.out_rel, exc_info=True)
+            return FileRecord.failed(task, f"internal error: {type(exc).__name__}: {exc}")
+        return FileRecord(
+            f.rel,
+            f.out_rel,
+            task.source_sha256,
+            "translated",
+            output_sha256=written,
+            sentences=len(result.sentences),
+            terms_missed=len(result.missed_terms),
+            flags=sum(1 for fl in result.flags if fl.severity != "info"),
+        )
+
+    def _collect_writes(self, *, wait: bool) -> None:
+        """Record finished writes (in order) and save the manifest."""
+        while self._writes and (wait or self._writes[0].done()):
+            self.ledger.record(self._writes.popleft().result())
+        self.ledger.save()
+
+
+def _printable(rel: str) -> str:
+    """A file name that is not valid UTF-8 (os.fsdecode's lone surrogates), made writable."""
+    return rel.encode("utf-8", "surrogateescape").decode("utf-8", "replace")

@@ -1,0 +1,114 @@
+"""What a runner reports per file, and where it goes.
+
+Every runner says what became of each due input in a ``FileRecord`` (source and output hash,
+status, error, counts); the ``Ledger`` turns records into manifest entries (saved as they
+come in), the summary's outcomes and ``FileDone`` events. Records are plain data, so a runner
+may produce them in another process.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from ..errors import OutputError
+from .events import Event, FileDone, FileOutcome
+from .manifest import Entry, Manifest, signature_key
+from .plan import Task
+
+log = logging.getLogger("translator")
+
+
+@dataclass
+class FileRecord:
+    """What became of one due input: translated and written, or failed and why."""
+
+    source: str  # relative to IN_DIR (POSIX)
+    output: str  # relative to OUT_DIR (POSIX)
+    source_sha256: str | None
+    status: Literal["translated", "failed"]
+    output_sha256: str | None = None
+    error: str | None = None
+    sentences: int = 0
+    terms_missed: int = 0
+    flags: int = 0  # QA warnings and errors an editor should look at
+
+    @classmethod
+    def failed(cls, task: Task, error: str) -> FileRecord:
+        return cls(task.file.rel, task.file.out_rel, task.source_sha256, "failed", error=error)
+
+    def outcome(self) -> FileOutcome:
+        """The summary's line of this file."""
+        return FileOutcome(
+            self.source,
+            self.output,
+            self.status,
+            self.error,
+            sentences=self.sentences,
+            terms_missed=self.terms_missed,
+            flags=self.flags,
+        )
+
+    def entry(self, signature: str) -> Entry:
+        """The manifest entry of this record, for a run of ``signature`` (its key)."""
+        return Entry(
+            source=self.source,
+            source_sha256=self.source_sha256,
+            signature=signature,
+            status="ok" if self.status == "translated" else "failed",
+            output_sha256=self.output_sha256,
+            error=self.error,
+            sentences=self.sentences,
+            terms_missed=self.terms_missed,
+        )
+
+
+class Ledger:
+    """One run's bookkeeping: the manifest, every file's outcome, and the events."""
+
+    def __init__(
+        self,
+        manifest: Manifest,
+        signature: dict[str, Any],
+        on_event: Callable[[Event], None] | None = None,
+    ) -> None:
+        self.manifest = manifest
+        self.signature = signature
+        self.signature_key = signature_key(signature)
+        self.on_event = on_event
+        #: Outcome by source path: unchanged, pending, then translated or failed.
+        self.outcomes: dict[str, FileOutcome] = {}
+
+    def note(self, outcomes: list[FileOutcome]) -> None:
+        """Outcomes known before any work (unchanged, pending, discovery problems)."""
+        for outcome in outcomes:
+            self.outcomes[outcome.source] = outcome
+
+    def record(self, rec: FileRecord) -> None:
+        """A file is done: into the manifest (saved by ``save``), the outcomes, an event."""
+        if rec.status == "failed":
+            log.info("%s: %s", rec.source, rec.error)  # reported in the summary, not now
+        self.manifest.record(rec.output, rec.entry(self.signature_key), self.signature)
+        outcome = rec.outcome()
+        self.outcomes[outcome.source] = outcome
+        self.emit(FileDone(outcome))
+
+    def save(self) -> None:
+        """Write the manifest if anything was recorded since the last save."""
+        if not self.manifest.dirty:
+            return
+        try:
+            self.manifest.save()
+        except (OutputError, OSError) as exc:
+            # The outputs are fine; only the next run's shortcut is lost. Say so, go on.
+            log.warning("cannot write the manifest %s: %s", self.manifest.path, exc)
+
+    def emit(self, event: Event) -> None:
+        if self.on_event is not None:
+            self.on_event(event)
+
+    def files(self) -> list[FileOutcome]:
+        """Every outcome, by source path."""
+        return sorted(self.outcomes.values(), key=lambda f: f.source)
