@@ -1,0 +1,165 @@
+"""`translator eval SRC REF`: BLEU, chrF, glossary terms (and COMET) on the user's own data."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from .app import app
+from .common import (
+    BackendOpt,
+    BatchSizeOpt,
+    BeamOpt,
+    DeviceOpt,
+    GlossaryOpt,
+    ModelOpt,
+    NoGlossaryOpt,
+    NoQaOpt,
+    QuietOpt,
+    make_options,
+    stderr_console,
+)
+
+if TYPE_CHECKING:
+    from ..evaluate import Report, Run
+
+
+@app.command("eval")
+def eval_command(
+    src: Annotated[
+        Path,
+        typer.Argument(
+            help="German: a text file (one segment per line) or a folder of articles (*.txt)."
+        ),
+    ],
+    ref: Annotated[
+        Path,
+        typer.Argument(
+            help="English reference: the same shape as SRC "
+            "(aligned lines, or the same relative paths)."
+        ),
+    ],
+    compare: Annotated[
+        str | None,
+        typer.Option(
+            "--compare", help="glossary | backend | beam | compute-type", show_default=False
+        ),
+    ] = None,
+    json_path: Annotated[
+        Path | None, typer.Option("--json", help="Write every figure and signature here.")
+    ] = None,
+    comet: Annotated[
+        Path | None,
+        typer.Option(
+            "--comet",
+            help="A COMET checkpoint on disk (needs the 'comet' extra; never downloaded).",
+            show_default=False,
+        ),
+    ] = None,
+    model: ModelOpt = None,
+    backend: BackendOpt = "auto",
+    device: DeviceOpt = "auto",
+    beam_size: BeamOpt = 4,
+    batch_size: BatchSizeOpt = 32,
+    glossary: GlossaryOpt = None,
+    no_glossary: NoGlossaryOpt = False,
+    no_qa: NoQaOpt = False,
+    quiet: QuietOpt = False,
+) -> None:
+    """Translate SRC and score it against REF: BLEU and chrF (sacrebleu), glossary terms."""
+    from ..document import check_output, write_atomic
+    from ..evaluate import COMPARISONS, Comet, comet_installed, evaluate, load_eval_set, setups_for
+    from ..evaluate.metrics import COMET_HINT
+
+    if compare is not None:
+        compare = compare.lower()
+        if compare not in COMPARISONS:
+            raise typer.BadParameter(
+                f"must be one of {', '.join(COMPARISONS)} (got {compare!r})", param_hint="--compare"
+            )
+        if compare == "glossary" and no_glossary:
+            raise typer.BadParameter(
+                "cannot be combined with --no-glossary", param_hint="--compare"
+            )
+    if json_path is not None:
+        check_output(json_path, inputs=[src, ref])  # refuse before loading anything
+    data = load_eval_set(src, ref)
+    options = make_options(
+        model, backend, device, beam_size, batch_size, glossary, no_glossary, True, no_qa
+    )
+    console = stderr_console()
+    scorer = None
+    if not comet_installed():
+        console.print(f"COMET: not installed ({COMET_HINT}); column skipped", markup=False)
+    elif comet is None:
+        console.print("COMET: no --comet CHECKPOINT given; column skipped", highlight=False)
+    elif data.kind == "documents":
+        console.print(
+            "COMET: scores sentences, not whole articles (its encoder reads 512 tokens); "
+            "column skipped",
+            highlight=False,
+        )
+    else:
+        scorer = Comet(comet)
+    setups = setups_for(compare, options)
+    if not quiet:
+        console.print(f"{len(data)} {data.unit}, {len(setups)} run(s)", highlight=False)
+
+    def done(run: Run) -> None:
+        if not quiet:
+            console.print(
+                f"  {run.setup.label}: BLEU {run.bleu.score:.2f}, chrF {run.chrf.score:.2f} "
+                f"({run.seconds:.1f} s)",
+                highlight=False,
+            )
+
+    report = evaluate(data, options, setups, comet=scorer, on_run=done)
+    print_report(report)
+    if json_path is not None:
+        text = json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n"
+        write_atomic(json_path, text, inputs=[src, ref])
+
+
+def _percent(value: float | None) -> str:
+    return "–" if value is None else f"{value:.1%}"
+
+
+def print_report(report: Report) -> None:
+    """One Rich table on stdout: a row per run, the metric signatures underneath."""
+    from rich.console import Console
+    from rich.table import Table
+
+    runs = report.runs
+    table = Table(
+        title=f"{report.data.src} vs {report.data.ref}: {len(report.data)} {report.data.unit}"
+    )
+    table.add_column("run")
+    for name in ("BLEU", "chrF"):
+        table.add_column(name, justify="right")
+    if report.comet is not None:
+        table.add_column("COMET", justify="right")
+    table.add_column("term success", justify="right")
+    table.add_column("term agreement", justify="right")
+    table.add_column("seconds", justify="right")
+    for run in runs:
+        row = [run.setup.label, f"{run.bleu.score:.2f}", f"{run.chrf.score:.2f}"]
+        if report.comet is not None:
+            row.append("–" if run.comet is None else f"{run.comet:.4f}")
+        terms = run.terms
+        row += [
+            "–" if terms is None else f"{_percent(terms.success)} ({terms.rendered}/{terms.found})",
+            "–"
+            if terms is None
+            else f"{_percent(terms.agreement)} ({terms.agreed}/{terms.in_reference})",
+            f"{run.seconds:.1f}",
+        ]
+        table.add_row(*row)
+    if runs:
+        lines = [f"BLEU: {runs[0].bleu.signature}", f"chrF: {runs[0].chrf.signature}"]
+        if report.comet is not None:
+            lines.append(f"COMET: {report.comet}")
+        table.caption = "\n".join(lines)
+    Console(soft_wrap=False).print(table)
