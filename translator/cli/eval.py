@@ -136,7 +136,7 @@ def print_report(report: Report) -> None:
     table = Table(
         title=f"{report.data.src} vs {report.data.ref}: {len(report.data)} {report.data.unit}"
     )
-    table.add_column("run")
+    table.add_column("run", no_wrap=True)
     for name in ("BLEU", "chrF"):
         table.add_column(name, justify="right")
     if report.comet is not None:

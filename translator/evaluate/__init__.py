@@ -178,17 +178,23 @@ def iter_runs(
     *,
     comet: Comet | None = None,
     term_glossary: Glossary | None = None,
+    engine: Engine | None = None,
 ) -> Iterator[Run]:
     """Translate and score ``data`` once per setup, yielding each run as it finishes.
 
     ``term_glossary``: the glossary the term figures are measured with (the same for every
     run, also the one translated without a glossary); default: the options' glossary.
+    ``engine``: translate every run with this engine instead of loading one from the options
+    (then no setup may change the backend, beam or compute type).
     """
+    if engine is not None and any(
+        s.engine_key(options) != setups[0].engine_key(options) for s in setups
+    ):
+        raise ValueError("a given engine cannot be compared with another backend, beam or type")
     if term_glossary is None:
         term_glossary = _glossary(options)
     counter = TermCounter(term_glossary) if term_glossary is not None else None
-    engine: Engine | None = None
-    key: tuple[Any, ...] | None = None
+    key: tuple[Any, ...] | None = None if engine is None else setups[0].engine_key(options)
     for setup in setups:
         load_seconds = 0.0
         if engine is None or setup.engine_key(options) != key:
@@ -210,12 +216,15 @@ def evaluate(
     setups: Sequence[Setup],
     *,
     comet: Comet | None = None,
+    engine: Engine | None = None,
     on_run: Callable[[Run], None] | None = None,
 ) -> Report:
-    """All runs of ``setups`` on ``data`` as one `Report`."""
+    """All runs of ``setups`` on ``data`` as one `Report` (arguments as for `iter_runs`)."""
     term_glossary = _glossary(options)
     runs = []
-    for run in iter_runs(data, options, setups, comet=comet, term_glossary=term_glossary):
+    for run in iter_runs(
+        data, options, setups, comet=comet, term_glossary=term_glossary, engine=engine
+    ):
         runs.append(run)
         if on_run is not None:
             on_run(run)

@@ -35,7 +35,7 @@ def bleu(hypotheses: Sequence[str], references: Sequence[str]) -> Score:
     metric = BLEU()
     result = metric.corpus_score(list(hypotheses), [list(references)])
     signature = str(metric.get_signature())
-    return Score(round(result.score, 2), signature, result.format(signature=signature))
+    return Score(result.score, signature, result.format(signature=signature))
 
 
 def chrf(hypotheses: Sequence[str], references: Sequence[str]) -> Score:
@@ -45,7 +45,7 @@ def chrf(hypotheses: Sequence[str], references: Sequence[str]) -> Score:
     metric = CHRF()
     result = metric.corpus_score(list(hypotheses), [list(references)])
     signature = str(metric.get_signature())
-    return Score(round(result.score, 2), signature, result.format(signature=signature))
+    return Score(result.score, signature, result.format(signature=signature))
 
 
 # -- glossary terms --------------------------------------------------------------------------
