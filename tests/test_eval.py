@@ -71,8 +71,20 @@ def test_copy_model_with_ref_equal_to_src_scores_100(
     src = write_lines(tmp_path / "test.de", PLAIN)
     report = tmp_path / "report.json"
     code, out, err = cli(
-        monkeypatch, capsys, "eval", str(src), str(src), "--model", str(copy_model_dir),
-        "--backend", "transformers", "--beam-size", "1", "--no-glossary", "--json", str(report),
+        monkeypatch,
+        capsys,
+        "eval",
+        str(src),
+        str(src),
+        "--model",
+        str(copy_model_dir),
+        "--backend",
+        "transformers",
+        "--beam-size",
+        "1",
+        "--no-glossary",
+        "--json",
+        str(report),
     )
     assert code == 0, err
     data = json.loads(report.read_text("utf-8"))
@@ -288,9 +300,20 @@ def test_glossary_comparison_end_to_end_loads_the_model_once(
     monkeypatch.setattr(translator.factory, "engine_for", counting)
     report = tmp_path / "glossary.json"
     code, out, err = cli(
-        monkeypatch, capsys, "eval", *map(str, seed_folders), "--compare", "glossary",
-        "--model", str(copy_model_dir), "--backend", "transformers", "--beam-size", "1",
-        "--json", str(report),
+        monkeypatch,
+        capsys,
+        "eval",
+        *map(str, seed_folders),
+        "--compare",
+        "glossary",
+        "--model",
+        str(copy_model_dir),
+        "--backend",
+        "transformers",
+        "--beam-size",
+        "1",
+        "--json",
+        str(report),
     )
     assert code == 0, err
     assert loads == ["transformers"]
@@ -325,9 +348,20 @@ def test_compare_backend_on_the_tiny_model(
     ref = write_lines(tmp_path / "r.en", REFERENCES)
     report = tmp_path / "backend.json"
     code, out, err = cli(
-        monkeypatch, capsys, "eval", str(src), str(ref), "--compare", "backend",
-        "--model", str(tiny_model_dir), "--beam-size", "1", "--no-glossary",
-        "--json", str(report),
+        monkeypatch,
+        capsys,
+        "eval",
+        str(src),
+        str(ref),
+        "--compare",
+        "backend",
+        "--model",
+        str(tiny_model_dir),
+        "--beam-size",
+        "1",
+        "--no-glossary",
+        "--json",
+        str(report),
     )
     assert code == 0, err
     runs = json.loads(report.read_text("utf-8"))["runs"]
@@ -345,8 +379,18 @@ def test_compare_backend_names_the_missing_conversion(
 ) -> None:
     src = write_lines(tmp_path / "s.de", PLAIN[:1])
     code, _, err = cli(
-        monkeypatch, capsys, "eval", str(src), str(src), "--compare", "backend",
-        "--model", str(tiny_model_dir), "--beam-size", "1", "--no-glossary",
+        monkeypatch,
+        capsys,
+        "eval",
+        str(src),
+        str(src),
+        "--compare",
+        "backend",
+        "--model",
+        str(tiny_model_dir),
+        "--beam-size",
+        "1",
+        "--no-glossary",
     )
     assert code == 4
     assert "translator model convert" in err.splitlines()[-1]
@@ -362,9 +406,7 @@ def test_without_comet_one_line_says_so_and_the_column_is_skipped(
     import translator.evaluate as evaluation
 
     real = evaluation.evaluate
-    monkeypatch.setattr(
-        evaluation, "evaluate", lambda *a, **k: real(*a, engine=WordEngine(), **k)
-    )
+    monkeypatch.setattr(evaluation, "evaluate", lambda *a, **k: real(*a, engine=WordEngine(), **k))
     src = write_lines(tmp_path / "s.de", PLAIN)
     ref = write_lines(tmp_path / "r.en", REFERENCES)
     code, out, err = cli(monkeypatch, capsys, "eval", str(src), str(ref), "--no-glossary")

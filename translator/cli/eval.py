@@ -106,7 +106,7 @@ def eval_command(
         scorer = Comet(comet)
     setups = setups_for(compare, options)
     if not quiet:
-        console.print(f"{len(data)} {data.unit}, {len(setups)} run(s)", highlight=False)
+        console.print(f"{data.size}, {len(setups)} run(s)", highlight=False)
 
     def done(run: Run) -> None:
         if not quiet:
@@ -128,38 +128,42 @@ def _percent(value: float | None) -> str:
 
 
 def print_report(report: Report) -> None:
-    """One Rich table on stdout: a row per run, the metric signatures underneath."""
+    """One Rich table on stdout: a row per run; term counts and metric signatures underneath."""
     from rich.console import Console
     from rich.table import Table
 
     runs = report.runs
-    table = Table(
-        title=f"{report.data.src} vs {report.data.ref}: {len(report.data)} {report.data.unit}"
-    )
+    data = report.data
+    table = Table(title=f"{data.src} vs {data.ref}: {data.size}")
     table.add_column("run", no_wrap=True)
-    for name in ("BLEU", "chrF"):
+    names = ["BLEU", "chrF"] + (["COMET"] if report.comet is not None else [])
+    for name in [*names, "term success", "term agreement", "seconds"]:
         table.add_column(name, justify="right")
-    if report.comet is not None:
-        table.add_column("COMET", justify="right")
-    table.add_column("term success", justify="right")
-    table.add_column("term agreement", justify="right")
-    table.add_column("seconds", justify="right")
     for run in runs:
         row = [run.setup.label, f"{run.bleu.score:.2f}", f"{run.chrf.score:.2f}"]
         if report.comet is not None:
             row.append("–" if run.comet is None else f"{run.comet:.4f}")
         terms = run.terms
         row += [
-            "–" if terms is None else f"{_percent(terms.success)} ({terms.rendered}/{terms.found})",
-            "–"
-            if terms is None
-            else f"{_percent(terms.agreement)} ({terms.agreed}/{terms.in_reference})",
+            "–" if terms is None else _percent(terms.success),
+            "–" if terms is None else _percent(terms.agreement),
             f"{run.seconds:.1f}",
         ]
         table.add_row(*row)
     if runs:
-        lines = [f"BLEU: {runs[0].bleu.signature}", f"chrF: {runs[0].chrf.signature}"]
+        lines = []
+        terms = runs[0].terms  # the same sources and references in every run
+        if terms is not None:
+            lines.append(
+                f"term success: of {terms.found} glossary terms in SRC; term agreement: of "
+                f"the {terms.in_reference} whose rendering REF uses"
+            )
+        lines += [f"BLEU: {runs[0].bleu.signature}", f"chrF: {runs[0].chrf.signature}"]
         if report.comet is not None:
             lines.append(f"COMET: {report.comet}")
         table.caption = "\n".join(lines)
-    Console(soft_wrap=False).print(table)
+    console = Console()
+    if not console.is_terminal:  # a file or pipe: the table at full width, nothing wrapped
+        wide = Console(width=1000)
+        console = Console(width=max(console.width, wide.measure(table).maximum))
+    console.print(table)

@@ -41,8 +41,10 @@ class EvalSet:
         return len(self.sources)
 
     @property
-    def unit(self) -> str:
-        return "segments" if self.kind == "lines" else "documents"
+    def size(self) -> str:
+        """``"1 document"``, ``"2003 segments"``."""
+        unit = "segment" if self.kind == "lines" else "document"
+        return f"{len(self)} {unit}{'' if len(self) == 1 else 's'}"
 
 
 def load_eval_set(src: Path, ref: Path) -> EvalSet:
