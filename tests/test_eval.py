@@ -396,6 +396,48 @@ def test_compare_backend_names_the_missing_conversion(
     assert "translator model convert" in err.splitlines()[-1]
 
 
+@pytest.mark.slow
+def test_compare_compute_type_on_the_tiny_model(
+    monkeypatch: pytest.MonkeyPatch, capsys: Capture, tiny_model_dir: Path, tmp_path: Path
+) -> None:
+    from translator.engine.convert import convert_model
+
+    for quantization in ("int8", "float32"):
+        convert_model(str(tiny_model_dir), quantization=quantization)
+    src = write_lines(tmp_path / "s.de", PLAIN[:2])
+    report = tmp_path / "types.json"
+    code, out, err = cli(
+        monkeypatch, capsys, "eval", str(src), str(src), "--compare", "compute-type",
+        "--device", "cpu", "--model", str(tiny_model_dir), "--beam-size", "1",
+        "--no-glossary", "--json", str(report),
+    )  # fmt: skip
+    assert code == 0, err
+    runs = json.loads(report.read_text("utf-8"))["runs"]
+    assert [r["label"] for r in runs] == ["ctranslate2 int8", "ctranslate2 float32"]
+    assert [r["signature"]["quantization"] for r in runs] == ["int8", "float32"]
+    assert [r["signature"]["compute_type"] for r in runs] == ["int8_float32", "float32"]
+
+
+def test_a_given_engine_is_not_compared_with_others(tmp_path: Path) -> None:
+    src = write_lines(tmp_path / "s.de", ["eins"])
+    options = Options(use_glossary=False)
+    with pytest.raises(ValueError, match="cannot be compared"):
+        evaluate(load_eval_set(src, src), options, setups_for("beam", options), engine=WordEngine())
+
+
+def test_verify_only_glossary_injects_nothing_and_still_repairs() -> None:
+    verify = TERMS.with_enforce("verify")
+    sentence = "Angriff auf Kiew."
+    assert TERMS.prepare(sentence).text == "Angriff auf Kyiv."
+    prepared = verify.prepare(sentence)
+    assert prepared.text == sentence
+    target, hits = verify.finalize(prepared, "Attack on Kiev.")
+    assert target == "Attack on Kyiv." and [h.status for h in hits] == ["repaired"]
+    assert {e.enforce for e in verify.entries} == {"verify"}
+    assert {e.enforce for e in TERMS.entries} == {None}  # the original is unchanged
+    assert verify.version != TERMS.version
+
+
 # -- COMET is optional ------------------------------------------------------------------------
 
 
@@ -414,6 +456,64 @@ def test_without_comet_one_line_says_so_and_the_column_is_skipped(
     comet_lines = [line for line in err.splitlines() if "COMET" in line]
     assert comet_lines == ["COMET: not installed (pip install 'translator[comet]'); column skipped"]
     assert "COMET" not in out and "BLEU" in out
+
+
+FAKE_COMET = """
+def download_model(*args, **kwargs):
+    raise AssertionError("eval must never download a COMET model")
+
+
+def load_from_checkpoint(path, local_files_only=False):
+    assert local_files_only is True
+    return Model(path)
+
+
+class Model:
+    def __init__(self, path):
+        self.path = path
+
+    def predict(self, data, batch_size, gpus, progress_bar):
+        class Prediction:
+            system_score = sum(d["mt"] == d["ref"] for d in data) / len(data)
+        return Prediction()
+"""
+
+
+def test_comet_column_from_a_checkpoint_on_disk(
+    monkeypatch: pytest.MonkeyPatch, capsys: Capture, tmp_path: Path
+) -> None:
+    """COMET itself is not installed here: a stand-in package with its API (never a real
+    score) shows that eval finds the checkpoint, never downloads, and reports the figure."""
+    package = tmp_path / "site" / "comet"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text(FAKE_COMET, encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path / "site"))
+    monkeypatch.delitem(sys.modules, "comet", raising=False)
+    checkpoint = tmp_path / "wmt22-comet-da" / "checkpoints" / "model.ckpt"
+    checkpoint.parent.mkdir(parents=True)
+    checkpoint.write_bytes(b"weights")
+    import translator.evaluate as evaluation
+
+    real = evaluation.evaluate
+    monkeypatch.setattr(evaluation, "evaluate", lambda *a, **k: real(*a, engine=WordEngine(), **k))
+    src = write_lines(tmp_path / "s.de", ["die Truppen", "der Region"])
+    ref = write_lines(tmp_path / "r.en", ["the troops", "a region"])
+    report = tmp_path / "r.json"
+    code, out, err = cli(
+        monkeypatch, capsys, "eval", str(src), str(ref), "--no-glossary", "--no-qa",
+        "--comet", str(checkpoint.parent.parent), "--json", str(report),
+    )  # fmt: skip
+    assert code == 0, err
+    data = json.loads(report.read_text("utf-8"))
+    assert data["comet_model"] == str(checkpoint)
+    assert data["runs"][0]["comet"] == 0.5  # one of two outputs equals its reference
+    assert "COMET" in out and "0.5000" in out
+    assert "COMET" not in err
+
+    code, _, err = cli(
+        monkeypatch, capsys, "eval", str(src), str(ref), "--comet", str(tmp_path / "none"),
+    )  # fmt: skip
+    assert code == 4 and "eval never downloads one" in err
 
 
 # -- bad input: one line naming file and line, exit code 3 ------------------------------------

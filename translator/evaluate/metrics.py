@@ -151,10 +151,10 @@ class Comet:
     """COMET from a checkpoint already on disk; it never downloads anything.
 
     ``checkpoint``: a ``.ckpt`` file, or a folder holding ``checkpoints/model.ckpt`` (the
-    layout of a downloaded COMET model). Loaded on first use.
+    layout of a downloaded COMET model). Loaded on first use. ``gpus``: 0 (CPU) or 1.
     """
 
-    def __init__(self, checkpoint: Path, *, batch_size: int = 8) -> None:
+    def __init__(self, checkpoint: Path, *, batch_size: int = 8, gpus: int = 0) -> None:
         path = Path(checkpoint).expanduser()
         if path.is_dir():
             path = path / "checkpoints" / "model.ckpt"
@@ -165,6 +165,7 @@ class Comet:
             )
         self.checkpoint = path
         self.batch_size = batch_size
+        self.gpus = gpus
         self._model: Any = None
 
     @property
@@ -195,6 +196,6 @@ class Comet:
             for s, o, r in zip(sources, outputs, references, strict=True)
         ]
         prediction = self._load().predict(
-            data, batch_size=self.batch_size, gpus=0, progress_bar=False
+            data, batch_size=self.batch_size, gpus=self.gpus, progress_bar=False
         )
         return round(float(prediction.system_score), 4)
