@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -24,7 +24,7 @@ from .common import (
 )
 
 if TYPE_CHECKING:
-    from ..evaluate import Report, Run
+    from ..evaluate import Report, Run, Setup
 
 
 @app.command("eval")
@@ -108,19 +108,56 @@ def eval_command(
     if not quiet:
         console.print(f"{data.size}, {len(setups)} run(s)", highlight=False)
 
-    def done(run: Run) -> None:
-        if not quiet:
-            console.print(
-                f"  {run.setup.label}: BLEU {run.bleu.score:.2f}, chrF {run.chrf.score:.2f} "
-                f"({run.seconds:.1f} s)",
-                highlight=False,
-            )
-
-    report = evaluate(data, options, setups, comet=scorer, on_run=done)
+    with RunProgress(quiet) as progress:
+        report = evaluate(
+            data, options, setups, comet=scorer, progress=progress.update, on_run=progress.done
+        )
     print_report(report)
     if json_path is not None:
         text = json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n"
         write_atomic(json_path, text, inputs=[src, ref])
+
+
+class RunProgress:
+    """A progress bar per run (sentences translated) on stderr, then its BLEU and chrF."""
+
+    def __init__(self, quiet: bool) -> None:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+        self.quiet = quiet
+        self.progress = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            console=stderr_console(),
+            transient=True,
+            disable=quiet,
+        )
+        self.tasks: dict[str, Any] = {}
+
+    def __enter__(self) -> RunProgress:
+        self.progress.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.progress.stop()
+
+    def update(self, setup: Setup, done: int, total: int) -> None:
+        task = self.tasks.get(setup.label)
+        if task is None:
+            task = self.tasks[setup.label] = self.progress.add_task(setup.label, total=total)
+        self.progress.update(task, completed=done, total=total)
+
+    def done(self, run: Run) -> None:
+        task = self.tasks.pop(run.setup.label, None)
+        if task is not None:
+            self.progress.remove_task(task)
+        if not self.quiet:
+            self.progress.console.print(
+                f"  {run.setup.label}: BLEU {run.bleu.score:.2f}, chrF {run.chrf.score:.2f} "
+                f"({run.seconds:.1f} s)",
+                highlight=False,
+            )
 
 
 def _percent(value: float | None) -> str:

@@ -46,6 +46,7 @@ __all__ = [
 log = logging.getLogger("translator")
 
 GlossaryMode = Literal["none", "verify", "inject"]
+Progress = Callable[["Setup", int, int], None]
 COMPARISONS = ("glossary", "backend", "beam", "compute-type")
 
 
@@ -179,6 +180,7 @@ def iter_runs(
     comet: Comet | None = None,
     term_glossary: Glossary | None = None,
     engine: Engine | None = None,
+    progress: Progress | None = None,
 ) -> Iterator[Run]:
     """Translate and score ``data`` once per setup, yielding each run as it finishes.
 
@@ -186,6 +188,7 @@ def iter_runs(
     run, also the one translated without a glossary); default: the options' glossary.
     ``engine``: translate every run with this engine instead of loading one from the options
     (then no setup may change the backend, beam or compute type).
+    ``progress(setup, done, total)``: sentences translated so far in the current run.
     """
     if engine is not None and any(
         s.engine_key(options) != setups[0].engine_key(options) for s in setups
@@ -206,7 +209,7 @@ def iter_runs(
             load_seconds = time.perf_counter() - started
             key = setup.engine_key(options)
         pipeline = assemble(options, setup, engine)
-        outputs, seconds = translate(pipeline, data)
+        outputs, seconds = translate(pipeline, data, setup, progress)
         yield score_run(
             data, setup, pipeline.signature, outputs, seconds, load_seconds, counter, comet
         )
@@ -219,13 +222,20 @@ def evaluate(
     *,
     comet: Comet | None = None,
     engine: Engine | None = None,
+    progress: Progress | None = None,
     on_run: Callable[[Run], None] | None = None,
 ) -> Report:
     """All runs of ``setups`` on ``data`` as one `Report` (arguments as for `iter_runs`)."""
     term_glossary = _glossary(options)
     runs = []
     for run in iter_runs(
-        data, options, setups, comet=comet, term_glossary=term_glossary, engine=engine
+        data,
+        options,
+        setups,
+        comet=comet,
+        term_glossary=term_glossary,
+        engine=engine,
+        progress=progress,
     ):
         runs.append(run)
         if on_run is not None:
@@ -234,14 +244,26 @@ def evaluate(
     return Report(data, runs, version, comet.name if comet is not None else None)
 
 
-def translate(pipeline: Pipeline, data: EvalSet) -> tuple[list[str], float]:
+def translate(
+    pipeline: Pipeline, data: EvalSet, setup: Setup, progress: Progress | None = None
+) -> tuple[list[str], float]:
     """One output per source (a line stays one line; a document becomes running text)."""
     jobs = [
         pipeline.prepare(text, name=name)
         for text, name in zip(data.sources, data.names, strict=True)
     ]
+    # The pipeline reports distinct sentences (each is translated once).
+    total = len({u.engine_input for job in jobs for units in job.units for u in units})
+    done = 0
+
+    def advance(n: int) -> None:
+        nonlocal done
+        done += n
+        if progress is not None:
+            progress(setup, done, total)
+
     started = time.perf_counter()
-    results = pipeline.run(jobs)
+    results = pipeline.run(jobs, advance)
     seconds = time.perf_counter() - started
     return [" ".join(" ".join(p.target for p in r.paragraphs).split()) for r in results], seconds
 
