@@ -93,7 +93,9 @@ def eval_command(
     console = stderr_console()
     scorer = None
     if not comet_installed():
-        console.print(f"COMET: not installed ({COMET_HINT}); column skipped", markup=False)
+        console.print(
+            f"COMET: not installed ({COMET_HINT}); column skipped", markup=False, highlight=False
+        )
     elif comet is None:
         console.print("COMET: no --comet CHECKPOINT given; column skipped", highlight=False)
     elif data.kind == "documents":
