@@ -593,3 +593,14 @@ def test_json_never_overwrites_an_input(
     code, _, err = cli(monkeypatch, capsys, "eval", str(src), str(ref), "--json", str(ref))
     assert code == 6, err
     assert ref.read_text("utf-8") == "one\n"
+
+
+def test_help_and_bad_input_load_no_model_library(tmp_path: Path) -> None:
+    from tests.test_startup import run_cli
+
+    good = write_lines(tmp_path / "s.de", ["eins", "zwei"])
+    short = write_lines(tmp_path / "r.en", ["one"])
+    for args, code in ((["eval", "--help"], 0), (["eval", str(good), str(short)], 3)):
+        result = run_cli(args, tmp_path)
+        assert result["exit"] == code, result["stderr"]
+        assert result["heavy"] == []
