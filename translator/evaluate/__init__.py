@@ -1,9 +1,12 @@
 """Measure translation quality and the glossary's effect on the user's own data.
 
-    from translator.evaluate import load_eval_set, setups_for, evaluate
+    from translator.evaluate import evaluate, load_eval_set, setups_for
+    from translator.factory import Options
+
     data = load_eval_set(Path("test.de"), Path("test.en"))     # or two folders of articles
-    report = evaluate(data, Options(model=...), setups_for("glossary", Options()))
-    report.runs[0].bleu.score, report.to_dict()
+    options = Options(model="Helsinki-NLP/opus-mt-de-en")
+    report = evaluate(data, options, setups_for("glossary", options))
+    report.runs[0].bleu.score, report.runs[0].terms.success, report.to_dict()
 
 Each run translates the sources through the normal pipeline (translation memory bypassed, so
 nothing is served stale) and scores the output with sacrebleu's BLEU and chrF, the glossary's
@@ -40,6 +43,7 @@ __all__ = [
     "evaluate",
     "iter_runs",
     "load_eval_set",
+    "running_text",
     "setups_for",
 ]
 
