@@ -11,6 +11,7 @@ import sys
 
 from . import batch as _batch  # noqa: F401  (registers `translator batch`)
 from . import convert as _convert  # noqa: F401  (registers `translator model convert`)
+from . import eval as _eval  # noqa: F401  (registers `translator eval`)
 from . import suggest as _suggest  # noqa: F401  (registers `translator glossary suggest`)
 from . import translate as _translate  # noqa: F401  (registers `translator translate`)
 from .app import EXIT_INTERNAL, EXIT_INTERRUPTED, app, exit_code_for

@@ -47,6 +47,7 @@ from .enforce import Prepared
 from .match import Match, Matcher, mangled_pattern
 from .schema import (
     CATEGORIES,
+    Enforce,
     Entry,
     GlossaryValidationError,
     Located,
@@ -154,6 +155,15 @@ class Glossary:
     def finalize(self, prepared: Any, target: str) -> tuple[str, list[TermHit]]:
         """Verify and repair the renderings in ``target``; report every matched term."""
         return enforce.finalize(prepared, target, self._pats)
+
+    def with_enforce(self, mode: Enforce) -> Glossary:
+        """This glossary with every entry's ``enforce`` mode set to ``mode`` (a new object).
+
+        ``translator eval --compare glossary`` measures verification alone this way. The
+        version hash changes with the entries, so outputs and memory keys never mix.
+        """
+        entries = [e.model_copy(update={"enforce": mode}) for e in self.entries]
+        return Glossary(entries, path=self.path)
 
     def _pats(self, entry: Entry) -> enforce._Patterns:
         pats = self._patterns.get(entry)
