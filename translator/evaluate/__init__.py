@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Literal
 
-from .. import __version__
+from .._version import __version__
 from .data import EvalSet, load_eval_set
 from .metrics import Comet, Score, TermCounter, TermScore, bleu, chrf, comet_installed
 
