@@ -38,7 +38,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["Block", "blocks"]
+__all__ = ["Block", "blocks", "is_date_line"]
 
 
 @dataclass(frozen=True)
@@ -98,6 +98,11 @@ _DATE = re.compile(
     (?:(?:,|\s+um|\s+[-–|])?\s+\d{{1,2}}[:.]\d{{2}}(?:\s*Uhr)?(?:\s*\(?(?:MEZ|MESZ|CET|CEST|UTC)\)?)?)?$""",
     re.IGNORECASE | re.VERBOSE,
 )
+
+
+def is_date_line(text: str) -> bool:
+    """Whether ``text`` is a date line ("31. Januar 2025", "Kiew, 31.01.2025, 14:30 Uhr")."""
+    return bool(_DATE.match(text))
 
 
 # -- lines -----------------------------------------------------------------------------------
