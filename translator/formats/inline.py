@@ -48,8 +48,9 @@ class Span:
 @dataclass(frozen=True)
 class Placed:
     """Where a span went in the translation: ``[start, end)`` of the paragraph's target.
-    ``appended``: it could not be placed and its writer adds it after position ``start``
-    (the end of its sentence)."""
+    ``appended``: it could not be placed (or is an atom inside a sentence) and its writer
+    adds it after position ``start``, the end of its sentence; an atom that is not appended
+    goes before ``start``."""
 
     start: int
     end: int
@@ -151,9 +152,10 @@ def _place_one(
     last = next(
         (i for i, (a, b) in enumerate(sources) if span.end <= b), len(sources) - 1
     )
-    if span.start == span.end:  # an atom: at the start, or after its sentence
-        at = 0 if span.start == 0 else targets[first][1]
-        return Placed(at, at, span)
+    if span.start == span.end:  # an atom: before its sentence if it starts it, else after
+        if span.start <= sources[first][0]:
+            return Placed(targets[first][0], targets[first][0], span)
+        return Placed(targets[first][1], targets[first][1], span, appended=True)
     src_start, src_end = sources[first][0], sources[last][1]
     source_first = sentences[first].source
     lead = span.start - src_start
