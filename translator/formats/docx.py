@@ -1,0 +1,352 @@
+"""Word documents in, Word documents out (python-docx).
+
+Reading walks the document the way it is laid out: the headers of each section (unless
+linked to the previous one), the body (paragraphs and tables, cell by cell, in order), the
+footers. Every paragraph with text is a block; its kind follows its style (Title, Heading N,
+List ..., Quote, Caption) or its numbering (a list item), its origin gives the paragraph's
+index in the body (``Document.paragraphs[i]``) or its table/row/cell, and its style.
+
+Writing opens the original again and replaces the text of the same paragraphs: paragraph
+properties (style, alignment, spacing, numbering) are never touched, so headings, lists,
+tables, headers and footers keep their form. Inside a paragraph the runs are rebuilt from the
+translation: the paragraph's main character formatting for its text, and bold/italic/other
+character formatting and hyperlinks wherever a formatted run maps onto whole sentences or a
+term found in the translation (``translator.formats.inline``). A hyperlink that cannot be
+placed is kept after its sentence, with its URL as its text; other formatting that cannot be
+placed is dropped with a warning. Runs that hold more than text (images, fields, footnote
+references) stay where they are, untranslated.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections import Counter
+from copy import deepcopy
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..errors import InputError
+from ..layout import Block, is_date_line
+from ..result import TranslationResult
+from .base import Document
+from .inline import InlineText, Span, lost, place, segments
+
+_HEADING = re.compile(r"heading (\d)$")
+
+
+@dataclass
+class _Para:
+    """One paragraph with text, its block, and what rebuilding its runs needs."""
+
+    element: Any  # the w:p element
+    part: Any  # the package part it lives in (for hyperlink relationships)
+    block: Block
+    spans: list[Span] = field(default_factory=list)
+    base: Any = None  # the rPr of the paragraph's main character formatting (or None)
+
+
+def read_docx(data: bytes, *, name: str = "<input>") -> Document:
+    """Read a DOCX file (InputError for anything that is not a readable Word document)."""
+    document = _open(data, name)
+    paragraphs = _walk(document)
+    metadata = _metadata(document)
+    blocks = [p.block for p in paragraphs]
+    return Document(format="docx", blocks=blocks, metadata=metadata, original=data)
+
+
+def write_docx(result: TranslationResult, document: Document) -> bytes:
+    """The original DOCX with every paragraph's text replaced by its translation."""
+    doc = _open(document.original or b"", result.name or "<input>")
+    paragraphs = _walk(doc)
+    if len(paragraphs) != len(result.paragraphs) or any(
+        p.block.text != r.source for p, r in zip(paragraphs, result.paragraphs, strict=True)
+    ):
+        raise ValueError("the translation does not belong to this DOCX document")
+    for index, (para, translated) in enumerate(zip(paragraphs, result.paragraphs, strict=True)):
+        _rewrite(para, translated, result.name, index)
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+# -- reading ---------------------------------------------------------------------------------
+
+
+def _open(data: bytes, name: str) -> Any:
+    import docx
+
+    try:
+        return docx.Document(io.BytesIO(data))
+    except Exception as exc:  # python-docx raises KeyError, ValueError, lxml errors, ...
+        reason = "not a Word document" if isinstance(exc, KeyError) else "damaged or not DOCX"
+        raise InputError(f"{name}: cannot read it as DOCX ({reason}: {exc})") from exc
+
+
+def _metadata(doc: Any) -> dict[str, Any]:
+    props = doc.core_properties
+    # Not the creation date: templates carry theirs into every new file.
+    found = {"title": props.title, "author": props.author}
+    return {k: v for k, v in found.items() if v}
+
+
+def _walk(doc: Any) -> list[_Para]:
+    """The paragraphs with text, in reading order: headers, body, footers."""
+    out: list[_Para] = []
+    for where in ("header", "footer"):
+        parts: list[tuple[int, Any]] = []
+        seen: set[str] = set()
+        for s_index, section in enumerate(doc.sections):
+            for attr in (f"first_page_{where}", where, f"even_page_{where}"):
+                part = getattr(section, attr)
+                if part.is_linked_to_previous or str(part.part.partname) in seen:
+                    continue
+                seen.add(str(part.part.partname))
+                parts.append((s_index, part))
+        if where == "footer":
+            _container(doc, {}, "paragraph", out, body=True)
+        for s_index, part in parts:
+            _container(part, {"part": where, "section": s_index}, where, out)
+    return out
+
+
+def _container(
+    container: Any, origin: dict[str, Any], kind: str, out: list[_Para], *, body: bool = False
+) -> None:
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    paragraph_index = table_index = 0
+    for item in container.iter_inner_content():
+        if isinstance(item, Paragraph):
+            where = {**origin, "paragraph": paragraph_index}
+            paragraph_index += 1
+            para = _paragraph(item, where, kind)
+            if para is not None:
+                out.append(para)
+        elif isinstance(item, Table):
+            for r, row in enumerate(item.rows):
+                seen: set[int] = set()
+                for c, cell in enumerate(row.cells):
+                    if id(cell._tc) in seen:  # a merged cell repeats
+                        continue
+                    seen.add(id(cell._tc))
+                    where = {**origin, "table": table_index, "row": r, "cell": c}
+                    _container(cell, where, "table-cell", out)
+            table_index += 1
+
+
+def _kind(paragraph: Any, default: str, text: str) -> tuple[str, int | None]:
+    if default != "paragraph":
+        return default, None
+    style = (paragraph.style.name if paragraph.style is not None else "").lower()
+    heading = _HEADING.match(style)
+    p_pr = paragraph._p.pPr
+    if style == "title":
+        return "title", 1
+    if style == "subtitle":
+        return "heading", 2
+    if heading:
+        return "heading", int(heading.group(1)) + 1
+    if style.startswith("list") or (p_pr is not None and p_pr.numPr is not None):
+        return "list-item", None
+    if "quote" in style:
+        return "quote", None
+    if style == "caption":
+        return "caption", None
+    if style.startswith("footnote") or style.startswith("endnote"):
+        return "footnote", None
+    if is_date_line(text):
+        return "date", None
+    return "paragraph", None
+
+
+def _paragraph(paragraph: Any, origin: dict[str, Any], default: str) -> _Para | None:
+    pieces = _pieces(paragraph._p)
+    sizes: Counter[bytes] = Counter()
+    formats: dict[bytes, Any] = {}
+    for kind, element in pieces:
+        if kind == "run":
+            key, r_pr = _format(element)
+            formats.setdefault(key, r_pr)
+            sizes[key] += len(_run_text(element))
+    base_key = sizes.most_common(1)[0][0] if sizes else b""
+    builder = InlineText()
+    current: tuple[bytes, object] | None = None
+    for kind, element in pieces:
+        if kind == "run":
+            key, _ = _format(element)
+            if current is not None and current[0] != key:
+                builder.close(current[1])
+                current = None
+            if current is None and key != base_key:
+                current = (key, object())
+                builder.open(current[1], "format", formats[key])
+            builder.add(_run_text(element))
+        elif kind == "link":
+            if current is not None:
+                builder.close(current[1])
+                current = None
+            runs = element.findall(_qn("w:r"))
+            r_pr = _format(runs[0])[1] if runs else None
+            link_key = object()
+            builder.open(link_key, "link", {"element": element, "rPr": r_pr, "url": _url(
+                element, paragraph.part
+            )})
+            builder.add("".join(_run_text(r) for r in runs))
+            builder.close(link_key)
+    if current is not None:
+        builder.close(current[1])
+    text, spans = builder.result()
+    if not text:
+        return None
+    kind, level = _kind(paragraph, default, text)
+    style = paragraph.style.name if paragraph.style is not None else None
+    where = {**origin, "style": style}
+    if level is not None:
+        where["level"] = level
+    return _Para(paragraph._p, paragraph.part, Block(kind, text, where), spans, formats.get(base_key))
+
+
+def _qn(tag: str) -> str:
+    from docx.oxml.ns import qn
+
+    return qn(tag)
+
+
+def _pieces(p: Any) -> list[tuple[str, Any]]:
+    """The paragraph's children: ``run`` (text only), ``link`` (a hyperlink of text-only
+    runs) or ``other`` (properties, bookmarks, runs holding images or fields ...)."""
+    out = []
+    for child in p:
+        if child.tag == _qn("w:r") and _text_only(child):
+            out.append(("run", child))
+        elif child.tag == _qn("w:hyperlink") and all(
+            _text_only(r) for r in child.findall(_qn("w:r"))
+        ):
+            out.append(("link", child))
+        else:
+            out.append(("other", child))
+    return out
+
+
+_TEXT_TAGS = ("w:rPr", "w:t", "w:tab", "w:cr", "w:noBreakHyphen", "w:softHyphen",
+              "w:lastRenderedPageBreak")  # fmt: skip
+
+
+def _text_only(run: Any) -> bool:
+    allowed = {_qn(t) for t in _TEXT_TAGS}
+    for child in run:
+        if child.tag == _qn("w:br"):
+            if child.get(_qn("w:type")) in ("page", "column"):
+                return False
+        elif child.tag not in allowed:
+            return False
+    return True
+
+
+def _run_text(run: Any) -> str:
+    parts = []
+    for child in run:
+        if child.tag == _qn("w:t"):
+            parts.append(child.text or "")
+        elif child.tag in (_qn("w:tab"), _qn("w:br"), _qn("w:cr")):
+            parts.append(" ")
+        elif child.tag == _qn("w:noBreakHyphen"):
+            parts.append("-")
+    return "".join(parts)
+
+
+def _format(run: Any) -> tuple[bytes, Any]:
+    from lxml import etree
+
+    r_pr = run.find(_qn("w:rPr"))
+    if r_pr is None:
+        return b"", None
+    return etree.tostring(r_pr, method="c14n"), r_pr
+
+
+def _url(link: Any, part: Any) -> str:
+    rid = link.get(_qn("r:id"))
+    if rid and rid in part.rels:
+        return str(part.rels[rid].target_ref)
+    anchor = link.get(_qn("w:anchor"))
+    return f"#{anchor}" if anchor else ""
+
+
+# -- writing ---------------------------------------------------------------------------------
+
+
+def _rewrite(para: _Para, translated: Any, name: str | None, index: int) -> None:
+    p = para.element
+    target = translated.target
+    placed = place(translated, para.spans)
+    appended: dict[int, list[Span]] = {}
+    for item in placed:
+        if item.appended:
+            appended.setdefault(item.start, []).append(item.span)
+            what = "a hyperlink; it is added after its sentence" if item.span.kind == "link" \
+                else "character formatting; it is dropped"
+            lost(name, index, item.span, what)
+    new: list[tuple[Any, Any]] = []
+    position = 0
+    for text, covering in segments(target, placed):
+        end = position + len(text)
+        cuts = sorted(at for at in appended if position < at <= end)
+        start = position
+        for at in cuts:
+            _emit(new, text[start - position : at - position], covering, para.base)
+            for span in appended.pop(at):
+                if span.kind == "link" and span.data["url"]:
+                    _emit(new, " ", [], para.base)
+                    _emit(new, span.data["url"], [span], para.base)
+            start = at
+        _emit(new, text[start - position :], covering, para.base)
+        position = end
+    removable = [el for kind, el in _pieces(p) if kind in ("run", "link")]
+    anchor = removable[0].getprevious() if removable else None
+    for el in removable:
+        p.remove(el)
+    if anchor is None:
+        properties = p.find(_qn("w:pPr"))
+        index_at = 0 if properties is None else list(p).index(properties) + 1
+    else:
+        index_at = list(p).index(anchor) + 1
+    for offset, (el, _) in enumerate(new):
+        p.insert(index_at + offset, el)
+
+
+def _emit(out: list[tuple[Any, Any]], text: str, covering: list[Span], base: Any) -> None:
+    """Append a run; inside a hyperlink, joined to the previous piece of the same link.
+    ``out`` holds (new element, the original hyperlink it copies or None)."""
+    if not text:
+        return
+    link = next((s for s in covering if s.kind == "link"), None)
+    formats = [s for s in covering if s.kind == "format"]
+    r_pr = formats[-1].data if formats else (link.data["rPr"] if link else base)
+    run = _run(text, r_pr)
+    if link is None:
+        out.append((run, None))
+        return
+    source = link.data["element"]
+    if out and out[-1][1] is source:
+        out[-1][0].append(run)
+        return
+    hyperlink = deepcopy(source)
+    for child in list(hyperlink):
+        hyperlink.remove(child)
+    hyperlink.append(run)
+    out.append((hyperlink, source))
+
+
+def _run(text: str, r_pr: Any) -> Any:
+    from docx.oxml import OxmlElement
+
+    run = OxmlElement("w:r")
+    if r_pr is not None:
+        run.append(deepcopy(r_pr))
+    t = OxmlElement("w:t")
+    t.text = text
+    t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    run.append(t)
+    return run
