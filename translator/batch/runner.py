@@ -100,7 +100,6 @@ class _Item:
     file: SourceFile
     digest: str | None
     job: Job | None = None
-    text: str = ""
     error: str | None = None
 
     @property
@@ -134,7 +133,7 @@ class BatchRunner:
         *,
         options: Options | None = None,
         engine: Engine | None = None,
-        fmt: str = "text",
+        fmt: str | None = None,
         patterns: Sequence[str] = DEFAULT_PATTERNS,
         exclude: Sequence[str] = (),
         force: bool = False,
@@ -142,16 +141,15 @@ class BatchRunner:
         chunk_sentences: int = DEFAULT_CHUNK_SENTENCES,
         on_event: Callable[[Event], None] | None = None,
     ) -> None:
-        from ..render import EXTENSIONS
+        from ..formats import EXTENSIONS
 
-        if fmt not in EXTENSIONS:
+        if fmt is not None and fmt not in EXTENSIONS:
             raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(EXTENSIONS)}")
         self.in_dir = Path(in_dir)
         self.out_dir = Path(out_dir)
         self.options = options if options is not None else Options()
         self.engine = engine
-        self.fmt = fmt
-        self.extension = EXTENSIONS[fmt]
+        self.fmt = fmt  # None: each input's own format (see formats.default_output)
         self.patterns = tuple(patterns) or DEFAULT_PATTERNS
         self.exclude = tuple(exclude)
         self.force = force
@@ -170,7 +168,7 @@ class BatchRunner:
             self.out_dir,
             patterns=self.patterns,
             exclude=self.exclude,
-            extension=self.extension,
+            extension=self._extension,
         )
         try:
             self.out_dir.mkdir(parents=True, exist_ok=True)
@@ -181,14 +179,14 @@ class BatchRunner:
         with locked(self.out_dir):
             pipeline = self._pipeline()
             signature = batch_signature(
-                pipeline, self.fmt, options=self.options, engine=self.engine
+                pipeline, self.fmt or "own", options=self.options, engine=self.engine
             )
             self._sig, self._sig_key = signature, signature_key(signature)
             self._manifest = Manifest.load(self.out_dir)
             summary = BatchSummary(
                 in_dir=str(self.in_dir),
                 out_dir=str(self.out_dir),
-                format=self.fmt,
+                format=self.fmt or "own",
                 signature=signature,
             )
             self._outcomes: dict[str, FileOutcome] = {}
@@ -211,6 +209,18 @@ class BatchRunner:
         if summary.interrupted:
             raise BatchInterrupted(summary)
         return summary
+
+    def _output_format(self, rel: str) -> str:
+        """--format, or the default for the input's format as its name says (the name
+        decides, so that the output's path is known before the file is read)."""
+        from ..formats import default_output, format_for_name
+
+        return self.fmt or default_output(format_for_name(rel) or "text")
+
+    def _extension(self, rel: str) -> str:
+        from ..formats import EXTENSIONS
+
+        return EXTENSIONS[self._output_format(rel)]
 
     def _pipeline(self) -> Pipeline:
         options = self.options
@@ -274,7 +284,8 @@ class BatchRunner:
             yield self._read(f, digest, pipeline)
 
     def _read(self, f: SourceFile, digest: str | None, pipeline: Pipeline) -> _Item:
-        from ..document import read_file
+        from ..document import read_bytes
+        from ..formats import read_document
 
         try:
             st = os.stat(f.path)
@@ -284,9 +295,9 @@ class BatchRunner:
                 raise InputError(
                     f"too large ({st.st_size:,} bytes; the limit is {self.max_bytes:,})"
                 )
-            text = read_file(f.path)
+            document = read_document(read_bytes(f.path), name=str(f.path))
             with self._prepare_lock:
-                job = pipeline.prepare(text, name=_printable(f.rel))
+                job = pipeline.prepare_document(document, name=_printable(f.rel))
         except InputError as exc:
             # The summary names the file already; keep the reason only.
             return _Item(f, digest, error=str(exc).removeprefix(f"{f.path}: "))
@@ -295,7 +306,7 @@ class BatchRunner:
         except Exception as exc:  # a bug of ours on this one input: report it, go on
             log.debug("preparing %s failed", f.rel, exc_info=True)
             return _Item(f, digest, error=f"internal error: {type(exc).__name__}: {exc}")
-        return _Item(f, digest, job=job, text=text)
+        return _Item(f, digest, job=job)
 
     # -- translating and writing -----------------------------------------------------------
 
@@ -322,7 +333,9 @@ class BatchRunner:
             )
             for item in chunk:
                 with self._prepare_lock:  # the run changed the units: start afresh
-                    item.job = pipeline.prepare(item.text, name=_printable(item.file.rel))
+                    document = item.job.document if item.job is not None else None
+                    assert document is not None  # every batch job comes from a Document
+                    item.job = pipeline.prepare_document(document, name=_printable(item.file.rel))
                 self._run_chunk([item], pipeline)
             return
         # Progress counts distinct sentences; make the total come out right.
@@ -336,12 +349,13 @@ class BatchRunner:
     def _write(self, item: _Item, result: TranslationResult) -> _Written:
         """Render and write one output atomically (in the writer thread; touches no state)."""
         from ..document import write_atomic
-        from ..render import render
+        from ..formats import write
 
         f = item.file
         path = self.out_dir / f.out_rel
         try:
-            data = render(result, self.fmt)
+            document = item.job.document if item.job is not None else None
+            data = write(result, document, self._output_format(f.rel))
             path.parent.mkdir(parents=True, exist_ok=True)
             parent = path.parent.resolve()
             if parent.is_relative_to(self._real_in) and not parent.is_relative_to(self._real_out):
@@ -350,6 +364,8 @@ class BatchRunner:
             written = sha256_file(path)
         except OutputError as exc:
             return _Written(item, error=f"cannot write the output: {exc}")
+        except InputError as exc:  # e.g. DOCX output asked for a file that is not DOCX
+            return _Written(item, error=str(exc).removeprefix(f"{f.rel}: "))
         except OSError as exc:
             return _Written(item, error=f"cannot write the output: {exc.strerror or exc}")
         except Exception as exc:  # a bug of ours on this one result: report it, go on
@@ -425,7 +441,7 @@ def translate_folder(
     *,
     options: Options | None = None,
     engine: Engine | None = None,
-    fmt: str = "text",
+    fmt: str | None = None,
     patterns: Sequence[str] = DEFAULT_PATTERNS,
     exclude: Sequence[str] = (),
     force: bool = False,

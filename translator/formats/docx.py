@@ -205,7 +205,8 @@ def _paragraph(paragraph: Any, origin: dict[str, Any], default: str) -> _Para | 
     where = {**origin, "style": style}
     if level is not None:
         where["level"] = level
-    return _Para(paragraph._p, paragraph.part, Block(kind, text, where), spans, formats.get(base_key))
+    block = Block(kind, text, where)
+    return _Para(paragraph._p, paragraph.part, block, spans, formats.get(base_key))
 
 
 def _qn(tag: str) -> str:

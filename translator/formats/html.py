@@ -85,7 +85,8 @@ def _blocks(main: Any) -> list[Block]:
             blocks.append(Block(kind, text, {"element": rend, "level": level}))
         elif tag == "list":
             for item in element.iter("item"):
-                blocks.append(Block("list-item", _flat("".join(item.itertext())), {"element": "li"}))
+                text = _flat("".join(item.itertext()))
+                blocks.append(Block("list-item", text, {"element": "li"}))
         elif tag == "table":
             for r, row in enumerate(element.iter("row")):
                 for c, cell in enumerate(row.iter("cell")):

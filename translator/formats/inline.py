@@ -156,7 +156,7 @@ def _place_one(
         if span.start <= sources[first][0]:
             return Placed(targets[first][0], targets[first][0], span)
         return Placed(targets[first][1], targets[first][1], span, appended=True)
-    src_start, src_end = sources[first][0], sources[last][1]
+    src_start = sources[first][0]
     source_first = sentences[first].source
     lead = span.start - src_start
     if lead >= 0 and not source_first[:lead].strip("„“\"'»«‚‘( "):

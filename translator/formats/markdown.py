@@ -109,9 +109,13 @@ def _parser() -> Any:
 
     md = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
     # Keep URLs exactly as written (markdown-it would percent-encode them).
-    md.normalizeLink = lambda url: url  # type: ignore[method-assign]
-    md.normalizeLinkText = lambda url: url  # type: ignore[method-assign]
+    md.normalizeLink = _same  # type: ignore[method-assign]
+    md.normalizeLinkText = _same  # type: ignore[method-assign,assignment]
     return md
+
+
+def _same(url: str) -> str:
+    return url
 
 
 def _parse(data: bytes, name: str) -> _Parsed:
@@ -138,8 +142,9 @@ def _parse(data: bytes, name: str) -> _Parsed:
             content = token.content.rstrip("\n")
             if content.strip():
                 element = "html" if token.type == "html_block" else "pre"
-                origin = {"element": element, "line": offset + token.map[0] + 1}
-                units.append(_Unit(Block("code", content, origin), lines=tuple(token.map)))
+                where_code = {"element": element, "line": offset + token.map[0] + 1}
+                lines = (token.map[0], token.map[1])
+                units.append(_Unit(Block("code", content, where_code), lines=lines))
             continue
         if token.type != "inline":
             continue
@@ -208,7 +213,7 @@ def _front_matter(text: str) -> tuple[str, str, dict[str, Any]]:
         data = None
     if isinstance(data, dict):  # dates and the like as strings, so the JSON can hold them
         data = json.loads(json.dumps(data, default=str))
-    metadata = {"front_matter": data} if isinstance(data, dict) else {}
+    metadata: dict[str, Any] = {"front_matter": data} if isinstance(data, dict) else {}
     if isinstance(data, dict):
         for key in ("title", "author", "date", "url"):
             if data.get(key) is not None:
