@@ -286,9 +286,11 @@ def _rewrite(para: _Para, translated: Any, name: str | None, index: int) -> None
     for item in placed:
         if item.appended:
             appended.setdefault(item.start, []).append(item.span)
-            what = "a hyperlink; it is added after its sentence" if item.span.kind == "link" \
-                else "character formatting; it is dropped"
-            lost(name, index, item.span, what)
+            if item.span.kind == "link":
+                url = item.span.data["url"]
+                lost(name, index, f"the hyperlink to {url}", "it is added after its sentence")
+            else:
+                lost(name, index, "character formatting", "dropped")
     new: list[tuple[Any, Any]] = []
     position = 0
     for text, covering in segments(target, placed):

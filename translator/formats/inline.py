@@ -217,7 +217,8 @@ def segments(text: str, placed: list[Placed]) -> list[tuple[str, list[Span]]]:
     return out
 
 
-def lost(name: str | None, index: int, span: Span, what: str) -> None:
-    """Log that a span could not be placed in paragraph ``index``."""
+def lost(name: str | None, index: int, what: str, fate: str) -> None:
+    """Log that ``what`` (a link, emphasis ...) could not be placed in paragraph ``index``
+    and what became of it."""
     where = f"{name}: " if name else ""
-    log.warning("%s¶%d: %s could not be placed in the translation", where, index + 1, what)
+    log.warning("%s¶%d: %s not found in the translation; %s", where, index + 1, what, fate)

@@ -328,12 +328,12 @@ def _keep_unplaced(p: Placed, extras: dict[int, list[str]], name: str | None, in
     span = p.span
     if span.kind == "verbatim":
         extras.setdefault(p.start, []).append(f" {span.data}")
-        lost(name, index, span, "inline code; it is added after its sentence")
+        lost(name, index, f"inline code {span.data}", "added after its sentence")
     elif span.kind == "link":
         extras.setdefault(p.start, []).append(f" (<{span.data[0]}>)")
-        lost(name, index, span, "a link; its URL is added after its sentence")
+        lost(name, index, f"the link to {span.data[0]}", "its URL is added after its sentence")
     else:
-        lost(name, index, span, f"{span.kind} emphasis; it is dropped")
+        lost(name, index, f"{span.kind} emphasis", "dropped")
 
 
 def _opener(span: Span) -> str:
