@@ -39,7 +39,7 @@ def translate(data: bytes, name: str, fmt: str | None = None) -> tuple[object, s
         (documents.MARKDOWN.encode(), None, "markdown"),
         (b"Ein Satz. Noch ein Satz.", "notiz.md", "markdown"),
         (b"# Titel\n\nText mit [Link](https://x.example).\n", None, "markdown"),
-        ("31. Januar 2025\n\nTruppen ziehen ab.\n".encode(), None, "text"),
+        (b"31. Januar 2025\n\nTruppen ziehen ab.\n", None, "text"),
         (b"Nur ein Satz.", "a.html", "text"),  # content wins over the name
     ],
 )
