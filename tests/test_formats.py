@@ -13,7 +13,7 @@ import json
 import pytest
 
 from tests import documents
-from tests.doubles import WordEngine
+from tests.doubles import FaultyEngine, WordEngine
 from translator import InputError, Pipeline
 from translator.formats import default_output, detect, read_document, write
 
@@ -186,10 +186,24 @@ def test_markdown_out_keeps_structure_urls_code_and_front_matter() -> None:
     assert lines[-3:] == ["Überschrift", "===========", ""]
 
 
-def test_a_link_whose_text_changes_keeps_its_url_after_the_sentence() -> None:
-    text = "Laut [die Truppen](https://x.example/die-truppen) ist es ruhig. Sonst nichts.\n"
-    _, out = translate(text.encode(), "l.md", "markdown")
-    assert out == "Laut the troops is es ruhig. (<https://x.example/die-truppen>) Sonst nichts.\n"
+LINKED = "Laut [die Truppen](https://x.example/die-truppen) ist es ruhig. Sonst nichts.\n"
+
+
+def test_link_text_is_found_by_its_own_translation() -> None:
+    _, out = translate(LINKED.encode(), "l.md", "markdown")
+    assert out == "Laut [the troops](https://x.example/die-truppen) is es ruhig. Sonst nichts.\n"
+
+
+def test_a_link_that_cannot_be_placed_keeps_its_url_after_the_sentence(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    engine = FaultyEngine({"Laut die Truppen ist es ruhig.": "The army says it is calm."})
+    document = read_document(LINKED.encode(), name="l.md")
+    result = Pipeline(engine).translate_document(document, name="l.md")
+    assert result.phrases == {"die Truppen": "the troops"}
+    out = write(result, document, "markdown")
+    assert out == "The army says it is calm. (<https://x.example/die-truppen>) Sonst nichts.\n"
+    assert "l.md: ¶1: the link to https://x.example/die-truppen not found" in caplog.text
 
 
 # -- DOCX ------------------------------------------------------------------------------------
@@ -241,7 +255,8 @@ def test_docx_out_keeps_styles_tables_headers_footers_and_formatting() -> None:
     assert d.sections[0].footer.paragraphs[0].text == "Alle Rechte vorbehalten."
     runs = {r.text: (r.bold, r.italic) for r in d.paragraphs[2].runs}
     assert runs["Das is ein ganzer Satz."] == (None, True)  # a whole sentence keeps italics
-    assert (True, None) not in runs.values()  # "nach schweren Verlusten" changed: bold lost
+    # The bold phrase, translated on its own, is found in its sentence's translation.
+    assert runs["after schweren Verlusten"] == (True, None)
     links = list(d.paragraphs[2].hyperlinks)
     assert [(link.text, link.address) for link in links] == [("ISW", documents.LINK)]
 

@@ -97,6 +97,7 @@ class Job:
     blocks: list[Block]
     units: list[list[_Unit]]
     document: Document | None = None
+    phrases: list[_Unit] = field(default_factory=list)
 
 
 Progress = Callable[[int], None]
@@ -166,7 +167,8 @@ class Pipeline:
             else:
                 sentences = split_sentences(block.text)
             units.append([self._unit(s) for s in sentences if s.strip()])
-        return Job(name=name, blocks=blocks, units=units, document=document)
+        phrases = [self._unit(p) for p in document.phrases] if document is not None else []
+        return Job(name=name, blocks=blocks, units=units, document=document, phrases=phrases)
 
     def _unit(self, sentence: str) -> _Unit:
         if self.glossary is None:
@@ -190,6 +192,9 @@ class Pipeline:
         started = time.perf_counter()
         all_units = [u for job in jobs for block_units in job.units for u in block_units]
         counts = self._translate_units(all_units, progress)
+        phrases = [u for job in jobs for u in job.phrases]
+        if phrases:  # after the sentences, so that progress and stats count sentences only
+            self._translate_units(phrases, None)
         elapsed = time.perf_counter() - started
         results = [self._assemble(job) for job in jobs]
         for result in results:
@@ -289,6 +294,7 @@ class Pipeline:
         if job.document is not None:
             result.format = job.document.format
             result.metadata = dict(job.document.metadata)
+        result.phrases = {u.source: self._finish(u, -1, -1).target for u in job.phrases}
         return result
 
     def _finish(self, unit: _Unit, p_index: int, s_index: int) -> SentenceResult:

@@ -82,6 +82,9 @@ class TranslationResult:
     #: (title, date, author, URL, front matter).
     format: str = "text"
     metadata: dict[str, Any] = field(default_factory=dict)
+    #: The document's formatted phrases and their translations on their own (see
+    #: ``translator.formats.Document.phrases``); for writers, not part of the JSON.
+    phrases: dict[str, str] = field(default_factory=dict, repr=False)
 
     @property
     def sentences(self) -> list[SentenceResult]:

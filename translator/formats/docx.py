@@ -30,7 +30,7 @@ from ..errors import InputError
 from ..layout import Block, is_date_line
 from ..result import TranslationResult
 from .base import Document
-from .inline import InlineText, Span, lost, place, segments
+from .inline import InlineText, Span, lost, phrases, place, segments
 
 _HEADING = re.compile(r"heading (\d)$")
 
@@ -52,7 +52,10 @@ def read_docx(data: bytes, *, name: str = "<input>") -> Document:
     paragraphs = _walk(document)
     metadata = _metadata(document)
     blocks = [p.block for p in paragraphs]
-    return Document(format="docx", blocks=blocks, metadata=metadata, original=data)
+    pieces = [text for p in paragraphs for text in phrases(p.block.text, p.spans)]
+    return Document(
+        format="docx", blocks=blocks, metadata=metadata, original=data, phrases=pieces
+    )
 
 
 def write_docx(result: TranslationResult, document: Document) -> bytes:
@@ -64,7 +67,7 @@ def write_docx(result: TranslationResult, document: Document) -> bytes:
     ):
         raise ValueError("the translation does not belong to this DOCX document")
     for index, (para, translated) in enumerate(zip(paragraphs, result.paragraphs, strict=True)):
-        _rewrite(para, translated, result.name, index)
+        _rewrite(para, translated, result, index)
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
@@ -278,10 +281,10 @@ def _url(link: Any, part: Any) -> str:
 # -- writing ---------------------------------------------------------------------------------
 
 
-def _rewrite(para: _Para, translated: Any, name: str | None, index: int) -> None:
-    p = para.element
+def _rewrite(para: _Para, translated: Any, result: TranslationResult, index: int) -> None:
+    p, name = para.element, result.name
     target = translated.target
-    placed = place(translated, para.spans)
+    placed = place(translated, para.spans, result.phrases)
     appended: dict[int, list[Span]] = {}
     for item in placed:
         if item.appended:

@@ -30,6 +30,10 @@ log = logging.getLogger("translator")
 
 _SPACE = re.compile(r"\s+")
 _TRAILING_PUNCT = re.compile(r"[.!?…:;,\"'“”»«‘’)\]]+$")
+#: Longest formatted piece (in words) translated on its own to be found again.
+MAX_PHRASE_WORDS = 6
+#: Span kinds never translated (code, autolinks) or without text (images, fields).
+UNTRANSLATED_SPANS = frozenset({"verbatim", "atom"})
 
 
 @dataclass(frozen=True)
@@ -112,8 +116,22 @@ class InlineText:
         return stripped, sorted(spans, key=lambda s: (s.start, -s.end))
 
 
-def place(paragraph: ParagraphResult, spans: list[Span]) -> list[Placed]:
-    """Where each span of the source block goes in ``paragraph.target`` (see module doc)."""
+def phrases(text: str, spans: list[Span]) -> list[str]:
+    """The texts of ``spans`` worth translating on their own (see ``Document.phrases``):
+    formatting and links, not code or atoms, at most MAX_PHRASE_WORDS words."""
+    out = []
+    for span in spans:
+        piece = text[span.start : span.end]
+        if span.kind not in UNTRANSLATED_SPANS and 0 < len(piece.split()) <= MAX_PHRASE_WORDS:
+            out.append(piece)
+    return out
+
+
+def place(
+    paragraph: ParagraphResult, spans: list[Span], translations: dict[str, str] | None = None
+) -> list[Placed]:
+    """Where each span of the source block goes in ``paragraph.target`` (see module doc).
+    ``translations``: phrases translated on their own (``TranslationResult.phrases``)."""
     if not spans:
         return []
     sentences = paragraph.sentences
@@ -126,7 +144,7 @@ def place(paragraph: ParagraphResult, spans: list[Span]) -> list[Placed]:
     targets = _offsets([s.target for s in sentences], skip_empty=True)
     placed: list[Placed] = []
     for span in spans:
-        placed.append(_place_one(span, sentences, sources, targets, placed))
+        placed.append(_place_one(span, sentences, sources, targets, placed, translations or {}))
     return placed
 
 
@@ -147,6 +165,7 @@ def _place_one(
     sources: list[tuple[int, int]],
     targets: list[tuple[int, int]],
     taken: list[Placed],
+    translations: dict[str, str],
 ) -> Placed:
     first = next(i for i, (a, b) in enumerate(sources) if span.start <= b)
     last = next(
@@ -175,7 +194,7 @@ def _place_one(
             if t_end > t_start:
                 return Placed(t_start, t_end, span)
     if first == last:
-        found = _find(span, sentences[first], targets[first][0], src_start, taken)
+        found = _find(span, sentences[first], targets[first][0], src_start, taken, translations)
         if found is not None:
             return Placed(found[0], found[1], span)
     end_of_sentence = targets[first][1]
@@ -183,14 +202,23 @@ def _place_one(
 
 
 def _find(
-    span: Span, sentence: SentenceResult, offset: int, src_start: int, taken: list[Placed]
+    span: Span,
+    sentence: SentenceResult,
+    offset: int,
+    src_start: int,
+    taken: list[Placed],
+    translations: dict[str, str],
 ) -> tuple[int, int] | None:
-    """The span's text (or its glossary rendering) in the sentence's translation."""
+    """The span's text, its glossary rendering or its own translation in the sentence's
+    translation."""
     text = sentence.source[span.start - src_start : span.end - src_start]
     candidates = [text, unicodedata.normalize("NFKC", text)]
     for hit in sentence.terms:
         if hit.source and (hit.source in text or text in hit.source):
             candidates.append(hit.expected)
+    alone = translations.get(text, "").strip()
+    if alone:
+        candidates += [alone, alone.rstrip(".!?…")]
     target = sentence.target
     busy = [(p.start, p.end) for p in taken if not p.appended and p.span.kind == span.kind]
     for candidate in candidates:

@@ -24,7 +24,7 @@ from ..document import decode_bytes
 from ..layout import Block, is_date_line
 from ..result import ParagraphResult, TranslationResult
 from .base import Document
-from .inline import InlineText, Placed, Span, lost, place
+from .inline import InlineText, Placed, Span, lost, phrases, place
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
 _PREFIX = re.compile(r"^[ \t>]*(?:(?:[-+*]|\d{1,9}[.)])[ \t]+)?(?:#{1,6}[ \t]+)?")
@@ -64,6 +64,7 @@ def read_markdown(data: bytes, *, name: str = "<input>") -> Document:
         blocks=[unit.block for unit in parsed.units],
         metadata=parsed.metadata,
         original=data,
+        phrases=[p for u in parsed.units for p in phrases(u.block.text, u.spans)],
     )
 
 
@@ -81,7 +82,7 @@ def write_markdown(result: TranslationResult, document: Document) -> str:
     for index, (unit, paragraph) in enumerate(zip(parsed.units, result.paragraphs, strict=True)):
         if unit.block.kind == "code":
             continue
-        inline = _render_inline(paragraph, unit.spans, result.name, index)
+        inline = _render_inline(paragraph, unit.spans, result, index)
         if unit.cell is not None:
             row, cell = unit.cell
             cells.setdefault(row, {})[cell] = inline.replace("|", "\\|")
@@ -281,10 +282,11 @@ def _escape_line_start(line: str) -> str:
 
 
 def _render_inline(
-    paragraph: ParagraphResult, spans: list[Span], name: str | None, index: int
+    paragraph: ParagraphResult, spans: list[Span], result: TranslationResult, index: int
 ) -> str:
+    name = result.name
     target = paragraph.target
-    placed = place(paragraph, spans)
+    placed = place(paragraph, spans, result.phrases)
     ranges: list[Placed] = []
     extras: dict[int, list[str]] = {}
     for p in placed:
