@@ -153,13 +153,21 @@ def test_bad_files_give_one_line_and_exit_3(
     assert message in lines[0]
 
 
-def test_docx_output_from_markdown_is_a_usage_error(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: Capture
+def test_docx_output_from_markdown_goes_to_a_redirected_stdout(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: Capture, copy_model_dir: Path
 ) -> None:
     source = tmp_path / "a.md"
     source.write_text(documents.MARKDOWN, encoding="utf-8")
-    code, out, err = cli(monkeypatch, capsys, "translate", str(source), "-f", "docx", *PLAIN)
-    assert code == 2 and "DOCX output needs a DOCX input" in err
+    buffer = io.BytesIO()
+    monkeypatch.setattr(sys, "stdout", io.TextIOWrapper(buffer, encoding="utf-8"))
+    code, _, err = cli(
+        monkeypatch, capsys, "translate", str(source), "-f", "docx",
+        "--model", str(copy_model_dir), *PLAIN,
+    )  # fmt: skip
+    assert code == 0, err
+    document = read_document(buffer.getvalue(), name="out.docx")
+    assert document.format == "docx"
+    assert [b.kind for b in document.blocks][:3] == ["title", "date", "paragraph"]
 
 
 def test_batch_translates_every_format_and_bad_files_fail_alone(

@@ -261,11 +261,24 @@ def test_docx_out_keeps_styles_tables_headers_footers_and_formatting() -> None:
     assert [(link.text, link.address) for link in links] == [("ISW", documents.LINK)]
 
 
-def test_docx_out_only_from_docx_in() -> None:
-    document = read_document(documents.MARKDOWN.encode(), name="a.md")
-    result = Pipeline(WordEngine()).translate_document(document)
-    with pytest.raises(InputError, match="DOCX output needs a DOCX input"):
-        write(result, document, "docx")
+def test_docx_out_from_another_format_is_a_new_document_with_its_structure() -> None:
+    import docx
+
+    result, out = translate(documents.NEWS_PAGE.encode(), "seite.html", "docx")
+    assert isinstance(out, bytes)
+    d = docx.Document(io.BytesIO(out))
+    t = [p.target for p in result.paragraphs]  # type: ignore[attr-defined]
+    assert [(p.style.name, p.text) for p in d.paragraphs] == [
+        ("Title", t[0]), ("Normal", t[1]), ("Heading 1", t[2]), ("Normal", t[3]),
+        ("List Bullet", t[4]), ("List Bullet", t[5]), ("Quote", t[6]), ("Normal", t[7]),
+    ]  # fmt: skip
+    assert d.core_properties.author == "Helen Regan"
+    md_result, md_out = translate(documents.MARKDOWN.encode(), "a.md", "docx")
+    table = docx.Document(io.BytesIO(md_out)).tables[0]  # type: ignore[arg-type]
+    cells = [p.target for p in md_result.paragraphs if p.kind == "table-cell"]  # type: ignore[attr-defined]
+    assert [[c.text for c in row.cells] for row in table.rows] == [
+        cells[0:2], cells[2:4], [cells[4], ""]
+    ]
 
 
 def test_renamed_zip_as_docx_is_an_input_error() -> None:

@@ -22,7 +22,7 @@ FormatOpt = Annotated[
         "--format",
         "-f",
         help="text | markdown | json | html (the translated page) | review (side-by-side "
-        "review page) | docx (from a DOCX input) [default: the input's own format; "
+        "review page) | docx [default: the input's own format; "
         "Markdown for a PDF]",
         case_sensitive=False,
         show_default=False,

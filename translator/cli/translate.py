@@ -73,11 +73,6 @@ def translate(
     data, name = read_source(source)
     document = read_document(data, name=name)
     fmt = asked or default_output(document.format)
-    if fmt == "docx" and document.format != "docx":
-        raise typer.BadParameter(
-            f"DOCX output needs a DOCX input ({name} is {document.format})",
-            param_hint="--format",
-        )
     if fmt == "docx" and output is None and sys.stdout.isatty():
         raise OutputError("DOCX is binary: write it with -o FILE.docx or redirect stdout")
     options = make_options(

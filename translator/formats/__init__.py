@@ -176,16 +176,14 @@ def default_output(fmt: InputFormat) -> OutputFormat:
 def write(
     result: TranslationResult, document: Document | None, fmt: OutputFormat | str
 ) -> str | bytes:
-    """Render ``result`` as ``fmt``. Markdown from a Markdown input and DOCX from a DOCX
-    input rebuild the original with the translation in place; the other combinations
-    render the result's blocks. DOCX output needs a DOCX input (InputError otherwise)."""
+    """Render ``result`` as ``fmt`` (bytes for DOCX). Markdown from a Markdown input and
+    DOCX from a DOCX input rebuild the original with the translation in place; the other
+    combinations render the result's blocks (a new DOCX for DOCX from another format)."""
     if fmt == "docx":
         if document is None or document.format != "docx":
-            source = document.format if document is not None else "text"
-            raise InputError(
-                f"{result.name or '<input>'}: DOCX output needs a DOCX input (this is {source}); "
-                "use --format markdown, html, text or json"
-            )
+            from .docx import render_docx
+
+            return render_docx(result)
         from .docx import write_docx
 
         return write_docx(result, document)

@@ -356,3 +356,66 @@ def _run(text: str, r_pr: Any) -> Any:
     t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
     run.append(t)
     return run
+
+
+# -- a new DOCX from any input ---------------------------------------------------------------
+
+_NEW_STYLES = {
+    "title": "Title",
+    "list-item": "List Bullet",
+    "quote": "Quote",
+    "caption": "Caption",
+    "label": "Subtitle",
+}
+
+
+def render_docx(result: TranslationResult) -> bytes:
+    """A new DOCX of the translation of any input (PDF, web page, Markdown, text): Title,
+    Heading N, List Bullet, Quote, Caption styles, tables, page header and footer text."""
+    import docx
+    from docx.shared import Pt
+
+    from ..render import groups, heading_level, table_rows
+
+    doc = docx.Document()
+    for key in ("title", "author"):
+        if result.metadata.get(key):
+            setattr(doc.core_properties, key, str(result.metadata[key])[:255])
+    section = doc.sections[0]
+    first_header = first_footer = True
+    for group in groups(result.paragraphs):
+        p = group[0]
+        if p.kind == "table-cell" and "row" in (p.origin or {}):
+            rows = table_rows(group)
+            table = doc.add_table(rows=len(rows), cols=max(len(r) for r in rows))
+            table.style = "Table Grid"
+            for r, row in enumerate(rows):
+                for c, text in enumerate(row):
+                    table.cell(r, c).text = text
+            continue
+        for item in group:
+            text = item.target
+            if item.kind in ("header", "footer"):
+                part = section.header if item.kind == "header" else section.footer
+                first = first_header if item.kind == "header" else first_footer
+                target = part.paragraphs[0] if first else part.add_paragraph()
+                target.text = text
+                if item.kind == "header":
+                    first_header = False
+                else:
+                    first_footer = False
+            elif item.kind == "heading":
+                doc.add_heading(text, level=min(9, heading_level(item) - 1))
+            elif item.kind == "code":
+                run = doc.add_paragraph().add_run(text)
+                run.font.name = "Courier New"
+            elif item.kind in ("date", "footnote"):
+                run = doc.add_paragraph().add_run(text)
+                run.italic = item.kind == "date"
+                if item.kind == "footnote":
+                    run.font.size = Pt(9)
+            else:
+                doc.add_paragraph(text, style=_NEW_STYLES.get(item.kind))
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
