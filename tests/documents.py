@@ -157,3 +157,45 @@ Mehr unter <https://example.com/x>. ![Karte](karte.png "Die Karte") Ende.
 Überschrift
 ===========
 """
+
+
+def build_docx_with_fields() -> bytes:
+    """A footer "Seite {PAGE} von {NUMPAGES}" (complex fields, with their results) and a body
+    paragraph with a symbol run (content that is not text) after its first sentence."""
+    import docx
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    def run(p, **children: str) -> None:  # type: ignore[no-untyped-def]
+        r = OxmlElement("w:r")
+        for tag, value in children.items():
+            el = OxmlElement(f"w:{tag}")
+            if tag == "fldChar":
+                el.set(qn("w:fldCharType"), value)
+            elif tag == "sym":
+                el.set(qn("w:font"), "Wingdings")
+                el.set(qn("w:char"), value)
+            else:
+                el.text = value
+                el.set(qn("xml:space"), "preserve")
+            r.append(el)
+        p._p.append(r)
+
+    d = docx.Document()
+    footer = d.sections[0].footer.paragraphs[0]
+    run(footer, t="Seite ")
+    for name, result in (("PAGE", "3"), ("NUMPAGES", "10")):
+        run(footer, fldChar="begin")
+        run(footer, instrText=f" {name} ")
+        run(footer, fldChar="separate")
+        run(footer, t=result)
+        run(footer, fldChar="end")
+        if name == "PAGE":
+            run(footer, t=" von ")
+    body = d.add_paragraph()
+    run(body, t="Die Truppen ziehen ab.")
+    run(body, sym="F04A")
+    run(body, t=" Die Lage bleibt ruhig.")
+    out = io.BytesIO()
+    d.save(out)
+    return out.getvalue()

@@ -284,3 +284,33 @@ def test_docx_out_from_another_format_is_a_new_document_with_its_structure() -> 
 def test_renamed_zip_as_docx_is_an_input_error() -> None:
     with pytest.raises(InputError, match="cannot read it as DOCX"):
         read_document(documents.renamed_zip(), name="kaputt.docx")
+
+
+def test_docx_fields_stay_in_place_and_other_content_follows_its_sentence() -> None:
+    import docx
+    from docx.oxml.ns import qn
+
+    document = read_document(documents.build_docx_with_fields(), name="f.docx")
+    assert [(b.kind, b.text, (b.origin or {}).get("segment")) for b in document.blocks] == [
+        ("paragraph", "Die Truppen ziehen ab. Die Lage bleibt ruhig.", None),
+        ("footer", "Seite", 0),
+        ("footer", "von", 1),
+    ]
+    result = Pipeline(WordEngine()).translate_document(document, name="f.docx")
+    d = docx.Document(io.BytesIO(write(result, document, "docx")))  # type: ignore[arg-type]
+    footer = d.sections[0].footer.paragraphs[0]._p
+    pieces = []
+    for r in footer.iter(qn("w:r")):
+        for child in r:
+            if child.tag == qn("w:t"):
+                pieces.append(child.text)
+            elif child.tag == qn("w:instrText"):
+                pieces.append(f"{{{child.text.strip()}}}")
+    # WordEngine renders "von" as "of": each stretch translated, the fields where they were.
+    assert pieces == ["Seite", " ", "{PAGE}", "3", " ", "of", " ", "{NUMPAGES}", "10"]
+    body = d.paragraphs[0]._p
+    order = [
+        "SYM" if r.find(qn("w:sym")) is not None else r.findtext(qn("w:t"))
+        for r in body.iter(qn("w:r"))
+    ]
+    assert order == ["Die troops ziehen ab.", " ", "SYM", " Die Lage bleibt ruhig."]

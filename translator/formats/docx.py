@@ -44,6 +44,8 @@ class _Para:
     block: Block
     spans: list[Span] = field(default_factory=list)
     base: Any = None  # the rPr of the paragraph's main character formatting (or None)
+    runs: list[Any] = field(default_factory=list)  # its text runs and hyperlinks, replaced
+    edges: tuple[str, str] = ("", "")  # a space before/after its text (next to a field)
 
 
 def read_docx(data: bytes, *, name: str = "<input>") -> Document:
@@ -107,14 +109,14 @@ def _walk(doc: Any) -> list[_Para]:
                 seen.add(str(part.part.partname))
                 parts.append((s_index, part))
         if where == "footer":
-            _container(doc, {}, "paragraph", out, body=True)
+            _container(doc, {}, "paragraph", out)
         for s_index, part in parts:
             _container(part, {"part": where, "section": s_index}, where, out)
     return out
 
 
 def _container(
-    container: Any, origin: dict[str, Any], kind: str, out: list[_Para], *, body: bool = False
+    container: Any, origin: dict[str, Any], kind: str, out: list[_Para]
 ) -> None:
     from docx.table import Table
     from docx.text.paragraph import Paragraph
@@ -124,9 +126,7 @@ def _container(
         if isinstance(item, Paragraph):
             where = {**origin, "paragraph": paragraph_index}
             paragraph_index += 1
-            para = _paragraph(item, where, kind)
-            if para is not None:
-                out.append(para)
+            out.extend(_paragraphs(item, where, kind))
         elif isinstance(item, Table):
             for r, row in enumerate(item.rows):
                 seen: set[int] = set()
@@ -164,8 +164,29 @@ def _kind(paragraph: Any, default: str, text: str) -> tuple[str, int | None]:
     return "paragraph", None
 
 
-def _paragraph(paragraph: Any, origin: dict[str, Any], default: str) -> _Para | None:
+def _paragraphs(paragraph: Any, origin: dict[str, Any], default: str) -> list[_Para]:
+    """The paragraph's block, or one block per text stretch between fields ("Seite {PAGE}
+    von {NUMPAGES}": "Seite", "von"), so that no field moves."""
     pieces = _pieces(paragraph._p)
+    stretches: list[list[tuple[str, Any]]] = [[]]
+    for kind, element in pieces:
+        if kind == "field":
+            stretches.append([])
+        else:
+            stretches[-1].append((kind, element))
+    stretches = [s for s in stretches if any(k in ("run", "link") for k, _ in s)]
+    out = []
+    for number, stretch in enumerate(stretches):
+        where = {**origin, "segment": number} if len(stretches) > 1 else origin
+        para = _paragraph(paragraph, stretch, where, default)
+        if para is not None:
+            out.append(para)
+    return out
+
+
+def _paragraph(
+    paragraph: Any, pieces: list[tuple[str, Any]], origin: dict[str, Any], default: str
+) -> _Para | None:
     sizes: Counter[bytes] = Counter()
     formats: dict[bytes, Any] = {}
     for kind, element in pieces:
@@ -193,11 +214,12 @@ def _paragraph(paragraph: Any, origin: dict[str, Any], default: str) -> _Para | 
             runs = element.findall(_qn("w:r"))
             r_pr = _format(runs[0])[1] if runs else None
             link_key = object()
-            builder.open(link_key, "link", {"element": element, "rPr": r_pr, "url": _url(
-                element, paragraph.part
-            )})
+            url = _url(element, paragraph.part)
+            builder.open(link_key, "link", {"element": element, "rPr": r_pr, "url": url})
             builder.add("".join(_run_text(r) for r in runs))
             builder.close(link_key)
+        elif kind == "atom":
+            builder.atom("atom", element)
     if current is not None:
         builder.close(current[1])
     text, spans = builder.result()
@@ -209,7 +231,16 @@ def _paragraph(paragraph: Any, origin: dict[str, Any], default: str) -> _Para | 
     if level is not None:
         where["level"] = level
     block = Block(kind, text, where)
-    return _Para(paragraph._p, paragraph.part, block, spans, formats.get(base_key))
+    runs = [element for kind, element in pieces if kind in ("run", "link", "atom")]
+    raw = "".join(
+        _run_text(el) if kind == "run" else "".join(_run_text(r) for r in el.findall(_qn("w:r")))
+        for kind, el in pieces
+        if kind in ("run", "link")
+    )
+    edges = (" " if raw[:1].isspace() else "", " " if raw[-1:].isspace() else "")
+    return _Para(
+        paragraph._p, paragraph.part, block, spans, formats.get(base_key), runs, edges
+    )
 
 
 def _qn(tag: str) -> str:
@@ -218,19 +249,37 @@ def _qn(tag: str) -> str:
     return qn(tag)
 
 
+#: Paragraph children without content of their own: left where they are.
+_MARKERS = ("w:pPr", "w:bookmarkStart", "w:bookmarkEnd", "w:proofErr", "w:commentRangeStart",
+            "w:commentRangeEnd", "w:permStart", "w:permEnd")  # fmt: skip
+
+
 def _pieces(p: Any) -> list[tuple[str, Any]]:
     """The paragraph's children: ``run`` (text only), ``link`` (a hyperlink of text-only
-    runs) or ``other`` (properties, bookmarks, runs holding images or fields ...)."""
+    runs), ``field`` (a field: the runs from its begin to its end mark, or a simple field),
+    ``atom`` (other content: a run with an image or a footnote reference ...) or ``marker``
+    (properties, bookmarks ...)."""
+    markers = {_qn(t) for t in _MARKERS}
     out = []
+    depth = 0  # inside a complex field (fldChar begin ... end), results included
     for child in p:
-        if child.tag == _qn("w:r") and _text_only(child):
+        chars = [c.get(_qn("w:fldCharType")) for c in child.iter(_qn("w:fldChar"))]
+        if depth or chars:
+            depth += chars.count("begin") - chars.count("end")
+            depth = max(depth, 0)
+            out.append(("field", child))
+        elif child.tag == _qn("w:fldSimple"):
+            out.append(("field", child))
+        elif child.tag == _qn("w:r") and _text_only(child):
             out.append(("run", child))
         elif child.tag == _qn("w:hyperlink") and all(
             _text_only(r) for r in child.findall(_qn("w:r"))
         ):
             out.append(("link", child))
+        elif child.tag in markers:
+            out.append(("marker", child))
         else:
-            out.append(("other", child))
+            out.append(("atom", child))
     return out
 
 
@@ -285,33 +334,42 @@ def _rewrite(para: _Para, translated: Any, result: TranslationResult, index: int
     p, name = para.element, result.name
     target = translated.target
     placed = place(translated, para.spans, result.phrases)
-    appended: dict[int, list[Span]] = {}
+    before: dict[int, list[Any]] = {}  # position -> elements put there (atoms, lost links)
     for item in placed:
-        if item.appended:
-            appended.setdefault(item.start, []).append(item.span)
-            if item.span.kind == "link":
-                url = item.span.data["url"]
-                lost(name, index, f"the hyperlink to {url}", "it is added after its sentence")
-            else:
-                lost(name, index, "character formatting", "dropped")
+        span = item.span
+        if span.kind == "atom":
+            before.setdefault(item.start, []).append(("atom", span.data, item.appended))
+        elif item.appended and span.kind == "link":
+            url = span.data["url"]
+            lost(name, index, f"the hyperlink to {url}", "it is added after its sentence")
+            if url:
+                before.setdefault(item.start, []).append(("link", span, True))
+        elif item.appended:
+            lost(name, index, "character formatting", "dropped")
     new: list[tuple[Any, Any]] = []
+    _emit(new, para.edges[0], [], para.base)
     position = 0
     for text, covering in segments(target, placed):
         end = position + len(text)
-        cuts = sorted(at for at in appended if position < at <= end)
         start = position
-        for at in cuts:
+        for at in sorted(a for a in before if position <= a <= end):
             _emit(new, text[start - position : at - position], covering, para.base)
-            for span in appended.pop(at):
-                if span.kind == "link" and span.data["url"]:
+            for kind, data, after in before.pop(at):
+                if kind == "atom":
+                    if after:
+                        _emit(new, " ", [], para.base)
+                    new.append((data, None))
+                else:
                     _emit(new, " ", [], para.base)
-                    _emit(new, span.data["url"], [span], para.base)
+                    _emit(new, data.data["url"], [data], para.base)
             start = at
         _emit(new, text[start - position :], covering, para.base)
         position = end
-    removable = [el for kind, el in _pieces(p) if kind in ("run", "link")]
-    anchor = removable[0].getprevious() if removable else None
-    for el in removable:
+    for leftovers in before.values():  # positions past the end (should not happen)
+        new.extend((data, None) for kind, data, _ in leftovers if kind == "atom")
+    _emit(new, para.edges[1], [], para.base)
+    anchor = para.runs[0].getprevious() if para.runs else None
+    for el in para.runs:
         p.remove(el)
     if anchor is None:
         properties = p.find(_qn("w:pPr"))
