@@ -518,9 +518,10 @@ def test_short_standalone_sentence_in_the_body_is_its_own_paragraph() -> None:
         "Laut einer offiziellen Mitteilung der ukrainischen Streitkräfte\n"
         "könnte dies auf erhebliche Verluste dieser Truppen hinweisen.\n"
     )
-    blocks = _kinds(text)
-    assert [k for k, _ in blocks] == ["paragraph", "paragraph", "paragraph"]
-    assert blocks[1] == ("paragraph", "Das ist neu.")
+    for variant in (text, text.replace("\n", "\n\n")):  # as extracted, and double-spaced
+        blocks = _kinds(variant)
+        assert [k for k, _ in blocks] == ["paragraph", "paragraph", "paragraph"]
+        assert blocks[1] == ("paragraph", "Das ist neu.")
 
 
 def test_numbered_list_items_stay_items() -> None:

@@ -75,7 +75,6 @@ _MARKDOWN = re.compile(
       |[-*+]\s+\S                # bullet list
       |>\s*\S                    # block quote
       |\|.*\|\s*$                # table row
-      |(?:=+|-+)\s*$             # setext underline
     )|\[[^\]\n]+\]\([^)\s]+\)    # inline link
     |\*\*[^*\n]+\*\*|`[^`\n]+`   # strong emphasis, inline code
     """,
