@@ -154,11 +154,12 @@ def render_page(result: TranslationResult) -> str:
             items = "".join(f"<li>{escape(p.target)}</li>" for p in group)
             body.append(f"<ul>{items}</ul>")
         elif first.kind == "table-cell" and "row" in (first.origin or {}):
-            rows = "".join(
-                "<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>"
-                for row in table_rows(group)
-            )
-            body.append(f"<table>{rows}</table>")
+            head = (first.origin or {}).get("element") == "th"
+            rows = []
+            for r, row in enumerate(table_rows(group)):
+                tag = "th" if head and r == 0 else "td"
+                rows.append("<tr>" + "".join(f"<{tag}>{escape(c)}</{tag}>" for c in row) + "</tr>")
+            body.append(f"<table>{''.join(rows)}</table>")
         else:
             body.append(_element(first))
         if first.kind == "title" and meta:
