@@ -22,8 +22,7 @@ FormatOpt = Annotated[
         "--format",
         "-f",
         help="text | markdown | json | html (the translated page) | review (side-by-side "
-        "review page) | docx [default: the input's own format; "
-        "Markdown for a PDF]",
+        "review page) | docx. Default: the input's own format (Markdown for a PDF).",
         case_sensitive=False,
         show_default=False,
     ),

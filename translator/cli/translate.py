@@ -58,8 +58,7 @@ def translate(
 ) -> None:
     """Translate one German article into English, keeping its structure.
 
-    The input's format is detected from its content; the output is in the same format
-    (DOCX, Markdown, HTML, text), or Markdown for a PDF, unless --format says otherwise.
+    The format is detected from the content; the output keeps it (PDF gives Markdown).
     """
     from ..document import check_output, read_source, write_atomic
     from ..errors import OutputError, TermsMissedError
