@@ -483,3 +483,66 @@ def test_rebuilt_text_is_stable(text: str) -> None:
     texts = [b.text for b in blocks]
     assert rebuild("\n\n".join(texts)) == blocks
     assert rebuild("\n".join(texts)) == blocks
+
+
+def _kinds(text: str) -> list[tuple[str, str]]:
+    return [(b.kind, b.text) for b in rebuild(text)]
+
+
+def test_quoted_sentence_after_a_colon_is_its_own_paragraph() -> None:
+    text = (
+        "Oberst Kindratenko sagte gegenüber dem Sender am Freitagabend in einem\n"
+        "längeren Gespräch über die aktuelle Lage an der Front und die Verluste Folgendes:\n"
+        "\n"
+        "„Die Präsenz von DPRK-Truppen wurde seit drei Wochen nicht mehr beobachtet.“\n"
+        "\n"
+        "Danach sprach er über die Zahlen der vergangenen Wochen.\n"
+    )
+    assert _kinds(text) == [
+        ("paragraph", "Oberst Kindratenko sagte gegenüber dem Sender am Freitagabend in einem "
+         "längeren Gespräch über die aktuelle Lage an der Front und die Verluste Folgendes:"),
+        ("paragraph", "„Die Präsenz von DPRK-Truppen wurde seit drei Wochen nicht mehr "
+         "beobachtet.“"),
+        ("paragraph", "Danach sprach er über die Zahlen der vergangenen Wochen."),
+    ]  # fmt: skip
+
+
+def test_short_standalone_sentence_in_the_body_is_its_own_paragraph() -> None:
+    text = (
+        "In der ukrainischen Stadt Kiew berichten Militärbeamte, dass die\n"
+        "nordkoreanischen Truppen seit mehreren Wochen nicht mehr an\n"
+        "den Frontlinien in der russischen Region Kursk gesichtet wurden.\n"
+        "\n"
+        "Das ist neu.\n"
+        "\n"
+        "Laut einer offiziellen Mitteilung der ukrainischen Streitkräfte\n"
+        "könnte dies auf erhebliche Verluste dieser Truppen hinweisen.\n"
+    )
+    for variant in (text, text.replace("\n", "\n\n")):  # as extracted, and double-spaced
+        blocks = _kinds(variant)
+        assert [k for k, _ in blocks] == ["paragraph", "paragraph", "paragraph"]
+        assert blocks[1] == ("paragraph", "Das ist neu.")
+
+
+def test_numbered_list_items_stay_items() -> None:
+    text = "Die Armee nannte drei Gründe:\n\n1. Die Verluste.\n2. Der Winter.\n3. Die Drohnen.\n"
+    assert _kinds(text) == [
+        ("paragraph", "Die Armee nannte drei Gründe:"),
+        ("paragraph", "1. Die Verluste."),
+        ("paragraph", "2. Der Winter."),
+        ("paragraph", "3. Die Drohnen."),
+    ]
+
+
+def test_short_first_line_that_continues_is_not_a_heading() -> None:
+    text = (
+        "Nordkoreanische Soldaten haben\n"
+        "Verluste erlitten, sagte ein Sprecher am Freitag in Kiew.\n"
+        "\n"
+        "Die Lage bleibt angespannt.\n"
+    )
+    assert _kinds(text) == [
+        ("paragraph", "Nordkoreanische Soldaten haben Verluste erlitten, sagte ein Sprecher am "
+         "Freitag in Kiew."),
+        ("paragraph", "Die Lage bleibt angespannt."),
+    ]  # fmt: skip

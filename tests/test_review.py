@@ -98,7 +98,7 @@ def test_rows_terms_and_flags_through_the_pipeline(seed_text: str) -> None:
     sentence = "Schätzungen zufolge wurden rund 12.000 nordkoreanische Soldaten entsandt."
     engine.faults[sentence] = "Estimates say 12.000 North Korean soldiers were sent."
     result = pipeline.translate_text(seed_text)
-    page = parse(render(result, "html"))
+    page = parse(render(result, "review"))
     rows = page.classes("row")
     assert len(rows) == len(result.paragraphs)
     assert [r["data-paragraph"] for r in rows] == [str(i) for i in range(len(rows))]
@@ -137,7 +137,7 @@ def test_cli_html_through_the_tiny_marian_model(
         assert code == 0, err
 
     cli("--format", "json", "-o", str(tmp_path / "out.json"))
-    cli("--format", "html", "-o", str(tmp_path / "out.html"))
+    cli("--format", "review", "-o", str(tmp_path / "out.html"))
     data = json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))
     page = parse((tmp_path / "out.html").read_text(encoding="utf-8"))
     assert page.balanced

@@ -155,3 +155,25 @@ def test_no_character_is_lost_with_tiny_windows(text: str) -> None:
     finally:
         segment.WINDOW = original
     assert " ".join(sentences) == collapse(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A numbered list item is one sentence, not "3." plus the rest.
+        ("3. Die Truppen ziehen sich zurück.", ["3. Die Truppen ziehen sich zurück."]),
+        ("1. Erster Punkt der Liste. 2. Zweiter Punkt.",
+         ["1. Erster Punkt der Liste.", "2. Zweiter Punkt."]),
+        ("(2) Die Truppen bleiben.", ["(2) Die Truppen bleiben."]),
+        # A number, a period and a capitalised adverb or pronoun end a sentence.
+        ("Das sagte er in Saal 3. Dort wurde gestern verhandelt.",
+         ["Das sagte er in Saal 3.", "Dort wurde gestern verhandelt."]),
+        ("Es geschah in Block 7. Ihre Einheit zog ab.",
+         ["Es geschah in Block 7.", "Ihre Einheit zog ab."]),
+        ("Er wohnt in Haus 12. Jetzt zieht er um.", ["Er wohnt in Haus 12.", "Jetzt zieht er um."]),
+        # ... but not an ordinal before a noun or a month.
+        ("Am 3. Februar kam das 6. Regiment.", ["Am 3. Februar kam das 6. Regiment."]),
+    ],
+)  # fmt: skip
+def test_numbers_lists_and_sentence_ends(text: str, expected: list[str]) -> None:
+    assert split_sentences(text) == expected

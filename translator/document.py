@@ -27,8 +27,10 @@ __all__ = [
     "check_output",
     "decode_bytes",
     "normalise",
+    "read_bytes",
     "read_file",
     "read_input",
+    "read_source",
     "rebuild",
     "remove_stale_temps",
     "temp_target",
@@ -140,19 +142,32 @@ def _checked(text: str, name: str) -> str:
 
 def read_input(source: str) -> tuple[str, str]:
     """Read ``source`` (a path, or ``"-"`` for stdin) -> (normalised text, display name)."""
+    data, name = read_source(source)
+    return _text_from(data, name), name
+
+
+def read_source(source: str) -> tuple[bytes, str]:
+    """The bytes of ``source`` (a path, or ``"-"`` for stdin) and its display name.
+    InputError for what cannot be read, is empty or larger than ``config.MAX_INPUT_BYTES``."""
     if source == "-":
         name = "<stdin>"
         try:
             data = sys.stdin.buffer.read(config.MAX_INPUT_BYTES + 1)
         except OSError as exc:
             raise InputError(f"{name}: cannot read ({exc.strerror or exc})") from exc
-        return _text_from(data, name), name
-    return read_file(Path(source)), source
+        return _checked_bytes(data, name), name
+    return read_bytes(Path(source)), source
 
 
 def read_file(path: Path) -> str:
     """Read one input file -> normalised text. InputError for anything that is not a
     readable, non-empty text file of at most ``config.MAX_INPUT_BYTES``."""
+    return _text_from(read_bytes(path), str(path))
+
+
+def read_bytes(path: Path) -> bytes:
+    """Read one input file's bytes (any format). InputError for anything that is not a
+    readable, non-empty file of at most ``config.MAX_INPUT_BYTES``."""
     name = str(path)
     if not path.exists():
         raise InputError(f"{name}: no such file")
@@ -165,14 +180,20 @@ def read_file(path: Path) -> str:
         raise InputError(f"{name}: permission denied") from exc
     except OSError as exc:
         raise InputError(f"{name}: cannot read ({exc.strerror or exc})") from exc
-    return _text_from(data, name)
+    return _checked_bytes(data, name)
 
 
-def _text_from(data: bytes, name: str) -> str:
+def _checked_bytes(data: bytes, name: str) -> bytes:
     limit = config.MAX_INPUT_BYTES
     if len(data) > limit:
         raise InputError(f"{name}: too large (more than {limit:,} bytes); is it really an article?")
-    text = normalise(decode_bytes(data, name=name))
+    if not data.strip():
+        raise InputError(f"{name}: is empty")
+    return data
+
+
+def _text_from(data: bytes, name: str) -> str:
+    text = normalise(decode_bytes(_checked_bytes(data, name), name=name))
     if not text.strip():
         raise InputError(f"{name}: is empty")
     return text
@@ -181,9 +202,12 @@ def _text_from(data: bytes, name: str) -> str:
 # -- writing ---------------------------------------------------------------------------------
 
 
-def write_atomic(path: Path | str, data: str, *, inputs: Iterable[Path | str] = ()) -> None:
-    """Write ``data`` (UTF-8, as given) to ``path`` atomically: temp file in the same folder,
-    fsync, ``os.replace``. Refuses (OutputError) to write over any of ``inputs``."""
+def write_atomic(
+    path: Path | str, data: str | bytes, *, inputs: Iterable[Path | str] = ()
+) -> None:
+    """Write ``data`` (text as UTF-8, as given; or bytes) to ``path`` atomically: temp file in
+    the same folder, fsync, ``os.replace``. Refuses (OutputError) to write over any of
+    ``inputs``."""
     target = check_output(path, inputs=inputs)
     parent = target.parent
     try:
@@ -196,8 +220,9 @@ def write_atomic(path: Path | str, data: str, *, inputs: Iterable[Path | str] = 
     except OSError as exc:
         raise OutputError(f"{target}: cannot write ({exc.strerror or exc})") from exc
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(data)
+        payload = data if isinstance(data, bytes) else data.encode("utf-8")
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(payload)
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(tmp, _file_mode(target))

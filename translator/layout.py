@@ -38,7 +38,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["Block", "blocks"]
+__all__ = ["Block", "blocks", "is_date_line"]
 
 
 @dataclass(frozen=True)
@@ -78,6 +78,15 @@ _OPEN_WORDS = frozenset(
     """und oder sowie sondern dass ob weil der die des dem den ein eine einer eines einem einen
     zum zur vom im am beim von für in zwischen gegen ohne seit während wegen trotz laut""".split()
 )
+#: Auxiliaries and modals: a line ending in one continues on the next line (no blank line
+#: between) even when that starts uppercase ("Soldaten haben" / "Verluste erlitten").
+_AUXILIARIES = frozenset(
+    """haben hat hatte hatten ist sind war waren wird werden wurde wurden kann können konnte
+    konnten soll sollen sollte sollten muss müssen musste mussten will wollen wollte wollten
+    darf dürfen durfte durften""".split()
+)
+#: Marks that open a quotation.
+_OPENING_QUOTES = "„\"»«‚‘“"
 #: A hyphen before these is an elision ("Ost- und Westeuropa"), not a line-end hyphenation.
 _ELISION_NEXT = frozenset("und oder bis sowie bzw beziehungsweise als wie noch".split())
 
@@ -98,6 +107,11 @@ _DATE = re.compile(
     (?:(?:,|\s+um|\s+[-–|])?\s+\d{{1,2}}[:.]\d{{2}}(?:\s*Uhr)?(?:\s*\(?(?:MEZ|MESZ|CET|CEST|UTC)\)?)?)?$""",
     re.IGNORECASE | re.VERBOSE,
 )
+
+
+def is_date_line(text: str) -> bool:
+    """Whether ``text`` is a date line ("31. Januar 2025", "Kiew, 31.01.2025, 14:30 Uhr")."""
+    return bool(_DATE.match(text))
 
 
 # -- lines -----------------------------------------------------------------------------------
@@ -192,6 +206,10 @@ def _joins(layout: _Layout, lines: list[_Line], i: int, unit_lines: int, quoting
     """
     a, b = lines[i].text, lines[i + 1].text
     gap = lines[i + 1].gap
+    if gap and a.endswith(":") and b[0] in _OPENING_QUOTES:
+        return False  # "... sagte er:" / blank line / „A quoted sentence.“ of its own
+    if not gap and not _final(a) and _last_word(a) in _AUXILIARIES:
+        return True  # "Soldaten haben" / "Verluste erlitten": one sentence, not a heading
     if not _final(a):
         if _starts_lower(b) or _open_end(a) or quoting:
             return True  # mid-sentence

@@ -14,17 +14,29 @@ import logging
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ._version import __version__
 from .document import Block, rebuild
 from .engine import Engine, engine_signature
-from .result import Flag, ParagraphResult, SentenceResult, TermHit, TranslationResult
+from .result import (
+    VERBATIM_KINDS,
+    Flag,
+    ParagraphResult,
+    SentenceResult,
+    TermHit,
+    TranslationResult,
+)
 from .segment import split_sentences
+
+if TYPE_CHECKING:
+    from .formats import Document
 
 log = logging.getLogger("translator")
 
-#: Block kinds that are translated as one unit, never split into sentences.
+#: Block kinds that are translated as one unit, never split into sentences: short lines
+#: without a sentence structure. Every other kind (paragraph, list-item, quote, table-cell,
+#: caption, footnote, header, footer) is split; ``VERBATIM_KINDS`` (code) are not translated.
 UNSPLIT_KINDS = frozenset({"date", "label", "title", "heading"})
 
 
@@ -75,11 +87,17 @@ class _Unit:
 
 @dataclass
 class Job:
-    """A prepared document: its blocks and, per block, its sentence units."""
+    """A prepared document: its blocks and, per block, its sentence units.
+
+    ``document`` is the Document it was read from (None for text given as a string); writers
+    that keep the original's structure need it.
+    """
 
     name: str | None
     blocks: list[Block]
     units: list[list[_Unit]]
+    document: Document | None = None
+    phrases: list[_Unit] = field(default_factory=list)
 
 
 Progress = Callable[[int], None]
@@ -129,13 +147,28 @@ class Pipeline:
     # -- preparation -----------------------------------------------------------------------
 
     def prepare(self, text: str, *, name: str | None = None) -> Job:
-        """Rebuild the document's blocks and split them into sentence units."""
-        blocks = rebuild(text)
+        """Rebuild the blocks of plain text and split them into sentence units."""
+        return self._job(rebuild(text), name=name)
+
+    def prepare_document(self, document: Document, *, name: str | None = None) -> Job:
+        """Split the blocks a format reader found (``translator.formats``) into sentence
+        units. Plain text takes the same route: its reader is ``rebuild``."""
+        return self._job(document.blocks, name=name, document=document)
+
+    def _job(
+        self, blocks: list[Block], *, name: str | None, document: Document | None = None
+    ) -> Job:
         units: list[list[_Unit]] = []
         for block in blocks:
-            sentences = [block.text] if block.kind in UNSPLIT_KINDS else split_sentences(block.text)
+            if block.kind in VERBATIM_KINDS:
+                sentences = []
+            elif block.kind in UNSPLIT_KINDS:
+                sentences = [block.text]
+            else:
+                sentences = split_sentences(block.text)
             units.append([self._unit(s) for s in sentences if s.strip()])
-        return Job(name=name, blocks=blocks, units=units)
+        phrases = [self._unit(p) for p in document.phrases] if document is not None else []
+        return Job(name=name, blocks=blocks, units=units, document=document, phrases=phrases)
 
     def _unit(self, sentence: str) -> _Unit:
         if self.glossary is None:
@@ -148,11 +181,20 @@ class Pipeline:
     def translate_text(self, text: str, *, name: str | None = None) -> TranslationResult:
         return self.run([self.prepare(text, name=name)])[0]
 
+    def translate_document(
+        self, document: Document, *, name: str | None = None
+    ) -> TranslationResult:
+        """Translate a Document read by ``translator.formats.read_document``."""
+        return self.run([self.prepare_document(document, name=name)])[0]
+
     def run(self, jobs: Sequence[Job], progress: Progress | None = None) -> list[TranslationResult]:
         """Translate several prepared documents, sharing engine batches between them."""
         started = time.perf_counter()
         all_units = [u for job in jobs for block_units in job.units for u in block_units]
         counts = self._translate_units(all_units, progress)
+        phrases = [u for job in jobs for u in job.phrases]
+        if phrases:  # after the sentences, so that progress and stats count sentences only
+            self._translate_units(phrases, None)
         elapsed = time.perf_counter() - started
         results = [self._assemble(job) for job in jobs]
         for result in results:
@@ -244,9 +286,16 @@ class Pipeline:
                 self._finish(unit, p_index, s_index) for s_index, unit in enumerate(block_units)
             ]
             paragraphs.append(
-                ParagraphResult(kind=block.kind, source=block.text, sentences=sentences)
+                ParagraphResult(
+                    kind=block.kind, source=block.text, sentences=sentences, origin=block.origin
+                )
             )
-        return TranslationResult(paragraphs=paragraphs, signature=self.signature, name=job.name)
+        result = TranslationResult(paragraphs=paragraphs, signature=self.signature, name=job.name)
+        if job.document is not None:
+            result.format = job.document.format
+            result.metadata = dict(job.document.metadata)
+        result.phrases = {u.source: self._finish(u, -1, -1).target for u in job.phrases}
+        return result
 
     def _finish(self, unit: _Unit, p_index: int, s_index: int) -> SentenceResult:
         target = unit.raw

@@ -1,13 +1,27 @@
-"""Turn a TranslationResult into text, Markdown, JSON or an HTML review page."""
+"""Turn a TranslationResult into text, Markdown, JSON, an HTML page or the HTML review page.
+
+These render the result's blocks for any input; ``translator.formats.write`` adds the writers
+that rebuild an original file (DOCX in -> DOCX out, Markdown in -> Markdown out).
+"""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from typing import Any
 
-from .result import TranslationResult
+from .result import ParagraphResult, TranslationResult
 
-FORMATS = ("text", "markdown", "json", "html")
-EXTENSIONS = {"text": ".txt", "markdown": ".md", "json": ".json", "html": ".html"}
+FORMATS = ("text", "markdown", "json", "html", "review")
+EXTENSIONS = {
+    "text": ".txt",
+    "markdown": ".md",
+    "json": ".json",
+    "html": ".html",
+    "review": ".review.html",
+}
+#: Metadata keys written as Markdown front matter / shown under an HTML page's title.
+FRONT_MATTER_KEYS = ("title", "author", "date", "url", "sitename")
 
 
 def render(result: TranslationResult, fmt: str = "text") -> str:
@@ -18,6 +32,10 @@ def render(result: TranslationResult, fmt: str = "text") -> str:
     if fmt == "json":
         return json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n"
     if fmt == "html":
+        from .formats.html import render_page
+
+        return render_page(result)
+    if fmt == "review":
         from .review import render_html
 
         return render_html(result)
@@ -30,16 +48,103 @@ def render_text(result: TranslationResult) -> str:
 
 
 def render_markdown(result: TranslationResult) -> str:
-    """The title as `#`, headings as `##`, the date and section label in italics."""
+    """The title as `#`, headings as `##` (or deeper, by their level), the date and section
+    label in italics, lists, quotes, tables, code fences; the document's metadata (URL, date,
+    author) as YAML front matter."""
     parts: list[str] = []
-    for p in result.paragraphs:
-        text = p.target
-        if p.kind == "title":
-            parts.append(f"# {text}")
-        elif p.kind == "heading":
-            parts.append(f"## {text}")
-        elif p.kind in ("date", "label"):
-            parts.append(f"*{text}*")
+    front = front_matter(result.metadata)
+    if front:
+        parts.append(front)
+    for group in groups(result.paragraphs):
+        first = group[0]
+        if _in_table(first):
+            parts.append(_markdown_table(group))
+        elif first.kind == "list-item":
+            parts.append("\n".join(f"- {p.target}" for p in group))
         else:
-            parts.append(text)
+            parts.append(_markdown_block(first))
     return "\n\n".join(parts) + "\n"
+
+
+def _markdown_block(p: ParagraphResult) -> str:
+    text = p.target
+    if p.kind == "title":
+        return f"# {text}"
+    if p.kind == "heading":
+        return f"{'#' * heading_level(p)} {text}"
+    if p.kind in ("date", "label", "caption"):
+        return f"*{text}*"
+    if p.kind == "quote":
+        return f"> {text}"
+    if p.kind == "code":
+        fence = "~~~" if "```" in text else "```"
+        return f"{fence}\n{text}\n{fence}"
+    if p.kind == "footnote":
+        return f"<small>{text}</small>"
+    return text
+
+
+def heading_level(p: ParagraphResult) -> int:
+    """A heading's level, 2 to 6 (1 is the title). ``origin["level"]`` counts the way HTML
+    and Markdown do (h1 = the title); DOCX's "Heading N" is level N + 1."""
+    level = (p.origin or {}).get("level")
+    return min(6, max(2, level)) if isinstance(level, int) else 2
+
+
+def _in_table(p: ParagraphResult) -> bool:
+    origin = p.origin or {}
+    return p.kind == "table-cell" and "row" in origin and "cell" in origin
+
+
+def groups(paragraphs: list[ParagraphResult]) -> Iterator[list[ParagraphResult]]:
+    """Consecutive list items, and consecutive cells of one table, as one group each."""
+    group: list[ParagraphResult] = []
+    for p in paragraphs:
+        if group and _same_group(group[-1], p):
+            group.append(p)
+            continue
+        if group:
+            yield group
+        group = [p]
+    if group:
+        yield group
+
+
+def _same_group(a: ParagraphResult, b: ParagraphResult) -> bool:
+    if a.kind == b.kind == "list-item":
+        return True
+    if _in_table(a) and _in_table(b):
+        return (a.origin or {}).get("table") == (b.origin or {}).get("table")
+    return False
+
+
+def table_rows(cells: list[ParagraphResult]) -> list[list[str]]:
+    """The cells of one table as rows (paragraphs of one cell joined with a space)."""
+    rows: dict[Any, dict[Any, list[str]]] = {}
+    for p in cells:
+        origin = p.origin or {}
+        rows.setdefault(origin.get("row"), {}).setdefault(origin.get("cell"), []).append(p.target)
+    return [[" ".join(parts) for parts in row.values()] for row in rows.values()]
+
+
+def _markdown_table(cells: list[ParagraphResult]) -> str:
+    rows = table_rows(cells)
+    width = max(len(row) for row in rows)
+    lines = []
+    for i, row in enumerate(rows):
+        padded = [c.replace("|", "\\|") for c in row] + [""] * (width - len(row))
+        lines.append("| " + " | ".join(padded) + " |")
+        if i == 0:
+            lines.append("|" + " --- |" * width)
+    return "\n".join(lines)
+
+
+def front_matter(metadata: dict[str, Any]) -> str:
+    """YAML front matter for the document's metadata (empty string when there is none)."""
+    import yaml
+
+    data = {k: metadata[k] for k in FRONT_MATTER_KEYS if metadata.get(k)}
+    if not data:
+        return ""
+    dumped = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1000)
+    return f"---\n{dumped}---"

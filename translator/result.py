@@ -8,8 +8,12 @@ from typing import Any, Literal
 Severity = Literal["info", "warning", "error"]
 TermStatus = Literal["applied", "repaired", "missed"]
 
-#: Version of the JSON layout produced by `TranslationResult.to_dict()`.
-SCHEMA_VERSION = 1
+#: Version of the JSON layout produced by `TranslationResult.to_dict()`. 2 added the input
+#: ``format``, the document's ``metadata`` and each paragraph's ``origin``.
+SCHEMA_VERSION = 2
+
+#: Block kinds passed through untranslated (code blocks): their target is their source.
+VERBATIM_KINDS = frozenset({"code"})
 
 
 @dataclass
@@ -50,14 +54,21 @@ class SentenceResult:
 
 @dataclass
 class ParagraphResult:
-    """One block of the document: ``date``, ``label``, ``heading`` or ``paragraph``."""
+    """One block of the document (``kind``: see ``translator.layout.Block``).
+
+    ``origin`` says where it came from in the original file (PDF page and bounding box, DOCX
+    paragraph index and style, HTML element, Markdown line); None for plain text.
+    """
 
     kind: str
     source: str
     sentences: list[SentenceResult]
+    origin: dict[str, Any] | None = None
 
     @property
     def target(self) -> str:
+        if self.kind in VERBATIM_KINDS:
+            return self.source
         return " ".join(s.target for s in self.sentences if s.target)
 
 
@@ -67,6 +78,13 @@ class TranslationResult:
     signature: dict[str, Any]
     name: str | None = None
     stats: dict[str, Any] = field(default_factory=dict)
+    #: The input's format (text, markdown, html, docx, pdf) and what it says about itself
+    #: (title, date, author, URL, front matter).
+    format: str = "text"
+    metadata: dict[str, Any] = field(default_factory=dict)
+    #: The document's formatted phrases and their translations on their own (see
+    #: ``translator.formats.Document.phrases``); for writers, not part of the JSON.
+    phrases: dict[str, str] = field(default_factory=dict, repr=False)
 
     @property
     def sentences(self) -> list[SentenceResult]:
@@ -93,10 +111,13 @@ class TranslationResult:
         return {
             "schema": SCHEMA_VERSION,
             "name": self.name,
+            "format": self.format,
+            "metadata": self.metadata,
             "signature": self.signature,
             "paragraphs": [
                 {
                     "kind": p.kind,
+                    "origin": p.origin,
                     "source": p.source,
                     "target": p.target,
                     "sentences": [asdict(s) for s in p.sentences],

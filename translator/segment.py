@@ -42,12 +42,18 @@ _ORDINAL_CONTEXT = (
 _ENDS_WITH_ORDINAL = re.compile(rf"(?:^|\s)(?:(?:{_ORDINAL_CONTEXT})\s+)?(\d{{1,3}})\.$", re.I)
 _ORDINAL_AFTER_ARTICLE = re.compile(rf"(?:^|\s)(?:{_ORDINAL_CONTEXT})\s+\d{{1,3}}\.$", re.I)
 
-#: "<number>. " before a capitalised word that cannot follow an ordinal (the space is cut).
+#: "<number>. " before a capitalised word that cannot follow an ordinal (the space is cut):
+#: articles, pronouns, adverbs and conjunctions that start sentences ("in Saal 3. Dort").
 _NUMBER_THEN_NEW_SENTENCE = re.compile(
     r"(?<=\d\.) (?=(?:Die|Der|Das|Dies|Diese|Dieser|Dieses|Ein|Eine|Er|Sie|Es|Wir|Ich|Man|"
+    r"Du|Ihr|Ihre|Sein|Seine|Unser|Unsere|Dessen|Deren|Jemand|Niemand|"
     r"Dann|Danach|Doch|Aber|Und|Auch|Zudem|Außerdem|Damit|Daher|Deshalb|Trotzdem|Laut|Im|Am|"
-    r"Nach|Seit|Wie|Was|Wer|Wo|Warum|Wann)\b)"
+    r"Nach|Seit|Wie|Was|Wer|Wo|Warum|Wann|Dort|Hier|Da|Heute|Gestern|Jetzt|Nun|Damals|"
+    r"Später|Zuvor|Inzwischen|Dabei|Darauf|Daraufhin|Dennoch|Jedoch|Allerdings|Schließlich|"
+    r"Anschließend|Seitdem|Bisher|Bislang|Stattdessen|Immerhin|Offenbar)\b)"
 )
+#: A numbered list item's number ("3." in "3. Die Truppen ..."): not a sentence of its own.
+_LIST_NUMBER = re.compile(r"^\(?\d{1,3}[.)]$")
 
 #: Abbreviations that (practically) never end a German sentence.
 _NON_FINAL_ABBREVIATIONS = (
@@ -132,6 +138,8 @@ def _split_after_numbers(flat: str, spans: list[tuple[int, int]]) -> list[tuple[
     out: list[tuple[int, int]] = []
     for start, end in spans:
         for match in _NUMBER_THEN_NEW_SENTENCE.finditer(flat, start, end):
+            if _LIST_NUMBER.match(flat[start : match.start()]):
+                continue  # "3. Die Truppen ...": a numbered list item, one sentence
             out.append((start, match.start()))
             start = match.end()
         out.append((start, end))
@@ -183,7 +191,7 @@ def _merge(flat: str, spans: list[tuple[int, int]]) -> list[str]:
 
 def _continues(previous: str, piece: str) -> bool:
     """Whether ``piece`` continues the sentence ``previous`` rather than starting a new one."""
-    if not _FINAL.search(previous):
+    if not _FINAL.search(previous) or _LIST_NUMBER.match(previous):
         return True
     if _CONTINUATION_START.match(piece) and not piece[0].isupper():
         return True

@@ -12,13 +12,13 @@ from __future__ import annotations
 import fnmatch
 import os
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from ..errors import InputError, OutputError
 
-DEFAULT_PATTERNS = ("*.txt",)
+DEFAULT_PATTERNS = ("*.txt", "*.md", "*.html", "*.htm", "*.docx", "*.pdf")
 
 
 @dataclass(frozen=True)
@@ -80,10 +80,11 @@ def discover(
     *,
     patterns: Sequence[str] = DEFAULT_PATTERNS,
     exclude: Sequence[str] = (),
-    extension: str = ".txt",
+    extension: str | Callable[[str], str] = ".txt",
 ) -> Discovery:
     """All input files under ``in_dir`` (sorted by relative path) with their output paths,
-    and the sub-folders that could not be listed (reported, never silently dropped)."""
+    and the sub-folders that could not be listed (reported, never silently dropped).
+    ``extension`` is the outputs' extension, or a function of the input's relative path."""
     real_in, real_out = check_folders(in_dir, out_dir)
     patterns = tuple(patterns) or DEFAULT_PATTERNS
     found: list[tuple[Path, str]] = []
@@ -136,15 +137,18 @@ def output_rel(rel: str, extension: str) -> str:
     return str(path.with_suffix(extension)) if path.suffix else str(path) + extension
 
 
-def _with_outputs(found: list[tuple[Path, str]], extension: str) -> list[SourceFile]:
+def _with_outputs(
+    found: list[tuple[Path, str]], extension: str | Callable[[str], str]
+) -> list[SourceFile]:
     """Map each input to its output; inputs that would collide (``a.txt`` and ``a.md`` both
     to ``a.json``) keep their full name instead (``a.txt.json``), so nothing overwrites."""
-    plain = {rel: output_rel(rel, extension) for _, rel in found}
+    ext = {rel: extension(rel) if callable(extension) else extension for _, rel in found}
+    plain = {rel: output_rel(rel, ext[rel]) for _, rel in found}
     counts = Counter(o.lower() for o in plain.values())  # case-insensitive file systems too
     files = []
     for path, rel in found:
         out = plain[rel]
         if counts[out.lower()] > 1:
-            out = rel + extension
+            out = rel + ext[rel]
         files.append(SourceFile(path=path, rel=rel, out_rel=out))
     return sorted(files, key=lambda f: f.rel)

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import InputError, OutputError, TranslatorError
+from ..formats.base import Document
 from ..pipeline import Job, Pipeline
 from ..result import TranslationResult
 from .events import SentencesDone, SentencesQueued
@@ -42,7 +43,7 @@ class _Item:
 
     task: Task
     job: Job | None = None
-    text: str = ""
+    document: Document | None = None
     error: str | None = None
 
     @property
@@ -61,7 +62,7 @@ class LocalRunner:
         *,
         in_dir: Path,
         out_dir: Path,
-        fmt: str,
+        fmt: str | None,
         max_bytes: int,
         chunk_sentences: int,
     ) -> None:
@@ -108,7 +109,8 @@ class LocalRunner:
             yield self._read(task)
 
     def _read(self, task: Task) -> _Item:
-        from ..document import read_file
+        from ..document import read_bytes
+        from ..formats import read_document
 
         f = task.file
         try:
@@ -119,8 +121,8 @@ class LocalRunner:
                 raise InputError(
                     f"too large ({st.st_size:,} bytes; the limit is {self.max_bytes:,})"
                 )
-            text = read_file(f.path)
-            job = self._prepare(text, f.rel)
+            document = read_document(read_bytes(f.path), name=str(f.path))
+            job = self._prepare(document, f.rel)
         except InputError as exc:
             # The summary names the file already; keep the reason only.
             return _Item(task, error=str(exc).removeprefix(f"{f.path}: "))
@@ -129,11 +131,11 @@ class LocalRunner:
         except Exception as exc:  # a bug of ours on this one input: report it, go on
             log.debug("preparing %s failed", f.rel, exc_info=True)
             return _Item(task, error=f"internal error: {type(exc).__name__}: {exc}")
-        return _Item(task, job=job, text=text)
+        return _Item(task, job=job, document=document)
 
-    def _prepare(self, text: str, rel: str) -> Job:
+    def _prepare(self, document: Document, rel: str) -> Job:
         with self._prepare_lock:
-            return self.pipeline.prepare(text, name=_printable(rel))
+            return self.pipeline.prepare_document(document, name=_printable(rel))
 
     # -- translating and writing -----------------------------------------------------------
 
@@ -161,7 +163,8 @@ class LocalRunner:
                 "a chunk of %d files failed (%s); retrying them one by one", len(chunk), exc
             )
             for item in chunk:
-                item.job = self._prepare(item.text, item.task.file.rel)  # the run changed it
+                assert item.document is not None  # every job comes from a read document
+                item.job = self._prepare(item.document, item.task.file.rel)  # the run changed it
                 self._run_chunk([item])
             return
         # Progress counts distinct sentences; make the total come out right.
@@ -169,18 +172,19 @@ class LocalRunner:
         if rest > 0:
             self.ledger.emit(SentencesDone(rest))
         for item, result in zip(chunk, results, strict=True):
-            self._writes.append(self._writer.submit(self._write, item.task, result))
+            self._writes.append(self._writer.submit(self._write, item, result))
         self._collect_writes(wait=False)
 
-    def _write(self, task: Task, result: TranslationResult) -> FileRecord:
+    def _write(self, item: _Item, result: TranslationResult) -> FileRecord:
         """Render and write one output atomically (in the writer thread; touches no state)."""
         from ..document import write_atomic
-        from ..render import render
+        from ..formats import output_format_for, write
 
+        task = item.task
         f = task.file
         path = self.out_dir / f.out_rel
         try:
-            data = render(result, self.fmt)
+            data = write(result, item.document, output_format_for(f.rel, self.fmt))
             path.parent.mkdir(parents=True, exist_ok=True)
             parent = path.parent.resolve()
             if parent.is_relative_to(self._real_in) and not parent.is_relative_to(self._real_out):
@@ -189,6 +193,8 @@ class LocalRunner:
             written = sha256_file(path)
         except OutputError as exc:
             return FileRecord.failed(task, f"cannot write the output: {exc}")
+        except InputError as exc:  # e.g. DOCX output asked for a file that is not DOCX
+            return FileRecord.failed(task, str(exc).removeprefix(f"{f.rel}: "))
         except OSError as exc:
             return FileRecord.failed(task, f"cannot write the output: {exc.strerror or exc}")
         except Exception as exc:  # a bug of ours on this one result: report it, go on

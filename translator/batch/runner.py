@@ -53,7 +53,7 @@ class BatchRunner:
         *,
         options: Options | None = None,
         engine: Engine | None = None,
-        fmt: str = "text",
+        fmt: str | None = None,
         patterns: Sequence[str] = DEFAULT_PATTERNS,
         exclude: Sequence[str] = (),
         force: bool = False,
@@ -61,16 +61,15 @@ class BatchRunner:
         chunk_sentences: int = DEFAULT_CHUNK_SENTENCES,
         on_event: Callable[[Event], None] | None = None,
     ) -> None:
-        from ..render import EXTENSIONS
+        from ..formats import EXTENSIONS
 
-        if fmt not in EXTENSIONS:
+        if fmt is not None and fmt not in EXTENSIONS:
             raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(EXTENSIONS)}")
         self.in_dir = Path(in_dir)
         self.out_dir = Path(out_dir)
         self.options = options if options is not None else Options()
         self.engine = engine
-        self.fmt = fmt
-        self.extension = EXTENSIONS[fmt]
+        self.fmt = fmt  # None: each input's own format (see formats.default_output)
         self.patterns = tuple(patterns) or DEFAULT_PATTERNS
         self.exclude = tuple(exclude)
         self.force = force
@@ -85,7 +84,7 @@ class BatchRunner:
             self.out_dir,
             patterns=self.patterns,
             exclude=self.exclude,
-            extension=self.extension,
+            extension=self._extension,
         )
         try:
             self.out_dir.mkdir(parents=True, exist_ok=True)
@@ -95,13 +94,13 @@ class BatchRunner:
         with locked(self.out_dir):
             pipeline = self._pipeline()
             signature = batch_signature(
-                pipeline, self.fmt, options=self.options, engine=self.engine
+                pipeline, self.fmt or "own", options=self.options, engine=self.engine
             )
             ledger = Ledger(Manifest.load(self.out_dir), signature, self.on_event)
             summary = BatchSummary(
                 in_dir=str(self.in_dir),
                 out_dir=str(self.out_dir),
-                format=self.fmt,
+                format=self.fmt or "own",
                 signature=signature,
             )
             ledger.note(discovery_problems(found))
@@ -137,6 +136,11 @@ class BatchRunner:
             raise BatchInterrupted(summary)
         return summary
 
+    def _extension(self, rel: str) -> str:
+        from ..formats import EXTENSIONS, output_format_for
+
+        return EXTENSIONS[output_format_for(rel, self.fmt)]
+
     def _pipeline(self) -> Pipeline:
         options = self.options
         engine = self.engine
@@ -151,7 +155,7 @@ def translate_folder(
     *,
     options: Options | None = None,
     engine: Engine | None = None,
-    fmt: str = "text",
+    fmt: str | None = None,
     patterns: Sequence[str] = DEFAULT_PATTERNS,
     exclude: Sequence[str] = (),
     force: bool = False,

@@ -63,7 +63,8 @@ def batch(
         typer.Option(
             "--pattern",
             "-p",
-            help='Files to take (glob, repeatable) [default: "*.txt"]',
+            help="Files to take (glob, repeatable) "
+            '[default: "*.txt" "*.md" "*.html" "*.htm" "*.docx" "*.pdf"]',
             show_default=False,
         ),
     ] = None,
@@ -71,7 +72,7 @@ def batch(
         list[str] | None,
         typer.Option("--exclude", "-x", help="Files or folders to leave out (glob, repeatable)."),
     ] = None,
-    fmt: FormatOpt = "text",
+    fmt: FormatOpt = None,
     force: Annotated[
         bool, typer.Option("--force", help="Translate every file again, changed or not.")
     ] = False,

@@ -17,9 +17,14 @@ if TYPE_CHECKING:
     from ..result import TranslationResult
 
 FormatOpt = Annotated[
-    str,
+    str | None,
     typer.Option(
-        "--format", "-f", help="text | markdown | json | html", case_sensitive=False
+        "--format",
+        "-f",
+        help="text | markdown | json | html (the translated page) | review (side-by-side "
+        "review page) | docx. Default: the input's own format (Markdown for a PDF).",
+        case_sensitive=False,
+        show_default=False,
     ),
 ]
 ModelOpt = Annotated[
@@ -70,7 +75,7 @@ NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Do not use the tra
 NoQaOpt = Annotated[bool, typer.Option("--no-qa", help="Skip the quality checks.")]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but the output.")]
 
-_FORMATS = ("text", "markdown", "json", "html")
+_FORMATS = ("text", "markdown", "json", "html", "review", "docx")
 _BACKENDS = ("auto", "transformers", "ctranslate2")
 _DEVICES = ("auto", "cpu", "cuda")
 
@@ -82,8 +87,9 @@ def _choice(value: str, allowed: tuple[str, ...], what: str) -> str:
     return value
 
 
-def check_format(fmt: str) -> str:
-    return _choice(fmt, _FORMATS, "--format")
+def check_format(fmt: str | None) -> str | None:
+    """The --format value, checked; None means each input's own format."""
+    return None if fmt is None else _choice(fmt, _FORMATS, "--format")
 
 
 def make_options(

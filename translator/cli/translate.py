@@ -32,12 +32,17 @@ from .common import (
 
 @app.command()
 def translate(
-    source: Annotated[str, typer.Argument(help="German article (text file), or - for stdin.")],
+    source: Annotated[
+        str,
+        typer.Argument(
+            help="German article: PDF, DOCX, web page (HTML), Markdown or text; - for stdin."
+        ),
+    ],
     output: Annotated[
         Path | None,
         typer.Option("--output", "-o", help="Write here (atomically) instead of stdout."),
     ] = None,
-    fmt: FormatOpt = "text",
+    fmt: FormatOpt = None,
     model: ModelOpt = None,
     backend: BackendOpt = "auto",
     device: DeviceOpt = "auto",
@@ -51,26 +56,37 @@ def translate(
     no_qa: NoQaOpt = False,
     quiet: QuietOpt = False,
 ) -> None:
-    """Translate one German article into English, keeping its structure."""
-    from ..document import check_output, read_input, write_atomic
-    from ..errors import TermsMissedError
-    from ..factory import build_pipeline
-    from ..render import render
+    """Translate one German article into English, keeping its structure.
 
-    fmt = check_format(fmt)
+    The format is detected from the content; the output keeps it (PDF gives Markdown).
+    """
+    from ..document import check_output, read_source, write_atomic
+    from ..errors import OutputError, TermsMissedError
+    from ..factory import build_pipeline
+    from ..formats import default_output, read_document, write
+
+    asked = check_format(fmt)
     inputs = [] if source == "-" else [Path(source)]
     if output is not None:
         check_output(output, inputs=inputs)  # refuse before loading the model
-    text, name = read_input(source)
+    data, name = read_source(source)
+    document = read_document(data, name=name)
+    fmt = asked or default_output(document.format)
+    if fmt == "docx" and output is None and sys.stdout.isatty():
+        raise OutputError("DOCX is binary: write it with -o FILE.docx or redirect stdout")
     options = make_options(
         model, backend, device, beam_size, batch_size, glossary, no_glossary, no_cache, no_qa
     )
     pipeline = build_pipeline(options)
-    result = pipeline.translate_text(text, name=name)
-    rendered = render(result, fmt)
+    result = pipeline.translate_document(document, name=name)
+    rendered = write(result, document, fmt)
     if output is None:
-        sys.stdout.write(rendered)
-        sys.stdout.flush()
+        if isinstance(rendered, bytes):
+            sys.stdout.buffer.write(rendered)
+            sys.stdout.buffer.flush()
+        else:
+            sys.stdout.write(rendered)
+            sys.stdout.flush()
     else:
         write_atomic(output, rendered, inputs=inputs)
     if terms:

@@ -17,10 +17,13 @@ class Document:
 
     ``metadata`` holds what the original says about itself (title, date, author, URL, front
     matter); ``original`` is the raw input, kept for writers that rebuild the original file's
-    structure (DOCX in, DOCX out).
+    structure (DOCX in, DOCX out). ``phrases`` are formatted pieces inside sentences (a linked
+    term, a bold name): the pipeline translates them on their own too, so that a writer can
+    find them in their sentence's translation and carry the formatting over.
     """
 
     format: InputFormat
     blocks: list[Block]
     metadata: dict[str, Any] = field(default_factory=dict)
     original: bytes | None = field(default=None, repr=False)
+    phrases: list[str] = field(default_factory=list)

@@ -1,0 +1,479 @@
+"""Word documents in, Word documents out (python-docx).
+
+Reading walks the document the way it is laid out: the headers of each section (unless
+linked to the previous one), the body (paragraphs and tables, cell by cell, in order), the
+footers. Every paragraph with text is a block; its kind follows its style (Title, Heading N,
+List ..., Quote, Caption) or its numbering (a list item), its origin gives the paragraph's
+index in the body (``Document.paragraphs[i]``) or its table/row/cell, and its style.
+
+Writing opens the original again and replaces the text of the same paragraphs: paragraph
+properties (style, alignment, spacing, numbering) are never touched, so headings, lists,
+tables, headers and footers keep their form. Inside a paragraph the runs are rebuilt from the
+translation: the paragraph's main character formatting for its text, and bold/italic/other
+character formatting and hyperlinks wherever a formatted run maps onto whole sentences or a
+term found in the translation (``translator.formats.inline``). A hyperlink that cannot be
+placed is kept after its sentence, with its URL as its text; other formatting that cannot be
+placed is dropped with a warning. Runs that hold more than text (images, fields, footnote
+references) stay where they are, untranslated.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections import Counter
+from copy import deepcopy
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..errors import InputError
+from ..layout import Block, is_date_line
+from ..result import TranslationResult
+from .base import Document
+from .inline import InlineText, Span, lost, phrases, place, segments
+
+_HEADING = re.compile(r"heading (\d)$")
+
+
+@dataclass
+class _Para:
+    """One paragraph with text, its block, and what rebuilding its runs needs."""
+
+    element: Any  # the w:p element
+    part: Any  # the package part it lives in (for hyperlink relationships)
+    block: Block
+    spans: list[Span] = field(default_factory=list)
+    base: Any = None  # the rPr of the paragraph's main character formatting (or None)
+    runs: list[Any] = field(default_factory=list)  # its text runs and hyperlinks, replaced
+    edges: tuple[str, str] = ("", "")  # a space before/after its text (next to a field)
+
+
+def read_docx(data: bytes, *, name: str = "<input>") -> Document:
+    """Read a DOCX file (InputError for anything that is not a readable Word document)."""
+    document = _open(data, name)
+    paragraphs = _walk(document)
+    metadata = _metadata(document)
+    blocks = [p.block for p in paragraphs]
+    pieces = [text for p in paragraphs for text in phrases(p.block.text, p.spans)]
+    return Document(
+        format="docx", blocks=blocks, metadata=metadata, original=data, phrases=pieces
+    )
+
+
+def write_docx(result: TranslationResult, document: Document) -> bytes:
+    """The original DOCX with every paragraph's text replaced by its translation."""
+    doc = _open(document.original or b"", result.name or "<input>")
+    paragraphs = _walk(doc)
+    if len(paragraphs) != len(result.paragraphs) or any(
+        p.block.text != r.source for p, r in zip(paragraphs, result.paragraphs, strict=True)
+    ):
+        raise ValueError("the translation does not belong to this DOCX document")
+    for index, (para, translated) in enumerate(zip(paragraphs, result.paragraphs, strict=True)):
+        _rewrite(para, translated, result, index)
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+# -- reading ---------------------------------------------------------------------------------
+
+
+def _open(data: bytes, name: str) -> Any:
+    import docx
+
+    try:
+        return docx.Document(io.BytesIO(data))
+    except Exception as exc:  # python-docx raises KeyError, ValueError, lxml errors, ...
+        reason = "not a Word document" if isinstance(exc, KeyError) else "damaged or not DOCX"
+        raise InputError(f"{name}: cannot read it as DOCX ({reason}: {exc})") from exc
+
+
+def _metadata(doc: Any) -> dict[str, Any]:
+    props = doc.core_properties
+    # Not the creation date: templates carry theirs into every new file.
+    found = {"title": props.title, "author": props.author}
+    return {k: v for k, v in found.items() if v}
+
+
+def _walk(doc: Any) -> list[_Para]:
+    """The paragraphs with text, in reading order: headers, body, footers."""
+    out: list[_Para] = []
+    for where in ("header", "footer"):
+        parts: list[tuple[int, Any]] = []
+        seen: set[str] = set()
+        for s_index, section in enumerate(doc.sections):
+            for attr in (f"first_page_{where}", where, f"even_page_{where}"):
+                part = getattr(section, attr)
+                if part.is_linked_to_previous or str(part.part.partname) in seen:
+                    continue
+                seen.add(str(part.part.partname))
+                parts.append((s_index, part))
+        if where == "footer":
+            _container(doc, {}, "paragraph", out)
+        for s_index, part in parts:
+            _container(part, {"part": where, "section": s_index}, where, out)
+    return out
+
+
+def _container(
+    container: Any, origin: dict[str, Any], kind: str, out: list[_Para]
+) -> None:
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    paragraph_index = table_index = 0
+    for item in container.iter_inner_content():
+        if isinstance(item, Paragraph):
+            where = {**origin, "paragraph": paragraph_index}
+            paragraph_index += 1
+            out.extend(_paragraphs(item, where, kind))
+        elif isinstance(item, Table):
+            for r, row in enumerate(item.rows):
+                seen: set[int] = set()
+                for c, cell in enumerate(row.cells):
+                    if id(cell._tc) in seen:  # a merged cell repeats
+                        continue
+                    seen.add(id(cell._tc))
+                    where = {**origin, "table": table_index, "row": r, "cell": c}
+                    _container(cell, where, "table-cell", out)
+            table_index += 1
+
+
+def _kind(paragraph: Any, default: str, text: str) -> tuple[str, int | None]:
+    if default != "paragraph":
+        return default, None
+    style = (paragraph.style.name if paragraph.style is not None else "").lower()
+    heading = _HEADING.match(style)
+    p_pr = paragraph._p.pPr
+    if style == "title":
+        return "title", 1
+    if style == "subtitle":
+        return "heading", 2
+    if heading:
+        return "heading", int(heading.group(1)) + 1
+    if style.startswith("list") or (p_pr is not None and p_pr.numPr is not None):
+        return "list-item", None
+    if "quote" in style:
+        return "quote", None
+    if style == "caption":
+        return "caption", None
+    if style.startswith("footnote") or style.startswith("endnote"):
+        return "footnote", None
+    if is_date_line(text):
+        return "date", None
+    return "paragraph", None
+
+
+def _paragraphs(paragraph: Any, origin: dict[str, Any], default: str) -> list[_Para]:
+    """The paragraph's block, or one block per text stretch between fields ("Seite {PAGE}
+    von {NUMPAGES}": "Seite", "von"), so that no field moves."""
+    pieces = _pieces(paragraph._p)
+    stretches: list[list[tuple[str, Any]]] = [[]]
+    for kind, element in pieces:
+        if kind == "field":
+            stretches.append([])
+        else:
+            stretches[-1].append((kind, element))
+    stretches = [s for s in stretches if any(k in ("run", "link") for k, _ in s)]
+    out = []
+    for number, stretch in enumerate(stretches):
+        where = {**origin, "segment": number} if len(stretches) > 1 else origin
+        para = _paragraph(paragraph, stretch, where, default)
+        if para is not None:
+            out.append(para)
+    return out
+
+
+def _paragraph(
+    paragraph: Any, pieces: list[tuple[str, Any]], origin: dict[str, Any], default: str
+) -> _Para | None:
+    sizes: Counter[bytes] = Counter()
+    formats: dict[bytes, Any] = {}
+    for kind, element in pieces:
+        if kind == "run":
+            key, r_pr = _format(element)
+            formats.setdefault(key, r_pr)
+            sizes[key] += len(_run_text(element))
+    base_key = sizes.most_common(1)[0][0] if sizes else b""
+    builder = InlineText()
+    current: tuple[bytes, object] | None = None
+    for kind, element in pieces:
+        if kind == "run":
+            key, _ = _format(element)
+            if current is not None and current[0] != key:
+                builder.close(current[1])
+                current = None
+            if current is None and key != base_key:
+                current = (key, object())
+                builder.open(current[1], "format", formats[key])
+            builder.add(_run_text(element))
+        elif kind == "link":
+            if current is not None:
+                builder.close(current[1])
+                current = None
+            runs = element.findall(_qn("w:r"))
+            r_pr = _format(runs[0])[1] if runs else None
+            link_key = object()
+            url = _url(element, paragraph.part)
+            builder.open(link_key, "link", {"element": element, "rPr": r_pr, "url": url})
+            builder.add("".join(_run_text(r) for r in runs))
+            builder.close(link_key)
+        elif kind == "atom":
+            builder.atom("atom", element)
+    if current is not None:
+        builder.close(current[1])
+    text, spans = builder.result()
+    if not text:
+        return None
+    kind, level = _kind(paragraph, default, text)
+    style = paragraph.style.name if paragraph.style is not None else None
+    where = {**origin, "style": style}
+    if level is not None:
+        where["level"] = level
+    block = Block(kind, text, where)
+    runs = [element for kind, element in pieces if kind in ("run", "link", "atom")]
+    raw = "".join(
+        _run_text(el) if kind == "run" else "".join(_run_text(r) for r in el.findall(_qn("w:r")))
+        for kind, el in pieces
+        if kind in ("run", "link")
+    )
+    edges = (" " if raw[:1].isspace() else "", " " if raw[-1:].isspace() else "")
+    return _Para(
+        paragraph._p, paragraph.part, block, spans, formats.get(base_key), runs, edges
+    )
+
+
+def _qn(tag: str) -> str:
+    from docx.oxml.ns import qn
+
+    return qn(tag)
+
+
+#: Paragraph children without content of their own: left where they are.
+_MARKERS = ("w:pPr", "w:bookmarkStart", "w:bookmarkEnd", "w:proofErr", "w:commentRangeStart",
+            "w:commentRangeEnd", "w:permStart", "w:permEnd")  # fmt: skip
+
+
+def _pieces(p: Any) -> list[tuple[str, Any]]:
+    """The paragraph's children: ``run`` (text only), ``link`` (a hyperlink of text-only
+    runs), ``field`` (a field: the runs from its begin to its end mark, or a simple field),
+    ``atom`` (other content: a run with an image or a footnote reference ...) or ``marker``
+    (properties, bookmarks ...)."""
+    markers = {_qn(t) for t in _MARKERS}
+    out = []
+    depth = 0  # inside a complex field (fldChar begin ... end), results included
+    for child in p:
+        chars = [c.get(_qn("w:fldCharType")) for c in child.iter(_qn("w:fldChar"))]
+        if depth or chars:
+            depth += chars.count("begin") - chars.count("end")
+            depth = max(depth, 0)
+            out.append(("field", child))
+        elif child.tag == _qn("w:fldSimple"):
+            out.append(("field", child))
+        elif child.tag == _qn("w:r") and _text_only(child):
+            out.append(("run", child))
+        elif child.tag == _qn("w:hyperlink") and all(
+            _text_only(r) for r in child.findall(_qn("w:r"))
+        ):
+            out.append(("link", child))
+        elif child.tag in markers:
+            out.append(("marker", child))
+        else:
+            out.append(("atom", child))
+    return out
+
+
+_TEXT_TAGS = ("w:rPr", "w:t", "w:tab", "w:cr", "w:noBreakHyphen", "w:softHyphen",
+              "w:lastRenderedPageBreak")  # fmt: skip
+
+
+def _text_only(run: Any) -> bool:
+    allowed = {_qn(t) for t in _TEXT_TAGS}
+    for child in run:
+        if child.tag == _qn("w:br"):
+            if child.get(_qn("w:type")) in ("page", "column"):
+                return False
+        elif child.tag not in allowed:
+            return False
+    return True
+
+
+def _run_text(run: Any) -> str:
+    parts = []
+    for child in run:
+        if child.tag == _qn("w:t"):
+            parts.append(child.text or "")
+        elif child.tag in (_qn("w:tab"), _qn("w:br"), _qn("w:cr")):
+            parts.append(" ")
+        elif child.tag == _qn("w:noBreakHyphen"):
+            parts.append("-")
+    return "".join(parts)
+
+
+def _format(run: Any) -> tuple[bytes, Any]:
+    from lxml import etree
+
+    r_pr = run.find(_qn("w:rPr"))
+    if r_pr is None:
+        return b"", None
+    return etree.tostring(r_pr, method="c14n"), r_pr
+
+
+def _url(link: Any, part: Any) -> str:
+    rid = link.get(_qn("r:id"))
+    if rid and rid in part.rels:
+        return str(part.rels[rid].target_ref)
+    anchor = link.get(_qn("w:anchor"))
+    return f"#{anchor}" if anchor else ""
+
+
+# -- writing ---------------------------------------------------------------------------------
+
+
+def _rewrite(para: _Para, translated: Any, result: TranslationResult, index: int) -> None:
+    p, name = para.element, result.name
+    target = translated.target
+    placed = place(translated, para.spans, result.phrases)
+    before: dict[int, list[Any]] = {}  # position -> elements put there (atoms, lost links)
+    for item in placed:
+        span = item.span
+        if span.kind == "atom":
+            before.setdefault(item.start, []).append(("atom", span.data, item.appended))
+        elif item.appended and span.kind == "link":
+            url = span.data["url"]
+            lost(name, index, f"the hyperlink to {url}", "it is added after its sentence")
+            if url:
+                before.setdefault(item.start, []).append(("link", span, True))
+        elif item.appended:
+            lost(name, index, "character formatting", "dropped")
+    new: list[tuple[Any, Any]] = []
+    _emit(new, para.edges[0], [], para.base)
+    position = 0
+    for text, covering in segments(target, placed):
+        end = position + len(text)
+        start = position
+        for at in sorted(a for a in before if position <= a <= end):
+            _emit(new, text[start - position : at - position], covering, para.base)
+            for kind, data, after in before.pop(at):
+                if kind == "atom":
+                    if after:
+                        _emit(new, " ", [], para.base)
+                    new.append((data, None))
+                else:
+                    _emit(new, " ", [], para.base)
+                    _emit(new, data.data["url"], [data], para.base)
+            start = at
+        _emit(new, text[start - position :], covering, para.base)
+        position = end
+    for leftovers in before.values():  # positions past the end (should not happen)
+        new.extend((data, None) for kind, data, _ in leftovers if kind == "atom")
+    _emit(new, para.edges[1], [], para.base)
+    anchor = para.runs[0].getprevious() if para.runs else None
+    for el in para.runs:
+        p.remove(el)
+    if anchor is None:
+        properties = p.find(_qn("w:pPr"))
+        index_at = 0 if properties is None else list(p).index(properties) + 1
+    else:
+        index_at = list(p).index(anchor) + 1
+    for offset, (el, _) in enumerate(new):
+        p.insert(index_at + offset, el)
+
+
+def _emit(out: list[tuple[Any, Any]], text: str, covering: list[Span], base: Any) -> None:
+    """Append a run; inside a hyperlink, joined to the previous piece of the same link.
+    ``out`` holds (new element, the original hyperlink it copies or None)."""
+    if not text:
+        return
+    link = next((s for s in covering if s.kind == "link"), None)
+    formats = [s for s in covering if s.kind == "format"]
+    r_pr = formats[-1].data if formats else (link.data["rPr"] if link else base)
+    run = _run(text, r_pr)
+    if link is None:
+        out.append((run, None))
+        return
+    source = link.data["element"]
+    if out and out[-1][1] is source:
+        out[-1][0].append(run)
+        return
+    hyperlink = deepcopy(source)
+    for child in list(hyperlink):
+        hyperlink.remove(child)
+    hyperlink.append(run)
+    out.append((hyperlink, source))
+
+
+def _run(text: str, r_pr: Any) -> Any:
+    from docx.oxml import OxmlElement
+
+    run = OxmlElement("w:r")
+    if r_pr is not None:
+        run.append(deepcopy(r_pr))
+    t = OxmlElement("w:t")
+    t.text = text
+    t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    run.append(t)
+    return run
+
+
+# -- a new DOCX from any input ---------------------------------------------------------------
+
+_NEW_STYLES = {
+    "title": "Title",
+    "list-item": "List Bullet",
+    "quote": "Quote",
+    "caption": "Caption",
+    "label": "Subtitle",
+}
+
+
+def render_docx(result: TranslationResult) -> bytes:
+    """A new DOCX of the translation of any input (PDF, web page, Markdown, text): Title,
+    Heading N, List Bullet, Quote, Caption styles, tables, page header and footer text."""
+    import docx
+    from docx.shared import Pt
+
+    from ..render import groups, heading_level, table_rows
+
+    doc = docx.Document()
+    for key in ("title", "author"):
+        if result.metadata.get(key):
+            setattr(doc.core_properties, key, str(result.metadata[key])[:255])
+    section = doc.sections[0]
+    first_header = first_footer = True
+    for group in groups(result.paragraphs):
+        p = group[0]
+        if p.kind == "table-cell" and "row" in (p.origin or {}):
+            rows = table_rows(group)
+            table = doc.add_table(rows=len(rows), cols=max(len(r) for r in rows))
+            table.style = "Table Grid"
+            for r, row in enumerate(rows):
+                for c, text in enumerate(row):
+                    table.cell(r, c).text = text
+            continue
+        for item in group:
+            text = item.target
+            if item.kind in ("header", "footer"):
+                part = section.header if item.kind == "header" else section.footer
+                first = first_header if item.kind == "header" else first_footer
+                target = part.paragraphs[0] if first else part.add_paragraph()
+                target.text = text
+                if item.kind == "header":
+                    first_header = False
+                else:
+                    first_footer = False
+            elif item.kind == "heading":
+                doc.add_heading(text, level=min(9, heading_level(item) - 1))
+            elif item.kind == "code":
+                run = doc.add_paragraph().add_run(text)
+                run.font.name = "Courier New"
+            elif item.kind in ("date", "footnote"):
+                run = doc.add_paragraph().add_run(text)
+                run.italic = item.kind == "date"
+                if item.kind == "footnote":
+                    run.font.size = Pt(9)
+            else:
+                doc.add_paragraph(text, style=_NEW_STYLES.get(item.kind))
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()

@@ -1,0 +1,13 @@
+"""Plain text: decoded (UTF-8, UTF-16/32 with BOM, or a Western legacy encoding), normalised,
+and its blocks rebuilt from the line layout (``translator.layout``)."""
+
+from __future__ import annotations
+
+from ..document import decode_bytes, normalise, rebuild
+from .base import Document
+
+
+def read_text(data: bytes, *, name: str = "<input>") -> Document:
+    """Read plain text (InputError for binary or undecodable data)."""
+    text = normalise(decode_bytes(data, name=name))
+    return Document(format="text", blocks=rebuild(text), original=data)
