@@ -1,0 +1,198 @@
+"""Read a PDF article: the words of its text layer with font, size and position (pypdfium2),
+then the article rebuilt from that geometry (``translator.formats.pdf_layout``).
+
+pypdfium2 (Apache-2.0/BSD, PDFium's C++ parser) is imported only when a PDF is read.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import logging
+import re
+from typing import Any
+
+from ..errors import CorruptPdfError, EncryptedPdfError, ScannedPdfError
+from .base import Document
+from .pdf_layout import Line, Page, Word, rebuild
+
+__all__ = ["read_pdf"]
+
+log = logging.getLogger("translator")
+
+#: A word breaks at a gap wider than this share of the font size even without a space.
+WORD_GAP = 0.25
+#: A line breaks at a gap wider than this share of the font size (justified lines stretch
+#: their spaces, so only a wide jump; narrower gutters are found from the page, see
+#: pdf_layout).
+LINE_GAP = 3.0
+#: Characters on a baseline this far (share of the size) from the line's are another line.
+BASELINE_TOLERANCE = 0.5
+_SUBSET = re.compile(r"^[A-Z]{6}\+")
+_BOLD = re.compile(r"bold|black|heavy|semibold|demi", re.IGNORECASE)
+_ITALIC = re.compile(r"italic|oblique|kursiv", re.IGNORECASE)
+_FONT_ITALIC_FLAG = 1 << 6
+
+
+def read_pdf(data: bytes, *, name: str | None = None) -> Document:
+    """Read a PDF's article: title, headings, date, labels, paragraphs, captions, footnotes.
+
+    Each block's ``origin`` is ``{"page": 1, "bbox": [x0, top, x1, bottom]}`` (points from the
+    page's top left; the box of the block's lines on its first page) plus ``"pages"`` when a
+    paragraph runs on over a page break. ``metadata``: ``pages``, the PDF's own ``title`` /
+    ``author`` / ``date`` where set, and ``removed``: the running headers, footers and page
+    numbers left out. Raises ``EncryptedPdfError``, ``CorruptPdfError`` or ``ScannedPdfError``
+    (no text layer).
+    """
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as raw
+
+    label = name or "PDF"
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        if exc.err_code == raw.FPDF_ERR_PASSWORD:
+            raise EncryptedPdfError(
+                f"{label}: the PDF is encrypted; save an unprotected copy and try again"
+            ) from exc
+        raise CorruptPdfError(
+            f"{label}: not a readable PDF (damaged or truncated): {_reason(exc)}"
+        ) from exc
+    try:
+        pages = [_read_page(pdf, index) for index in range(len(pdf))]
+        info = pdf.get_metadata_dict(skip_empty=True)
+    except pdfium.PdfiumError as exc:
+        raise CorruptPdfError(f"{label}: damaged PDF page: {_reason(exc)}") from exc
+    finally:
+        pdf.close()
+    if not any(page.lines for page in pages):
+        raise ScannedPdfError(
+            f"{label}: the PDF has no text layer (scanned pages?); run OCR first, "
+            "e.g. `ocrmypdf in.pdf out.pdf`"
+        )
+    blank = [page.number for page in pages if not page.lines and page.images]
+    if blank:
+        log.warning("%s: pages without text (scanned?) left out: %s", label, blank)
+    blocks, removed = rebuild(pages)
+    metadata: dict[str, Any] = {"pages": len(pages), "removed": removed}
+    if blank:
+        metadata["pages_without_text"] = blank
+    for key, ours in (("Title", "title"), ("Author", "author"), ("CreationDate", "date")):
+        if info.get(key):
+            metadata[ours] = info[key]
+    return Document(format="pdf", blocks=blocks, metadata=metadata)
+
+
+def _reason(exc: Exception) -> str:
+    return str(exc).replace("Failed to load document ", "").strip(" .()") or type(exc).__name__
+
+
+# -- the text layer --------------------------------------------------------------------------
+
+
+def _read_page(pdf: Any, index: int) -> Page:
+    import pypdfium2.raw as raw
+
+    page = pdf[index]
+    try:
+        width, height = page.get_size()
+        images = [
+            _flip(obj.get_bounds(), height)
+            for obj in page.get_objects(filter=[raw.FPDF_PAGEOBJ_IMAGE], max_depth=3)
+        ]
+        textpage = page.get_textpage()
+        try:
+            words = _words(textpage.raw, height)
+        finally:
+            textpage.close()
+    finally:
+        page.close()
+    return Page(index + 1, width, height, _lines(words), images)
+
+
+def _flip(bounds: tuple[float, float, float, float], height: float) -> tuple[float, ...]:
+    left, bottom, right, top = bounds
+    return (left, height - top, right, height - bottom)
+
+
+def _words(textpage: Any, height: float) -> list[Word]:
+    """The page's words in the text layer's (content stream) order."""
+    import pypdfium2.raw as raw
+
+    count = raw.FPDFText_CountChars(textpage)
+    rect = raw.FS_RECTF()
+    ox, oy = ctypes.c_double(), ctypes.c_double()
+    name = ctypes.create_string_buffer(256)
+    flags = ctypes.c_int()
+    fonts: dict[int | None, tuple[bool, bool]] = {}
+    words: list[Word] = []
+    chars: list[str] = []
+    box: list[float] = []  # x0, top, x1, bottom, baseline, size of the word being read
+    style = (False, False)
+    bold_chars = 0
+
+    def flush() -> None:
+        nonlocal chars, bold_chars
+        text = "".join(chars)
+        if text.strip():
+            x0, top, x1, bottom, baseline, size = box
+            bold = bold_chars * 2 > len(chars)
+            words.append(Word(text, x0, top, x1, bottom, baseline, size, bold, style[1]))
+        chars = []
+        bold_chars = 0
+
+    for i in range(count):
+        code = raw.FPDFText_GetUnicode(textpage, i)
+        if code in (0x20, 0x0D, 0x0A, 0xA0, 0x09) or raw.FPDFText_IsGenerated(textpage, i):
+            flush()
+            continue
+        char = "-" if code in (0x02, 0xAD) else chr(code)  # a line-end hyphen PDFium marked
+        size = raw.FPDFText_GetFontSize(textpage, i)
+        raw.FPDFText_GetLooseCharBox(textpage, i, rect)
+        raw.FPDFText_GetCharOrigin(textpage, i, ox, oy)
+        x0, x1 = rect.left, rect.right
+        top, bottom, baseline = height - rect.top, height - rect.bottom, height - oy.value
+        obj = ctypes.cast(raw.FPDFText_GetTextObject(textpage, i), ctypes.c_void_p).value
+        if obj not in fonts:
+            raw.FPDFText_GetFontInfo(textpage, i, name, len(name), flags)
+            font = _SUBSET.sub("", name.value.decode("utf-8", "replace"))
+            weight = raw.FPDFText_GetFontWeight(textpage, i)
+            fonts[obj] = (
+                bool(_BOLD.search(font)) or weight >= 600,
+                bool(_ITALIC.search(font)) or bool(flags.value & _FONT_ITALIC_FLAG),
+            )
+        if chars and (
+            abs(baseline - box[4]) > BASELINE_TOLERANCE * max(size, box[5])
+            or x0 - box[2] > WORD_GAP * max(size, box[5])
+            or x0 < box[0] - 0.5 * size
+        ):
+            flush()
+        if not chars:
+            box = [x0, top, x1, bottom, baseline, size]
+            style = fonts[obj]
+        else:
+            box = [
+                box[0], min(box[1], top), max(box[2], x1), max(box[3], bottom), box[4],
+                max(box[5], size),
+            ]
+        chars.append(char)
+        bold_chars += fonts[obj][0]
+    flush()
+    return words
+
+
+def _lines(words: list[Word]) -> list[Line]:
+    """Consecutive words on one baseline, without a gutter-wide gap, make a line."""
+    lines: list[list[Word]] = []
+    for word in words:
+        current = lines[-1] if lines else None
+        if current:
+            last = current[-1]
+            size = max(word.size, last.size)
+            if (
+                abs(word.baseline - last.baseline) <= BASELINE_TOLERANCE * size
+                and -0.5 * size <= word.x0 - last.x1 <= LINE_GAP * size
+            ):
+                current.append(word)
+                continue
+        lines.append([word])
+    return [Line(ws) for ws in lines]

@@ -1,0 +1,471 @@
+"""Rebuild an article from the geometry of a PDF's text lines (no PDF library needed here).
+
+The reader (``translator.formats.pdf``) hands over each page's lines: words with font size,
+boldness and position, in the text layer's order. From them, in this order:
+
+1. Running headers, footers and page numbers are dropped: a line in the top or bottom band of
+   the page whose text (digits aside) comes back at the same height on several pages, or that
+   is only a page number. They are reported, not silently lost.
+2. The body size is the font size most of the text is set in.
+3. Columns: a gutter is an x range that the narrow lines of the page never cross while lines
+   on both sides of it do. Lines that cross a gutter span the columns (a title, a wide lead)
+   and cut the page into sections; each section is read column by column, left to right.
+4. Captions (small or italic lines next to an image) and footnotes (small lines below the
+   lowest body line) are blocks of their own, never joined into the text around them.
+5. Lines join into blocks: same style and normal line spacing within a column, unless the
+   next line is indented (a first-line indent) or the line ended early (not *full*: the next
+   line's first word would have fitted). Across a column or page break a paragraph goes on when
+   its last line is full without ending a sentence, or ends mid-sentence (a hyphen, a comma,
+   a word like "und", the next line starting lowercase).
+6. Line-end hyphens follow ``translator.layout`` (rule 5): "Verteidigungs-" + "ministerium"
+   joins, but "DPRK-" + "Truppen", "NATO-" + "geführt" and "Ost-" + "und" keep the hyphen.
+7. Kinds: a date line; before the first paragraph the largest heading-like block is the title
+   and short ones are labels; later bold or larger heading-like blocks are headings.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from ..layout import _DATE, Block, _final, _glue, _heading_like, _open_end, _starts_lower
+
+__all__ = ["Line", "Page", "Word", "rebuild"]
+
+#: Share of the page height at the top and bottom where running headers and footers sit.
+MARGIN_BAND = 0.12
+#: A running header or footer comes back on this share of the pages (and on two at least).
+RUNNING_SHARE = 0.4
+#: How far (points) the same header may move between pages.
+RUNNING_SLACK = 4.0
+#: A line this much wider than the page's text width is not used to find gutters.
+NARROW = 0.6
+#: A gutter is crossed by at most this share of the narrow lines of its neighbouring columns.
+GUTTER_LOW = 0.15
+#: Larger than the body size by this factor: a heading's type.
+HEADING_SIZE = 1.12
+#: Smaller than the body size by this factor: a footnote's type.
+SMALL_SIZE = 0.92
+#: Line spacing up to this factor of the usual one keeps lines in one block.
+SPACING = 1.3
+#: A first-line indent is at least this share of the font size.
+INDENT = 0.6
+
+_PAGE_NUMBER = re.compile(
+    r"^(?:(?:seite|s\.|page|p\.)\s*)?[-–—]?\s*\d{1,4}\s*[-–—]?(?:\s*(?:/|von|of|aus)\s*\d{1,4})?$",
+    re.IGNORECASE,
+)
+_CAPTION_START = re.compile(
+    r"^(?:Foto|Fotos|Bild|Abb\.|Abbildung|Grafik|Karte|Illustration|Quelle)\b", re.IGNORECASE
+)
+_NOTE_MARK = re.compile(r"^(?:\d{1,3}|[*†‡§]+)[\s).]")
+
+
+@dataclass
+class Word:
+    """A word of the text layer: its box (points from the page's top left) and font."""
+
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    baseline: float
+    size: float
+    bold: bool = False
+    italic: bool = False
+
+
+@dataclass(eq=False)
+class Line:
+    """Words on one baseline. ``page``, ``group``, ``left``, ``right`` are set by the layout."""
+
+    words: list[Word]
+    page: int = 0
+    group: int = 0  # a column of a section: lines of one group are read top to bottom
+    left: float = 0.0  # the column's edges
+    right: float = 0.0
+    role: str = "flow"  # flow | caption | footnote
+    text: str = field(init=False)
+    x0: float = field(init=False)
+    x1: float = field(init=False)
+    top: float = field(init=False)
+    bottom: float = field(init=False)
+    baseline: float = field(init=False)
+    size: float = field(init=False)
+    bold: bool = field(init=False)
+    italic: bool = field(init=False)
+
+    def __post_init__(self) -> None:
+        words = self.words
+        self.text = " ".join(w.text for w in words)
+        self.x0 = min(w.x0 for w in words)
+        self.x1 = max(w.x1 for w in words)
+        self.top = min(w.top for w in words)
+        self.bottom = max(w.bottom for w in words)
+        letters = Counter[float]()
+        bold = italic = total = 0
+        for w in words:
+            letters[round(w.size * 2) / 2] += len(w.text)
+            total += len(w.text)
+            bold += len(w.text) * w.bold
+            italic += len(w.text) * w.italic
+        self.size = letters.most_common(1)[0][0]
+        self.baseline = statistics.median(w.baseline for w in words)
+        self.bold = bold > 0.6 * total
+        self.italic = italic > 0.6 * total
+
+
+@dataclass
+class Page:
+    number: int  # 1-based
+    width: float
+    height: float
+    lines: list[Line]
+    images: list[tuple[float, ...]] = field(default_factory=list)  # x0, top, x1, bottom
+
+
+# -- 1. running headers and footers ----------------------------------------------------------
+
+
+def _drop_running(pages: list[Page]) -> list[str]:
+    """Remove running headers, footers and page numbers; return their texts."""
+
+    def in_band(line: Line, page: Page) -> bool:
+        return line.bottom < MARGIN_BAND * page.height or line.top > (1 - MARGIN_BAND) * page.height
+
+    places: dict[str, list[tuple[int, float]]] = defaultdict(list)
+    for page in pages:
+        for line in page.lines:
+            if in_band(line, page):
+                places[_shape(line.text)].append((page.number, line.top))
+    needed = max(2, RUNNING_SHARE * len(pages))
+    removed: dict[str, None] = {}
+    for page in pages:
+        kept = []
+        for line in page.lines:
+            if in_band(line, page):
+                near = places[_shape(line.text)]
+                same = {p for p, top in near if abs(top - line.top) <= RUNNING_SLACK}
+                if len(same) >= needed or _PAGE_NUMBER.match(line.text):
+                    removed[line.text] = None
+                    continue
+            kept.append(line)
+        page.lines = kept
+    return list(removed)
+
+
+def _shape(text: str) -> str:
+    return re.sub(r"\d+", "#", " ".join(text.lower().split()))
+
+
+# -- 3. columns and reading order ------------------------------------------------------------
+
+
+def _gutters(lines: list[Line]) -> list[tuple[float, float]]:
+    """x ranges between columns: crossed by (almost) no narrow line, with text on both sides."""
+    left, right = min(ln.x0 for ln in lines), max(ln.x1 for ln in lines)
+    narrow = [ln for ln in lines if ln.x1 - ln.x0 <= NARROW * (right - left)]
+    if len(narrow) < 6:
+        return []
+    bins = int(right - left) + 2
+    diff = [0] * (bins + 1)
+    for ln in narrow:
+        diff[int(ln.x0 - left)] += 1
+        diff[int(ln.x1 - left) + 1] -= 1
+    cover, running = [], 0
+    for step in diff[:bins]:
+        running += step
+        cover.append(running)
+    peak = max(cover)
+    low, high = GUTTER_LOW * peak, max(3, 0.3 * peak)
+    gutters = []
+    x = 0
+    while x < bins:
+        if cover[x] > low:
+            x += 1
+            continue
+        start = x
+        while x < bins and cover[x] <= low:
+            x += 1
+        if (
+            x - start >= 3
+            and max(cover[:start], default=0) >= high
+            and max(cover[x:], default=0) >= high
+        ):
+            gutters.append((left + start, left + x - 1))
+    return gutters
+
+
+def _split_at_gutters(lines: list[Line], gutters: list[tuple[float, float]]) -> list[Line]:
+    """Cut lines that run across a gutter at a gap there (two columns' lines read as one)."""
+    out = []
+    for line in lines:
+        parts = [line.words]
+        for g0, g1 in gutters:
+            middle = (g0 + g1) / 2
+            words = parts[-1]
+            for i in range(len(words) - 1):
+                a, b = words[i], words[i + 1]
+                gap = b.x0 - a.x1
+                if a.x1 <= middle <= b.x0 and gap >= max(0.9 * a.size, 0.6 * (g1 - g0)):
+                    parts[-1:] = [words[: i + 1], words[i + 1 :]]
+                    break
+        out += [line if len(parts) == 1 else Line(ws) for ws in parts]
+    return out
+
+
+def _reading_order(page: Page, body: float, first_group: int) -> list[Line]:
+    """The page's lines in reading order, each given its group (column) and column edges."""
+    lines = page.lines
+    if not lines:
+        return []
+    gutters = _gutters(lines)
+    if gutters:
+        lines = _split_at_gutters(lines, gutters)
+    page_left, page_right = min(ln.x0 for ln in lines), max(ln.x1 for ln in lines)
+
+    def column(line: Line) -> int | None:
+        if any(line.x0 < g0 and line.x1 > g1 for g0, g1 in gutters):
+            return None  # spans columns
+        centre = (line.x0 + line.x1) / 2
+        return sum(centre > (g0 + g1) / 2 for g0, g1 in gutters)
+
+    columns = {id(ln): column(ln) for ln in lines}
+    edges: dict[int | None, tuple[float, float]] = {None: (page_left, page_right)}
+    for col in range(len(gutters) + 1):
+        mine = [ln for ln in lines if columns[id(ln)] == col]
+        sized = [ln for ln in mine if abs(ln.size - body) < 0.6] or mine
+        if sized:
+            edges[col] = (min(ln.x0 for ln in sized), max(ln.x1 for ln in sized))
+
+    ordered: list[Line] = []
+    group = first_group
+    pending: dict[int, list[Line]] = defaultdict(list)
+
+    def flush() -> None:
+        nonlocal group
+        for col in sorted(pending):
+            group += 1
+            for ln in pending[col]:
+                ln.group = group
+                ordered.append(ln)
+        pending.clear()
+
+    spanning = False
+    for line in sorted(lines, key=lambda ln: (ln.baseline, ln.x0)):
+        line.page = page.number
+        where = columns[id(line)]
+        line.left, line.right = edges[where]
+        if where is None:
+            if not spanning:
+                flush()
+                group += 1
+                spanning = True
+            line.group = group
+            ordered.append(line)
+        else:
+            spanning = False
+            pending[where].append(line)
+    flush()
+    return ordered
+
+
+# -- 4. captions and footnotes ---------------------------------------------------------------
+
+
+def _mark_roles(page_lines: list[Line], page: Page, body: float) -> None:
+    small = [ln for ln in page_lines if ln.size < SMALL_SIZE * body]
+    if not small:
+        return
+    body_bottom = max(
+        (ln.bottom for ln in page_lines if abs(ln.size - body) < 0.6), default=None
+    )
+    for line in small + [ln for ln in page_lines if ln.italic and ln not in small]:
+        if _beside_image(line, page.images) or _CAPTION_START.match(line.text):
+            line.role = "caption"
+    # A caption's further lines: same type, right below.
+    for a, b in zip(page_lines, page_lines[1:], strict=False):
+        if (
+            a.role == "caption"
+            and b.role == "flow"
+            and b.group == a.group
+            and abs(a.size - b.size) < 0.3
+            and a.italic == b.italic
+            and b.top - a.bottom < 0.8 * b.size
+        ):
+            b.role = "caption"
+    if body_bottom is None:
+        return
+    for line in small:
+        if line.role == "flow" and line.top >= body_bottom - 1 and line.top > page.height / 2:
+            line.role = "footnote"
+
+
+def _beside_image(line: Line, images: list[tuple[float, ...]]) -> bool:
+    reach = 2.5 * line.size
+    for x0, top, x1, bottom in images:
+        overlaps = min(line.x1, x1) - max(line.x0, x0) > 0
+        if overlaps and (0 <= line.top - bottom <= reach or 0 <= top - line.bottom <= reach):
+            return True
+    return False
+
+
+# -- 5. blocks -------------------------------------------------------------------------------
+
+
+class _Spacing:
+    """The usual distance between baselines, per font size (from the document itself)."""
+
+    def __init__(self, lines: list[Line]) -> None:
+        deltas: dict[float, list[float]] = defaultdict(list)
+        for a, b in zip(lines, lines[1:], strict=False):
+            delta = b.baseline - a.baseline
+            if a.group == b.group and a.size == b.size and 0.9 * a.size <= delta <= 2.5 * a.size:
+                deltas[a.size].append(delta)
+        self.usual = {size: statistics.median(ds) for size, ds in deltas.items()}
+
+    def normal(self, a: Line, b: Line) -> bool:
+        usual = self.usual.get(b.size, 1.2 * b.size)
+        return b.baseline - a.baseline <= SPACING * usual
+
+
+def _full(a: Line, b: Line) -> bool:
+    """``a`` is full: ``b``'s first word would not have fitted on it."""
+    first = b.words[0]
+    return a.x1 + 0.3 * a.size + (first.x1 - first.x0) > a.right + 0.5
+
+
+def _indented(line: Line) -> bool:
+    return line.x0 - line.left >= INDENT * line.size
+
+
+def _mid_sentence(a: Line, b: Line) -> bool:
+    return _open_end(a.text) or (not _final(a.text) and _starts_lower(b.text))
+
+
+def _continues(a: Line, b: Line, body: float, spacing: _Spacing) -> bool:
+    """Whether line ``b`` goes on with the block that line ``a`` ends."""
+    if abs(a.size - b.size) > 0.6 or a.bold != b.bold:
+        return False
+    display = b.bold or b.size >= HEADING_SIZE * body or b.size < SMALL_SIZE * body
+    if a.group == b.group and b.top > a.top:
+        if display:
+            return spacing.normal(a, b) and not (_final(a.text) and _indented(b))
+        if spacing.normal(a, b):
+            if _indented(b) and not _indented(a):
+                return False
+            return _full(a, b) or _mid_sentence(a, b)
+        # A wider gap: only a paragraph interrupted mid-sentence goes on (a figure between).
+        return (_full(a, b) and not _final(a.text)) or _mid_sentence(a, b)
+    # A column or page break.
+    if display or _indented(b):
+        return False
+    return (_full(a, b) and not _final(a.text)) or _mid_sentence(a, b)
+
+
+def _join(lines: list[Line]) -> str:
+    text = lines[0].text
+    for line in lines[1:]:
+        glue = _glue(text, line.text)
+        text = text[:-1] + line.text if glue is None else text + glue + line.text
+    return text
+
+
+def _origin(lines: list[Line]) -> dict[str, object]:
+    page = lines[0].page
+    here = [ln for ln in lines if ln.page == page]
+    bbox = [
+        round(min(ln.x0 for ln in here), 1),
+        round(min(ln.top for ln in here), 1),
+        round(max(ln.x1 for ln in here), 1),
+        round(max(ln.bottom for ln in here), 1),
+    ]
+    origin: dict[str, object] = {"page": page, "bbox": bbox}
+    pages = sorted({ln.page for ln in lines})
+    if len(pages) > 1:
+        origin["pages"] = pages
+    return origin
+
+
+def _units(ordered: list[Line], body: float) -> list[list[Line]]:
+    spacing = _Spacing([ln for ln in ordered if ln.role == "flow"])
+    units: list[list[Line]] = []
+    open_flow: list[Line] | None = None
+    for i, line in enumerate(ordered):
+        if line.role == "flow":
+            if open_flow and _continues(open_flow[-1], line, body, spacing):
+                open_flow.append(line)
+            else:
+                open_flow = [line]
+                units.append(open_flow)
+            continue
+        previous = ordered[i - 1] if i else None
+        if (
+            previous is not None
+            and previous.role == line.role
+            and units[-1][-1] is previous
+            and previous.group == line.group
+            and not (line.role == "footnote" and _NOTE_MARK.match(line.text))
+        ):
+            units[-1].append(line)
+        else:
+            units.append([line])
+    return units
+
+
+# -- 7. kinds --------------------------------------------------------------------------------
+
+
+def _classify(units: list[list[Line]], body: float) -> list[Block]:
+    texts = [_join(unit) for unit in units]
+    sizes = [max(ln.size for ln in unit) for unit in units]
+    kinds: list[str] = []
+    for unit, text, size in zip(units, texts, sizes, strict=True):
+        role = unit[0].role
+        if role != "flow":
+            kinds.append(role)
+        elif _DATE.match(text):
+            kinds.append("date")
+        elif _heading_like(text):
+            styled = all(ln.bold for ln in unit) or size >= HEADING_SIZE * body
+            kinds.append("heading" if styled else "short")
+        else:
+            kinds.append("paragraph")
+    first = next((i for i, k in enumerate(kinds) if k in ("paragraph", "short")), len(kinds))
+    front = [i for i in range(first) if kinds[i] == "heading"]
+    if front:
+        title = max(front, key=lambda i: (sizes[i], -i))
+        for i in front:
+            if i == title:
+                kinds[i] = "title"
+            elif len(texts[i].split()) <= 3:
+                kinds[i] = "label"
+    kinds = ["paragraph" if k == "short" else k for k in kinds]
+    return [
+        Block(kind, text, _origin(unit))
+        for kind, text, unit in zip(kinds, texts, units, strict=True)
+    ]
+
+
+# -- entry point -----------------------------------------------------------------------------
+
+
+def rebuild(pages: list[Page]) -> tuple[list[Block], list[str]]:
+    """The article's blocks in reading order, and the running texts that were left out."""
+    removed = _drop_running(pages)
+    sizes = Counter[float]()
+    for page in pages:
+        for line in page.lines:
+            sizes[line.size] += len(line.text)
+    if not sizes:
+        return [], removed
+    body = sizes.most_common(1)[0][0]
+    ordered: list[Line] = []
+    for page in pages:
+        here = _reading_order(page, body, ordered[-1].group if ordered else 0)
+        _mark_roles(here, page, body)
+        ordered += here
+    return _classify(_units(ordered, body), body), removed
