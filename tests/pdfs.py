@@ -275,3 +275,61 @@ def truncated_pdf() -> bytes:
     """A real article PDF cut off halfway, as an interrupted download leaves it."""
     data = news_pdf([("title", "Abgebrochen"), ("paragraph", "Ein Satz. " * 200)])
     return data[: len(data) // 2]
+
+
+# -- exact lines -----------------------------------------------------------------------------
+
+
+class Sheet:
+    """Draw exactly the lines given, where a test needs a break at a chosen place (platypus
+    decides its own): paragraphs as lists of lines, justified but for their last line."""
+
+    def __init__(self, page_size: tuple[float, float] = A4) -> None:
+        from reportlab.pdfgen.canvas import Canvas
+
+        self.buffer = io.BytesIO()
+        self.canvas = Canvas(self.buffer, pagesize=page_size, invariant=1)
+        self.height = page_size[1]
+
+    def lines(
+        self,
+        lines: Sequence[str],
+        x: float,
+        top: float,
+        width: float,
+        *,
+        font: str = "Times-Roman",
+        size: float = 10,
+        leading: float = 13,
+        justify_last: bool = False,
+        indent: float = 0,
+    ) -> float:
+        """Draw one paragraph's lines from ``top`` (points from the page top); returns the
+        top of the line after it."""
+        from reportlab.pdfbase.pdfmetrics import stringWidth
+
+        for i, line in enumerate(lines):
+            text = self.canvas.beginText()
+            text.setFont(font, size)
+            left = x + (indent if i == 0 else 0)
+            text.setTextOrigin(left, self.height - top - size)
+            spaces = line.count(" ")
+            if spaces and (i < len(lines) - 1 or justify_last):
+                slack = width - (left - x) - stringWidth(line, font, size)
+                text.setWordSpace(slack / spaces)
+            text.textLine(line)
+            self.canvas.drawText(text)
+            top += leading
+        return top
+
+    def image(self, x: float, top: float, width: float, height: float) -> float:
+        self.canvas.drawImage(_grey_image(), x, self.height - top - height, width, height)
+        return top + height
+
+    def page(self) -> None:
+        self.canvas.showPage()
+
+    def pdf(self) -> bytes:
+        self.canvas.showPage()
+        self.canvas.save()
+        return self.buffer.getvalue()

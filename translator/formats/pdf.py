@@ -21,10 +21,9 @@ log = logging.getLogger("translator")
 
 #: A word breaks at a gap wider than this share of the font size even without a space.
 WORD_GAP = 0.25
-#: A line breaks at a gap wider than this share of the font size (justified lines stretch
-#: their spaces, so only a wide jump; narrower gutters are found from the page, see
-#: pdf_layout).
-LINE_GAP = 3.0
+#: A line breaks at a gap wider than this share of the font size: a gutter, a tab, or a
+#: justified line's stretched space (``pdf_layout`` joins those again unless a gutter is there).
+LINE_GAP = 1.5
 #: Characters on a baseline this far (share of the size) from the line's are another line.
 BASELINE_TOLERANCE = 0.5
 _SUBSET = re.compile(r"^[A-Z]{6}\+")
@@ -142,10 +141,13 @@ def _words(textpage: Any, height: float) -> list[Word]:
 
     for i in range(count):
         code = raw.FPDFText_GetUnicode(textpage, i)
-        if code in (0x20, 0x0D, 0x0A, 0xA0, 0x09) or raw.FPDFText_IsGenerated(textpage, i):
+        generated = raw.FPDFText_IsGenerated(textpage, i)
+        if code in (0x20, 0x0D, 0x0A, 0xA0, 0x09) or generated:
             flush()
+            if code in (0x20, 0xA0) and not generated and words:
+                words[-1].space_after = True  # a space in the text: a justified line goes on
             continue
-        char = "-" if code in (0x02, 0xAD) else chr(code)  # a line-end hyphen PDFium marked
+        char = "-" if code in (0x02, 0xAD, 0xFFFE) else chr(code)  # a line-end hyphen
         size = raw.FPDFText_GetFontSize(textpage, i)
         raw.FPDFText_GetLooseCharBox(textpage, i, rect)
         raw.FPDFText_GetCharOrigin(textpage, i, ox, oy)
@@ -181,7 +183,8 @@ def _words(textpage: Any, height: float) -> list[Word]:
 
 
 def _lines(words: list[Word]) -> list[Line]:
-    """Consecutive words on one baseline, without a gutter-wide gap, make a line."""
+    """Consecutive words on one baseline make a line, unless a wide gap without a space in
+    the text separates them (a gutter; a justified line's stretched spaces are spaces)."""
     lines: list[list[Word]] = []
     for word in words:
         current = lines[-1] if lines else None
@@ -190,7 +193,8 @@ def _lines(words: list[Word]) -> list[Line]:
             size = max(word.size, last.size)
             if (
                 abs(word.baseline - last.baseline) <= BASELINE_TOLERANCE * size
-                and -0.5 * size <= word.x0 - last.x1 <= LINE_GAP * size
+                and -0.5 * size <= word.x0 - last.x1
+                and (word.x0 - last.x1 <= LINE_GAP * size or last.space_after)
             ):
                 current.append(word)
                 continue

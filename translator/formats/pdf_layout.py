@@ -8,8 +8,9 @@ boldness and position, in the text layer's order. From them, in this order:
    is only a page number. They are reported, not silently lost.
 2. The body size is the font size most of the text is set in.
 3. Columns: a gutter is an x range that the narrow lines of the page never cross while lines
-   on both sides of it do. Lines that cross a gutter span the columns (a title, a wide lead)
-   and cut the page into sections; each section is read column by column, left to right.
+   on both sides of it do, and on whose right edge lines start (a column's left edge). Lines
+   that cross a gutter span the columns (a title, a wide lead) and cut the page into
+   sections; each section is read column by column, left to right.
 4. Captions (small or italic lines next to an image) and footnotes (small lines below the
    lowest body line) are blocks of their own, never joined into the text around them.
 5. Lines join into blocks: same style and normal line spacing within a column, unless the
@@ -76,6 +77,7 @@ class Word:
     size: float
     bold: bool = False
     italic: bool = False
+    space_after: bool = False  # the text layer has a space after it
 
 
 @dataclass(eq=False)
@@ -190,10 +192,13 @@ def _gutters(lines: list[Line]) -> list[tuple[float, float]]:
         start = x
         while x < bins and cover[x] <= low:
             x += 1
+        edge = left + x
         if (
             x - start >= 3
             and max(cover[:start], default=0) >= high
             and max(cover[x:], default=0) >= high
+            # a column starts right of it: lines aligned on its left edge
+            and sum(abs(ln.x0 - edge) <= 2 for ln in narrow) >= 3
         ):
             gutters.append((left + start, left + x - 1))
     return gutters
@@ -217,6 +222,32 @@ def _split_at_gutters(lines: list[Line], gutters: list[tuple[float, float]]) -> 
     return out
 
 
+def _merge_fragments(lines: list[Line], gutters: list[tuple[float, float]]) -> list[Line]:
+    """Join pieces of one line (a justified line's wide spaces) that no gutter separates."""
+    rows: list[list[Line]] = []
+    for line in sorted(lines, key=lambda ln: ln.baseline):
+        if rows and line.baseline - rows[-1][0].baseline <= 0.3 * line.size:
+            rows[-1].append(line)
+        else:
+            rows.append([line])
+    out: list[Line] = []
+    for row in rows:
+        pieces: list[Line] = []
+        for line in sorted(row, key=lambda ln: ln.x0):
+            last = pieces[-1] if pieces else None
+            if (
+                last is not None
+                and abs(line.size - last.size) < 0.6
+                and line.x0 >= last.x1 - 0.5
+                and not any(last.x1 <= g1 and line.x0 >= g0 for g0, g1 in gutters)
+            ):
+                pieces[-1] = Line(last.words + line.words)
+            else:
+                pieces.append(line)
+        out += pieces
+    return out
+
+
 def _reading_order(page: Page, body: float, first_group: int) -> list[Line]:
     """The page's lines in reading order, each given its group (column) and column edges."""
     lines = page.lines
@@ -225,6 +256,7 @@ def _reading_order(page: Page, body: float, first_group: int) -> list[Line]:
     gutters = _gutters(lines)
     if gutters:
         lines = _split_at_gutters(lines, gutters)
+    lines = _merge_fragments(lines, gutters)
     page_left, page_right = min(ln.x0 for ln in lines), max(ln.x1 for ln in lines)
 
     def column(line: Line) -> int | None:

@@ -1,0 +1,297 @@
+"""Reading PDFs: the article rebuilt from the geometry of generated news pages, exactly;
+bad PDFs give one-line typed errors; no word of the text layer is lost."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import pytest
+
+from tests import pdfs
+from tests.pdfs import Sheet, news_pdf, text_blocks
+from translator.errors import CorruptPdfError, EncryptedPdfError, InputError, ScannedPdfError
+from translator.formats.base import Document
+from translator.formats.pdf import read_pdf
+
+SENTENCES = [
+    "Die ukrainischen Streitkräfte meldeten am Morgen neue Angriffe auf Stellungen im Osten.",
+    "Nach Angaben des Generalstabs wurden dabei mehrere Dörfer unter Beschuss genommen.",
+    "Beobachter der Vereinten Nationen sprachen von einer deutlichen Verschärfung der Lage.",
+    "In der Hauptstadt Kiew heulten in der Nacht erneut die Sirenen, berichteten Anwohner.",
+    "Die Regierung in Moskau äußerte sich zunächst nicht zu den Berichten aus dem Frontgebiet.",
+    "Militärexperten erwarten, dass die Kämpfe in den kommenden Wochen weiter zunehmen.",
+    "Zugleich beraten die Verbündeten in Brüssel über weitere Lieferungen von Munition.",
+]
+
+
+def paragraph(n: int, sentences: int = 4) -> str:
+    """A distinct paragraph: a numbered opening and a few sentences of news text."""
+    body = " ".join(SENTENCES[(n + i) % len(SENTENCES)] for i in range(sentences))
+    return f"Meldung {n} aus dem Kriegsgebiet: {body}"
+
+
+def article(paragraphs: int, sentences: int = 4) -> list[tuple[str, str]]:
+    blocks = [
+        ("label", "Ukraine"),
+        ("title", "Neue Angriffe im Osten der Ukraine gemeldet"),
+        ("date", "31. Januar 2025"),
+    ]
+    for n in range(paragraphs):
+        if n and n % 3 == 0:
+            blocks.append(("heading", f"Lage im Abschnitt {n // 3}"))
+        blocks.append(("paragraph", paragraph(n, sentences)))
+    return blocks
+
+
+def kinds_texts(doc: Document) -> list[tuple[str, str]]:
+    return [(b.kind, b.text) for b in doc.blocks]
+
+
+def text_layer_words(data: bytes) -> list[str]:
+    """Every word of the PDF's text layer, as PDFium reads it (independent of the reader)."""
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(data)
+    words = []
+    for page in pdf:
+        text = page.get_textpage().get_text_range()
+        words += text.replace("\x02", "-").replace("\ufffe", "-").split()
+    pdf.close()
+    return words
+
+
+def assert_nothing_lost(data: bytes, doc: Document) -> None:
+    """Each word of the text layer is in a block (a line-end half inside its whole word) or
+    in the running headers and footers the reader reports as removed."""
+    everything = " ".join([b.text for b in doc.blocks] + doc.metadata["removed"])
+    for word in text_layer_words(data):
+        for part in word.split("-"):  # PDFium joins a word hyphenated at a line end
+            assert part in everything, f"lost: {word!r}"
+
+
+# -- layouts ---------------------------------------------------------------------------------
+
+
+def test_one_column() -> None:
+    blocks = article(5)
+    data = news_pdf(blocks)
+    doc = read_pdf(data)
+    assert kinds_texts(doc) == text_blocks(blocks)
+    assert doc.format == "pdf" and doc.metadata["pages"] == 1
+    assert_nothing_lost(data, doc)
+
+
+def test_one_column_with_first_line_indents_and_no_spacing() -> None:
+    blocks = article(6)
+    data = news_pdf(blocks, indented=True)
+    assert kinds_texts(read_pdf(data)) == text_blocks(blocks)
+
+
+@pytest.mark.parametrize("columns", [2, 3])
+def test_columns_read_left_to_right_across_column_breaks(columns: int) -> None:
+    blocks = article(14)
+    data = news_pdf(blocks, columns=columns)
+    doc = read_pdf(data)
+    assert kinds_texts(doc) == text_blocks(blocks)
+    xs = {round(b.origin["bbox"][0]) for b in doc.blocks if b.kind == "paragraph"}  # type: ignore[index]
+    assert len(xs) == columns  # the paragraphs really sit in that many columns
+    # Some paragraph runs on from the foot of one column to the head of the next.
+    assert any(
+        b.origin["bbox"][3] - b.origin["bbox"][1] > 400  # type: ignore[index]
+        for b in doc.blocks
+    )
+    assert_nothing_lost(data, doc)
+
+
+def test_running_header_footer_and_page_numbers_are_removed() -> None:
+    blocks = article(24)
+    header, footer = "Der Tagesbote · Politik · 31. Januar 2025", "www.tagesbote.example"
+    data = news_pdf(blocks, columns=2, header=header, footer=footer, page_numbers=True)
+    doc = read_pdf(data)
+    assert doc.metadata["pages"] >= 3
+    assert kinds_texts(doc) == text_blocks(blocks)
+    removed = doc.metadata["removed"]
+    assert header in removed and footer in removed
+    assert [str(n) for n in range(1, doc.metadata["pages"] + 1)] == [
+        r for r in removed if r.isdigit()
+    ]
+    assert_nothing_lost(data, doc)
+
+
+def test_page_break_inside_a_paragraph() -> None:
+    blocks = [("title", "Ein langer Bericht"), *[("paragraph", paragraph(n, 12)) for n in range(6)]]
+    data = news_pdf(blocks, footer="Der Tagesbote", page_numbers=True)
+    doc = read_pdf(data)
+    assert kinds_texts(doc) == text_blocks(blocks)
+    spanning = [b for b in doc.blocks if "pages" in (b.origin or {})]
+    assert spanning and all(b.kind == "paragraph" for b in spanning)
+    first = spanning[0].origin
+    assert first is not None and first["pages"] == [first["page"], first["page"] + 1]
+
+
+def test_line_end_hyphens_told_apart_from_real_ones() -> None:
+    sheet = Sheet()
+    sheet.lines(
+        [
+            "Das russische Verteidigungs-",
+            "ministerium bestätigte am Abend den Abzug der DPRK-",
+            "Truppen aus dem Gebiet, während der NATO-",
+            "geführte Verband seine Übungen in Ost-",
+            "und Westeuropa fortsetzte. Auch drei 3-",
+            "jährige Programme zur Aus-",
+            "bildung wurden verlängert, hieß es in der Mit-",
+            "teilung aus Moskau.",
+        ],
+        x=72, top=90, width=300,
+    )
+    doc = read_pdf(sheet.pdf())
+    assert kinds_texts(doc) == [
+        (
+            "paragraph",
+            "Das russische Verteidigungsministerium bestätigte am Abend den Abzug der "
+            "DPRK-Truppen aus dem Gebiet, während der NATO-geführte Verband seine Übungen in "
+            "Ost- und Westeuropa fortsetzte. Auch drei 3-jährige Programme zur Ausbildung "
+            "wurden verlängert, hieß es in der Mitteilung aus Moskau.",
+        )
+    ]
+
+
+def test_soft_hyphens_set_by_the_typesetter_disappear() -> None:
+    word = "Verteidigungs\xadministerium"
+    text = " ".join([f"Das {word} meldete Erfolge."] * 30)
+    blocks = [("paragraph", text)]
+    data = news_pdf(blocks, columns=3)
+    # Some line breaks fell on the soft hyphen (PDFium shows them, rejoined, with a hyphen).
+    assert any("Verteidigungs-ministerium" in w for w in text_layer_words(data))
+    assert kinds_texts(read_pdf(data)) == text_blocks(blocks)
+
+
+def test_headings_in_bold_and_in_larger_type() -> None:
+    sheet = Sheet()
+    x, width = 72.0, 420.0
+    top = sheet.lines(["Waffenruhe im Osten hält"], x, 70, width, font="Helvetica-Bold",
+                      size=24, leading=30)
+    top = sheet.lines([paragraph(1, 1)[:70]], x, top + 6, width, justify_last=False)
+    top = sheet.lines(["Verhandlungen in Genf"], x, top + 10, width, font="Helvetica", size=15,
+                      leading=19)
+    top = sheet.lines(["Die Gespräche sollen am Montag fortgesetzt werden, hieß es."], x, top,
+                      width)
+    top = sheet.lines(["Reaktionen aus Kiew"], x, top + 8, width, font="Times-Bold", size=10)
+    sheet.lines(["Kiew begrüßte die Waffenruhe, blieb aber vorsichtig."], x, top, width)
+    doc = read_pdf(sheet.pdf())
+    assert kinds_texts(doc) == [
+        ("title", "Waffenruhe im Osten hält"),
+        ("paragraph", paragraph(1, 1)[:70]),
+        ("heading", "Verhandlungen in Genf"),
+        ("paragraph", "Die Gespräche sollen am Montag fortgesetzt werden, hieß es."),
+        ("heading", "Reaktionen aus Kiew"),
+        ("paragraph", "Kiew begrüßte die Waffenruhe, blieb aber vorsichtig."),
+    ]
+
+
+def test_caption_and_footnote_are_blocks_of_their_own() -> None:
+    """A paragraph runs on past a photo (with its caption) into the next column, over a
+    footnote at the foot of the first: neither is glued into it."""
+    sheet = Sheet()
+    col, width = (56.0, 306.0), 232.0
+    top = sheet.lines(
+        [
+            "Die Streitkräfte meldeten am Morgen neue",
+            "Angriffe auf Stellungen im Osten des Landes,",
+            "wo seit Wochen heftig gekämpft wird und die",
+        ],
+        col[0], 80, width,
+    )
+    top = sheet.image(col[0], top + 6, width, 140)
+    sheet.lines(["Soldaten an der Front bei Kursk. Foto: Archiv"], col[0], top + 4, width,
+                font="Helvetica-Oblique", size=8, leading=10)
+    sheet.lines(["1 Angaben des Generalstabs, nicht unabhängig geprüft."], col[0], 760, 480,
+                size=7.5, leading=9)
+    sheet.lines(
+        [
+            "Lage nach Angaben des Generalstabs weiter",
+            "angespannt bleibt. Beobachter sprachen von",
+            "einer deutlichen Verschärfung.",
+        ],
+        col[1], 80, width,
+    )
+    doc = read_pdf(sheet.pdf())
+    assert kinds_texts(doc) == [
+        (
+            "paragraph",
+            "Die Streitkräfte meldeten am Morgen neue Angriffe auf Stellungen im Osten des "
+            "Landes, wo seit Wochen heftig gekämpft wird und die Lage nach Angaben des "
+            "Generalstabs weiter angespannt bleibt. Beobachter sprachen von einer deutlichen "
+            "Verschärfung.",
+        ),
+        ("caption", "Soldaten an der Front bei Kursk. Foto: Archiv"),
+        ("footnote", "1 Angaben des Generalstabs, nicht unabhängig geprüft."),
+    ]
+
+
+def test_seed_article_as_a_news_page() -> None:
+    data = pdfs.seed_news_pdf()
+    doc = read_pdf(data, name="seed.pdf")
+    seed = text_blocks(pdfs.seed_blocks())
+    label, title, date = seed[2], seed[1], seed[0]
+    body = seed[3:]
+    expected = [label, title, date, *body[:2], ("caption", pdfs.SEED_CAPTION), *body[2:]]
+    got = kinds_texts(doc)
+    footnote = ("footnote", pdfs.SEED_FOOTNOTE)
+    assert footnote in got
+    got.remove(footnote)
+    assert got == expected
+    assert set(doc.metadata["removed"]) == {pdfs.SEED_HEADER, pdfs.SEED_FOOTER, "1", "2"}
+    assert_nothing_lost(data, doc)
+
+
+def test_origins_point_into_the_page() -> None:
+    doc = read_pdf(pdfs.seed_news_pdf())
+    for block in doc.blocks:
+        origin = block.origin
+        assert origin is not None and origin["page"] in (1, 2)
+        x0, top, x1, bottom = origin["bbox"]
+        assert 0 <= x0 < x1 <= pdfs.PAGE_W and 0 <= top < bottom <= pdfs.PAGE_H
+    runs_on = [b for b in doc.blocks if b.origin and "pages" in b.origin]
+    assert [b.origin["pages"] for b in runs_on if b.origin] == [[1, 2]]
+    assert runs_on[0].text.startswith("Trotz der beträchtlichen Verluste")
+
+
+# -- bad PDFs --------------------------------------------------------------------------------
+
+
+def one_line(error: BaseException) -> str:
+    message = str(error)
+    assert "\n" not in message and message
+    return message
+
+
+def test_scanned_pdf_names_ocr_as_the_fix() -> None:
+    with pytest.raises(ScannedPdfError) as caught:
+        read_pdf(pdfs.scanned_pdf(), name="scan.pdf")
+    message = one_line(caught.value)
+    assert message.startswith("scan.pdf: ") and "ocrmypdf" in message
+    assert isinstance(caught.value, InputError)
+
+
+def test_encrypted_pdf() -> None:
+    with pytest.raises(EncryptedPdfError) as caught:
+        read_pdf(pdfs.encrypted_pdf(), name="secret.pdf")
+    assert "encrypted" in one_line(caught.value)
+
+
+@pytest.mark.parametrize(
+    "data", [pdfs.truncated_pdf(), b"%PDF-1.7\n", b"", b"not a pdf at all"], ids=repr
+)
+def test_truncated_or_corrupt_pdf(data: bytes) -> None:
+    with pytest.raises(CorruptPdfError) as caught:
+        read_pdf(data, name="broken.pdf")
+    assert re.match(r"broken\.pdf: .*(damaged|truncated)", one_line(caught.value))
+
+
+def test_reading_a_pdf_imports_the_pdf_library_only_when_called() -> None:
+    code = "import sys, translator.formats.pdf; print('pypdfium2' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
