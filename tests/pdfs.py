@@ -40,7 +40,11 @@ FOOTNOTE_AREA = 56.0  # kept free at the bottom of every page for footnotes
 
 STYLES = {
     "label": ParagraphStyle(
-        "label", fontName="Helvetica-Bold", fontSize=9, leading=12, textColor="#b00020",
+        "label",
+        fontName="Helvetica-Bold",
+        fontSize=9,
+        leading=12,
+        textColor="#b00020",
         spaceAfter=4,
     ),
     "title": ParagraphStyle(
@@ -48,23 +52,36 @@ STYLES = {
     ),
     "date": ParagraphStyle("date", fontName="Helvetica", fontSize=9, leading=12, spaceAfter=10),
     "heading": ParagraphStyle(
-        "heading", fontName="Helvetica-Bold", fontSize=12, leading=15, spaceBefore=8,
+        "heading",
+        fontName="Helvetica-Bold",
+        fontSize=12,
+        leading=15,
+        spaceBefore=8,
         spaceAfter=3,
     ),
     "paragraph": ParagraphStyle(
-        "paragraph", fontName="Times-Roman", fontSize=10, leading=13, alignment=TA_JUSTIFY,
-        spaceAfter=5, embeddedHyphenation=1, hyphenationLang="",
+        "paragraph",
+        fontName="Times-Roman",
+        fontSize=10,
+        leading=13,
+        alignment=TA_JUSTIFY,
+        spaceAfter=5,
+        embeddedHyphenation=1,
+        hyphenationLang="",
     ),
     "caption": ParagraphStyle(
-        "caption", fontName="Helvetica-Oblique", fontSize=8, leading=10, alignment=TA_LEFT,
-        spaceBefore=2, spaceAfter=8,
+        "caption",
+        fontName="Helvetica-Oblique",
+        fontSize=8,
+        leading=10,
+        alignment=TA_LEFT,
+        spaceBefore=2,
+        spaceAfter=8,
     ),
     "footnote": ParagraphStyle("footnote", fontName="Times-Roman", fontSize=7.5, leading=9),
 }
 #: First-line indent instead of space between paragraphs (the other common news style).
-INDENTED = ParagraphStyle(
-    "indented", parent=STYLES["paragraph"], spaceAfter=0, firstLineIndent=12
-)
+INDENTED = ParagraphStyle("indented", parent=STYLES["paragraph"], spaceAfter=0, firstLineIndent=12)
 HEAD_KINDS = ("label", "title", "date")
 
 
@@ -135,16 +152,29 @@ def news_pdf(
     def column_frames(top: float, page: str) -> list[Frame]:
         return [
             Frame(
-                MARGIN + i * (col_w + GUTTER), body_bottom, col_w, top - body_bottom,
-                leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0,
+                MARGIN + i * (col_w + GUTTER),
+                body_bottom,
+                col_w,
+                top - body_bottom,
+                leftPadding=0,
+                rightPadding=0,
+                topPadding=0,
+                bottomPadding=0,
                 id=f"{page}{i}",
             )
             for i in range(columns)
         ]
 
     head_frame = Frame(
-        MARGIN, body_top - head_h, width, head_h, leftPadding=0, rightPadding=0, topPadding=0,
-        bottomPadding=0, id="head",
+        MARGIN,
+        body_top - head_h,
+        width,
+        head_h,
+        leftPadding=0,
+        rightPadding=0,
+        topPadding=0,
+        bottomPadding=0,
+        id="head",
     )
     notes = footnotes or {}
 
@@ -174,8 +204,15 @@ def news_pdf(
 
     buffer = io.BytesIO()
     doc = BaseDocTemplate(
-        buffer, pagesize=page_size, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
-        bottomMargin=MARGIN, title="", author="", invariant=1,
+        buffer,
+        pagesize=page_size,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=MARGIN,
+        bottomMargin=MARGIN,
+        title="",
+        author="",
+        invariant=1,
     )
     first = [head_frame, *column_frames(body_top - head_h, "first")] if head else []
     templates = [PageTemplate("rest", column_frames(body_top, "rest"), onPage=decorate)]
@@ -201,12 +238,19 @@ def seed_news_pdf() -> bytes:
     blocks = [_hyphenate(kind, text) for kind, text in seed_blocks()]
     label = blocks.index(("label", "Ukraine"))
     # A news page's head: section label, title, date.
-    head = [blocks[label], *[b for b in blocks[:label] if b[0] == "title"],
-            *[b for b in blocks[:label] if b[0] == "date"]]
+    head = [
+        blocks[label],
+        *[b for b in blocks[:label] if b[0] == "title"],
+        *[b for b in blocks[:label] if b[0] == "date"],
+    ]
     body = blocks[label + 1 :]
     body[2:2] = [("figure", "120"), ("caption", SEED_CAPTION)]
     return news_pdf(
-        head + body, columns=2, header=SEED_HEADER, footer=SEED_FOOTER, page_numbers=True,
+        head + body,
+        columns=2,
+        header=SEED_HEADER,
+        footer=SEED_FOOTER,
+        page_numbers=True,
         footnotes={1: [SEED_FOOTNOTE]},
     )
 

@@ -144,7 +144,9 @@ def test_line_end_hyphens_told_apart_from_real_ones() -> None:
             "bildung wurden verlängert, hieß es in der Mit-",
             "teilung aus Moskau.",
         ],
-        x=72, top=90, width=300,
+        x=72,
+        top=90,
+        width=300,
     )
     doc = read_pdf(sheet.pdf())
     assert kinds_texts(doc) == [
@@ -171,13 +173,16 @@ def test_soft_hyphens_set_by_the_typesetter_disappear() -> None:
 def test_headings_in_bold_and_in_larger_type() -> None:
     sheet = Sheet()
     x, width = 72.0, 420.0
-    top = sheet.lines(["Waffenruhe im Osten hält"], x, 70, width, font="Helvetica-Bold",
-                      size=24, leading=30)
+    top = sheet.lines(
+        ["Waffenruhe im Osten hält"], x, 70, width, font="Helvetica-Bold", size=24, leading=30
+    )
     top = sheet.lines([paragraph(1, 1)[:70]], x, top + 6, width, justify_last=False)
-    top = sheet.lines(["Verhandlungen in Genf"], x, top + 10, width, font="Helvetica", size=15,
-                      leading=19)
-    top = sheet.lines(["Die Gespräche sollen am Montag fortgesetzt werden, hieß es."], x, top,
-                      width)
+    top = sheet.lines(
+        ["Verhandlungen in Genf"], x, top + 10, width, font="Helvetica", size=15, leading=19
+    )
+    top = sheet.lines(
+        ["Die Gespräche sollen am Montag fortgesetzt werden, hieß es."], x, top, width
+    )
     top = sheet.lines(["Reaktionen aus Kiew"], x, top + 8, width, font="Times-Bold", size=10)
     sheet.lines(["Kiew begrüßte die Waffenruhe, blieb aber vorsichtig."], x, top, width)
     doc = read_pdf(sheet.pdf())
@@ -202,20 +207,37 @@ def test_caption_and_footnote_are_blocks_of_their_own() -> None:
             "Angriffe auf Stellungen im Osten des Landes,",
             "wo seit Wochen heftig gekämpft wird und die",
         ],
-        col[0], 80, width,
+        col[0],
+        80,
+        width,
     )
     top = sheet.image(col[0], top + 6, width, 140)
-    sheet.lines(["Soldaten an der Front bei Kursk. Foto: Archiv"], col[0], top + 4, width,
-                font="Helvetica-Oblique", size=8, leading=10)
-    sheet.lines(["1 Angaben des Generalstabs, nicht unabhängig geprüft."], col[0], 760, 480,
-                size=7.5, leading=9)
+    sheet.lines(
+        ["Soldaten an der Front bei Kursk. Foto: Archiv"],
+        col[0],
+        top + 4,
+        width,
+        font="Helvetica-Oblique",
+        size=8,
+        leading=10,
+    )
+    sheet.lines(
+        ["1 Angaben des Generalstabs, nicht unabhängig geprüft."],
+        col[0],
+        760,
+        480,
+        size=7.5,
+        leading=9,
+    )
     sheet.lines(
         [
             "Lage nach Angaben des Generalstabs weiter",
             "angespannt bleibt. Beobachter sprachen von",
             "einer deutlichen Verschärfung.",
         ],
-        col[1], 80, width,
+        col[1],
+        80,
+        width,
     )
     doc = read_pdf(sheet.pdf())
     assert kinds_texts(doc) == [

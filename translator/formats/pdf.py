@@ -30,6 +30,10 @@ _SUBSET = re.compile(r"^[A-Z]{6}\+")
 _BOLD = re.compile(r"bold|black|heavy|semibold|demi", re.IGNORECASE)
 _ITALIC = re.compile(r"italic|oblique|kursiv", re.IGNORECASE)
 _FONT_ITALIC_FLAG = 1 << 6
+_SPACES = frozenset({0x20, 0xA0})
+_BREAKS = _SPACES | {0x09, 0x0A, 0x0D}
+#: A hyphen PDFium marked as a line-end hyphen, and the soft hyphen: a plain hyphen to us.
+_HYPHENS = {0x02: "-", 0xAD: "-", 0xFFFE: "-"}
 
 
 def read_pdf(data: bytes, *, name: str | None = None) -> Document:
@@ -114,72 +118,82 @@ def _flip(bounds: tuple[float, float, float, float], height: float) -> tuple[flo
 
 
 def _words(textpage: Any, height: float) -> list[Word]:
-    """The page's words in the text layer's (content stream) order."""
+    """The page's words in the text layer's (content stream) order.
+
+    Font and size are looked up once per word (at its first character), the box of every
+    character: these C calls are most of the time a page takes. A word's ``baseline`` is the
+    bottom of its first character's font box (the descent line): the same for every word set
+    on one line in one font, which is all it is compared for.
+    """
     import pypdfium2.raw as raw
 
+    get_box = raw.FPDFText_GetLooseCharBox
     count = raw.FPDFText_CountChars(textpage)
+    codes = _codes(textpage, count)
     rect = raw.FS_RECTF()
-    ox, oy = ctypes.c_double(), ctypes.c_double()
     name = ctypes.create_string_buffer(256)
     flags = ctypes.c_int()
     fonts: dict[int | None, tuple[bool, bool]] = {}
     words: list[Word] = []
     chars: list[str] = []
-    box: list[float] = []  # x0, top, x1, bottom, baseline, size of the word being read
+    # The word being read: its box in PDF coordinates (y up), font size and style.
+    x0 = x1 = top = bottom = base = size = 0.0
     style = (False, False)
-    bold_chars = 0
 
     def flush() -> None:
-        nonlocal chars, bold_chars
         text = "".join(chars)
         if text.strip():
-            x0, top, x1, bottom, baseline, size = box
-            bold = bold_chars * 2 > len(chars)
-            words.append(Word(text, x0, top, x1, bottom, baseline, size, bold, style[1]))
-        chars = []
-        bold_chars = 0
+            words.append(
+                Word(text, x0, height - top, x1, height - bottom, height - base, size, *style)
+            )
+        chars.clear()
 
-    for i in range(count):
-        code = raw.FPDFText_GetUnicode(textpage, i)
-        generated = raw.FPDFText_IsGenerated(textpage, i)
-        if code in (0x20, 0x0D, 0x0A, 0xA0, 0x09) or generated:
+    for i, code in enumerate(codes):
+        if code in _BREAKS:
             flush()
-            if code in (0x20, 0xA0) and not generated and words:
+            if code in _SPACES and words and not raw.FPDFText_IsGenerated(textpage, i):
                 words[-1].space_after = True  # a space in the text: a justified line goes on
             continue
-        char = "-" if code in (0x02, 0xAD, 0xFFFE) else chr(code)  # a line-end hyphen
-        size = raw.FPDFText_GetFontSize(textpage, i)
-        raw.FPDFText_GetLooseCharBox(textpage, i, rect)
-        raw.FPDFText_GetCharOrigin(textpage, i, ox, oy)
-        x0, x1 = rect.left, rect.right
-        top, bottom, baseline = height - rect.top, height - rect.bottom, height - oy.value
-        obj = ctypes.cast(raw.FPDFText_GetTextObject(textpage, i), ctypes.c_void_p).value
-        if obj not in fonts:
-            raw.FPDFText_GetFontInfo(textpage, i, name, len(name), flags)
-            font = _SUBSET.sub("", name.value.decode("utf-8", "replace"))
-            weight = raw.FPDFText_GetFontWeight(textpage, i)
-            fonts[obj] = (
-                bool(_BOLD.search(font)) or weight >= 600,
-                bool(_ITALIC.search(font)) or bool(flags.value & _FONT_ITALIC_FLAG),
-            )
+        get_box(textpage, i, rect)
+        left, right = rect.left, rect.right
         if chars and (
-            abs(baseline - box[4]) > BASELINE_TOLERANCE * max(size, box[5])
-            or x0 - box[2] > WORD_GAP * max(size, box[5])
-            or x0 < box[0] - 0.5 * size
+            abs(rect.bottom - base) > BASELINE_TOLERANCE * size
+            or left - x1 > WORD_GAP * size
+            or left < x0 - 0.5 * size
         ):
             flush()
-        if not chars:
-            box = [x0, top, x1, bottom, baseline, size]
-            style = fonts[obj]
+        if chars:
+            x1, top, bottom = max(x1, right), max(top, rect.top), min(bottom, rect.bottom)
         else:
-            box = [
-                box[0], min(box[1], top), max(box[2], x1), max(box[3], bottom), box[4],
-                max(box[5], size),
-            ]
-        chars.append(char)
-        bold_chars += fonts[obj][0]
+            x0, x1, top, bottom, base = left, right, rect.top, rect.bottom, rect.bottom
+            size = raw.FPDFText_GetFontSize(textpage, i) or (rect.top - rect.bottom)
+            obj = ctypes.cast(raw.FPDFText_GetTextObject(textpage, i), ctypes.c_void_p).value
+            if obj not in fonts:
+                raw.FPDFText_GetFontInfo(textpage, i, name, len(name), flags)
+                font = _SUBSET.sub("", name.value.decode("utf-8", "replace"))
+                weight = raw.FPDFText_GetFontWeight(textpage, i)
+                fonts[obj] = (
+                    bool(_BOLD.search(font)) or weight >= 600,
+                    bool(_ITALIC.search(font)) or bool(flags.value & _FONT_ITALIC_FLAG),
+                )
+            style = fonts[obj]
+        chars.append(_HYPHENS.get(code) or chr(code))
     flush()
     return words
+
+
+def _codes(textpage: Any, count: int) -> list[int]:
+    """Each character's code point: the page's text in one call where it maps one to one."""
+    import pypdfium2.raw as raw
+
+    buffer = ctypes.create_string_buffer(2 * (count + 1))
+    written = raw.FPDFText_GetText(
+        textpage, 0, count, ctypes.cast(buffer, ctypes.POINTER(ctypes.c_ushort))
+    )
+    text = buffer.raw[: 2 * max(written - 1, 0)].decode("utf-16-le", "surrogatepass")
+    if len(text) == count and "\ufffd" not in text:
+        return [ord(ch) for ch in text]
+    return [raw.FPDFText_GetUnicode(textpage, i) for i in range(count)]
 
 
 def _lines(words: list[Word]) -> list[Line]:

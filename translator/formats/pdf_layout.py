@@ -312,9 +312,7 @@ def _mark_roles(page_lines: list[Line], page: Page, body: float) -> None:
     small = [ln for ln in page_lines if ln.size < SMALL_SIZE * body]
     if not small:
         return
-    body_bottom = max(
-        (ln.bottom for ln in page_lines if abs(ln.size - body) < 0.6), default=None
-    )
+    body_bottom = max((ln.bottom for ln in page_lines if abs(ln.size - body) < 0.6), default=None)
     for line in small + [ln for ln in page_lines if ln.italic and ln not in small]:
         if _beside_image(line, page.images) or _CAPTION_START.match(line.text):
             line.role = "caption"
