@@ -328,12 +328,15 @@ class Sheet:
     """Draw exactly the lines given, where a test needs a break at a chosen place (platypus
     decides its own): paragraphs as lists of lines, justified but for their last line."""
 
-    def __init__(self, page_size: tuple[float, float] = A4) -> None:
+    def __init__(self, page_size: tuple[float, float] = A4, *, unit_fonts: bool = False) -> None:
+        """``unit_fonts``: set every font at size 1 and scale the text matrix instead, as
+        many producers do ("/F1 1 Tf 10 0 0 10 x y Tm")."""
         from reportlab.pdfgen.canvas import Canvas
 
         self.buffer = io.BytesIO()
         self.canvas = Canvas(self.buffer, pagesize=page_size, invariant=1)
         self.height = page_size[1]
+        self.unit_fonts = unit_fonts
 
     def lines(
         self,
@@ -354,13 +357,18 @@ class Sheet:
 
         for i, line in enumerate(lines):
             text = self.canvas.beginText()
-            text.setFont(font, size)
             left = x + (indent if i == 0 else 0)
-            text.setTextOrigin(left, self.height - top - size)
+            scale = size if self.unit_fonts else 1  # text space units per point
+            if self.unit_fonts:
+                text.setFont(font, 1)
+                text.setTextTransform(size, 0, 0, size, left, self.height - top - size)
+            else:
+                text.setFont(font, size)
+                text.setTextOrigin(left, self.height - top - size)
             spaces = line.count(" ")
             if spaces and (i < len(lines) - 1 or justify_last):
                 slack = width - (left - x) - stringWidth(line, font, size)
-                text.setWordSpace(slack / spaces)
+                text.setWordSpace(slack / spaces / scale)
             text.textLine(line)
             self.canvas.drawText(text)
             top += leading

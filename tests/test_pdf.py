@@ -131,8 +131,9 @@ def test_page_break_inside_a_paragraph() -> None:
     assert first is not None and first["pages"] == [first["page"], first["page"] + 1]
 
 
-def test_line_end_hyphens_told_apart_from_real_ones() -> None:
-    sheet = Sheet()
+@pytest.mark.parametrize("unit_fonts", [False, True], ids=["Tf 10", "Tf 1 and Tm 10"])
+def test_line_end_hyphens_told_apart_from_real_ones(unit_fonts: bool) -> None:
+    sheet = Sheet(unit_fonts=unit_fonts)
     sheet.lines(
         [
             "Das russische Verteidigungs-",
@@ -170,8 +171,9 @@ def test_soft_hyphens_set_by_the_typesetter_disappear() -> None:
     assert kinds_texts(read_pdf(data)) == text_blocks(blocks)
 
 
-def test_headings_in_bold_and_in_larger_type() -> None:
-    sheet = Sheet()
+@pytest.mark.parametrize("unit_fonts", [False, True], ids=["Tf 10", "Tf 1 and Tm 10"])
+def test_headings_in_bold_and_in_larger_type(unit_fonts: bool) -> None:
+    sheet = Sheet(unit_fonts=unit_fonts)
     x, width = 72.0, 420.0
     top = sheet.lines(
         ["Waffenruhe im Osten hält"], x, 70, width, font="Helvetica-Bold", size=24, leading=30

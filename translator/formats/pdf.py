@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ctypes
 import logging
+import math
 import re
 from typing import Any
 
@@ -131,6 +132,7 @@ def _words(textpage: Any, height: float) -> list[Word]:
     count = raw.FPDFText_CountChars(textpage)
     codes = _codes(textpage, count)
     rect = raw.FS_RECTF()
+    matrix = raw.FS_MATRIX()
     name = ctypes.create_string_buffer(256)
     flags = ctypes.c_int()
     fonts: dict[int | None, tuple[bool, bool]] = {}
@@ -166,7 +168,11 @@ def _words(textpage: Any, height: float) -> list[Word]:
             x1, top, bottom = max(x1, right), max(top, rect.top), min(bottom, rect.bottom)
         else:
             x0, x1, top, bottom, base = left, right, rect.top, rect.bottom, rect.bottom
-            size = raw.FPDFText_GetFontSize(textpage, i) or (rect.top - rect.bottom)
+            # The size as set (Tf) times the scale of text and page matrices: "1 Tf" with
+            # "10 0 0 10 x y Tm" is 10-point type, as is "5 Tf" under a doubling "cm".
+            raw.FPDFText_GetMatrix(textpage, i, matrix)
+            scale = math.hypot(matrix.c, matrix.d) or 1.0
+            size = raw.FPDFText_GetFontSize(textpage, i) * scale or (rect.top - rect.bottom)
             obj = ctypes.cast(raw.FPDFText_GetTextObject(textpage, i), ctypes.c_void_p).value
             if obj not in fonts:
                 raw.FPDFText_GetFontInfo(textpage, i, name, len(name), flags)
