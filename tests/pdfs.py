@@ -366,9 +366,11 @@ class Sheet:
                 text.setFont(font, size)
                 text.setTextOrigin(left, self.height - top - size)
             spaces = line.count(" ")
+            word_space = 0.0  # Tw is graphics state: it outlives the text object, so always set
             if spaces and (i < len(lines) - 1 or justify_last):
                 slack = width - (left - x) - stringWidth(line, font, size)
-                text.setWordSpace(slack / spaces / scale)
+                word_space = slack / spaces / scale
+            text.setWordSpace(word_space)
             text.textLine(line)
             self.canvas.drawText(text)
             top += leading

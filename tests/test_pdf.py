@@ -178,22 +178,22 @@ def test_headings_in_bold_and_in_larger_type(unit_fonts: bool) -> None:
     top = sheet.lines(
         ["Waffenruhe im Osten hält"], x, 70, width, font="Helvetica-Bold", size=24, leading=30
     )
-    top = sheet.lines([paragraph(1, 1)[:70]], x, top + 6, width, justify_last=False)
+    top = sheet.lines([SENTENCES[1]], x, top + 6, width, justify_last=False)
     top = sheet.lines(
         ["Verhandlungen in Genf"], x, top + 10, width, font="Helvetica", size=15, leading=19
     )
     top = sheet.lines(
         ["Die Gespräche sollen am Montag fortgesetzt werden, hieß es."], x, top, width
     )
-    top = sheet.lines(["Reaktionen aus Kiew"], x, top + 8, width, font="Times-Bold", size=10)
+    top = sheet.lines(["Wie reagiert Kiew?"], x, top + 8, width, font="Times-Bold", size=10)
     sheet.lines(["Kiew begrüßte die Waffenruhe, blieb aber vorsichtig."], x, top, width)
     doc = read_pdf(sheet.pdf())
     assert kinds_texts(doc) == [
         ("title", "Waffenruhe im Osten hält"),
-        ("paragraph", paragraph(1, 1)[:70]),
+        ("paragraph", SENTENCES[1]),
         ("heading", "Verhandlungen in Genf"),
         ("paragraph", "Die Gespräche sollen am Montag fortgesetzt werden, hieß es."),
-        ("heading", "Reaktionen aus Kiew"),
+        ("heading", "Wie reagiert Kiew?"),
         ("paragraph", "Kiew begrüßte die Waffenruhe, blieb aber vorsichtig."),
     ]
 
@@ -241,6 +241,12 @@ def test_caption_and_footnote_are_blocks_of_their_own() -> None:
         80,
         width,
     )
+    # The footnote mark, set superior after the last word.
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    end = col[1] + stringWidth("einer deutlichen Verschärfung.", "Times-Roman", 10)
+    sheet.canvas.setFont("Times-Roman", 6)
+    sheet.canvas.drawString(end + 0.5, sheet.height - 80 - 26 - 10 + 4, "1")
     doc = read_pdf(sheet.pdf())
     assert kinds_texts(doc) == [
         (
@@ -248,7 +254,7 @@ def test_caption_and_footnote_are_blocks_of_their_own() -> None:
             "Die Streitkräfte meldeten am Morgen neue Angriffe auf Stellungen im Osten des "
             "Landes, wo seit Wochen heftig gekämpft wird und die Lage nach Angaben des "
             "Generalstabs weiter angespannt bleibt. Beobachter sprachen von einer deutlichen "
-            "Verschärfung.",
+            "Verschärfung.¹",
         ),
         ("caption", "Soldaten an der Front bei Kursk. Foto: Archiv"),
         ("footnote", "1 Angaben des Generalstabs, nicht unabhängig geprüft."),

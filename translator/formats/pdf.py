@@ -27,6 +27,10 @@ WORD_GAP = 0.25
 LINE_GAP = 1.5
 #: Characters on a baseline this far (share of the size) from the line's are another line.
 BASELINE_TOLERANCE = 0.5
+#: A character in a smaller font box than this share of its word's first, set higher, is a
+#: superscript.
+SUPERSCRIPT = 0.8
+_SUPERSCRIPTS = dict(zip("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹", strict=True))
 _SUBSET = re.compile(r"^[A-Z]{6}\+")
 _BOLD = re.compile(r"bold|black|heavy|semibold|demi", re.IGNORECASE)
 _ITALIC = re.compile(r"italic|oblique|kursiv", re.IGNORECASE)
@@ -139,7 +143,7 @@ def _words(textpage: Any, height: float) -> list[Word]:
     words: list[Word] = []
     chars: list[str] = []
     # The word being read: its box in PDF coordinates (y up), font size and style.
-    x0 = x1 = top = bottom = base = size = 0.0
+    x0 = x1 = top = bottom = base = size = em = 0.0
     style = (False, False)
 
     def flush() -> None:
@@ -164,10 +168,14 @@ def _words(textpage: Any, height: float) -> list[Word]:
             or left < x0 - 0.5 * size
         ):
             flush()
+        char = _HYPHENS.get(code) or chr(code)
         if chars:
+            if rect.top - rect.bottom < SUPERSCRIPT * em and rect.bottom > base + 0.15 * size:
+                char = _SUPERSCRIPTS.get(char, char)  # a footnote mark: "Verluste¹"
             x1, top, bottom = max(x1, right), max(top, rect.top), min(bottom, rect.bottom)
         else:
             x0, x1, top, bottom, base = left, right, rect.top, rect.bottom, rect.bottom
+            em = rect.top - rect.bottom
             # The size as set (Tf) times the scale of text and page matrices: "1 Tf" with
             # "10 0 0 10 x y Tm" is 10-point type, as is "5 Tf" under a doubling "cm".
             raw.FPDFText_GetMatrix(textpage, i, matrix)
@@ -183,7 +191,7 @@ def _words(textpage: Any, height: float) -> list[Word]:
                     bool(_ITALIC.search(font)) or bool(flags.value & _FONT_ITALIC_FLAG),
                 )
             style = fonts[obj]
-        chars.append(_HYPHENS.get(code) or chr(code))
+        chars.append(char)
     flush()
     return words
 
@@ -210,6 +218,11 @@ def _lines(words: list[Word]) -> list[Line]:
         current = lines[-1] if lines else None
         if current:
             last = current[-1]
+            if _superior(word, last):
+                last.text += "".join(_SUPERSCRIPTS.get(c, c) for c in word.text)
+                last.x1, last.top = max(last.x1, word.x1), min(last.top, word.top)
+                last.space_after = word.space_after
+                continue
             size = max(word.size, last.size)
             if (
                 abs(word.baseline - last.baseline) <= BASELINE_TOLERANCE * size
@@ -220,3 +233,15 @@ def _lines(words: list[Word]) -> list[Line]:
                 continue
         lines.append([word])
     return [Line(ws) for ws in lines]
+
+
+def _superior(word: Word, last: Word) -> bool:
+    """``word`` is a footnote mark set superior right after ``last`` ("Verluste¹")."""
+    raised = last.baseline - word.baseline  # y grows downwards
+    return (
+        len(word.text) <= 3
+        and word.size <= SUPERSCRIPT * last.size
+        and 0.15 * last.size < raised <= 0.7 * last.size
+        and -0.5 <= word.x0 - last.x1 <= 0.3 * last.size
+        and not last.space_after
+    )

@@ -61,6 +61,8 @@ _PAGE_NUMBER = re.compile(
 _CAPTION_START = re.compile(
     r"^(?:Foto|Fotos|Bild|Abb\.|Abbildung|Grafik|Karte|Illustration|Quelle)\b", re.IGNORECASE
 )
+_SENTENCE_END = re.compile(r"[.,;:][\"'“”»«‘’)\]]*$")
+MAX_HEADING_WORDS = 16
 _NOTE_MARK = re.compile(r"^(?:\d{1,3}|[*†‡§]+)[\s).]")
 
 
@@ -459,25 +461,40 @@ def _classify(units: list[list[Line]], body: float) -> list[Block]:
             kinds.append(role)
         elif _DATE.match(text):
             kinds.append("date")
+        elif (all(ln.bold for ln in unit) or size >= HEADING_SIZE * body) and _display(text):
+            kinds.append("heading")
         elif _heading_like(text):
-            styled = all(ln.bold for ln in unit) or size >= HEADING_SIZE * body
-            kinds.append("heading" if styled else "short")
+            kinds.append("short")  # a short line in body type: a heading only up front
         else:
             kinds.append("paragraph")
-    first = next((i for i, k in enumerate(kinds) if k in ("paragraph", "short")), len(kinds))
-    front = [i for i in range(first) if kinds[i] == "heading"]
+    first = kinds.index("paragraph") if "paragraph" in kinds else len(kinds)
+    front = [i for i in range(first) if kinds[i] in ("heading", "short")]
     if front:
-        title = max(front, key=lambda i: (sizes[i], -i))
+        # The largest type, preferring a heading of more than three words over a masthead
+        # or a section label; the others up front are labels when short, else headings.
+        title = max(front, key=lambda i: (len(texts[i].split()) > 3, sizes[i], -i))
         for i in front:
             if i == title:
                 kinds[i] = "title"
             elif len(texts[i].split()) <= 3:
                 kinds[i] = "label"
+            else:
+                kinds[i] = "heading"
     kinds = ["paragraph" if k == "short" else k for k in kinds]
     return [
         Block(kind, text, _origin(unit))
         for kind, text, unit in zip(kinds, texts, units, strict=True)
     ]
+
+
+def _display(text: str) -> bool:
+    """Short and not a sentence or a clause: a heading when set bold or large ("?" allowed)."""
+    return (
+        len(text.split()) <= MAX_HEADING_WORDS
+        and not _SENTENCE_END.search(text)
+        and not _starts_lower(text)
+        and any(ch.isalpha() for ch in text)
+    )
 
 
 # -- entry point -----------------------------------------------------------------------------
