@@ -164,15 +164,8 @@ def test_output_onto_the_input_is_refused_before_any_model_work(
     # The model folder does not exist: reaching the engine would exit 4, not 6.
     missing = tmp_path / "no-such-model"
     code, _, err = cli(
-        monkeypatch,
-        capsys,
-        "translate",
-        str(article),
-        "-o",
-        str(article),
-        "--model",
-        str(missing),
-        *FAST,
+        monkeypatch, capsys, "translate", str(article), "-o", str(article),
+        "--model", str(missing), *FAST,
     )
     assert code == 6, err
     assert article.read_text("utf-8") == ARTICLE

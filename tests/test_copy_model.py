@@ -41,13 +41,8 @@ def greedy(copy_model_dir: Path) -> MarianEngine:
 def test_model_folder_has_the_opus_mt_layout(copy_model_dir: Path) -> None:
     names = {p.name for p in copy_model_dir.iterdir()}
     assert names == {
-        "config.json",
-        "generation_config.json",
-        "model.safetensors",
-        "source.spm",
-        "target.spm",
-        "tokenizer_config.json",
-        "vocab.json",
+        "config.json", "generation_config.json", "model.safetensors", "source.spm",
+        "target.spm", "tokenizer_config.json", "vocab.json",
     }
     size = sum(p.stat().st_size for p in copy_model_dir.iterdir())
     assert size < 6_500_000
@@ -67,22 +62,9 @@ def test_every_seed_sentence_comes_back_once_and_in_order(
     source = nfkc(" ".join(p.source for p in result.paragraphs))
     target = " ".join(p.target for p in result.paragraphs)
     assert target == " ".join(nfkc(s.source) for s in sentences)
-    for item in [
-        "12.000",
-        "4.000",
-        "60.000",
-        "1980",
-        "1961",
-        "100",
-        "31. Januar 2025",
-        "Oleksandr Kindratenko",
-        "Wolodymyr Selenskyj",
-        "Kim Jong Un",
-        "Nikolayevo-Daryino",
-        "Daria Tarasova-Markina",
-        "Helen Regan",
-        "Kursk",
-    ]:
+    for item in ["12.000", "4.000", "60.000", "1980", "1961", "100", "31. Januar 2025",
+                 "Oleksandr Kindratenko", "Wolodymyr Selenskyj", "Kim Jong Un",
+                 "Nikolayevo-Daryino", "Daria Tarasova-Markina", "Helen Regan", "Kursk"]:
         assert target.count(item) == source.count(item) > 0, item
     # ... and the sentences cover the whole article, word for word.
     assert target.split() == nfkc(seed_text).split()
@@ -91,10 +73,7 @@ def test_every_seed_sentence_comes_back_once_and_in_order(
 def _mixed_sentences() -> list[str]:
     rng = random.Random(7)
     base = [
-        "Ja.",
-        "Kiew.",
-        "Nein, sagte er.",
-        "Am 20. März 2024 um 14:30 Uhr.",
+        "Ja.", "Kiew.", "Nein, sagte er.", "Am 20. März 2024 um 14:30 Uhr.",
         "Rund 3,5 Millionen Menschen sind geflohen.",
         "Die Brigade meldete 17 zerstörte Panzer und 42 Drohnen.",
         "Oleksandr Syrskyj traf Boris Pistorius und Mark Rutte in Brüssel.",
@@ -123,12 +102,9 @@ def test_a_batch_returns_every_sentence_in_its_own_slot(engine: MarianEngine) ->
 def _long_text(kind: str, seed_text: str) -> str:
     if kind == "clauses":
         # Numbered clauses, so a lost, doubled or reordered piece shows in the numbers.
-        return (
-            ", ".join(
-                f"und die {i}. Einheit meldete {i * 7} Drohnen bei Kursk" for i in range(1, 44)
-            )
-            + "."
-        )
+        return ", ".join(
+            f"und die {i}. Einheit meldete {i * 7} Drohnen bei Kursk" for i in range(1, 44)
+        ) + "."
     return " ".join(seed_text.split())  # the whole article as one line
 
 

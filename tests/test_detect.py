@@ -78,17 +78,13 @@ def test_suggestions_paste_into_a_glossary_and_validate(seed_text: str) -> None:
     [
         ("Ukrainian officials und westliche Geheimdienste berichten das.", ["Ukrainian officials"]),
         ("Sie hatten Pledges of Allegiance an\nKim Jong Un verfasst.", ["Pledges of Allegiance"]),
-        (
-            "Laut einem Update der Institute for the Study of\nWar (ISW) hat die Ukraine gewonnen.",
-            ["Institute for the Study of War"],
-        ),
+        ("Laut einem Update der Institute for the Study of\nWar (ISW) hat die Ukraine gewonnen.",
+         ["Institute for the Study of War"]),
         ("Die Soldaten kämpfen in der Region Kursk.", []),
         ("Er sprach mit Nick Paton Walsh und Helen Regan.", []),
         ("Das Update kam per Livestream aus dem Trainingscamp.", []),
-        (
-            "Die Armee meldete, the situation is under control, am Montag.",
-            ["the situation is under control"],
-        ),
+        ("Die Armee meldete, the situation is under control, am Montag.",
+         ["the situation is under control"]),
     ],
 )
 def test_english_spans(sentence: str, spans: list[str]) -> None:
@@ -98,25 +94,12 @@ def test_english_spans(sentence: str, spans: list[str]) -> None:
 @pytest.mark.parametrize(
     ("german", "english"),
     [
-        ("Selenskyj", "Zelensky"),
-        ("Wolodymyr", "Volodymyr"),
-        ("Wladimir", "Vladimir"),
-        ("Kiew", "Kyiv"),
-        ("Pjöngjang", "Pyongyang"),
-        ("Lawrow", "Lavrov"),
-        ("Schoigu", "Shoigu"),
-        ("Charkiw", "Kharkiv"),
-        ("Tschernihiw", "Chernihiv"),
-        ("Gorbatschow", "Gorbachev"),
-        ("Sergej", "Sergey"),
-        ("Medwedew", "Medvedev"),
-        ("Schweiz", None),
-        ("Truppen", None),
-        ("Woche", None),
-        ("Kursk", None),
-        ("Kindratenko", None),
-        ("Walsh", None),
-        ("Jong", None),
+        ("Selenskyj", "Zelensky"), ("Wolodymyr", "Volodymyr"), ("Wladimir", "Vladimir"),
+        ("Kiew", "Kyiv"), ("Pjöngjang", "Pyongyang"), ("Lawrow", "Lavrov"),
+        ("Schoigu", "Shoigu"), ("Charkiw", "Kharkiv"), ("Tschernihiw", "Chernihiv"),
+        ("Gorbatschow", "Gorbachev"), ("Sergej", "Sergey"), ("Medwedew", "Medvedev"),
+        ("Schweiz", None), ("Truppen", None), ("Woche", None), ("Kursk", None),
+        ("Kindratenko", None), ("Walsh", None), ("Jong", None),
     ],
 )
 def test_english_name(german: str, english: str | None) -> None:
@@ -137,9 +120,8 @@ def test_hybrid_parts(word: str, parts: tuple[str, ...] | None) -> None:
     assert hybrid_parts(word) == parts
 
 
-def _cli(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *args: str
-) -> tuple[int, str, str]:
+def _cli(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *args: str
+         ) -> tuple[int, str, str]:
     monkeypatch.setattr(sys, "argv", ["translator", *args])
     with pytest.raises(SystemExit) as info:
         main()
@@ -163,12 +145,9 @@ def test_cli_suggest_with_glossary_reports_only_what_it_lacks(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = tmp_path / "g.yaml"
-    path.write_text(
-        "schema: 1\nentries:\n"
-        "  - {source: Massengroundangriffe, target: mass ground assaults, "
-        "category: term}\n",
-        encoding="utf-8",
-    )
+    path.write_text("schema: 1\nentries:\n"
+                    "  - {source: Massengroundangriffe, target: mass ground assaults, "
+                    "category: term}\n", encoding="utf-8")
     code, out, _ = _cli(monkeypatch, capsys, "glossary", "suggest", "-g", str(path), str(SEED))
     assert code == 0
     entries = yaml.safe_load("entries:\n" + out)["entries"]
@@ -179,9 +158,8 @@ def test_cli_suggest_with_glossary_reports_only_what_it_lacks(
 def test_cli_suggest_missing_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, out, err = _cli(
-        monkeypatch, capsys, "glossary", "suggest", "--no-glossary", str(tmp_path / "nope.txt")
-    )
+    code, out, err = _cli(monkeypatch, capsys, "glossary", "suggest", "--no-glossary",
+                          str(tmp_path / "nope.txt"))
     assert code == 3
     assert "no such file" in err and "Traceback" not in err
 

@@ -23,14 +23,14 @@ SEED_BLOCKS = [
         "paragraph",
         "Nach Berichten über schwere Verluste haben nordkoreanische Truppen sich von den "
         "Frontlinien in Russlands Kursk-Region zurückgezogen. Erfahren Sie mehr über die "
-        "aktuellen Entwicklungen und das Schicksal der Soldaten.",
+        "aktuellen Entwicklungen und das Schicksal der Soldaten."
     ),
     (
         "paragraph",
         "In der ukrainischen Stadt Kiew berichten Militärbeamte, dass die nordkoreanischen "
         "Truppen seit mehreren Wochen nicht mehr an den Frontlinien in der russischen Region "
         "Kursk gesichtet wurden. Laut einer offiziellen Mitteilung der ukrainischen "
-        "Streitkräfte könnte dies auf erhebliche Verluste dieser Truppen hinweisen.",
+        "Streitkräfte könnte dies auf erhebliche Verluste dieser Truppen hinweisen."
     ),
     ("heading", "Rückzug der nordkoreanischen Truppen"),
     (
@@ -40,7 +40,7 @@ SEED_BLOCKS = [
         "Verluste erlitten hatten“, erklärte Oberst Oleksandr Kindratenko, Sprecher der "
         "ukrainischen Spezialoperationskräfte, gegenüber CNN. Dies folgt Berichten, wonach "
         "einige nordkoreanische Einheiten von den Frontlinien zurückgezogen wurden, nachdem "
-        "signifikante Verluste gemeldet wurden.",
+        "signifikante Verluste gemeldet wurden."
     ),
     ("heading", "Zahlen und Verluste"),
     (
@@ -49,7 +49,7 @@ SEED_BLOCKS = [
         "entsandt. Ukrainian officials und westliche Geheimdienste berichten, dass etwa 4.000"
         " dieser Soldaten getötet oder verwundet wurden. Nordkoreanische Truppen sind "
         "mindestens seit November in Kursk stationiert, um die ukrainischen Angriffe in der "
-        "südlichen Grenzregion Russlands abzuwehren.",
+        "südlichen Grenzregion Russlands abzuwehren."
     ),
     ("heading", "Aktuelle Situation in Kursk"),
     (
@@ -58,7 +58,7 @@ SEED_BLOCKS = [
         "ausreichend, um uns zu vertreiben“, sagte der ukrainische Präsident Wolodymyr "
         "Selenskyj letzte Woche in einer Rede in Davos, Schweiz. Selenskyj wies darauf hin, "
         "dass sich 60.000 russische Soldaten und 12.000 Nordkoreaner in Kursk befanden. Zudem"
-        " erwähnte er, dass ein Drittel der nordkoreanischen Truppen gefallen sei.",
+        " erwähnte er, dass ein Drittel der nordkoreanischen Truppen gefallen sei."
     ),
     ("heading", "Taktiken der nordkoreanischen Soldaten"),
     (
@@ -67,7 +67,7 @@ SEED_BLOCKS = [
         "nordkoreanischer Soldaten schildern, dass diese in einigen Fällen Granaten detoniert"
         " haben, um nicht von ukrainischen Streitkräften gefangen genommen zu werden. Auch "
         "hatten sie auf dem Schlachtfeld Pledges of Allegiance an Kim Jong Un, den höchsten "
-        "Führer Nordkoreas, verfasst.",
+        "Führer Nordkoreas, verfasst."
     ),
     ("heading", "Training und Einsatz der nordkoreanischen Soldaten"),
     (
@@ -79,7 +79,7 @@ SEED_BLOCKS = [
         "Kriegsrealität von 1980 vorbereitet“, sagte er. Ein anderer Soldat eines Bataillons "
         "berichtete, dass die Nordkoreaner beim Abschießen von Drohnen aus etwa 100 Metern "
         "Entfernung ein gutes Schießvermögen gezeigt hätten, was auf eine hohe "
-        "Trainingsqualität in Nordkorea hindeutet.",
+        "Trainingsqualität in Nordkorea hindeutet."
     ),
     ("heading", "Aktuelle Entwicklungen in der Region"),
     (
@@ -89,7 +89,7 @@ SEED_BLOCKS = [
         "der Institute for the Study of War (ISW) hat die Ukraine kürzlich Fortschritte in "
         "der Region gemacht. Das russische Verteidigungsministerium gab jedoch bekannt, dass "
         "die russischen Streitkräfte in der vergangenen Woche das Dorf Nikolayevo-Daryino in "
-        "der Region Kursk, an der Grenze zur Ukraine, zurückerobert hätten.",
+        "der Region Kursk, an der Grenze zur Ukraine, zurückerobert hätten."
     ),
     ("heading", "Offizielle Bestätigung aus Moskau und Pjöngjang fehlt"),
     (
@@ -99,19 +99,19 @@ SEED_BLOCKS = [
         "nordkoreanischen Soldaten, unterzeichneten Kim Jong Un und der russische Präsident "
         "Wladimir Putin ein umfassendes Verteidigungsabkommen und verpflichteten sich, alle "
         "verfügbaren Mittel zu nutzen, um im Falle eines Angriffs umgehend militärische "
-        "Unterstützung zu leisten.",
+        "Unterstützung zu leisten."
     ),
     ("heading", "Eine neue Ära der militärischen Zusammenarbeit"),
     (
         "paragraph",
         "Dieses Abkommen stellt die bedeutendste Vereinbarung dar, die Russland und Nordkorea"
         " seit Jahrzehnten unterzeichnet haben, und wird als Wiederbelebung des gegenseitigen"
-        " Verteidigungsversprechens aus der Kalten Kriegszeit von 1961 angesehen.",
+        " Verteidigungsversprechens aus der Kalten Kriegszeit von 1961 angesehen."
     ),
     (
         "paragraph",
         "Dieser Bericht basiert auf Quellen von CNN, darunter Nick Paton Walsh, Rebecca "
-        "Wright, Daria Tarasova-Markina, Brice Laine und Helen Regan.",
+        "Wright, Daria Tarasova-Markina, Brice Laine und Helen Regan."
     ),
 ]
 
@@ -352,12 +352,7 @@ FACTS = "Rund 12.000 Soldaten wurden entsandt. Etwa 4.000 von ihnen wurden getö
         ),
         pytest.param(
             "die Truppen ziehen sich nach schweren Verlusten aus der Region zurück",
-            [
-                (
-                    "paragraph",
-                    "die Truppen ziehen sich nach schweren Verlusten aus der Region zurück",
-                )
-            ],  # noqa: E501
+            [("paragraph", "die Truppen ziehen sich nach schweren Verlusten aus der Region zurück")],  # noqa: E501
             id="single-lowercase-line",
         ),
         pytest.param(
@@ -456,7 +451,6 @@ def test_not_date_lines(line: str) -> None:
 
 
 # -- properties ------------------------------------------------------------------------------
-
 
 def _chars(text: str) -> str:
     return re.sub(r"[\s-]", "", text)

@@ -269,16 +269,9 @@ def test_glossary_keeps_are_not_untranslated() -> None:
 
 @pytest.mark.parametrize(
     ("german", "english"),
-    [
-        ("12.000", "12,000"),
-        ("3,5", "3.5"),
-        ("1980", "1980"),
-        ("12000", "12,000"),
-        ("1.234.567,25", "1,234,567.25"),
-        ("4.000", "4,000"),
-        ("10 000", "10,000"),
-        ("10’000", "10,000"),
-    ],
+    [("12.000", "12,000"), ("3,5", "3.5"), ("1980", "1980"), ("12000", "12,000"),
+     ("1.234.567,25", "1,234,567.25"), ("4.000", "4,000"), ("10 000", "10,000"),
+     ("10’000", "10,000")],
 )
 def test_english_number(german: str, english: str) -> None:
     assert english_number(german) == english
@@ -304,12 +297,8 @@ def test_source_quantities(sentence: str, found: list[str]) -> None:
 _number = st.one_of(
     st.integers(0, 10**7).map(lambda n: f"{n:,}".replace(",", ".")),
     st.builds(lambda a, b: f"{a},{b}", st.integers(0, 999), st.integers(0, 99)),
-    st.builds(
-        lambda d, m, y: f"{d}. {m} {y}",
-        st.integers(1, 31),
-        st.sampled_from(["Januar", "März", "Mai", "Dezember"]),
-        st.integers(1900, 2100),
-    ),
+    st.builds(lambda d, m, y: f"{d}. {m} {y}", st.integers(1, 31),
+              st.sampled_from(["Januar", "März", "Mai", "Dezember"]), st.integers(1900, 2100)),
     st.integers(1, 99).map(lambda n: f"des {n}. Regiments"),
 )
 _words = st.sampled_from(["Soldaten", "und", "wurden", "„Sie", "sagten“", "etwa", "in", "Kursk"])
@@ -340,48 +329,36 @@ def test_any_text_is_checked_without_crashing(source: str, target: str) -> None:
 
 # Good human-style English for seed sentences: the checks must have nothing to say about them.
 GOOD = [
-    (
-        "„Die Präsenz von DPRK-Truppen wurde seit etwa drei Wochen nicht mehr beobachtet, und sie "
-        "wurden wahrscheinlich gezwungen, sich zurückzuziehen, nachdem sie schwere Verluste "
-        "erlitten hatten“, erklärte Oberst Oleksandr Kindratenko, Sprecher der ukrainischen "
-        "Spezialoperationskräfte, gegenüber CNN.",
-        "“The presence of DPRK troops has not been observed for about three weeks, and they were "
-        "probably forced to withdraw after suffering heavy losses,” Colonel Oleksandr Kindratenko, "
-        "spokesperson for Ukraine's Special Operations Forces, told CNN.",
-    ),
-    (
-        "Ukrainian officials und westliche Geheimdienste berichten, dass etwa 4.000 dieser "
-        "Soldaten getötet oder verwundet wurden.",
-        "Ukrainian officials and Western intelligence agencies report that about 4,000 of these "
-        "soldiers have been killed or wounded.",
-    ),
-    (
-        "Selenskyj wies darauf hin, dass sich 60.000 russische Soldaten und 12.000 Nordkoreaner in "
-        "Kursk befanden.",
-        "Zelensky pointed out that 60,000 Russian soldiers and 12,000 North Koreans were in Kursk.",
-    ),
-    (
-        "Ein Befehlshaber des 6. Regiments der Spezialoperationskräfte, der aus Sicherheitsgründen "
-        "anonym bleiben wollte, erklärte, dass die nordkoreanischen Soldaten „alle jung, gut "
-        "ausgebildet und zähe Kämpfer“ seien.",
-        "A commander of the 6th Regiment of the Special Operations Forces, who wished to remain "
-        "anonymous for security reasons, said the North Korean soldiers were “all young, well "
-        "trained and tough fighters.”",
-    ),
-    (
-        "Das russische Verteidigungsministerium gab jedoch bekannt, dass die russischen "
-        "Streitkräfte in der vergangenen Woche das Dorf Nikolayevo-Daryino in der Region Kursk, an "
-        "der Grenze zur Ukraine, zurückerobert hätten.",
-        "However, the Russian Defense Ministry announced that Russian forces had recaptured the "
-        "village of Nikolayevo-Daryino in the Kursk region, on the border with Ukraine, last "
-        "week.",
-    ),
-    (
-        "Dieser Bericht basiert auf Quellen von CNN, darunter Nick Paton Walsh, Rebecca Wright, "
-        "Daria Tarasova-Markina, Brice Laine und Helen Regan.",
-        "This report is based on CNN sources, including Nick Paton Walsh, Rebecca Wright, Daria "
-        "Tarasova-Markina, Brice Laine and Helen Regan.",
-    ),
+    ("„Die Präsenz von DPRK-Truppen wurde seit etwa drei Wochen nicht mehr beobachtet, und sie "
+     "wurden wahrscheinlich gezwungen, sich zurückzuziehen, nachdem sie schwere Verluste "
+     "erlitten hatten“, erklärte Oberst Oleksandr Kindratenko, Sprecher der ukrainischen "
+     "Spezialoperationskräfte, gegenüber CNN.",
+     "“The presence of DPRK troops has not been observed for about three weeks, and they were "
+     "probably forced to withdraw after suffering heavy losses,” Colonel Oleksandr Kindratenko, "
+     "spokesperson for Ukraine's Special Operations Forces, told CNN."),
+    ("Ukrainian officials und westliche Geheimdienste berichten, dass etwa 4.000 dieser "
+     "Soldaten getötet oder verwundet wurden.",
+     "Ukrainian officials and Western intelligence agencies report that about 4,000 of these "
+     "soldiers have been killed or wounded."),
+    ("Selenskyj wies darauf hin, dass sich 60.000 russische Soldaten und 12.000 Nordkoreaner in "
+     "Kursk befanden.",
+     "Zelensky pointed out that 60,000 Russian soldiers and 12,000 North Koreans were in Kursk."),
+    ("Ein Befehlshaber des 6. Regiments der Spezialoperationskräfte, der aus Sicherheitsgründen "
+     "anonym bleiben wollte, erklärte, dass die nordkoreanischen Soldaten „alle jung, gut "
+     "ausgebildet und zähe Kämpfer“ seien.",
+     "A commander of the 6th Regiment of the Special Operations Forces, who wished to remain "
+     "anonymous for security reasons, said the North Korean soldiers were “all young, well "
+     "trained and tough fighters.”"),
+    ("Das russische Verteidigungsministerium gab jedoch bekannt, dass die russischen "
+     "Streitkräfte in der vergangenen Woche das Dorf Nikolayevo-Daryino in der Region Kursk, an "
+     "der Grenze zur Ukraine, zurückerobert hätten.",
+     "However, the Russian Defense Ministry announced that Russian forces had recaptured the "
+     "village of Nikolayevo-Daryino in the Kursk region, on the border with Ukraine, last "
+     "week."),
+    ("Dieser Bericht basiert auf Quellen von CNN, darunter Nick Paton Walsh, Rebecca Wright, "
+     "Daria Tarasova-Markina, Brice Laine und Helen Regan.",
+     "This report is based on CNN sources, including Nick Paton Walsh, Rebecca Wright, Daria "
+     "Tarasova-Markina, Brice Laine and Helen Regan."),
 ]
 
 

@@ -65,9 +65,8 @@ def hostile_result(nasty: str = NASTY) -> TranslationResult:
         terms=[TermHit("Quelle", "Quelle", f"source {nasty}", "missed", "term", 0, 0)],
     )
     return TranslationResult(
-        paragraphs=[
-            ParagraphResult(kind="paragraph<x>", source=sentence.source, sentences=[sentence])
-        ],
+        paragraphs=[ParagraphResult(kind="paragraph<x>", source=sentence.source,
+                                    sentences=[sentence])],
         signature={"tool": "translator", "model": nasty},
         name=f"article {nasty}.txt",
     )
@@ -118,9 +117,7 @@ def test_term_status_classes(status: str, count: int) -> None:
 
 @pytest.mark.slow
 def test_cli_html_through_the_tiny_marian_model(
-    tiny_model_dir: Path,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
+    tiny_model_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     """`translate --format html` end to end: real MarianMT path (noise output), QA on, the
@@ -136,20 +133,8 @@ def test_cli_html_through_the_tiny_marian_model(
     article.write_text(text[: text.index("Aktuelle Situation in Kursk")], encoding="utf-8")
 
     def cli(*args: str) -> None:
-        monkeypatch.setattr(
-            sys,
-            "argv",
-            [
-                "translator",
-                "translate",
-                str(article),
-                "--model",
-                str(tiny_model_dir),
-                "--no-cache",
-                "-q",
-                *args,
-            ],
-        )
+        monkeypatch.setattr(sys, "argv", ["translator", "translate", str(article), "--model",
+                                          str(tiny_model_dir), "--no-cache", "-q", *args])
         with pytest.raises(SystemExit) as info:
             main()
         assert not info.value.code, capsys.readouterr().err

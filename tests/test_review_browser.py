@@ -77,18 +77,10 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     options.binary_location = CHROMIUM
     profile = tmp_path_factory.mktemp("chromium-profile")
     # This machine's network is closed: keep chromium from reaching for it at all.
-    for arg in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--disable-dev-shm-usage",
-        f"--user-data-dir={profile}",
-    ):
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+                f"--user-data-dir={profile}"):
         options.add_argument(arg)
     driver = webdriver.Chrome(options=options, service=Service(DRIVER))
     try:
@@ -154,9 +146,8 @@ def test_missed_terms_and_flags_are_visible(
     badges = browser.find_elements(By.CSS_SELECTOR, "main .col.target .badge")
     assert len(badges) == len(result.flags) and all(b.is_displayed() for b in badges)
     # the sentence that lost "60.000" carries the error badge next to it
-    sentence = browser.find_element(
-        By.XPATH, "//span[contains(@class,'sev-error')][contains(., 'Zelensky pointed out')]"
-    )
+    sentence = browser.find_element(By.XPATH, "//span[contains(@class,'sev-error')]"
+                                    "[contains(., 'Zelensky pointed out')]")
     assert "number-missing" in sentence.text
     assert browser.find_element(By.CSS_SELECTOR, "footer.signature").is_displayed()
     assert "000_8703a8c69dd0bbe2.txt <&>" in browser.title
