@@ -8,6 +8,8 @@ import subprocess
 import sys
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests import pdfs
 from tests.pdfs import Sheet, news_pdf, text_blocks
@@ -325,3 +327,44 @@ def test_reading_a_pdf_imports_the_pdf_library_only_when_called() -> None:
     code = "import sys, translator.formats.pdf; print('pypdfium2' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+# -- any article, any of these layouts -------------------------------------------------------
+
+
+@st.composite
+def typeset_articles(draw: st.DrawFn) -> tuple[list[tuple[str, str]], dict[str, object]]:
+    """An article (paragraphs of 1-8 sentences, headings now and then) and a layout."""
+    blocks = [("title", draw(st.sampled_from(["Waffenruhe gebrochen", TITLE_LONG])))]
+    if draw(st.booleans()):
+        blocks.append(("date", "31. Januar 2025"))
+    for n in range(draw(st.integers(1, 16))):
+        if n and draw(st.integers(0, 4)) == 0:
+            blocks.append(("heading", f"Lage im Abschnitt {n}"))
+        blocks.append(("paragraph", paragraph(n, draw(st.integers(1, 8)))))
+    layout = {
+        "columns": draw(st.integers(1, 3)),
+        "indented": draw(st.booleans()),
+        "header": draw(st.sampled_from([None, "Der Tagesbote · Politik"])),
+        "page_numbers": draw(st.booleans()),
+    }
+    return blocks, layout
+
+
+TITLE_LONG = "Nordkoreanische Truppen ziehen sich nach Verlusten aus der Region Kursk zurück"
+
+
+@settings(max_examples=25, deadline=None)
+@given(typeset_articles())
+def test_any_typeset_article_comes_back_exactly(
+    case: tuple[list[tuple[str, str]], dict[str, object]],
+) -> None:
+    blocks, layout = case
+    data = news_pdf(blocks, **layout)  # type: ignore[arg-type]
+    doc = read_pdf(data)
+    expected = text_blocks(blocks)
+    if layout["header"] and doc.metadata["pages"] == 1:
+        # On a single page nothing tells a running header from the article: it is kept.
+        expected.insert(0, ("label", str(layout["header"])))
+    assert kinds_texts(doc) == expected
+    assert_nothing_lost(data, doc)

@@ -31,7 +31,16 @@ import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from ..layout import _DATE, Block, _final, _glue, _heading_like, _open_end, _starts_lower
+from ..layout import (
+    _DATE,
+    FULL_RATIO,
+    Block,
+    _final,
+    _glue,
+    _heading_like,
+    _open_end,
+    _starts_lower,
+)
 
 __all__ = ["Line", "Page", "Word", "rebuild"]
 
@@ -168,11 +177,15 @@ def _shape(text: str) -> str:
 # -- 3. columns and reading order ------------------------------------------------------------
 
 
-def _gutters(lines: list[Line]) -> list[tuple[float, float]]:
-    """x ranges between columns: crossed by (almost) no narrow line, with text on both sides."""
+def _gutters(lines: list[Line], page_width: float, body: float) -> list[tuple[float, float]]:
+    """x ranges between columns: crossed by (almost) no narrow line, with text on both sides
+    and a column's left edge (lines aligned) on the right."""
     left, right = min(ln.x0 for ln in lines), max(ln.x1 for ln in lines)
-    narrow = [ln for ln in lines if ln.x1 - ln.x0 <= NARROW * (right - left)]
-    if len(narrow) < 6:
+    # The text area: as wide as the text, or the page less a margin like the left one on the
+    # right, whichever is wider (a last page's second column may hold a line or two).
+    area = max(right - left, page_width - 2 * left)
+    narrow = [ln for ln in lines if ln.x1 - ln.x0 <= NARROW * area]
+    if len(narrow) < 4:
         return []
     bins = int(right - left) + 2
     diff = [0] * (bins + 1)
@@ -194,16 +207,39 @@ def _gutters(lines: list[Line]) -> list[tuple[float, float]]:
         start = x
         while x < bins and cover[x] <= low:
             x += 1
-        edge = left + x
+        g0, g1 = left + start, left + x - 1
+        aligned = sum(abs(ln.x0 - (g1 + 1)) <= 2 for ln in narrow)
         if (
             x - start >= 3
             and max(cover[:start], default=0) >= high
             and max(cover[x:], default=0) >= high
-            # a column starts right of it: lines aligned on its left edge
-            and sum(abs(ln.x0 - edge) <= 2 for ln in narrow) >= 3
+            and aligned >= 3  # a column starts right of it: lines aligned on its left edge
         ):
-            gutters.append((left + start, left + x - 1))
-    return gutters
+            gutters.append((g0, g1))
+    last = _sparse_column(narrow, lines, gutters[-1][1] + 1 if gutters else left, body)
+    return gutters + ([last] if last else [])
+
+
+def _sparse_column(
+    narrow: list[Line], lines: list[Line], base: float, body: float
+) -> tuple[float, float] | None:
+    """The gutter before a last column of a line or two (where an article ends): lines that
+    start, all aligned, clearly right of the column starting at ``base``, which hardly any
+    line crosses (a ragged single column's long lines would)."""
+    column = [
+        ln for ln in narrow if base - 2 <= ln.x0 <= base + 2 * body and abs(ln.size - body) < 0.6
+    ]
+    if len(column) < 3:
+        return None
+    edge = max(ln.x1 for ln in column)
+    beyond = [ln for ln in narrow if ln.x0 > edge + body]
+    if not beyond:
+        return None
+    start = min(ln.x0 for ln in beyond)
+    crossing = sum(ln.x0 < edge and ln.x1 > start for ln in lines)
+    if all(ln.x0 - start <= 2 for ln in beyond) and crossing <= max(2, 0.1 * len(lines)):
+        return (edge + 1, start - 1)
+    return None
 
 
 def _split_at_gutters(lines: list[Line], gutters: list[tuple[float, float]]) -> list[Line]:
@@ -255,7 +291,7 @@ def _reading_order(page: Page, body: float, first_group: int) -> list[Line]:
     lines = page.lines
     if not lines:
         return []
-    gutters = _gutters(lines)
+    gutters = _gutters(lines, page.width, body)
     if gutters:
         lines = _split_at_gutters(lines, gutters)
     lines = _merge_fragments(lines, gutters)
@@ -364,10 +400,12 @@ class _Spacing:
         return b.baseline - a.baseline <= SPACING * usual
 
 
-def _full(a: Line, b: Line) -> bool:
-    """``a`` is full: ``b``'s first word would not have fitted on it."""
+def _full(a: Line, b: Line, share: float = 1.0) -> bool:
+    """``a`` is full: ``b``'s first word would not have fitted on it (in ``share`` of the
+    column's width)."""
     first = b.words[0]
-    return a.x1 + 0.3 * a.size + (first.x1 - first.x0) > a.right + 0.5
+    width = a.left + share * (a.right - a.left)
+    return a.x1 + 0.3 * a.size + (first.x1 - first.x0) > width + 0.5
 
 
 def _indented(line: Line) -> bool:
@@ -389,7 +427,9 @@ def _continues(a: Line, b: Line, body: float, spacing: _Spacing) -> bool:
         if spacing.normal(a, b):
             if _indented(b) and not _indented(a):
                 return False
-            return _full(a, b) or _mid_sentence(a, b)
+            # Ragged lines need not be greedy: nearly full without ending a sentence is a wrap.
+            loose = not _final(a.text) and _full(a, b, FULL_RATIO)
+            return _full(a, b) or loose or _mid_sentence(a, b)
         # A wider gap: only a paragraph interrupted mid-sentence goes on (a figure between).
         return (_full(a, b) and not _final(a.text)) or _mid_sentence(a, b)
     # A column or page break.
@@ -472,19 +512,26 @@ def _classify(units: list[list[Line]], body: float) -> list[Block]:
     if front:
         # The largest type, preferring a heading of more than three words over a masthead
         # or a section label; the others up front are labels when short, else headings.
-        title = max(front, key=lambda i: (len(texts[i].split()) > 3, sizes[i], -i))
+        title = max(front, key=lambda i: (_words(texts[i]) > 3, sizes[i], -i))
         for i in front:
             if i == title:
                 kinds[i] = "title"
-            elif len(texts[i].split()) <= 3:
+            elif _words(texts[i]) <= 3:
                 kinds[i] = "label"
             else:
                 kinds[i] = "heading"
-    kinds = ["paragraph" if k == "short" else k for k in kinds]
+    # Without any heading set bold or large (one font throughout), a short line standing
+    # alone is a heading, as in plain text (translator.layout); else it is body text.
+    flat = "heading" not in kinds[first:]
+    kinds = [("heading" if flat else "paragraph") if k == "short" else k for k in kinds]
     return [
         Block(kind, text, _origin(unit))
         for kind, text, unit in zip(kinds, texts, units, strict=True)
     ]
+
+
+def _words(text: str) -> int:
+    return sum(any(ch.isalnum() for ch in word) for word in text.split())
 
 
 def _display(text: str) -> bool:
