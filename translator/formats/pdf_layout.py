@@ -60,6 +60,8 @@ HEADING_SIZE = 1.12
 SMALL_SIZE = 0.92
 #: Line spacing up to this factor of the usual one keeps lines in one block.
 SPACING = 1.3
+#: Word spaces this much wider than the document's usual ones were stretched (justified).
+STRETCHED = 1.15
 #: A first-line indent is at least this share of the font size.
 INDENT = 0.6
 
@@ -237,7 +239,8 @@ def _sparse_column(
         return None
     start = min(ln.x0 for ln in beyond)
     crossing = sum(ln.x0 < edge and ln.x1 > start for ln in lines)
-    if all(ln.x0 - start <= 2 for ln in beyond) and crossing <= max(2, 0.1 * len(lines)):
+    aligned = all(ln.x0 - start <= 2 * body for ln in beyond)  # a first-line indent at most
+    if aligned and crossing <= max(2, 0.1 * len(lines)):
         return (edge + 1, start - 1)
     return None
 
@@ -385,7 +388,8 @@ def _beside_image(line: Line, images: list[tuple[float, ...]]) -> bool:
 
 
 class _Spacing:
-    """The usual distance between baselines, per font size (from the document itself)."""
+    """The usual distance between baselines and between words, per font size (from the
+    document itself)."""
 
     def __init__(self, lines: list[Line]) -> None:
         deltas: dict[float, list[float]] = defaultdict(list)
@@ -394,10 +398,29 @@ class _Spacing:
             if a.group == b.group and a.size == b.size and 0.9 * a.size <= delta <= 2.5 * a.size:
                 deltas[a.size].append(delta)
         self.usual = {size: statistics.median(ds) for size, ds in deltas.items()}
+        # Word spaces as set, measured on lines that end well before their column's edge.
+        spaces: dict[float, list[float]] = defaultdict(list)
+        for line in lines:
+            if len(line.words) > 1 and line.x1 < line.right - 2 * line.size:
+                spaces[line.size].append(_word_gap(line))
+        self.space = {size: statistics.median(gaps) for size, gaps in spaces.items()}
 
     def normal(self, a: Line, b: Line) -> bool:
         usual = self.usual.get(b.size, 1.2 * b.size)
         return b.baseline - a.baseline <= SPACING * usual
+
+    def justified(self, line: Line) -> bool:
+        """The line's spaces were stretched to reach its column's edge: a paragraph's last
+        line is set with plain spaces, so the paragraph goes on."""
+        if len(line.words) < 2 or line.x1 < line.right - 1:
+            return False
+        space = self.space.get(line.size, 0.28 * line.size)
+        return _word_gap(line) > STRETCHED * space + 0.3
+
+
+def _word_gap(line: Line) -> float:
+    words = line.words
+    return sum(b.x0 - a.x1 for a, b in zip(words, words[1:], strict=False)) / (len(words) - 1)
 
 
 def _full(a: Line, b: Line, share: float = 1.0) -> bool:
@@ -431,11 +454,16 @@ def _continues(a: Line, b: Line, body: float, spacing: _Spacing) -> bool:
             loose = not _final(a.text) and _full(a, b, FULL_RATIO)
             return _full(a, b) or loose or _mid_sentence(a, b)
         # A wider gap: only a paragraph interrupted mid-sentence goes on (a figure between).
-        return (_full(a, b) and not _final(a.text)) or _mid_sentence(a, b)
+        return _goes_on(a, b, spacing)
     # A column or page break.
     if display or _indented(b):
         return False
-    return (_full(a, b) and not _final(a.text)) or _mid_sentence(a, b)
+    return _goes_on(a, b, spacing)
+
+
+def _goes_on(a: Line, b: Line, spacing: _Spacing) -> bool:
+    """Across a break (column, page, figure): ``a`` was cut off mid-paragraph."""
+    return (_full(a, b) and not _final(a.text)) or _mid_sentence(a, b) or spacing.justified(a)
 
 
 def _join(lines: list[Line]) -> str:
