@@ -291,6 +291,34 @@ def test_origins_point_into_the_page() -> None:
     assert runs_on[0].text.startswith("Trotz der beträchtlichen Verluste")
 
 
+def test_metadata_from_the_pdf_itself() -> None:
+    sheet = Sheet()
+    sheet.canvas.setTitle("Waffenruhe gebrochen")
+    sheet.canvas.setAuthor("Max Muster")
+    sheet.canvas.setCreator("test")
+    sheet.lines(["Die Waffenruhe hielt nur wenige Stunden."], 72, 90, 300)
+    doc = read_pdf(sheet.pdf())
+    assert doc.metadata["title"] == "Waffenruhe gebrochen"
+    assert doc.metadata["author"] == "Max Muster"
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", doc.metadata["date"])
+    assert doc.metadata["pages"] == 1 and doc.metadata["removed"] == []
+
+
+def test_a_page_without_text_among_text_pages_is_reported() -> None:
+    sheet = Sheet()
+    sheet.lines(["Die Waffenruhe hielt nur wenige Stunden."], 72, 90, 300)
+    sheet.page()
+    sheet.image(72, 90, 400, 600)  # a scanned page
+    sheet.page()
+    sheet.lines(["Am Abend wurde wieder geschossen."], 72, 90, 300)
+    doc = read_pdf(sheet.pdf())
+    assert kinds_texts(doc) == [
+        ("paragraph", "Die Waffenruhe hielt nur wenige Stunden."),
+        ("paragraph", "Am Abend wurde wieder geschossen."),
+    ]
+    assert doc.metadata["pages_without_text"] == [2]
+
+
 # -- bad PDFs --------------------------------------------------------------------------------
 
 

@@ -31,6 +31,7 @@ BASELINE_TOLERANCE = 0.5
 #: superscript.
 SUPERSCRIPT = 0.8
 _SUPERSCRIPTS = dict(zip("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹", strict=True))
+_PDF_DATE = re.compile(r"^(?:D:)?(\d{4})(?:(\d{2})(\d{2})?)?")
 _SUBSET = re.compile(r"^[A-Z]{6}\+")
 _BOLD = re.compile(r"bold|black|heavy|semibold|demi", re.IGNORECASE)
 _ITALIC = re.compile(r"italic|oblique|kursiv", re.IGNORECASE)
@@ -84,10 +85,20 @@ def read_pdf(data: bytes, *, name: str | None = None) -> Document:
     metadata: dict[str, Any] = {"pages": len(pages), "removed": removed}
     if blank:
         metadata["pages_without_text"] = blank
-    for key, ours in (("Title", "title"), ("Author", "author"), ("CreationDate", "date")):
-        if info.get(key):
-            metadata[ours] = info[key]
+    for key, ours in (("Title", "title"), ("Author", "author")):
+        if info.get(key, "").strip():
+            metadata[ours] = info[key].strip()
+    if info.get("CreationDate"):
+        metadata["date"] = _iso_date(info["CreationDate"])
     return Document(format="pdf", blocks=blocks, metadata=metadata)
+
+
+def _iso_date(value: str) -> str:
+    """A PDF date ("D:20250131120000+01'00'") as an ISO date ("2025-01-31")."""
+    match = _PDF_DATE.match(value.strip())
+    if not match:
+        return value.strip()
+    return "-".join(part for part in match.groups() if part)
 
 
 def _reason(exc: Exception) -> str:

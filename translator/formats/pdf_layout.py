@@ -60,8 +60,9 @@ HEADING_SIZE = 1.12
 SMALL_SIZE = 0.92
 #: Line spacing up to this factor of the usual one keeps lines in one block.
 SPACING = 1.3
-#: Word spaces this much wider than the document's usual ones were stretched (justified).
-STRETCHED = 1.15
+#: Word spaces this much wider than the document's usual ones were stretched (justified);
+#: a paragraph's last line may need very little stretching to reach the column's edge.
+STRETCHED = 1.03
 #: A first-line indent is at least this share of the font size.
 INDENT = 0.6
 
@@ -415,7 +416,7 @@ class _Spacing:
         if len(line.words) < 2 or line.x1 < line.right - 1:
             return False
         space = self.space.get(line.size, 0.28 * line.size)
-        return _word_gap(line) > STRETCHED * space + 0.3
+        return _word_gap(line) > STRETCHED * space + 0.05
 
 
 def _word_gap(line: Line) -> float:
