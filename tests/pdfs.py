@@ -3,7 +3,8 @@
 Every builder takes the article as ``(kind, text)`` blocks (kind: label | title | date |
 heading | paragraph | caption | figure) and returns the PDF's bytes. ``\\xad`` (a soft hyphen) in
 a text marks where reportlab may hyphenate a word at a line end; the expected text is the text
-without it (``expected``). Layout: A4, Times body text set justified, Helvetica headings;
+without it (``expected``). Layout: A4, Times body text set justified (or ragged right),
+Helvetica headings;
 ``columns`` 1 or 2 (the head of the article - label, title, date - spans the page); optional
 running header and footer with page numbers; footnotes at the bottom of chosen pages.
 
@@ -129,6 +130,7 @@ def news_pdf(
     page_numbers: bool = False,
     footnotes: dict[int, list[str]] | None = None,
     indented: bool = False,
+    ragged: bool = False,
     page_size: tuple[float, float] = A4,
 ) -> bytes:
     """Typeset an article as a news page (see the module docstring)."""
@@ -138,6 +140,8 @@ def news_pdf(
     width = page_w - 2 * MARGIN
     col_w = (width - (columns - 1) * GUTTER) / columns
     paragraph_style = INDENTED if indented else STYLES["paragraph"]
+    if ragged:
+        paragraph_style = ParagraphStyle("ragged", parent=paragraph_style, alignment=TA_LEFT)
 
     def flowable(kind: str, text: str) -> Flowable:
         if kind == "figure":

@@ -216,6 +216,13 @@ def test_caption_and_footnote_are_blocks_of_their_own() -> None:
         width,
     )
     top = sheet.image(col[0], top + 6, width, 140)
+    # The photo credit, set turned up the photo's right side.
+    sheet.canvas.saveState()
+    sheet.canvas.translate(col[0] + width + 7, sheet.height - top)
+    sheet.canvas.rotate(90)
+    sheet.canvas.setFont("Helvetica", 6)
+    sheet.canvas.drawString(0, 0, "Foto: Max Muster/dpa")
+    sheet.canvas.restoreState()
     sheet.lines(
         ["Soldaten an der Front bei Kursk. Foto: Archiv"],
         col[0],
@@ -260,6 +267,7 @@ def test_caption_and_footnote_are_blocks_of_their_own() -> None:
         ),
         ("caption", "Soldaten an der Front bei Kursk. Foto: Archiv"),
         ("footnote", "1 Angaben des Generalstabs, nicht unabhängig geprüft."),
+        ("caption", "Foto: Max Muster/dpa"),
     ]
 
 
@@ -370,9 +378,13 @@ def typeset_articles(draw: st.DrawFn) -> tuple[list[tuple[str, str]], dict[str, 
         if n and draw(st.integers(0, 4)) == 0:
             blocks.append(("heading", f"Lage im Abschnitt {n}"))
         blocks.append(("paragraph", paragraph(n, draw(st.integers(1, 8)))))
+    indented = draw(st.booleans())
     layout = {
         "columns": draw(st.integers(1, 3)),
-        "indented": draw(st.booleans()),
+        "indented": indented,
+        # Ragged right with space between paragraphs is ambiguous where a column ends with a
+        # full line ending a sentence (a new paragraph or not?): ragged only with indents.
+        "ragged": indented and draw(st.booleans()),
         "header": draw(st.sampled_from([None, "Der Tagesbote · Politik"])),
         "page_numbers": draw(st.booleans()),
     }

@@ -32,6 +32,7 @@ BASELINE_TOLERANCE = 0.5
 SUPERSCRIPT = 0.8
 _SUPERSCRIPTS = dict(zip("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹", strict=True))
 _PDF_DATE = re.compile(r"^(?:D:)?(\d{4})(?:(\d{2})(\d{2})?)?")
+_LIGATURES = {"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st"}
 _SUBSET = re.compile(r"^[A-Z]{6}\+")
 _BOLD = re.compile(r"bold|black|heavy|semibold|demi", re.IGNORECASE)
 _ITALIC = re.compile(r"italic|oblique|kursiv", re.IGNORECASE)
@@ -156,13 +157,14 @@ def _words(textpage: Any, height: float) -> list[Word]:
     # The word being read: its box in PDF coordinates (y up), font size and style.
     x0 = x1 = top = bottom = base = size = em = 0.0
     style = (False, False)
+    rotated = False  # not set along the page's x axis: read in text order, not by geometry
 
     def flush() -> None:
         text = "".join(chars)
         if text.strip():
-            words.append(
-                Word(text, x0, height - top, x1, height - bottom, height - base, size, *style)
-            )
+            word = Word(text, x0, height - top, x1, height - bottom, height - base, size, *style)
+            word.rotated = rotated
+            words.append(word)
         chars.clear()
 
     for i, code in enumerate(codes):
@@ -173,17 +175,22 @@ def _words(textpage: Any, height: float) -> list[Word]:
             continue
         get_box(textpage, i, rect)
         left, right = rect.left, rect.right
-        if chars and (
-            abs(rect.bottom - base) > BASELINE_TOLERANCE * size
-            or left - x1 > WORD_GAP * size
-            or left < x0 - 0.5 * size
+        if (
+            chars
+            and not rotated
+            and (
+                abs(rect.bottom - base) > BASELINE_TOLERANCE * size
+                or left - x1 > WORD_GAP * size
+                or left < x0 - 0.5 * size
+            )
         ):
             flush()
         char = _HYPHENS.get(code) or chr(code)
         if chars:
             if rect.top - rect.bottom < SUPERSCRIPT * em and rect.bottom > base + 0.15 * size:
                 char = _SUPERSCRIPTS.get(char, char)  # a footnote mark: "Verluste¹"
-            x1, top, bottom = max(x1, right), max(top, rect.top), min(bottom, rect.bottom)
+            x0, x1 = min(x0, left), max(x1, right)
+            top, bottom = max(top, rect.top), min(bottom, rect.bottom)
         else:
             x0, x1, top, bottom, base = left, right, rect.top, rect.bottom, rect.bottom
             em = rect.top - rect.bottom
@@ -191,6 +198,7 @@ def _words(textpage: Any, height: float) -> list[Word]:
             # "10 0 0 10 x y Tm" is 10-point type, as is "5 Tf" under a doubling "cm".
             raw.FPDFText_GetMatrix(textpage, i, matrix)
             scale = math.hypot(matrix.c, matrix.d) or 1.0
+            rotated = matrix.a <= 0 or abs(matrix.b) > 0.1 * matrix.a
             size = raw.FPDFText_GetFontSize(textpage, i) * scale or (rect.top - rect.bottom)
             obj = ctypes.cast(raw.FPDFText_GetTextObject(textpage, i), ctypes.c_void_p).value
             if obj not in fonts:
@@ -202,7 +210,7 @@ def _words(textpage: Any, height: float) -> list[Word]:
                     bool(_ITALIC.search(font)) or bool(flags.value & _FONT_ITALIC_FLAG),
                 )
             style = fonts[obj]
-        chars.append(char)
+        chars.append(_LIGATURES.get(char, char))
     flush()
     return words
 
@@ -227,6 +235,12 @@ def _lines(words: list[Word]) -> list[Line]:
     lines: list[list[Word]] = []
     for word in words:
         current = lines[-1] if lines else None
+        if current and (word.rotated or current[-1].rotated):
+            if word.rotated and current[-1].rotated and current[-1].space_after:
+                current.append(word)  # turned text: the text layer's order is its order
+            else:
+                lines.append([word])
+            continue
         if current:
             last = current[-1]
             if _superior(word, last):

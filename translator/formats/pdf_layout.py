@@ -11,13 +11,16 @@ boldness and position, in the text layer's order. From them, in this order:
    on both sides of it do, and on whose right edge lines start (a column's left edge). Lines
    that cross a gutter span the columns (a title, a wide lead) and cut the page into
    sections; each section is read column by column, left to right.
-4. Captions (small or italic lines next to an image) and footnotes (small lines below the
-   lowest body line) are blocks of their own, never joined into the text around them.
+4. Captions (small or italic lines next to an image, and text set turned, like a photo
+   credit up a picture's side) and footnotes (small lines below the lowest body line) are
+   blocks of their own, never joined into the text around them.
 5. Lines join into blocks: same style and normal line spacing within a column, unless the
    next line is indented (a first-line indent) or the line ended early (not *full*: the next
    line's first word would have fitted). Across a column or page break a paragraph goes on when
-   its last line is full without ending a sentence, or ends mid-sentence (a hyphen, a comma,
-   a word like "und", the next line starting lowercase).
+   its last line is full without ending a sentence, has stretched spaces (justified: not a
+   paragraph's last line), or ends mid-sentence (a hyphen, a comma, a word like "und", the
+   next line starting lowercase), or when paragraphs are marked by indents and the next
+   column's first line has none.
 6. Line-end hyphens follow ``translator.layout`` (rule 5): "Verteidigungs-" + "ministerium"
    joins, but "DPRK-" + "Truppen", "NATO-" + "geführt" and "Ost-" + "und" keep the hyphen.
 7. Kinds: a date line; before the first paragraph the largest heading-like block is the title
@@ -92,6 +95,7 @@ class Word:
     bold: bool = False
     italic: bool = False
     space_after: bool = False  # the text layer has a space after it
+    rotated: bool = False  # set turned (a photo credit up a picture's side)
 
 
 @dataclass(eq=False)
@@ -171,6 +175,16 @@ def _drop_running(pages: list[Page]) -> list[str]:
             kept.append(line)
         page.lines = kept
     return list(removed)
+
+
+def _take_turned(pages: list[Page]) -> dict[int, list[Line]]:
+    """Take out the lines set turned (not along the page): they are read as captions, after
+    the page's text, and take no part in finding its columns."""
+    turned = {}
+    for page in pages:
+        turned[page.number] = [ln for ln in page.lines if ln.words[0].rotated]
+        page.lines = [ln for ln in page.lines if not ln.words[0].rotated]
+    return turned
 
 
 def _shape(text: str) -> str:
@@ -405,6 +419,11 @@ class _Spacing:
             if len(line.words) > 1 and line.x1 < line.right - 2 * line.size:
                 spaces[line.size].append(_word_gap(line))
         self.space = {size: statistics.median(gaps) for size, gaps in spaces.items()}
+        # Paragraphs marked by a first-line indent: then a line at a column's head that is
+        # not indented goes on with the paragraph before, whatever that paragraph's last
+        # line looked like.
+        indented = sum(_indented(line) for line in lines)
+        self.indents = indented >= 3 and indented >= 0.03 * len(lines)
 
     def normal(self, a: Line, b: Line) -> bool:
         usual = self.usual.get(b.size, 1.2 * b.size)
@@ -459,7 +478,7 @@ def _continues(a: Line, b: Line, body: float, spacing: _Spacing) -> bool:
     # A column or page break.
     if display or _indented(b):
         return False
-    return _goes_on(a, b, spacing)
+    return spacing.indents or _goes_on(a, b, spacing)
 
 
 def _goes_on(a: Line, b: Line, spacing: _Spacing) -> bool:
@@ -578,6 +597,7 @@ def _display(text: str) -> bool:
 
 def rebuild(pages: list[Page]) -> tuple[list[Block], list[str]]:
     """The article's blocks in reading order, and the running texts that were left out."""
+    turned = _take_turned(pages)
     removed = _drop_running(pages)
     sizes = Counter[float]()
     for page in pages:
@@ -591,4 +611,8 @@ def rebuild(pages: list[Page]) -> tuple[list[Block], list[str]]:
         here = _reading_order(page, body, ordered[-1].group if ordered else 0)
         _mark_roles(here, page, body)
         ordered += here
+        for line in turned.get(page.number, []):
+            line.page, line.role = page.number, "caption"
+            line.group = (ordered[-1].group if ordered else 0) + 1
+            ordered.append(line)
     return _classify(_units(ordered, body), body), removed
