@@ -4,9 +4,9 @@ Every builder takes the article as ``(kind, text)`` blocks (kind: label | title 
 heading | paragraph | caption | figure) and returns the PDF's bytes. ``\\xad`` (a soft hyphen) in
 a text marks where reportlab may hyphenate a word at a line end; the expected text is the text
 without it (``expected``). Layout: A4, Times body text set justified (or ragged right),
-Helvetica headings;
-``columns`` 1 or 2 (the head of the article - label, title, date - spans the page); optional
-running header and footer with page numbers; footnotes at the bottom of chosen pages.
+Helvetica headings; ``columns`` 1 to 3 (the head of the article - label, title, date - spans
+the page); optional running header and footer with page numbers; footnotes at the bottom of
+chosen pages. ``Sheet`` draws exactly the lines given, for breaks at chosen places.
 
 Also the bad ones: a scanned page (an image, no text layer), an encrypted and a truncated PDF.
 """
