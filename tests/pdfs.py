@@ -14,6 +14,7 @@ Also the bad ones: a scanned page (an image, no text layer), an encrypted and a 
 from __future__ import annotations
 
 import io
+import shutil
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -391,3 +392,54 @@ class Sheet:
         self.canvas.showPage()
         self.canvas.save()
         return self.buffer.getvalue()
+
+
+# -- another producer: Chromium's print to PDF (Skia, embedded TrueType subsets) -------------
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+_NEWS_CSS = """
+@page { size: A4; margin: 2cm; }
+body { font-family: 'DejaVu Serif', serif; font-size: 10pt; line-height: 1.35; }
+main { columns: 2; column-gap: 18pt; }
+h1 { font-family: 'DejaVu Sans', sans-serif; font-size: 22pt; column-span: all; }
+.label { font-family: 'DejaVu Sans', sans-serif; font-weight: bold; color: #b00;
+         column-span: all; }
+.date { font-size: 9pt; column-span: all; }
+h2 { font-family: 'DejaVu Sans', sans-serif; font-size: 12pt; margin: 8pt 0 3pt; }
+p { margin: 0 0 6pt; text-align: justify; }
+"""
+_TAGS = {"date": 'p class="date"', "title": "h1", "label": 'p class="label"', "heading": "h2"}
+
+
+def news_html(blocks: Iterable[tuple[str, str]]) -> str:
+    """The article as a two-column news page in HTML (CSS columns)."""
+    from html import escape
+
+    body = []
+    for kind, text in blocks:
+        tag = _TAGS.get(kind, "p")
+        body.append(f"<{tag}>{escape(text)}</{tag.split()[0]}>")
+    return (
+        f'<!doctype html><html lang="de"><head><meta charset="utf-8"><style>{_NEWS_CSS}</style>'
+        f"</head><body><main>{''.join(body)}</main></body></html>"
+    )
+
+
+def chromium_pdf(html: str) -> bytes:
+    """Print a page to PDF with headless Chromium (file:// only, no network)."""
+    import subprocess
+    import tempfile
+
+    assert CHROMIUM, "needs chromium"
+    with tempfile.TemporaryDirectory() as tmp:
+        page, out = Path(tmp) / "page.html", Path(tmp) / "page.pdf"
+        page.write_text(html, encoding="utf-8")
+        subprocess.run(
+            [
+                CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
+                f"--user-data-dir={tmp}/profile", f"--print-to-pdf={out}", page.as_uri(),
+            ],
+            check=True, capture_output=True, timeout=120,
+        )  # fmt: skip
+        return out.read_bytes()

@@ -408,3 +408,15 @@ def test_any_typeset_article_comes_back_exactly(
         expected.insert(0, ("label", str(layout["header"])))
     assert kinds_texts(doc) == expected
     assert_nothing_lost(data, doc)
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not pdfs.CHROMIUM, reason="needs Debian chromium (.ci/run installs it)")
+def test_seed_printed_by_chromium() -> None:
+    """Another producer: Chromium's (Skia) PDF with embedded DejaVu subsets and CSS columns."""
+    blocks = pdfs.seed_blocks()
+    data = pdfs.chromium_pdf(pdfs.news_html(blocks))
+    doc = read_pdf(data)
+    assert doc.metadata["pages"] == 2
+    assert kinds_texts(doc) == blocks
+    assert_nothing_lost(data, doc)
