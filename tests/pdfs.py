@@ -307,12 +307,13 @@ def scanned_pdf(pages: int = 2) -> bytes:
 
 
 def encrypted_pdf(password: str = "geheim") -> bytes:
-    """A PDF that needs a password to open."""
+    """An encrypted PDF: it needs ``password`` to open (with "" only its owner's password is
+    set, restricting printing, and anyone can read it)."""
     from reportlab.lib import pdfencrypt
     from reportlab.pdfgen.canvas import Canvas
 
     buffer = io.BytesIO()
-    encrypt = pdfencrypt.StandardEncryption(password, canPrint=0)
+    encrypt = pdfencrypt.StandardEncryption(password, ownerPassword="besitzer", canPrint=0)
     canvas = Canvas(buffer, pagesize=A4, encrypt=encrypt)
     canvas.drawString(MARGIN, PAGE_H / 2, "Geheime Mitteilung der Streitkräfte.")
     canvas.showPage()

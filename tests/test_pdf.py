@@ -350,6 +350,11 @@ def test_encrypted_pdf() -> None:
     assert "encrypted" in one_line(caught.value)
 
 
+def test_encrypted_pdf_that_opens_without_a_password_is_read() -> None:
+    doc = read_pdf(pdfs.encrypted_pdf(password=""))
+    assert kinds_texts(doc) == [("paragraph", "Geheime Mitteilung der Streitkräfte.")]
+
+
 @pytest.mark.parametrize(
     "data", [pdfs.truncated_pdf(), b"%PDF-1.7\n", b"", b"not a pdf at all"], ids=repr
 )
