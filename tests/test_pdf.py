@@ -163,6 +163,31 @@ def test_line_end_hyphens_told_apart_from_real_ones(unit_fonts: bool) -> None:
     ]
 
 
+def test_list_items_with_hanging_indents() -> None:
+    sheet = Sheet()
+    x, width, hang = 72.0, 300.0, 9.0
+    top = sheet.lines(["Die Verbündeten beschlossen am Abend drei Schritte:"], x, 90, width)
+    top = sheet.lines(
+        ["• mehr Munition für die Artillerie an der Front im Osten des"], x, top + 3, width,
+        justify_last=True,
+    )  # fmt: skip
+    top = sheet.lines(["Landes, geliefert bis zum Sommer;"], x + hang, top, width - hang)
+    top = sheet.lines(["• neue Luftabwehrsysteme für die Hauptstadt;"], x, top, width)
+    top = sheet.lines(["• Ausbildung von Soldaten in Polen und Deutschland."], x, top, width)
+    sheet.lines(["Die Regierung in Moskau reagierte mit Drohungen."], x, top + 3, width)
+    assert kinds_texts(read_pdf(sheet.pdf())) == [
+        ("paragraph", "Die Verbündeten beschlossen am Abend drei Schritte:"),
+        (
+            "paragraph",
+            "• mehr Munition für die Artillerie an der Front im Osten des Landes, geliefert bis "
+            "zum Sommer;",
+        ),
+        ("paragraph", "• neue Luftabwehrsysteme für die Hauptstadt;"),
+        ("paragraph", "• Ausbildung von Soldaten in Polen und Deutschland."),
+        ("paragraph", "Die Regierung in Moskau reagierte mit Drohungen."),
+    ]
+
+
 def test_soft_hyphens_set_by_the_typesetter_disappear() -> None:
     word = "Verteidigungs\xadministerium"
     text = " ".join([f"Das {word} meldete Erfolge."] * 30)

@@ -78,6 +78,8 @@ _CAPTION_START = re.compile(
 )
 _SENTENCE_END = re.compile(r"[.,;:][\"'“”»«‘’)\]]*$")
 MAX_HEADING_WORDS = 16
+_BULLET = re.compile(r"^[•▪■●○◦‣►]\s?")
+_NUMBERED = re.compile(r"^(?:\d{1,2}|[a-z])[.)]\s")
 _NOTE_MARK = re.compile(r"^(?:\d{1,3}|[*†‡§]+)[\s).]")
 
 
@@ -463,13 +465,15 @@ def _continues(a: Line, b: Line, body: float, spacing: _Spacing) -> bool:
     """Whether line ``b`` goes on with the block that line ``a`` ends."""
     if abs(a.size - b.size) > 0.6 or a.bold != b.bold:
         return False
+    if _starts_item(a, b):
+        return False
     display = b.bold or b.size >= HEADING_SIZE * body or b.size < SMALL_SIZE * body
     if a.group == b.group and b.top > a.top:
         if display:
             return spacing.normal(a, b) and not (_final(a.text) and _indented(b))
         if spacing.normal(a, b):
-            if _indented(b) and not _indented(a):
-                return False
+            if _indented(b) and not _indented(a) and not _mid_sentence(a, b):
+                return False  # a first-line indent (not a list item's hanging one)
             # Ragged lines need not be greedy: nearly full without ending a sentence is a wrap.
             loose = not _final(a.text) and _full(a, b, FULL_RATIO)
             return _full(a, b) or loose or _mid_sentence(a, b)
@@ -479,6 +483,13 @@ def _continues(a: Line, b: Line, body: float, spacing: _Spacing) -> bool:
     if display or _indented(b):
         return False
     return spacing.indents or _goes_on(a, b, spacing)
+
+
+def _starts_item(a: Line, b: Line) -> bool:
+    """``b`` starts a list item: a bullet, or a number after a line that ended early."""
+    if _BULLET.match(b.text):
+        return True
+    return bool(_NUMBERED.match(b.text)) and not _full(a, b) and not _mid_sentence(a, b)
 
 
 def _goes_on(a: Line, b: Line, spacing: _Spacing) -> bool:
@@ -551,7 +562,7 @@ def _classify(units: list[list[Line]], body: float) -> list[Block]:
             kinds.append("date")
         elif (all(ln.bold for ln in unit) or size >= HEADING_SIZE * body) and _display(text):
             kinds.append("heading")
-        elif _heading_like(text):
+        elif _heading_like(text) and not _open_end(text):
             kinds.append("short")  # a short line in body type: a heading only up front
         else:
             kinds.append("paragraph")
@@ -587,6 +598,7 @@ def _display(text: str) -> bool:
     return (
         len(text.split()) <= MAX_HEADING_WORDS
         and not _SENTENCE_END.search(text)
+        and not _open_end(text)
         and not _starts_lower(text)
         and any(ch.isalpha() for ch in text)
     )
