@@ -163,6 +163,37 @@ def test_line_end_hyphens_told_apart_from_real_ones(unit_fonts: bool) -> None:
     ]
 
 
+def test_drop_cap_joins_its_word() -> None:
+    sheet = Sheet()
+    x, width, cap = 72.0, 320.0, 24.0
+    top = sheet.lines(
+        [
+            "ach Berichten über schwere Verluste haben nordkoreanische",
+            "Truppen sich von den Frontlinien in Russlands Kursk-Region",
+        ],
+        x + cap, 90, width - cap, justify_last=True,
+    )  # fmt: skip
+    sheet.lines(
+        [
+            "zurückgezogen. Erfahren Sie mehr über die aktuellen Entwicklungen und",
+            "das Schicksal der Soldaten.",
+        ],
+        x, top, width,
+    )  # fmt: skip
+    sheet.canvas.setFont("Times-Roman", 30)
+    sheet.canvas.drawString(x, sheet.height - 90 - 13 - 10, "N")  # on the second baseline
+    sheet.lines(["Ein zweiter Absatz folgt."], x, top + 32, width)
+    assert kinds_texts(read_pdf(sheet.pdf())) == [
+        (
+            "paragraph",
+            "Nach Berichten über schwere Verluste haben nordkoreanische Truppen sich von den "
+            "Frontlinien in Russlands Kursk-Region zurückgezogen. Erfahren Sie mehr über die "
+            "aktuellen Entwicklungen und das Schicksal der Soldaten.",
+        ),
+        ("paragraph", "Ein zweiter Absatz folgt."),
+    ]
+
+
 def test_list_items_with_hanging_indents() -> None:
     sheet = Sheet()
     x, width, hang = 72.0, 300.0, 9.0

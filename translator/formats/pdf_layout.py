@@ -66,6 +66,8 @@ SPACING = 1.3
 #: Word spaces this much wider than the document's usual ones were stretched (justified);
 #: a paragraph's last line may need very little stretching to reach the column's edge.
 STRETCHED = 1.03
+#: An initial this many times the body size, beside the first lines, is a drop cap.
+DROP_CAP = 1.8
 #: A first-line indent is at least this share of the font size.
 INDENT = 0.6
 
@@ -306,11 +308,47 @@ def _merge_fragments(lines: list[Line], gutters: list[tuple[float, float]]) -> l
     return out
 
 
+def _attach_drop_caps(lines: list[Line], body: float) -> list[Line]:
+    """An initial set large over the first lines of a paragraph ("N" beside "ach Berichten")
+    joins the word it begins; the lines beside it count as flush with it, not indented."""
+    caps = [
+        ln
+        for ln in lines
+        if ln.size >= DROP_CAP * body and len(ln.text) <= 2 and ln.text[-1:].isupper()
+    ]
+    for cap in caps:
+        beside = sorted(
+            (
+                ln
+                for ln in lines
+                if abs(ln.size - body) < 0.6
+                and 0 <= ln.x0 - cap.x1 + 1 <= 2 * body
+                and ln.top < cap.bottom
+                and ln.bottom > cap.top
+            ),
+            key=lambda ln: ln.top,
+        )
+        if not beside:
+            continue
+        first, *rest = beside
+        word = first.words[0]
+        initial = Word(
+            cap.text + word.text, cap.x0, word.top, word.x1, word.bottom, word.baseline,
+            word.size, word.bold, word.italic, word.space_after,
+        )  # fmt: skip
+        joined = Line([initial, *first.words[1:]])
+        lines = [joined if ln is first else ln for ln in lines if ln is not cap]
+        for ln in rest:
+            ln.x0 = cap.x0
+    return lines
+
+
 def _reading_order(page: Page, body: float, first_group: int) -> list[Line]:
     """The page's lines in reading order, each given its group (column) and column edges."""
     lines = page.lines
     if not lines:
         return []
+    lines = _attach_drop_caps(lines, body)
     gutters = _gutters(lines, page.width, body)
     if gutters:
         lines = _split_at_gutters(lines, gutters)
