@@ -237,6 +237,26 @@ def seed_blocks() -> list[tuple[str, str]]:
     return [(b.kind, b.text) for b in rebuild(SEED.read_text(encoding="utf-8"))]
 
 
+def typewritten_pdf(text: str, *, font: str = "Courier", size: float = 9) -> bytes:
+    """Text set line by line as it is, in one font and size, 11 points apart (blank lines
+    too): a PDF with no typography to go by, like the one the seed was extracted from."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=A4, invariant=1)
+    y = PAGE_H - MARGIN
+    for line in text.split("\n"):
+        if y < MARGIN:
+            canvas.showPage()
+            y = PAGE_H - MARGIN
+        canvas.setFont(font, size)
+        canvas.drawString(MARGIN, y, line)
+        y -= size + 2
+    canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()
+
+
 def seed_news_pdf() -> bytes:
     """The seed article as a two-column news page: running header, footer, page numbers,
     a photo with its caption and a footnote; the long words hyphenated at line ends."""

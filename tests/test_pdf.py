@@ -343,6 +343,16 @@ def test_seed_article_as_a_news_page() -> None:
     assert_nothing_lost(data, doc)
 
 
+def test_seed_typewritten_in_one_font_rebuilds_like_the_text(seed_text: str) -> None:
+    """No typography to go by (one font, one size): spacing and line lengths alone give the
+    blocks ``translator.layout`` finds in the extracted text."""
+    data = pdfs.typewritten_pdf(seed_text)
+    doc = read_pdf(data)
+    assert doc.metadata["pages"] == 2
+    assert kinds_texts(doc) == pdfs.seed_blocks()
+    assert_nothing_lost(data, doc)
+
+
 def test_origins_point_into_the_page() -> None:
     doc = read_pdf(pdfs.seed_news_pdf())
     for block in doc.blocks:

@@ -16,11 +16,12 @@ boldness and position, in the text layer's order. From them, in this order:
    blocks of their own, never joined into the text around them.
 5. Lines join into blocks: same style and normal line spacing within a column, unless the
    next line is indented (a first-line indent) or the line ended early (not *full*: the next
-   line's first word would have fitted). Across a column or page break a paragraph goes on when
-   its last line is full without ending a sentence, has stretched spaces (justified: not a
-   paragraph's last line), or ends mid-sentence (a hyphen, a comma, a word like "und", the
-   next line starting lowercase), or when paragraphs are marked by indents and the next
-   column's first line has none.
+   line's first word would have fitted) where paragraphs are not marked by space between.
+   Across a column or page break a paragraph goes on when its last line is full without
+   ending a sentence, has stretched spaces (justified: not a paragraph's last line), or ends
+   mid-sentence (a hyphen, a comma, a word like "und", the next line starting lowercase), or
+   when paragraphs are marked by indents and the next column's first line has none. Two
+   short lines in body type standing apart are one wrapped heading.
 6. Line-end hyphens follow ``translator.layout`` (rule 5): "Verteidigungs-" + "ministerium"
    joins, but "DPRK-" + "Truppen", "NATO-" + "geführt" and "Ost-" + "und" keep the hyphen.
 7. Kinds: a date line; before the first paragraph the largest heading-like block is the title
@@ -37,6 +38,7 @@ from dataclasses import dataclass, field
 from ..layout import (
     _DATE,
     FULL_RATIO,
+    TINY_RATIO,
     Block,
     _final,
     _glue,
@@ -464,6 +466,17 @@ class _Spacing:
         # line looked like.
         indented = sum(_indented(line) for line in lines)
         self.indents = indented >= 3 and indented >= 0.03 * len(lines)
+        # Paragraphs marked by space between them: body lines part by a wider gap, and
+        # hardly ever does a sentence end a short line with the next right below it.
+        gapped = tight = 0
+        for a, b in zip(lines, lines[1:], strict=False):
+            if a.group != b.group or a.size != b.size or a.bold or b.bold:
+                continue
+            if not self.normal(a, b):
+                gapped += b.baseline - a.baseline < 3 * self.usual.get(b.size, 1.2 * b.size)
+            elif _final(a.text) and not _full(a, b, FULL_RATIO) and not _indented(b):
+                tight += 1
+        self.spaced = gapped >= 2 and tight <= 0.25 * gapped
 
     def normal(self, a: Line, b: Line) -> bool:
         usual = self.usual.get(b.size, 1.2 * b.size)
@@ -512,6 +525,8 @@ def _continues(a: Line, b: Line, body: float, spacing: _Spacing) -> bool:
         if spacing.normal(a, b):
             if _indented(b) and not _indented(a) and not _mid_sentence(a, b):
                 return False  # a first-line indent (not a list item's hanging one)
+            if spacing.spaced and not (_heading_like(a.text) and not _full(a, b, FULL_RATIO)):
+                return True  # no space between: one paragraph (a short line above is a label)
             # Ragged lines need not be greedy: nearly full without ending a sentence is a wrap.
             loose = not _final(a.text) and _full(a, b, FULL_RATIO)
             return _full(a, b) or loose or _mid_sentence(a, b)
@@ -521,6 +536,21 @@ def _continues(a: Line, b: Line, body: float, spacing: _Spacing) -> bool:
     if display or _indented(b):
         return False
     return spacing.indents or _goes_on(a, b, spacing)
+
+
+def _wrapped_heading(a: Line, b: Line, c: Line | None, spacing: _Spacing) -> bool:
+    """Two short lines in body type without final punctuation, right below each other and
+    standing apart from what follows: one heading wrapped (as ``translator.layout`` rule 4)."""
+    if a.size != b.size or a.bold != b.bold or _final(a.text):
+        return False
+    if a.group == b.group and not spacing.normal(a, b):
+        return False
+    if not _heading_like(f"{a.text} {b.text}"):
+        return False
+    if not _full(a, b, TINY_RATIO):
+        return False  # a tiny first line is a label above a paragraph
+    alone = c is None or c.group != b.group or not spacing.normal(b, c) or _indented(c)
+    return alone and not _full(a, b, FULL_RATIO)
 
 
 def _starts_item(a: Line, b: Line) -> bool:
@@ -560,12 +590,20 @@ def _origin(lines: list[Line]) -> dict[str, object]:
 
 
 def _units(ordered: list[Line], body: float) -> list[list[Line]]:
-    spacing = _Spacing([ln for ln in ordered if ln.role == "flow"])
+    flow = [ln for ln in ordered if ln.role == "flow"]
+    after = dict(zip(map(id, flow), flow[1:], strict=False))
+    spacing = _Spacing(flow)
     units: list[list[Line]] = []
     open_flow: list[Line] | None = None
     for i, line in enumerate(ordered):
         if line.role == "flow":
-            if open_flow and _continues(open_flow[-1], line, body, spacing):
+            if open_flow and (
+                _continues(open_flow[-1], line, body, spacing)
+                or (
+                    len(open_flow) == 1
+                    and _wrapped_heading(open_flow[0], line, after.get(id(line)), spacing)
+                )
+            ):
                 open_flow.append(line)
             else:
                 open_flow = [line]
