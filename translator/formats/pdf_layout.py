@@ -55,7 +55,8 @@ MARGIN_BAND = 0.12
 RUNNING_SHARE = 0.4
 #: How far (points) the same header may move between pages.
 RUNNING_SLACK = 4.0
-#: A line this much wider than the page's text width is not used to find gutters.
+#: A line wider than this share of the page's text area spans columns: gutters are found
+#: from the narrower ones.
 NARROW = 0.6
 #: A gutter is crossed by at most this share of the narrow lines of its neighbouring columns.
 GUTTER_LOW = 0.15
@@ -72,6 +73,8 @@ STRETCHED = 1.03
 DROP_CAP = 1.8
 #: A first-line indent is at least this share of the font size.
 INDENT = 0.6
+#: A heading has at most this many words (as in ``translator.layout``).
+MAX_HEADING_WORDS = 16
 
 _PAGE_NUMBER = re.compile(
     r"^(?:(?:seite|s\.|page|p\.)\s*)?[-–—]?\s*\d{1,4}\s*[-–—]?(?:\s*(?:/|von|of|aus)\s*\d{1,4})?$",
@@ -81,7 +84,6 @@ _CAPTION_START = re.compile(
     r"^(?:Foto|Fotos|Bild|Abb\.|Abbildung|Grafik|Karte|Illustration|Quelle)\b", re.IGNORECASE
 )
 _SENTENCE_END = re.compile(r"[.,;:][\"'“”»«‘’)\]]*$")
-MAX_HEADING_WORDS = 16
 _BULLET = re.compile(r"^[•▪■●○◦‣►]\s?")
 _NUMBERED = re.compile(r"^(?:\d{1,2}|[a-z])[.)]\s")
 _NOTE_MARK = re.compile(r"^(?:\d{1,3}|[*†‡§]+)[\s).]")
