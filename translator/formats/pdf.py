@@ -32,15 +32,16 @@ BASELINE_TOLERANCE = 0.5
 SUPERSCRIPT = 0.8
 _SUPERSCRIPTS = dict(zip("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹", strict=True))
 _PDF_DATE = re.compile(r"^(?:D:)?(\d{4})(?:(\d{2})(\d{2})?)?")
-_LIGATURES = {"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st"}
 _SUBSET = re.compile(r"^[A-Z]{6}\+")
 _BOLD = re.compile(r"bold|black|heavy|semibold|demi", re.IGNORECASE)
 _ITALIC = re.compile(r"italic|oblique|kursiv", re.IGNORECASE)
 _FONT_ITALIC_FLAG = 1 << 6
 _SPACES = frozenset({0x20, 0xA0})
 _BREAKS = _SPACES | {0x09, 0x0A, 0x0D}
-#: A hyphen PDFium marked as a line-end hyphen, and the soft hyphen: a plain hyphen to us.
-_HYPHENS = {0x02: "-", 0xAD: "-", 0xFFFE: "-"}
+#: A hyphen PDFium marked as a line-end hyphen, and the soft hyphen: a plain hyphen to us;
+#: ligatures: their letters.
+_LIGATURES = dict(zip("ﬀﬁﬂﬃﬄﬅﬆ", ["ff", "fi", "fl", "ffi", "ffl", "st", "st"], strict=True))
+_SPECIAL = {0x02: "-", 0xAD: "-", 0xFFFE: "-"} | {ord(k): v for k, v in _LIGATURES.items()}
 
 
 def read_pdf(data: bytes, *, name: str | None = None) -> Document:
@@ -174,32 +175,39 @@ def _words(textpage: Any, height: float) -> list[Word]:
                 words[-1].space_after = True  # a space in the text: a justified line goes on
             continue
         get_box(textpage, i, rect)
-        left, right = rect.left, rect.right
+        left, right, high, low = rect.left, rect.right, rect.top, rect.bottom
         if (
             chars
             and not rotated
             and (
-                abs(rect.bottom - base) > BASELINE_TOLERANCE * size
+                abs(low - base) > BASELINE_TOLERANCE * size
                 or left - x1 > WORD_GAP * size
                 or left < x0 - 0.5 * size
             )
         ):
             flush()
-        char = _HYPHENS.get(code) or chr(code)
+        char = _SPECIAL.get(code) or chr(code)
         if chars:
-            if rect.top - rect.bottom < SUPERSCRIPT * em and rect.bottom > base + 0.15 * size:
+            if high - low < SUPERSCRIPT * em and low > base + 0.15 * size:
                 char = _SUPERSCRIPTS.get(char, char)  # a footnote mark: "Verluste¹"
-            x0, x1 = min(x0, left), max(x1, right)
-            top, bottom = max(top, rect.top), min(bottom, rect.bottom)
+            # Plain comparisons: this runs once per character.
+            if right > x1:
+                x1 = right
+            if left < x0:
+                x0 = left
+            if high > top:
+                top = high
+            if low < bottom:
+                bottom = low
         else:
-            x0, x1, top, bottom, base = left, right, rect.top, rect.bottom, rect.bottom
-            em = rect.top - rect.bottom
+            x0, x1, top, bottom, base = left, right, high, low, low
+            em = high - low
             # The size as set (Tf) times the scale of text and page matrices: "1 Tf" with
             # "10 0 0 10 x y Tm" is 10-point type, as is "5 Tf" under a doubling "cm".
             raw.FPDFText_GetMatrix(textpage, i, matrix)
             scale = math.hypot(matrix.c, matrix.d) or 1.0
             rotated = matrix.a <= 0 or abs(matrix.b) > 0.1 * matrix.a
-            size = raw.FPDFText_GetFontSize(textpage, i) * scale or (rect.top - rect.bottom)
+            size = raw.FPDFText_GetFontSize(textpage, i) * scale or em
             obj = ctypes.cast(raw.FPDFText_GetTextObject(textpage, i), ctypes.c_void_p).value
             if obj not in fonts:
                 raw.FPDFText_GetFontInfo(textpage, i, name, len(name), flags)
@@ -210,7 +218,7 @@ def _words(textpage: Any, height: float) -> list[Word]:
                     bool(_ITALIC.search(font)) or bool(flags.value & _FONT_ITALIC_FLAG),
                 )
             style = fonts[obj]
-        chars.append(_LIGATURES.get(char, char))
+        chars.append(char)
     flush()
     return words
 
