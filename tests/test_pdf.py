@@ -491,3 +491,27 @@ def test_seed_printed_by_chromium() -> None:
     assert doc.metadata["pages"] == 2
     assert kinds_texts(doc) == blocks
     assert_nothing_lost(data, doc)
+
+
+SEED_PDF = pdfs.seed_news_pdf()
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(0, len(SEED_PDF) - 1), st.integers(0, 255)), max_size=20),
+    st.integers(100, len(SEED_PDF)),
+)
+def test_damaged_pdfs_read_or_fail_with_one_line(
+    changes: list[tuple[int, int]], length: int
+) -> None:
+    """Bytes changed and the end cut off: an InputError of one line, or a document, never
+    anything else."""
+    data = bytearray(SEED_PDF)
+    for at, value in changes:
+        data[at] = value
+    try:
+        doc = read_pdf(bytes(data[:length]), name="damaged.pdf")
+    except InputError as error:
+        assert one_line(error).startswith("damaged.pdf: ")
+    else:
+        assert doc.format == "pdf"
