@@ -257,6 +257,40 @@ def typewritten_pdf(text: str, *, font: str = "Courier", size: float = 9) -> byt
     return buffer.getvalue()
 
 
+def sideways_pdf(blocks: Sequence[tuple[str, str]], rotate: int = 90) -> bytes:
+    """A landscape article set sideways on a portrait page (turned ``rotate`` degrees
+    counter-clockwise: its lines run up the page, or down for 270): one column, ragged."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+    from reportlab.pdfgen.canvas import Canvas
+
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=A4, invariant=1)
+    if rotate == 90:
+        canvas.translate(PAGE_W, 0)
+        canvas.rotate(90)
+    else:
+        canvas.translate(0, PAGE_H)
+        canvas.rotate(-90)
+    width, y = PAGE_H - 2 * MARGIN, PAGE_W - MARGIN
+    for kind, text in blocks:
+        style = STYLES[kind]
+        font, size, leading = style.fontName, style.fontSize, style.leading
+        words, line = text.split(), ""
+        for word in words:  # greedy wrap, ragged right
+            if line and stringWidth(f"{line} {word}", font, size) > width:
+                canvas.setFont(font, size)
+                canvas.drawString(MARGIN, y - size, line)
+                y, line = y - leading, word
+            else:
+                line = f"{line} {word}".strip()
+        canvas.setFont(font, size)
+        canvas.drawString(MARGIN, y - size, line)
+        y -= leading + style.spaceAfter + 4
+    canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()
+
+
 def seed_news_pdf() -> bytes:
     """The seed article as a two-column news page: running header, footer, page numbers,
     a photo with its caption and a footnote; the long words hyphenated at line ends."""

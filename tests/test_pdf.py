@@ -365,6 +365,21 @@ def test_origins_point_into_the_page() -> None:
     assert runs_on[0].text.startswith("Trotz der beträchtlichen Verluste")
 
 
+@pytest.mark.parametrize("rotate", [90, 270])
+def test_article_set_sideways_is_read_in_its_own_direction(rotate: int) -> None:
+    blocks = [
+        ("title", "Querformat: Die Lage an der Front"),
+        ("paragraph", paragraph(1, 3)),
+        ("paragraph", paragraph(2, 2)),
+    ]
+    data = pdfs.sideways_pdf(blocks, rotate)
+    doc = read_pdf(data)
+    assert kinds_texts(doc) == blocks
+    # Origins in the page turned to read it: landscape, the title at the top left.
+    assert doc.blocks[0].origin and doc.blocks[0].origin["bbox"][:2] < [60, 80]
+    assert_nothing_lost(data, doc)
+
+
 def test_metadata_from_the_pdf_itself() -> None:
     sheet = Sheet()
     sheet.canvas.setTitle("Waffenruhe gebrochen")

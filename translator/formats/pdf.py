@@ -10,6 +10,7 @@ import ctypes
 import logging
 import math
 import re
+from collections import Counter
 from typing import Any
 
 from ..errors import CorruptPdfError, EncryptedPdfError, ScannedPdfError
@@ -116,26 +117,77 @@ def _read_page(pdf: Any, index: int) -> Page:
     page = pdf[index]
     try:
         width, height = page.get_size()
-        images = [
-            _flip(obj.get_bounds(), height)
-            for obj in page.get_objects(filter=[raw.FPDF_PAGEOBJ_IMAGE], max_depth=3)
-        ]
         textpage = page.get_textpage()
         try:
-            words = _words(textpage.raw, height)
+            # Read the page the way most of its text runs: a landscape page set sideways on
+            # a portrait one is read upright, not as text turned on its side.
+            angle = _text_angle(textpage.raw)
+            frame = _Frame(angle, width, height)
+            words = _words(textpage.raw, frame)
         finally:
             textpage.close()
+        images = [
+            frame.box(*obj.get_bounds())
+            for obj in page.get_objects(filter=[raw.FPDF_PAGEOBJ_IMAGE], max_depth=3)
+        ]
     finally:
         page.close()
-    return Page(index + 1, width, height, _lines(words), images)
+    return Page(index + 1, frame.width, frame.height, _lines(words), images)
 
 
-def _flip(bounds: tuple[float, float, float, float], height: float) -> tuple[float, ...]:
-    left, bottom, right, top = bounds
-    return (left, height - top, right, height - bottom)
+class _Frame:
+    """Page coordinates (y up) turned so that text at ``angle`` runs left to right, y up."""
+
+    def __init__(self, angle: int, width: float, height: float) -> None:
+        self.angle = angle
+        turned = angle in (90, 270)
+        self.width, self.height = (height, width) if turned else (width, height)
+        # y of the frame's top edge, in turned coordinates: a top-down y is ``top - y``.
+        self.top = {0: height, 90: 0.0, 180: 0.0, 270: width}[angle]
+        self.page_width, self.page_height = width, height
+
+    def turn(self, left: float, right: float, bottom: float, top: float) -> tuple[float, ...]:
+        """A box (left, right, bottom, top) as (left, right, high, low) in the frame."""
+        w, h = self.page_width, self.page_height
+        if self.angle == 90:
+            return bottom, top, -left, -right
+        if self.angle == 180:
+            return w - right, w - left, -bottom, -top
+        if self.angle == 270:
+            return h - top, h - bottom, right, left
+        return left, right, top, bottom
+
+    def box(self, left: float, bottom: float, right: float, top: float) -> tuple[float, ...]:
+        """A box as (x0, top, x1, bottom) from the frame's top left."""
+        x0, x1, high, low = self.turn(left, right, bottom, top)
+        return (x0, self.top - high, x1, self.top - low)
 
 
-def _words(textpage: Any, height: float) -> list[Word]:
+def _angle(a: float, b: float) -> int | None:
+    """The direction of a text matrix's baseline: 0, 90, 180 or 270 degrees, or None."""
+    degrees = math.degrees(math.atan2(b, a)) % 360
+    nearest = round(degrees / 90) % 4 * 90
+    return nearest if abs((degrees - nearest + 180) % 360 - 180) < 5 else None
+
+
+def _text_angle(textpage: Any) -> int:
+    """The direction most of the page's text runs in (sampled: a matrix call per char is
+    too dear for this)."""
+    import pypdfium2.raw as raw
+
+    count = raw.FPDFText_CountChars(textpage)
+    matrix = raw.FS_MATRIX()
+    votes: Counter[int | None] = Counter()
+    for i in range(0, count, max(1, count // 200)):
+        if raw.FPDFText_GetUnicode(textpage, i) in _BREAKS:
+            continue
+        raw.FPDFText_GetMatrix(textpage, i, matrix)
+        votes[_angle(matrix.a, matrix.b)] += 1
+    angle = votes.most_common(1)[0][0] if votes else 0
+    return angle or 0
+
+
+def _words(textpage: Any, frame: _Frame) -> list[Word]:
     """The page's words in the text layer's (content stream) order.
 
     Font and size are looked up once per word (at its first character), the box of every
@@ -146,6 +198,7 @@ def _words(textpage: Any, height: float) -> list[Word]:
     import pypdfium2.raw as raw
 
     get_box = raw.FPDFText_GetLooseCharBox
+    height, turn = frame.top, (frame.turn if frame.angle else None)
     count = raw.FPDFText_CountChars(textpage)
     codes = _codes(textpage, count)
     rect = raw.FS_RECTF()
@@ -175,7 +228,10 @@ def _words(textpage: Any, height: float) -> list[Word]:
                 words[-1].space_after = True  # a space in the text: a justified line goes on
             continue
         get_box(textpage, i, rect)
-        left, right, high, low = rect.left, rect.right, rect.top, rect.bottom
+        if turn:
+            left, right, high, low = turn(rect.left, rect.right, rect.bottom, rect.top)
+        else:
+            left, right, high, low = rect.left, rect.right, rect.top, rect.bottom
         if (
             chars
             and not rotated
@@ -206,7 +262,7 @@ def _words(textpage: Any, height: float) -> list[Word]:
             # "10 0 0 10 x y Tm" is 10-point type, as is "5 Tf" under a doubling "cm".
             raw.FPDFText_GetMatrix(textpage, i, matrix)
             scale = math.hypot(matrix.c, matrix.d) or 1.0
-            rotated = matrix.a <= 0 or abs(matrix.b) > 0.1 * matrix.a
+            rotated = _angle(matrix.a, matrix.b) != frame.angle
             size = raw.FPDFText_GetFontSize(textpage, i) * scale or em
             obj = ctypes.cast(raw.FPDFText_GetTextObject(textpage, i), ctypes.c_void_p).value
             if obj not in fonts:

@@ -691,7 +691,7 @@ def rebuild(pages: list[Page]) -> tuple[list[Block], list[str]]:
     removed = _drop_running(pages)
     sizes = Counter[float]()
     for page in pages:
-        for line in page.lines:
+        for line in page.lines or turned[page.number]:
             sizes[line.size] += len(line.text)
     if not sizes:
         return [], removed
