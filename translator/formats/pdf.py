@@ -49,11 +49,11 @@ def read_pdf(data: bytes, *, name: str | None = None) -> Document:
     """Read a PDF's article: title, headings, date, labels, paragraphs, captions, footnotes.
 
     Each block's ``origin`` is ``{"page": 1, "bbox": [x0, top, x1, bottom]}`` (points from the
-    page's top left; the box of the block's lines on its first page) plus ``"pages"`` when a
-    paragraph runs on over a page break. ``metadata``: ``pages``, the PDF's own ``title`` /
-    ``author`` / ``date`` where set, and ``removed``: the running headers, footers and page
-    numbers left out. Raises ``EncryptedPdfError``, ``CorruptPdfError`` or ``ScannedPdfError``
-    (no text layer).
+    top left of the page turned the way its text reads; the box of the block's lines on its
+    first page) plus ``"pages"`` when a paragraph runs on over a page break. ``metadata``:
+    ``pages``, the PDF's own ``title`` / ``author`` / ``date`` where set, ``removed``: the
+    running headers, footers and page numbers left out, and ``pages_without_text`` if any.
+    Raises ``EncryptedPdfError``, ``CorruptPdfError`` or ``ScannedPdfError`` (no text layer).
     """
     import pypdfium2 as pdfium
     import pypdfium2.raw as raw
@@ -76,6 +76,8 @@ def read_pdf(data: bytes, *, name: str | None = None) -> Document:
         raise CorruptPdfError(f"{label}: damaged PDF page: {_reason(exc)}") from exc
     finally:
         pdf.close()
+    if not pages:
+        raise CorruptPdfError(f"{label}: the PDF has no pages")
     if not any(page.lines for page in pages):
         raise ScannedPdfError(
             f"{label}: the PDF has no text layer (scanned pages?); run OCR first, "
