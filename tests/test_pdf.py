@@ -122,6 +122,38 @@ def test_running_header_footer_and_page_numbers_are_removed() -> None:
     assert_nothing_lost(data, doc)
 
 
+def test_picture_across_both_columns_cuts_the_page_into_sections() -> None:
+    """Columns above a wide photo are read before the columns below it; the paragraph runs
+    from the top of the left column to the foot of the right one."""
+    sheet = Sheet()
+    left, right, width = 56.0, 306.0, 232.0
+    above = [
+        ["Die Streitkräfte meldeten am Morgen neue", "Angriffe auf Stellungen im Osten des"],
+        ["Landes, wo seit Wochen heftig gekämpft", "wird und die Lage nach Angaben des"],
+    ]
+    below = [
+        ["Generalstabs weiter angespannt bleibt, wie", "ein Sprecher in Kiew am Abend sagte, der"],
+        ["zugleich vor neuen Angriffen im Norden", "warnte."],
+    ]
+    for x, lines in zip((left, right), above, strict=True):
+        sheet.lines(lines, x, 80, width, justify_last=True)
+    bottom = sheet.image(left, 112, 482, 150)
+    sheet.lines(["Zerstörte Brücke bei Kursk. Foto: Archiv"], left, bottom + 4, 482,
+                font="Helvetica-Oblique", size=8)  # fmt: skip
+    for x, lines in zip((left, right), below, strict=True):
+        sheet.lines(lines, x, bottom + 20, width, justify_last=x == left)
+    assert kinds_texts(read_pdf(sheet.pdf())) == [
+        (
+            "paragraph",
+            "Die Streitkräfte meldeten am Morgen neue Angriffe auf Stellungen im Osten des "
+            "Landes, wo seit Wochen heftig gekämpft wird und die Lage nach Angaben des "
+            "Generalstabs weiter angespannt bleibt, wie ein Sprecher in Kiew am Abend sagte, "
+            "der zugleich vor neuen Angriffen im Norden warnte.",
+        ),
+        ("caption", "Zerstörte Brücke bei Kursk. Foto: Archiv"),
+    ]
+
+
 def test_page_break_inside_a_paragraph() -> None:
     blocks = [("title", "Ein langer Bericht"), *[("paragraph", paragraph(n, 12)) for n in range(6)]]
     data = news_pdf(blocks, footer="Der Tagesbote", page_numbers=True)

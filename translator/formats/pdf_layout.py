@@ -9,8 +9,8 @@ boldness and position, in the text layer's order. From them, in this order:
 2. The body size is the font size most of the text is set in.
 3. Columns: a gutter is an x range that the narrow lines of the page never cross while lines
    on both sides of it do, and on whose right edge lines start (a column's left edge). Lines
-   that cross a gutter span the columns (a title, a wide lead) and cut the page into
-   sections; each section is read column by column, left to right.
+   that cross a gutter span the columns (a title, a wide lead) and, like a picture across a
+   gutter, cut the page into sections; each section is read column by column, left to right.
 4. Captions (small or italic lines next to an image, and text set turned, like a photo
    credit up a picture's side) and footnotes (small lines below the lowest body line) are
    blocks of their own, never joined into the text around them.
@@ -386,8 +386,16 @@ def _reading_order(page: Page, body: float, first_group: int) -> list[Line]:
                 ordered.append(ln)
         pending.clear()
 
+    # A picture across a gutter cuts the page into sections as a spanning line does.
+    cuts = sorted(
+        top for x0, top, x1, _ in page.images if any(x0 < g0 and x1 > g1 for g0, g1 in gutters)
+    )
     spanning = False
     for line in sorted(lines, key=lambda ln: (ln.baseline, ln.x0)):
+        if cuts and cuts[0] < line.top:
+            flush()
+            spanning = False
+            cuts = [cut for cut in cuts if cut >= line.top]
         line.page = page.number
         where = columns[id(line)]
         line.left, line.right = edges[where]
