@@ -264,7 +264,10 @@ def _words(textpage: Any, frame: _Frame) -> list[Word]:
             # "10 0 0 10 x y Tm" is 10-point type, as is "5 Tf" under a doubling "cm".
             raw.FPDFText_GetMatrix(textpage, i, matrix)
             scale = math.hypot(matrix.c, matrix.d) or 1.0
-            rotated = _angle(matrix.a, matrix.b) != frame.angle
+            if matrix.b == 0 and matrix.a > 0:  # upright, the common case: no trigonometry
+                rotated = frame.angle != 0
+            else:
+                rotated = _angle(matrix.a, matrix.b) != frame.angle
             size = raw.FPDFText_GetFontSize(textpage, i) * scale or em
             obj = ctypes.cast(raw.FPDFText_GetTextObject(textpage, i), ctypes.c_void_p).value
             if obj not in fonts:
