@@ -15,7 +15,8 @@ from typing import Any
 
 from ..errors import CorruptPdfError, EncryptedPdfError, ScannedPdfError
 from .base import Document
-from .pdf_layout import Line, Page, Word, rebuild
+from .pdf_geometry import Line, Page, Word
+from .pdf_layout import rebuild
 
 __all__ = ["read_pdf"]
 
