@@ -5,9 +5,9 @@
 One function per format builds its test documents (the builders of the test suite) and times
 its reader, best of 3 runs; each prints rows of one table. PDF: the seed article as a
 two-column news page (2 pages), and a long two-column article with running header, footer and
-page numbers (about 20 and 100 pages); ms/page is the number to hold against translation time.
+page numbers (14 and 67 pages); ms/page is the number to hold against translation time.
 If pdfplumber is installed, a comparison row times only its character extraction
-(``page.chars``) on the same 20 pages: what the reader would cost before any layout work had it
+(``page.chars``) on the same 14 pages: what the reader would cost before any layout work had it
 been built on pdfplumber/pdfminer.six.
 """
 
