@@ -38,9 +38,7 @@ def best_of(fn: Callable[[], object], runs: int = 3) -> float:
 
 
 def long_article(paragraphs: int) -> list[tuple[str, str]]:
-    from tests.test_pdf import article
-
-    return article(paragraphs, sentences=6)
+    return pdfs.article(paragraphs, sentences=6)
 
 
 def bench_pdf() -> Iterator[Row]:

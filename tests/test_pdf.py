@@ -12,39 +12,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests import pdfs
-from tests.pdfs import Sheet, news_pdf, text_blocks
+from tests.pdfs import SENTENCES, Sheet, article, news_pdf, paragraph, text_blocks
 from translator.errors import CorruptPdfError, EncryptedPdfError, InputError, ScannedPdfError
 from translator.formats.base import Document
 from translator.formats.pdf import read_pdf
-
-SENTENCES = [
-    "Die ukrainischen Streitkräfte meldeten am Morgen neue Angriffe auf Stellungen im Osten.",
-    "Nach Angaben des Generalstabs wurden dabei mehrere Dörfer unter Beschuss genommen.",
-    "Beobachter der Vereinten Nationen sprachen von einer deutlichen Verschärfung der Lage.",
-    "In der Hauptstadt Kiew heulten in der Nacht erneut die Sirenen, berichteten Anwohner.",
-    "Die Regierung in Moskau äußerte sich zunächst nicht zu den Berichten aus dem Frontgebiet.",
-    "Militärexperten erwarten, dass die Kämpfe in den kommenden Wochen weiter zunehmen.",
-    "Zugleich beraten die Verbündeten in Brüssel über weitere Lieferungen von Munition.",
-]
-
-
-def paragraph(n: int, sentences: int = 4) -> str:
-    """A distinct paragraph: a numbered opening and a few sentences of news text."""
-    body = " ".join(SENTENCES[(n + i) % len(SENTENCES)] for i in range(sentences))
-    return f"Meldung {n} aus dem Kriegsgebiet: {body}"
-
-
-def article(paragraphs: int, sentences: int = 4) -> list[tuple[str, str]]:
-    blocks = [
-        ("label", "Ukraine"),
-        ("title", "Neue Angriffe im Osten der Ukraine gemeldet"),
-        ("date", "31. Januar 2025"),
-    ]
-    for n in range(paragraphs):
-        if n and n % 3 == 0:
-            blocks.append(("heading", f"Lage im Abschnitt {n // 3}"))
-        blocks.append(("paragraph", paragraph(n, sentences)))
-    return blocks
 
 
 def kinds_texts(doc: Document) -> list[tuple[str, str]]:
