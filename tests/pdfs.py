@@ -1,14 +1,19 @@
 """PDF builders for the tests and benchmarks: news pages typeset with reportlab.
 
 Every builder takes the article as ``(kind, text)`` blocks (kind: label | title | date |
-heading | paragraph | caption | figure) and returns the PDF's bytes. ``\\xad`` (a soft hyphen) in
-a text marks where reportlab may hyphenate a word at a line end; the expected text is the text
-without it (``expected``). Layout: A4, Times body text set justified (or ragged right),
-Helvetica headings; ``columns`` 1 to 3 (the head of the article - label, title, date - spans
-the page); optional running header and footer with page numbers; footnotes at the bottom of
-chosen pages. ``Sheet`` draws exactly the lines given, for breaks at chosen places.
+heading | paragraph | caption | figure) and returns the PDF's bytes. ``\xad`` (a soft hyphen) in
+a text marks where reportlab may hyphenate a word at a line end; ``text_blocks`` gives what a
+reader should return.
 
-Also the bad ones: a scanned page (an image, no text layer), an encrypted and a truncated PDF.
+- ``news_pdf``: A4, Times body text justified (or ragged right), Helvetica headings; 1 to 3
+  columns (the head - label, title, date - spans the page); optional running header, footer,
+  page numbers, first-line indents, footnotes at the foot of chosen pages;
+- ``seed_news_pdf``: the seed article as a two-column news page with all of that, a photo and
+  its caption; ``typewritten_pdf``: text line by line in one font; ``sideways_pdf``: an article
+  set turned on the page; ``chromium_pdf(news_html(...))``: another producer (Chromium);
+- ``Sheet``: exactly the lines given, for breaks at chosen places;
+- ``article``/``paragraph``: generated news text; ``seed_blocks``: the seed's blocks;
+- bad PDFs: ``scanned_pdf`` (an image, no text layer), ``encrypted_pdf``, ``truncated_pdf``.
 """
 
 from __future__ import annotations
