@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,7 @@ import pytest
 from tests.doubles import MangleEngine, WordEngine
 from translator import Pipeline, TranslationResult
 from translator.glossary import Glossary, load_glossary
+from translator.glossary.enforce import plural, singular
 from translator.glossary.match import rendering_pattern
 
 GLOSSARY = Glossary.from_yaml(
@@ -146,6 +148,12 @@ def shipped() -> Glossary:
     return load_glossary(config.packaged_glossary())
 
 
+def rendered(expected: str) -> re.Pattern[str]:
+    """The rendering in either number (``number: both`` entries are credited in either)."""
+    forms = {expected, singular(expected), plural(expected)}
+    return re.compile("|".join(rendering_pattern(f, plural=True).pattern for f in forms))
+
+
 def assert_report_complete(result: TranslationResult, glossary: Glossary) -> None:
     """Every matched term is reported once, with a status that is true of the output."""
     for p_index, paragraph in enumerate(result.paragraphs):
@@ -154,9 +162,9 @@ def assert_report_complete(result: TranslationResult, glossary: Glossary) -> Non
             assert [h.source for h in sentence.terms] == [m.text for m in matches]
             for hit in sentence.terms:
                 assert (hit.paragraph, hit.sentence) == (p_index, s_index)
-                assert hit.status in ("applied", "repaired", "missed")
-                present = rendering_pattern(hit.expected, plural=True).search(sentence.target)
-                if hit.status != "missed":
+                assert hit.status in ("applied", "repaired", "missed", "suggested")
+                present = rendered(hit.expected).search(sentence.target)
+                if hit.status in ("applied", "repaired"):
                     assert present, (hit, sentence.target)
 
 
@@ -165,7 +173,8 @@ def test_seed_with_an_mt_like_double(seed_text: str, shipped: Glossary) -> None:
     result = Pipeline(engine, glossary=shipped).translate_text(seed_text)
     assert_report_complete(result, shipped)
     statuses = {t.status for t in result.terms}
-    assert statuses == {"applied", "repaired", "missed"}  # the double damages and drops
+    # the double damages and drops; "Granaten" (shells or grenades) is only suggested
+    assert statuses == {"applied", "repaired", "missed", "suggested"}
     assert len(result.terms) >= 80
     missed = result.missed_terms
     for hit in missed:  # a missed term really is absent from its sentence
@@ -295,9 +304,9 @@ def test_any_damage_gives_a_complete_true_report(words: list[str], mode: str) ->
     target, hits = SHIPPED.finalize(prepared, output)
     assert [h.source for h in hits] == [m.text for m in SHIPPED.find(sentence)]
     found = sum(
-        len(rendering_pattern(t, plural=True).findall(target)) for t in {h.expected for h in hits}
+        len(rendered(t).findall(target)) for t in {h.expected for h in hits}
     )
-    assert sum(h.status != "missed" for h in hits) <= found
+    assert sum(h.status in ("applied", "repaired") for h in hits) <= found
 
 
 @pytest.mark.parametrize(
