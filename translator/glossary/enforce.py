@@ -266,7 +266,9 @@ def _before_name(match: Match, sentence: str, matches: list[Match] | None) -> bo
 # -- injection -----------------------------------------------------------------------------------
 
 
-_DETERMINER_FIRST = re.compile(r"^(?:[^\W\d_][\w.-]*['’]s\s|the\s)", re.IGNORECASE)
+_DETERMINER_FIRST = re.compile(
+    r"^(?:(?:[^\W\d_][\w.-]*\s){0,3}?[^\W\d_][\w.-]*['’]s\s|the\s)", re.IGNORECASE
+)
 _GERMAN_ARTICLE = re.compile(r"(?<!\w)(der|die|das|den|dem|des)\s+$", re.IGNORECASE)
 
 
@@ -489,6 +491,13 @@ def _verify(
     for m in out.occurrences(pats.rendering):
         if len(found) >= count:
             break
+        if (
+            pats.singular
+            and written_plural(m.group(0))
+            and _A_BEFORE.search(out.text, 0, m.start())
+        ):
+            repair(m.start(), m.end())  # "a North Koreans" -> "a North Korean"
+            continue
         if m.group(0)[:1].islower() and _at_sentence_start(out.text, m.start()):
             out.replace(m.start(), m.end(), m.group(0), take=False)  # only capitalises
         credit(m.start(), m.end(), "applied")
