@@ -22,6 +22,7 @@ from .common import (
     NoQaOpt,
     QuietOpt,
     StrictOpt,
+    StyleOpt,
     TermsOpt,
     check_format,
     make_options,
@@ -45,6 +46,7 @@ def translate(
     batch_size: BatchSizeOpt = 32,
     glossary: GlossaryOpt = None,
     no_glossary: NoGlossaryOpt = False,
+    style: StyleOpt = "ap",
     terms: TermsOpt = False,
     strict: StrictOpt = False,
     no_cache: NoCacheOpt = False,
@@ -63,7 +65,8 @@ def translate(
         check_output(output, inputs=inputs)  # refuse before loading the model
     text, name = read_input(source)
     options = make_options(
-        model, backend, device, beam_size, batch_size, glossary, no_glossary, no_cache, no_qa
+        model, backend, device, beam_size, batch_size, glossary, no_glossary, no_cache, no_qa,
+        style=style,
     )
     pipeline = build_pipeline(options)
     result = pipeline.translate_text(text, name=name)
