@@ -15,6 +15,8 @@ Per matched term, up to as many times as the term occurs in the source:
 
 1. the rendering as the glossary writes it (a lower-case one also capitalised, a ``number:
    both`` one in either number) is in the output: ``applied``;
+   Another correct rendering the entry accepts (``accept:``, e.g. "Kupyansk") is ``applied``
+   as it stands;
 2. a *wrong* rendering (``wrong:``, e.g. "Kiev") or another house style's rendering
    ("Zelenskiy" when the style is ``ap``) stands where the term is -- as a whole phrase, in the
    case the entry states, and not inside a longer name ("Peking University", "Chicken Kiev",
@@ -501,6 +503,12 @@ def _verify(
         if m.group(0)[:1].islower() and _at_sentence_start(out.text, m.start()):
             out.replace(m.start(), m.end(), m.group(0), take=False)  # only capitalises
         credit(m.start(), m.end(), "applied")
+    for pattern in pats.accept:
+        # Another correct rendering ("Kupyansk", "Valery Zaluzhny"): credited as it stands.
+        for m in out.occurrences(pattern):
+            if len(found) >= count:
+                break
+            credit(m.start(), m.end(), "applied")
     if enforce_mode(entry) == "suggest":
         # Never changed, only reported: present renderings are credited, the rest suggested.
         return found + ["suggested"] * (count - len(found))
@@ -579,6 +587,7 @@ class _Patterns:
             items += derived_wrong(want, others)
         items = [w for w in dict.fromkeys(items) if not self.rendering.fullmatch(w)]
         self.wrong = [wrong_pattern(w) for w in sorted(items, key=len, reverse=True)]
+        self.accept = [wrong_pattern(a) for a in sorted(entry.accept, key=len, reverse=True)]
         self.source = entry_regex(entry)
         self._lower = want[:1].islower()
 

@@ -40,6 +40,7 @@ HEADER = (
     "wrong",
     "inflect",
     "note",
+    "accept",
     "enforce",
     "number",
     "styles",
@@ -50,6 +51,7 @@ HEADER = (
 def _extra(e: Entry) -> dict[str, str]:
     """The optional fields beyond the DeepL-like core, as cell/element text (empty: unset)."""
     return {
+        "accept": _join(e.accept),
         "enforce": e.enforce or "",
         "number": e.number or "",
         "styles": json.dumps(e.styles.to_dict(), ensure_ascii=False) if e.styles else "",
@@ -118,7 +120,7 @@ def to_tbx(entries: list[Entry]) -> str:
         if e.note is not None:
             ET.SubElement(concept, f"{q}note").text = e.note
         for key, value in _extra(e).items():
-            if value:
+            if value and key != "accept":
                 ET.SubElement(concept, f"{q}admin", {"type": key}).text = value
         de = ET.SubElement(concept, f"{q}langSec", {_XML_LANG: "de"})
         for j, form in enumerate(e.source_forms):
@@ -127,7 +129,11 @@ def to_tbx(entries: list[Entry]) -> str:
             kind = "fullForm" if j == 0 else "variant"
             ET.SubElement(term_sec, f"{q}termNote", {"type": "termType"}).text = kind
         en = ET.SubElement(concept, f"{q}langSec", {_XML_LANG: "en"})
-        for text, status in [(e.target, "preferred"), *((w, "deprecated") for w in e.wrong)]:
+        for text, status in [
+            (e.target, "preferred"),
+            *((w, "deprecated") for w in e.wrong),
+            *((a, "admitted") for a in e.accept),
+        ]:
             term_sec = ET.SubElement(en, f"{q}termSec")
             ET.SubElement(term_sec, f"{q}term").text = text
             ET.SubElement(term_sec, f"{q}termNote", {"type": "administrativeStatus"}).text = (
@@ -188,7 +194,7 @@ def from_delimited(text: str, delimiter: str, where: str) -> list[Located]:
             cells = dict(zip(header, row, strict=True))
             data = {"source": cells["source"], "target": cells.get("target", "")}
             data["category"] = cells.get("category") or "term"
-            for key in ("forms", "wrong"):
+            for key in ("forms", "wrong", "accept"):
                 if cells.get(key, "").strip():
                     data[key] = _split(cells[key])
             inflect = cells.get("inflect", "").strip().lower()
@@ -244,6 +250,7 @@ def from_tbx(text: str, where: str) -> list[Located]:
         sources: list[str] = []
         targets: list[str] = []
         wrong: list[str] = []
+        accept: list[str] = []
         for lang_sec in _children(concept, "langSec", "langSet"):
             lang = (lang_sec.get(_XML_LANG) or lang_sec.get("lang") or "").lower()[:2]
             for term_sec in _children(lang_sec, "termSec", "tig", "ntig"):
@@ -255,7 +262,12 @@ def from_tbx(text: str, where: str) -> list[Located]:
                 if lang == "de":
                     sources.append(value)
                 elif lang == "en":
-                    (wrong if "deprecated" in status else targets).append(value)
+                    if "deprecated" in status:
+                        wrong.append(value)
+                    elif "admitted" in status:
+                        accept.append(value)
+                    else:
+                        targets.append(value)
         if not sources or not targets:
             raise GlossaryError(f"{at}: needs a German (de) and an English (en) term")
         data.update(source=sources[0], target=targets[0])
@@ -263,6 +275,8 @@ def from_tbx(text: str, where: str) -> list[Located]:
             data["forms"] = sources[1:]
         if wrong:
             data["wrong"] = wrong
+        if accept:
+            data["accept"] = accept
         _read_extra(extra, data, at)
         located.append(Located(_entry(data, at), number))
     return located

@@ -147,12 +147,13 @@ def rendering_pattern(text: str, *, plural: bool = False) -> re.Pattern[str]:
     not show number; the sentence decides it).
     """
     words = text.split()
-    parts = [_literal(w) for w in words]
-    if words[0][:1].islower():
-        # Only a lower-case rendering may change case: at the start of a sentence, and in
-        # title case ("defense minister" before a name: "Defense Minister Rustem Umerov"); a
-        # capitalised one ("Kursk", "Russia") in lower case is damage to repair.
-        parts = [_first_letter_either_case(p, w) for p, w in zip(parts, words, strict=True)]
+    # Only a lower-case word may change case: at the start of a sentence, and in title case
+    # ("defense minister" before a name: "Defense Minister Rustem Umerov", "Kursk Region"); a
+    # capitalised one ("Kursk", "Russia") in lower case is damage to repair.
+    parts = [
+        _first_letter_either_case(_literal(w), w) if w[:1].islower() else _literal(w)
+        for w in words
+    ]
     if plural and words[-1][-1:].isalpha() and not words[-1].endswith("s"):
         parts[-1] += "(?:s|es)?"
     return re.compile(bounded(r"\s+".join(parts)))

@@ -9,6 +9,7 @@ A glossary is YAML read with the *safe* loader::
         category: place         # required: one of CATEGORIES
         forms: [Kiews, Kiewer]  # optional: more source forms (inflections the matcher misses)
         wrong: [Kiev]           # optional: wrong English renderings to repair in MT output
+        accept: [...]           # optional: other correct renderings, never repaired
         inflect: false          # optional: override the category's inflection default
         enforce: inject         # optional: inject | verify | suggest (default: by category)
         note: AP/Reuters spelling since 2019   # optional: source/reason of the rendering
@@ -102,6 +103,7 @@ class Entry(BaseModel):
     category: Category
     forms: tuple[Text, ...] = ()
     wrong: tuple[Text, ...] = ()
+    accept: tuple[Text, ...] = ()
     note: Text | None = None
     inflect: Annotated[bool, Strict()] | None = None
     enforce: Enforce | None = None  # None: the category's default (see match.enforce_mode)
@@ -125,6 +127,8 @@ class Entry(BaseModel):
             data["forms"] = list(self.forms)
         if self.wrong:
             data["wrong"] = list(self.wrong)
+        if self.accept:
+            data["accept"] = list(self.accept)
         if self.inflect is not None:
             data["inflect"] = self.inflect
         if self.enforce is not None:
@@ -278,6 +282,8 @@ def cross_check(located: list[Located], where: str) -> list[str]:
             problems.append(f"{at}: the target {e.target!r} is also listed as wrong")
         if len({_key(w) for w in e.wrong}) != len(e.wrong):
             problems.append(f"{at}: a wrong rendering is listed twice")
+        if {_key(w) for w in e.wrong} & {_key(a) for a in e.accept}:
+            problems.append(f"{at}: a rendering is listed both as wrong and as accepted")
         for form in dict.fromkeys(forms):
             other = by_form.get(form)
             if other is None:
