@@ -101,6 +101,9 @@ class Glossary:
             if wrong:
                 known = self._others.get(e.target, ())
                 self._others[e.target] = tuple(dict.fromkeys((*known, *wrong)))
+        self._names = frozenset(
+            e.target for e in self._active if e.category in ("place", "person")
+        )
         self._titles = frozenset(
             w.lower()
             for e in self._active
@@ -185,11 +188,11 @@ class Glossary:
 
     def prepare(self, sentence: str) -> Prepared:
         """The sentence with the English rendering of every matched term injected."""
-        return enforce.prepare(sentence, self.find(sentence))
+        return enforce.prepare(sentence, self.find(sentence), self._names)
 
     def finalize(self, prepared: Any, target: str) -> tuple[str, list[TermHit]]:
         """Verify and repair the renderings in ``target``; report every matched term."""
-        return enforce.finalize(prepared, target, self._pats, self._titles)
+        return enforce.finalize(prepared, target, self._pats, self._titles, self._names)
 
     def _pats(self, entry: Entry, want: str) -> enforce._Patterns:
         pats = self._patterns.get((entry, want))

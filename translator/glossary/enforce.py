@@ -268,13 +268,28 @@ def _before_name(match: Match, sentence: str, matches: list[Match] | None) -> bo
 # -- injection -----------------------------------------------------------------------------------
 
 
-_DETERMINER_FIRST = re.compile(
-    r"^(?:(?:[^\W\d_][\w.-]*\s){0,3}?[^\W\d_][\w.-]*['’]s\s|the\s)", re.IGNORECASE
-)
+_POSSESSIVE = re.compile(r"^(.+?)['’]s\s")
+
+
+def brings_determiner(text: str, names: frozenset[str] = frozenset()) -> bool:
+    """Does ``text`` open with its own determiner, so that no article may precede it?
+
+    "South Korea's National Intelligence Service" does (a name in the possessive: ``names``
+    holds the glossary's place and person renderings), "the ..." does; "Korean People's Army"
+    does not ("the Korean People's Army").
+    """
+    if text[:4].lower() == "the ":
+        return True
+    m = _POSSESSIVE.match(text)
+    return m is not None and m.group(1) in names
+
+
 _GERMAN_ARTICLE = re.compile(r"(?<!\w)(der|die|das|den|dem|des)\s+$", re.IGNORECASE)
 
 
-def injection(match: Match, sentence: str, text: str | None = None) -> tuple[int, str]:
+def injection(
+    match: Match, sentence: str, text: str | None = None, names: frozenset[str] = frozenset()
+) -> tuple[int, str]:
     """(start, text): what replaces ``sentence[start:match.end]`` in the German sentence."""
     entry = match.entry
     if enforce_mode(entry) != "inject":
@@ -295,7 +310,7 @@ def injection(match: Match, sentence: str, text: str | None = None) -> tuple[int
         after_noun = bool(before) and before[-1][:1].isupper()
         text = f"of {text}" if after_noun and not after[:1].isupper() else f"{text}'s"
     article = _GERMAN_ARTICLE.search(sentence[: match.start])
-    if article is not None and _DETERMINER_FIRST.match(text):
+    if article is not None and brings_determiner(text, names):
         # "der südkoreanische Geheimdienst" -> "South Korea's National Intelligence Service",
         # not "the South Korea's ..."; "des ..." -> "of South Korea's ...".
         start = article.start()
@@ -306,13 +321,15 @@ def injection(match: Match, sentence: str, text: str | None = None) -> tuple[int
     return start, text
 
 
-def prepare(sentence: str, matches: list[Match]) -> Prepared:
+def prepare(
+    sentence: str, matches: list[Match], names: frozenset[str] = frozenset()
+) -> Prepared:
     """Inject the renderings of ``matches`` (non-overlapping, in text order) into ``sentence``."""
     planned = []
     pos = 0
     for m in matches:
         target = expected(m, sentence, matches)
-        start, text = injection(m, sentence, target)
+        start, text = injection(m, sentence, target, names)
         start = max(start, pos)
         planned.append(Planned(m, text, target, start))
         pos = m.end
@@ -443,6 +460,7 @@ def finalize(
     target: str,
     cache: Callable[[Entry, str], _Patterns] | None = None,
     titles: frozenset[str] = frozenset(),
+    names: frozenset[str] = frozenset(),
 ) -> tuple[str, list[TermHit]]:
     """Verify and repair the engine's output; one `TermHit` per matched term, in source order."""
     get = cache or _Patterns
@@ -454,7 +472,7 @@ def finalize(
     # Longer renderings first, so a shorter one cannot claim part of a longer one's span.
     for entry, want in sorted(groups, key=lambda k: len(k[1]), reverse=True):
         items = groups[(entry, want)]
-        found = _verify(out, entry, get(entry, want), len(items), titles)
+        found = _verify(out, entry, get(entry, want), len(items), titles, names)
         for p, status in zip(items, found, strict=True):
             statuses[id(p)] = status
     hits = [
@@ -471,7 +489,12 @@ def finalize(
 
 
 def _verify(
-    out: _Output, entry: Entry, pats: _Patterns, count: int, titles: frozenset[str]
+    out: _Output,
+    entry: Entry,
+    pats: _Patterns,
+    count: int,
+    titles: frozenset[str],
+    names: frozenset[str] = frozenset(),
 ) -> list[TermStatus]:
     """Find, credit and (unless ``suggest``) repair ``count`` occurrences of one rendering."""
     want = pats.want
@@ -541,7 +564,7 @@ def _verify(
         if near is None:
             break
         repair(*near)
-    if _DETERMINER_FIRST.match(want):
+    if brings_determiner(want, names):
         # "the South Korea's National Intelligence Service": drop the doubled article.
         for start in sorted(spans, reverse=True):
             the = _ARTICLE_BEFORE.search(out.text, 0, start)
