@@ -247,7 +247,12 @@ def expected(match: Match, sentence: str, matches: list[Match] | None = None) ->
     if entry.number == "both":
         one, many = number_forms(entry, text)
         text = {"singular": one, "plural": many}.get(_number_here(match, sentence) or "", text)
-    if entry.category == "rank" and text[:1].islower() and _before_name(match, sentence, matches):
+    first = text.split()[0]
+    if (
+        entry.category == "rank"
+        and (first.islower() or first.isupper())  # "Kremlin spokesman" is no title
+        and _before_name(match, sentence, matches)
+    ):
         text = title_case(text)
     return text
 
@@ -296,8 +301,10 @@ def injection(
         return match.start, match.text
     text = entry.target if text is None else text
     start = match.start
+    article = _GERMAN_ARTICLE.search(sentence[: match.start])
     if (
-        inflection(entry) == "genitive"
+        article is None  # "des Schwarzen Meeres": the article carries the case
+        and inflection(entry) == "genitive"
         and not match.exact
         and match.text.endswith("s")
         and not text.endswith("s")
@@ -309,7 +316,6 @@ def injection(
         before = sentence[: match.start].rstrip().rsplit(maxsplit=1)
         after_noun = bool(before) and before[-1][:1].isupper()
         text = f"of {text}" if after_noun and not after[:1].isupper() else f"{text}'s"
-    article = _GERMAN_ARTICLE.search(sentence[: match.start])
     if article is not None and brings_determiner(text, names):
         # "der südkoreanische Geheimdienst" -> "South Korea's National Intelligence Service",
         # not "the South Korea's ..."; "des ..." -> "of South Korea's ...".
@@ -577,6 +583,7 @@ def _verify(
 
 
 _ENGLISH_WORD = re.compile(r"[^\W\d_]+")
+_JOINERS = re.compile(r"[\s\-‐‑]+")
 
 
 class _Patterns:
@@ -618,10 +625,12 @@ class _Patterns:
         """Is a mangled form of a lower-case rendering itself correct English ("front-line",
         "frontline" for "front line")? Then it is kept as it stands. Only joining and
         hyphenation may differ, in lower case (capitalised at the start of a sentence)."""
+        joined, want = _JOINERS.sub("", found), _JOINERS.sub("", self.want)
         if (
             not self._lower
             or (found[:1].isupper() and not at_start)
-            or found[1:] != found[1:].lower()
+            or joined[1:] != want[1:]
+            or joined[:1].lower() != want[:1]
         ):
             return False
         from wordfreq import zipf_frequency
