@@ -61,7 +61,7 @@ def test_check_reports_every_problem_one_line_each(
     assert lines == [
         f"{path}:9: entry 'Moskau': missing required field 'target'",
         f"{path}:10: entry 'Moskau': unknown key 'targt' (allowed: source, target, category, "
-        "forms, wrong, note, inflect, enforce, styles, context, number)",
+        "forms, wrong, accept, note, inflect, enforce, styles, context, number)",
         f"{path}:6: entry 'Kiew': conflicts with entry 'Kiew' (line 3): 'kiew' rendered 'Kiev' "
         "vs 'Kyiv'",
         f"{path}: 3 problem(s)",

@@ -34,7 +34,7 @@ def problems(tmp_path: Path, text: str) -> list[str]:
             [
                 "6: entry 'Moskau': missing required field 'target'",
                 "7: entry 'Moskau': unknown key 'targt' (allowed: source, target, category, forms, "
-                "wrong, note, inflect, enforce, styles, context, number)",
+                "wrong, accept, note, inflect, enforce, styles, context, number)",
             ],
         ),
         (
