@@ -327,3 +327,25 @@ def test_new_fields_are_validated() -> None:
     text = "\n".join(info.value.problems)
     assert "styles: unknown key 'cnn'" in text
     assert "'number' must be one of" in text
+
+
+def test_accepted_renderings_are_credited_and_kept() -> None:
+    final, hits = SHIPPED.finalize(SHIPPED.prepare("bei Kupjansk"), "near Kupyansk")
+    assert final == "near Kupyansk" and [h.status for h in hits] == ["applied"]
+    # a misspelt copy that is no accepted rendering is still repaired
+    final, hits = SHIPPED.finalize(SHIPPED.prepare("bei Kupjansk"), "near Kupianskk")
+    assert final == "near Kupiansk" and [h.status for h in hits] == ["repaired"]
+
+
+def test_the_review_page_shows_suggested_terms() -> None:
+    from translator.review import render_html
+
+    class Oracle:
+        def translate_batch(self, sentences: list[str]) -> list[str]:
+            return ["They fired rockets at Kyiv." for _ in sentences]
+
+    result = Pipeline(Oracle(), glossary=SHIPPED).translate_text("Sie feuerten Raketen auf Kiew.")
+    assert [t.status for t in result.terms] == ["suggested", "applied"]
+    assert result.missed_terms == []
+    page = render_html(result)
+    assert '<span class="term suggested"' in page and "1</b> suggested" in page
