@@ -251,10 +251,19 @@ def expected(match: Match, sentence: str, matches: list[Match] | None = None) ->
     if (
         entry.category == "rank"
         and (first.islower() or first.isupper())  # "Kremlin spokesman" is no title
+        and not _DESCRIPTIVE.intersection(text.lower().split())
         and _before_name(match, sentence, matches)
     ):
         text = title_case(text)
     return text
+
+
+#: Words of a rank rendering that describe rather than title: "North Korean leader Kim Jong
+#: Un", "commander Oleksandr Syrskyi" stay lower case before a name (AP).
+_DESCRIPTIVE = frozenset(
+    """leader leaders commander commanders commander-in-chief spokesperson spokespeople
+    spokesman sniper snipers soldier soldiers officer officers head""".split()
+)
 
 
 def _before_name(match: Match, sentence: str, matches: list[Match] | None) -> bool:
