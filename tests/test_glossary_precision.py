@@ -80,6 +80,12 @@ def test_every_entry_keeps_its_own_rendering(style: str) -> None:
         # house-style variants are repaired only where the term is
         ("Selenskyj sagte", "Zelenskiy said", "Zelenskyy said"),
         ("Selenskyj sagte", "Zelenskyy said Zelenskiy was right", None),
+        # more wrong renderings than terms: the one nearest the term's position is repaired
+        ("Die Stadt, die früher anders hieß, ist heute Kiew.",
+         "Kiev, as the city was once called, is today Kiev.",
+         "Kiev, as the city was once called, is today Kyiv."),
+        ("Kiew, so hieß die Stadt früher nicht.", "Kiev, the city was not called Kiev before.",
+         "Kyiv, the city was not called Kiev before."),
     ],
 )
 def test_repairs_only_where_the_term_is(german: str, output: str, final: str | None) -> None:

@@ -21,7 +21,8 @@ Per matched term, up to as many times as the term occurs in the source:
    ("Zelenskiy" when the style is ``ap``) stands where the term is -- as a whole phrase, in the
    case the entry states, and not inside a longer name ("Peking University", "Chicken Kiev",
    "the Ukraine Defense Contact Group") -- and is replaced: ``repaired``. No attention
-   alignment is used; occurrences are taken left to right;
+   alignment is used: when there are more wrong renderings than terms, the ones nearest to
+   the terms' relative positions in the source are taken (a positional alignment);
 3. a mangled form of the rendering (case, hyphens, spacing, plural -s), the German source form
    copied through untranslated, or a misspelt copy ("Rusiia", "Kladimir Putin": similar, and
    with a word unknown in English) is replaced by the rendering: ``repaired``. A lower-case
@@ -487,7 +488,8 @@ def finalize(
     # Longer renderings first, so a shorter one cannot claim part of a longer one's span.
     for entry, want in sorted(groups, key=lambda k: len(k[1]), reverse=True):
         items = groups[(entry, want)]
-        found = _verify(out, entry, get(entry, want), len(items), titles, names)
+        where = [p.match.start / max(1, len(prepared.source)) for p in items]
+        found = _verify(out, entry, get(entry, want), len(items), titles, names, where)
         for p, status in zip(items, found, strict=True):
             statuses[id(p)] = status
     hits = [
@@ -503,6 +505,23 @@ def finalize(
     return out.text, hits
 
 
+def _nearest(
+    spots: list[tuple[int, int]], k: int, where: list[float] | None, size: int
+) -> list[tuple[int, int]]:
+    """The ``k`` spots (a positional alignment) nearest to the terms' relative positions."""
+    if k <= 0:
+        return []
+    if len(spots) <= k or not where:
+        return sorted(spots)[:k]
+    chosen: list[tuple[int, int]] = []
+    left = list(spots)
+    for pos in sorted(where)[-k:] if len(where) > k else sorted(where):
+        best = min(left, key=lambda sp: abs((sp[0] + sp[1]) / 2 / max(1, size) - pos))
+        chosen.append(best)
+        left.remove(best)
+    return chosen
+
+
 def _verify(
     out: _Output,
     entry: Entry,
@@ -510,8 +529,13 @@ def _verify(
     count: int,
     titles: frozenset[str],
     names: frozenset[str] = frozenset(),
+    where: list[float] | None = None,
 ) -> list[TermStatus]:
-    """Find, credit and (unless ``suggest``) repair ``count`` occurrences of one rendering."""
+    """Find, credit and (unless ``suggest``) repair ``count`` occurrences of one rendering.
+
+    ``where``: the terms' relative positions in the source; when there are more wrong
+    renderings than uncredited terms, those nearest to the terms' positions are repaired.
+    """
     want = pats.want
     found: list[TermStatus] = []
     spans: list[int] = []
@@ -550,15 +574,18 @@ def _verify(
     if enforce_mode(entry) == "suggest":
         # Never changed, only reported: present renderings are credited, the rest suggested.
         return found + ["suggested"] * (count - len(found))
-    for pattern in pats.wrong:
+    wrong_spots: list[tuple[int, int]] = []
+    for pattern in pats.wrong:  # longest first; a span is taken once
         for m in out.occurrences(pattern):
-            if len(found) >= count:
-                break
+            if any(m.start() < e and s < m.end() for s, e in wrong_spots):
+                continue
             if pats.rendering.fullmatch(m.group(0)):
                 continue
             if inside_longer_name(out.text, m.start(), m.end(), titles):
                 continue
-            repair(m.start(), m.end())
+            wrong_spots.append((m.start(), m.end()))
+    for start, end in sorted(_nearest(wrong_spots, count - len(found), where, len(out.text)))[::-1]:
+        repair(start, end)
     for pattern in (pats.mangled, pats.source):
         while len(found) < count:
             spots = out.occurrences(pattern)
