@@ -8,8 +8,8 @@ Load and use::
 
 What the pipeline calls (its ``TermGlossary`` protocol):
 
-* ``Glossary.version`` -- a stable hash of the content (and of the enforcement method); it goes
-  into output signatures and translation-memory keys.
+* ``Glossary.version`` -- a stable hash of the content, the house style and the enforcement
+  method; it goes into output signatures and translation-memory keys.
 * ``Glossary.prepare(sentence) -> Prepared`` -- ``.text`` is the German sentence with the English
   rendering of every matched term injected in its place (see `translator.glossary.enforce`).
 * ``Glossary.finalize(prepared, target) -> (target, [TermHit])`` -- verifies each rendering,
@@ -18,8 +18,12 @@ What the pipeline calls (its ``TermGlossary`` protocol):
 
 Public API for other checks (QA, mixed-language detection):
 
-* ``Glossary.entries`` -- tuple of `Entry` (``.source``, ``.forms``, ``.source_forms``,
-  ``.target``, ``.category``, ``.wrong``, ``.note``, ``.inflect``).
+* ``Glossary.entries`` -- tuple of `Entry` as written in the file (``.source``, ``.forms``,
+  ``.source_forms``, ``.target``, ``.category``, ``.wrong``, ``.accept``, ``.note``,
+  ``.inflect``, ``.enforce``, ``.styles``, ``.context``, ``.number``); matching and
+  enforcement use them with each target in the house style (``Glossary.style``, chosen with
+  ``load_glossary(path, style=...)`` or ``Glossary.with_style``; see
+  `translator.glossary.style`).
 * ``Glossary.find(german) -> list[Match]`` -- the spans of the German text the glossary covers
   (``.start``, ``.end``, ``.text``, ``.entry``), non-overlapping, longest match first.
 * ``Glossary.find_renderings(english) -> list[Match]`` -- spans of an English text that are
