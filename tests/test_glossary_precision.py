@@ -213,6 +213,8 @@ def test_cli_style_changes_output_and_signature(
         ("Die Feuerpause hielt.", "Feuerpause", "pause in fighting"),
         ("Wagner-Söldner kämpften.", "Wagner-Söldner", "Wagner mercenaries"),
         ("Das Asow-Regiment kämpfte.", "Asow-Regiment", "Azov Regiment"),
+        ("Das Asow-Regiment kämpft inzwischen bei Pokrowsk.", "Asow-Regiment", "Azov Brigade"),
+        ("Das Asow-Regiment verteidigte 2022 Mariupol.", "Asow-Regiment", "Azov Regiment"),
         ("Militärbeobachter warnen.", "Militärbeobachter", "military observers"),
     ],
 )  # fmt: skip
