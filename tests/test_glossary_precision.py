@@ -357,3 +357,21 @@ def test_the_review_page_shows_suggested_terms() -> None:
     assert result.missed_terms == []
     page = render_html(result)
     assert '<span class="term suggested"' in page and "1</b> suggested" in page
+
+
+def test_the_damage_benchmark_exercises_every_entry_and_sees_damage() -> None:
+    import importlib.util
+
+    path = Path(__file__).resolve().parents[1] / "benchmarks" / "glossary_damage.py"
+    spec = importlib.util.spec_from_file_location("glossary_damage", path)
+    assert spec is not None and spec.loader is not None
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    sentences = bench.exercise(SHIPPED)
+    matched = {m.entry.source for s in sentences for m in SHIPPED.find(s)}
+    assert matched == {e.source for e in SHIPPED.entries}
+    from translator.result import TermHit
+
+    kiev = [TermHit("Kiew", "Kiew", "Kyiv", "repaired")]
+    assert bench.damaged_spans("in Kiev", "in Kyiv", kiev) == []
+    assert bench.damaged_spans("the Ukraine war in Kiev", "Ukraine war in Kyiv", kiev)
