@@ -337,6 +337,12 @@ def test_new_fields_are_validated() -> None:
     assert "'number' must be one of" in text
 
 
+def test_a_hyphen_lost_from_the_rendering_is_repaired() -> None:
+    # "front-line" for "front line" is English; "non commissioned officer" is not
+    final, hits = SHIPPED.finalize(SHIPPED.prepare("Unteroffizier"), "non commissioned officer")
+    assert final == "Non-commissioned officer" and hits[0].status == "repaired"
+
+
 def test_accepted_renderings_are_credited_and_kept() -> None:
     final, hits = SHIPPED.finalize(SHIPPED.prepare("bei Kupjansk"), "near Kupyansk")
     assert final == "near Kupyansk" and [h.status for h in hits] == ["applied"]

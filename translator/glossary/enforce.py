@@ -667,6 +667,7 @@ class _Patterns:
             or (found[:1].isupper() and not at_start)
             or joined[1:] != want[1:]
             or joined[:1].lower() != want[:1]
+            or found.count("-") < self.want.count("-")  # "non commissioned officer"
         ):
             return False
         from wordfreq import zipf_frequency
