@@ -22,6 +22,8 @@ class Options:
     use_cache: bool = True
     cache_path: Path | None = None
     use_qa: bool = True
+    # House style of the glossary's renderings: ap | reuters | bbc (translator.glossary.style).
+    style: str = "ap"
 
 
 def build_pipeline(options: Options, *, engine: Engine | None = None) -> Pipeline:
@@ -32,7 +34,7 @@ def build_pipeline(options: Options, *, engine: Engine | None = None) -> Pipelin
 
         path = options.glossary or config.glossary_path()
         if path is not None:
-            glossary = load_glossary(path)
+            glossary = load_glossary(path, style=options.style)
     checker = None
     if options.use_qa:
         from .qa import QualityChecker

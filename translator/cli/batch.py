@@ -27,6 +27,7 @@ from .common import (
     NoGlossaryOpt,
     NoQaOpt,
     StrictOpt,
+    StyleOpt,
     check_format,
     make_options,
     stderr_console,
@@ -99,6 +100,7 @@ def batch(
     batch_size: BatchSizeOpt = 32,
     glossary: GlossaryOpt = None,
     no_glossary: NoGlossaryOpt = False,
+    style: StyleOpt = "ap",
     strict: StrictOpt = False,
     no_cache: NoCacheOpt = False,
     no_qa: NoQaOpt = False,
@@ -118,7 +120,8 @@ def batch(
         limit = f"at most {config.MAX_INPUT_BYTES:,} bytes (the reader's limit)"
         raise typer.BadParameter(limit, param_hint="--max-size")
     options = make_options(
-        model, backend, device, beam_size, batch_size, glossary, no_glossary, no_cache, no_qa
+        model, backend, device, beam_size, batch_size, glossary, no_glossary, no_cache, no_qa,
+        style=style,
     )
     if summary_json is not None:
         _check_summary_target(summary_json, in_dir, out_dir)
