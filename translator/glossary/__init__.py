@@ -44,7 +44,14 @@ from ..errors import GlossaryError
 from ..result import TermHit
 from . import enforce
 from .enforce import Prepared
-from .match import Match, Matcher, mangled_pattern
+from .match import (
+    Match,
+    Matcher,
+    RenderingIndex,
+    contained_index,
+    contained_renderings,
+    mangled_pattern,
+)
 from .schema import (
     CATEGORIES,
     Entry,
@@ -79,7 +86,6 @@ class Glossary:
         self.path = path
         self._matcher = Matcher(self.entries)
         self._patterns: dict[Entry, enforce._Patterns] = {}
-        self._with_wrong = tuple(e for e in self.entries if e.wrong)
 
     @classmethod
     def from_yaml(cls, text: str, *, where: str = "<glossary>") -> Glossary:
@@ -117,7 +123,9 @@ class Glossary:
         """Spans of an English text that are glossary renderings (any case/spacing)."""
         found: list[Match] = []
         taken = bytearray(len(text))
-        for entry in sorted(self.entries, key=lambda e: len(e.target), reverse=True):
+        # Only the entries whose rendering may occur (`RenderingIndex`), longest first.
+        maybe = [self.entries[i] for i in self._renderings_index.entries_for(text)]
+        for entry in sorted(maybe, key=lambda e: len(e.target), reverse=True):
             for m in self._pats(entry).mangled.finditer(text):
                 if not any(taken[m.start() : m.end()]):
                     exact = m.group(0) == entry.target
@@ -158,8 +166,21 @@ class Glossary:
     def _pats(self, entry: Entry) -> enforce._Patterns:
         pats = self._patterns.get(entry)
         if pats is None:
-            pats = self._patterns[entry] = enforce._Patterns(entry, self._with_wrong)
+            # Only the entries whose rendering occurs in this one's can imply a wrong rendering
+            # of it (`enforce.derived_wrong`); found by lookup, not by trying every entry.
+            others = tuple(
+                self.entries[i] for i in contained_renderings(entry.target, self._with_wrong)
+            )
+            pats = self._patterns[entry] = enforce._Patterns(entry, others)
         return pats
+
+    @cached_property
+    def _renderings_index(self) -> RenderingIndex:
+        return RenderingIndex(self.entries)
+
+    @cached_property
+    def _with_wrong(self) -> dict[str, list[int]]:
+        return contained_index(self.entries)
 
     def to_yaml(self) -> str:
         return dump_entries(list(self.entries))

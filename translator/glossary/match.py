@@ -173,8 +173,31 @@ def _anchors(entry: Entry) -> tuple[str, ...]:
     return tuple(anchors)
 
 
-class Matcher:
-    """Finds the non-overlapping glossary matches in a text (longest match wins)."""
+def _select(candidates: list[Match], length: int) -> list[Match]:
+    """Non-overlapping matches, in text order; the longest wins where they overlap."""
+    ranked = sorted(candidates, key=lambda m: (-(m.end - m.start), not m.exact, m.start))
+    chosen: list[Match] = []
+    taken = bytearray(length)
+    for m in ranked:
+        if not any(taken[m.start : m.end]):
+            chosen.append(m)
+            taken[m.start : m.end] = b"\x01" * (m.end - m.start)
+    return sorted(chosen, key=lambda m: m.start)
+
+
+def _matches(entry: Entry, regex: re.Pattern[str], forms: set[str], text: str) -> list[Match]:
+    return [
+        Match(entry, m.start(), m.end(), m.group(0), m.group(0).casefold() in forms)
+        for m in regex.finditer(text)
+    ]
+
+
+class ReferenceMatcher:
+    """The straightforward matcher: every entry's regex is tried on every text.
+
+    Its cost grows with the glossary; `Matcher` gives the same results and is kept identical to
+    this one by tests (``tests/test_glossary_scale.py``) and ``benchmarks/bench_glossary_scale.py``.
+    """
 
     def __init__(self, entries: tuple[Entry, ...]) -> None:
         self._compiled = [
@@ -190,20 +213,191 @@ class Matcher:
             # A cheap substring test first: most entries do not occur in a given sentence.
             if anchors and not any(a in lowered for a in anchors):
                 continue
-            for m in regex.finditer(text):
-                exact = m.group(0).casefold() in forms
-                found.append(Match(entry, m.start(), m.end(), m.group(0), exact))
+            found += _matches(entry, regex, forms, text)
         return found
 
     def find(self, text: str) -> list[Match]:
         """Non-overlapping matches, in text order; the longest wins where they overlap."""
-        ranked = sorted(
-            self.candidates(text), key=lambda m: (-(m.end - m.start), not m.exact, m.start)
-        )
-        chosen: list[Match] = []
-        taken = bytearray(len(text))
-        for m in ranked:
-            if not any(taken[m.start : m.end]):
-                chosen.append(m)
-                taken[m.start : m.end] = b"\x01" * (m.end - m.start)
-        return sorted(chosen, key=lambda m: m.start)
+        return _select(self.candidates(text), len(text))
+
+
+# -- the index ------------------------------------------------------------------------------------
+#
+# Which entries can match a text is decided from its words, so that the cost per sentence does
+# not grow with the glossary. The key of an entry is the first run of word characters (``\w+``)
+# of each source form, case-folded; where a match of the form starts, the text has a word-character
+# run that is that run, or it with an inflection ending added, or its stem (an ending removed)
+# with an ending added. Both sides are therefore indexed under every "stem" (the run and the run
+# with any German noun, adjective or genitive ending removed), and an entry is a candidate when a
+# stem of a word of the text is a stem of its key. This is deliberately generous (a superset of
+# what any of the per-form patterns allow, including endings they may allow in future): the
+# entry's regex still decides every match.
+
+_RUN = re.compile(r"\w+")
+#: Every ending a per-form pattern may add to or remove from a word (nouns, adjectives,
+#: genitive), and some it does not today; more only costs a few extra candidates.
+_STRIP = ("e", "en", "em", "er", "ern", "es", "n", "s", "ens", "ns", "nen")
+
+
+def _stems(run: str) -> set[str]:
+    """``run`` (case-folded) and it with any one ending removed."""
+    stems = {run}
+    for ending in _STRIP:
+        if len(run) > len(ending) and run.endswith(ending):
+            stems.add(run[: -len(ending)])
+    return stems
+
+
+def _same_case_fold(char: str) -> bool:
+    """Both cases of ``char`` are one character and fold alike (so case-folding is safe)."""
+    upper, lower = char.upper(), char.lower()
+    return (
+        len(upper) == 1
+        and len(lower) == 1
+        and upper.casefold() == lower.casefold() == char.casefold()
+    )
+
+
+def source_keys(entry: Entry) -> set[str] | None:
+    """The index keys of ``entry``; None when it cannot be indexed (then it is always tried)."""
+    keys: set[str] = set()
+    for form in entry.source_forms:
+        run = _RUN.search(form)
+        if run is None or not _same_case_fold(form[:1]):
+            return None
+        keys |= _stems(run.group(0).casefold())
+    return keys
+
+
+def text_keys(text: str) -> set[str]:
+    """The stems of every word-character run of ``text``."""
+    keys: set[str] = set()
+    for run in set(_RUN.findall(text.casefold())):
+        keys |= _stems(run)
+    return keys
+
+
+class Matcher:
+    """Finds the non-overlapping glossary matches in a text (longest match wins).
+
+    Same results as `ReferenceMatcher`, but only the entries whose key occurs among the words of
+    the text are tried, and an entry's regex is compiled the first time it is tried.
+    """
+
+    def __init__(self, entries: tuple[Entry, ...]) -> None:
+        self._entries = entries
+        self._compiled: dict[int, tuple[re.Pattern[str], set[str]]] = {}
+        self._index: dict[str, list[int]] | None = None
+        self._always: list[int] = []
+
+    def _build(self) -> dict[str, list[int]]:
+        index: dict[str, list[int]] = {}
+        for i, entry in enumerate(self._entries):
+            keys = source_keys(entry)
+            if keys is None:
+                self._always.append(i)
+                continue
+            for key in keys:
+                index.setdefault(key, []).append(i)
+        self._index = index
+        return index
+
+    def _regex(self, i: int) -> tuple[re.Pattern[str], set[str]]:
+        compiled = self._compiled.get(i)
+        if compiled is None:
+            entry = self._entries[i]
+            compiled = (entry_regex(entry), {f.casefold() for f in entry.source_forms})
+            self._compiled[i] = compiled
+        return compiled
+
+    def entries_for(self, text: str) -> list[int]:
+        """Indices (in glossary order) of the entries that may match in ``text``."""
+        index = self._index if self._index is not None else self._build()
+        chosen = set(self._always)
+        for key in text_keys(text):
+            hit = index.get(key)
+            if hit is not None:
+                chosen.update(hit)
+        return sorted(chosen)
+
+    def candidates(self, text: str) -> list[Match]:
+        """Every match of every entry, overlapping ones included."""
+        found: list[Match] = []
+        for i in self.entries_for(text):
+            regex, forms = self._regex(i)
+            found += _matches(self._entries[i], regex, forms, text)
+        return found
+
+    def find(self, text: str) -> list[Match]:
+        """Non-overlapping matches, in text order; the longest wins where they overlap."""
+        return _select(self.candidates(text), len(text))
+
+
+def _fold(text: str) -> str:
+    """Case-folding that puts together what ``re.IGNORECASE`` puts together."""
+    return text.casefold().replace("ı", "i")
+
+
+class RenderingIndex:
+    """Which entries' renderings (`mangled_pattern`) may occur in an English text.
+
+    The key of an entry is the first three characters (fewer if shorter) of the first token of
+    its rendering, folded; a match of the mangled pattern starts with them at a token of the
+    text (a word-character run or a punctuation mark).
+    """
+
+    def __init__(self, entries: tuple[Entry, ...]) -> None:
+        self.by_key: dict[str, list[int]] = {}
+        self.always: list[int] = []
+        self.lengths: set[int] = set()
+        for i, entry in enumerate(entries):
+            tokens = [t for t in _TOKENS.findall(entry.target) if t not in "-‐‑–"]
+            if not tokens:
+                self.always.append(i)
+                continue
+            head = _APOSTROPHE.sub("'", tokens[0][:3])
+            self.lengths.add(len(head))
+            self.by_key.setdefault(_fold(head), []).append(i)
+
+    def entries_for(self, text: str) -> list[int]:
+        """Indices (in glossary order) of the entries whose rendering may occur in ``text``."""
+        chosen = set(self.always)
+        normal = _APOSTROPHE.sub("'", text)
+        for tok in _TOKENS.finditer(normal):
+            start = tok.start()
+            for n in self.lengths:
+                hit = self.by_key.get(_fold(normal[start : start + n]))
+                if hit is not None:
+                    chosen.update(hit)
+        return sorted(chosen)
+
+
+def contained_index(entries: tuple[Entry, ...]) -> dict[str, list[int]]:
+    """Entries with wrong renderings, by their rendering (for `contained_renderings`)."""
+    index: dict[str, list[int]] = {}
+    for i, entry in enumerate(entries):
+        if entry.wrong:
+            index.setdefault(entry.target, []).append(i)
+    return index
+
+
+def contained_renderings(target: str, index: dict[str, list[int]]) -> list[int]:
+    """Indices of the indexed entries whose rendering occurs in ``target`` as whole words.
+
+    What ``re.search(rf"(?<!\w){re.escape(t)}(?!\w)", target)`` finds for each rendering ``t``,
+    without trying every rendering.
+    """
+    starts = [i for i in range(len(target)) if i == 0 or not _is_word(target[i - 1])]
+    ends = [j for j in range(1, len(target) + 1) if j == len(target) or not _is_word(target[j])]
+    found: set[int] = set()
+    for i in starts:
+        for j in ends:
+            if j > i:
+                hit = index.get(target[i:j])
+                if hit is not None:
+                    found.update(hit)
+    return sorted(found)
+
+
+def _is_word(char: str) -> bool:
+    return _RUN.match(char) is not None
