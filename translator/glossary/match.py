@@ -382,7 +382,7 @@ def contained_index(entries: tuple[Entry, ...]) -> dict[str, list[int]]:
 
 
 def contained_renderings(target: str, index: dict[str, list[int]]) -> list[int]:
-    """Indices of the indexed entries whose rendering occurs in ``target`` as whole words.
+    r"""Indices of the indexed entries whose rendering occurs in ``target`` as whole words.
 
     What ``re.search(rf"(?<!\w){re.escape(t)}(?!\w)", target)`` finds for each rendering ``t``,
     without trying every rendering.

@@ -1,0 +1,176 @@
+"""The indexed matchers give exactly the results of trying every entry (the reference)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from translator.glossary import Entry, Glossary
+from translator.glossary.match import (
+    Match,
+    Matcher,
+    ReferenceMatcher,
+    contained_index,
+    contained_renderings,
+    mangled_pattern,
+)
+
+from .termbase import english_sentences, news_sentences, termbase
+
+#: Words with the hard cases: inflectable nouns and adjectives, acronyms, hyphens, apostrophes,
+#: regex metacharacters, leading punctuation, digits, ß/ẞ, dotless and dotted I, short words.
+_WORDS = st.sampled_from(
+    [
+        "Truppen", "Truppe", "truppen", "Region", "Kursk", "DPRK", "nordkoreanische", "höchster",
+        "Führer", "Kiew's", "Kiew’s", "C++", "(ISW)", "„Operation", "Z“", "Artikel", "5", "6.",
+        "Straße", "STRASSE", "ẞtraße", "Weißes", "weißen", "Haus", "Ab", "e", "en", "s", "Ost",
+        "Ost-West", "DPRK-Truppen", "über", "Über", "İzmir", "ıslak", "Isla", "ısla",
+        "Regiment", "a.b",
+        "Nordkoreaner", "Grenzregion", "der", "Dabei", "?", "Ö", "öl", "Σίσυφος", "σίσυφος",
+        "-Region", "’s", "UN", "un", "Forces", "forces",
+    ]
+)  # fmt: skip
+_ENDINGS = st.sampled_from(["", "", "", "e", "en", "em", "er", "ern", "es", "n", "s", "ns"])
+_CATEGORIES = st.sampled_from(
+    ["term", "person", "place", "organisation", "unit", "rank", "acronym", "fragment",
+     "do-not-translate"]
+)  # fmt: skip
+
+
+@st.composite
+def _form(draw: st.DrawFn) -> str:
+    words = draw(st.lists(_WORDS, min_size=1, max_size=3))
+    joiner = draw(st.sampled_from([" ", " ", "-"]))
+    return joiner.join(words)
+
+
+@st.composite
+def _entry(draw: st.DrawFn) -> Entry:
+    return Entry(
+        source=draw(_form()),
+        target=draw(_form()),
+        category=draw(_CATEGORIES),
+        forms=tuple(draw(st.lists(_form(), max_size=2))),
+        inflect=draw(st.sampled_from([None, None, True, False])),
+    )
+
+
+@st.composite
+def _text(draw: st.DrawFn, entries: list[Entry]) -> str:
+    """Words of the entries' forms and renderings (inflected, compounded) and other words."""
+    own = [w for e in entries for f in (*e.source_forms, e.target) for w in re.split(r"[\s-]", f)]
+    words = st.sampled_from(own) | _WORDS if own else _WORDS
+    parts = draw(
+        st.lists(
+            st.tuples(
+                st.sampled_from(["", "", "", "", "Grenz", "x"]),
+                words,
+                _ENDINGS,
+                st.sampled_from([" ", " ", "\n", "-", ", ", "", ". "]),
+            ),
+            max_size=12,
+        )
+    )
+    return "".join(a + w + e + s for a, w, e, s in parts)
+
+
+def _same(new: list[Match], old: list[Match]) -> None:
+    assert [(m.entry, m.span, m.text, m.exact) for m in new] == [
+        (m.entry, m.span, m.text, m.exact) for m in old
+    ]
+
+
+def _reference_renderings(glossary: Glossary) -> Callable[[str], list[Match]]:
+    """`Glossary.find_renderings` as it was: every entry's mangled pattern, longest first."""
+    ordered = sorted(glossary.entries, key=lambda e: len(e.target), reverse=True)
+    patterns = [(entry, mangled_pattern(entry.target)) for entry in ordered]
+    return lambda text: _renderings(patterns, text)
+
+
+def _renderings(patterns: list[tuple[Entry, re.Pattern[str]]], text: str) -> list[Match]:
+    found: list[Match] = []
+    taken = bytearray(len(text))
+    for entry, pattern in patterns:
+        for m in pattern.finditer(text):
+            if not any(taken[m.start() : m.end()]):
+                exact = m.group(0) == entry.target
+                found.append(Match(entry, m.start(), m.end(), m.group(0), exact))
+                taken[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
+    return sorted(found, key=lambda m: m.start)
+
+
+@settings(max_examples=200, deadline=None)
+@given(entries=st.lists(_entry(), min_size=1, max_size=12), data=st.data())
+def test_matcher_equals_the_reference(entries: list[Entry], data: st.DataObject) -> None:
+    texts = data.draw(st.lists(_text(entries), min_size=1, max_size=4))
+    new, old = Matcher(tuple(entries)), ReferenceMatcher(tuple(entries))
+    for text in texts:
+        _same(new.candidates(text), old.candidates(text))
+        _same(new.find(text), old.find(text))
+
+
+@settings(max_examples=100, deadline=None)
+@given(entries=st.lists(_entry(), min_size=1, max_size=12), data=st.data())
+def test_find_renderings_equals_the_reference(entries: list[Entry], data: st.DataObject) -> None:
+    texts = data.draw(st.lists(_text(entries), min_size=1, max_size=4))
+    glossary = Glossary(entries)
+    reference = _reference_renderings(glossary)
+    for text in texts:
+        _same(glossary.find_renderings(text), reference(text))
+
+
+@settings(max_examples=100, deadline=None)
+@given(entries=st.lists(_entry(), min_size=1, max_size=12))
+def test_contained_renderings_equals_searching_each(entries: list[Entry]) -> None:
+    entries = [
+        e.model_copy(update={"wrong": ("x",)}) if i % 2 else e
+        for i, e in enumerate(entries)
+    ]
+    index = contained_index(tuple(entries))
+    for entry in entries:
+        expected = [
+            i
+            for i, other in enumerate(entries)
+            if other.wrong
+            and re.search(rf"(?<!\w){re.escape(other.target)}(?!\w)", entry.target)
+        ]
+        assert contained_renderings(entry.target, index) == expected
+
+
+@pytest.fixture(scope="module")
+def thousand() -> list[Entry]:
+    return termbase(1000)
+
+
+def test_generated_1k_termbase_matches_like_the_reference(thousand: list[Entry]) -> None:
+    new, old = Matcher(tuple(thousand)), ReferenceMatcher(tuple(thousand))
+    sentences = news_sentences(thousand, 300)
+    matched = 0
+    for text in sentences:
+        found = new.find(text)
+        _same(found, old.find(text))
+        _same(new.candidates(text), old.candidates(text))
+        matched += len(found)
+    assert matched > 300  # the sentences really use the termbase
+
+
+def test_generated_1k_termbase_renderings_like_the_reference(thousand: list[Entry]) -> None:
+    glossary = Glossary(thousand)
+    reference = _reference_renderings(glossary)
+    found = 0
+    for text in english_sentences(thousand, 100):
+        result = glossary.find_renderings(text)
+        _same(result, reference(text))
+        found += len(result)
+    assert found > 50
+
+
+def test_only_entries_whose_word_occurs_are_tried(thousand: list[Entry]) -> None:
+    matcher = Matcher(tuple(thousand))
+    tried = matcher.entries_for("Die Truppen ziehen sich nach Verlusten zurück.")
+    assert 0 < len(tried) < 20
+    assert any(thousand[i].source == "Truppen" for i in tried)
