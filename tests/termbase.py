@@ -72,10 +72,13 @@ def termbase(size: int, seed: int = 0) -> list[Entry]:
     entries = list(load_glossary(PACKAGED).entries)[:size]
     seen = {_key(f) for e in entries for f in e.source_forms}
     nouns, adjectives = _german_words()
-    english = [w for w in _words("en", 20000) if w.isalpha() and len(w) > 2]
+    taken = {_key(w) for e in entries for w in (e.target, *e.wrong)}
+    english = [w for w in _words("en", 20000) if w.isalpha() and len(w) > 2 and w not in taken]
+    # Renderings from one half of the words, wrong renderings from the other: never the same.
+    right, wrong = english[::2], english[1::2]
 
     def rendering(words: int) -> str:
-        return " ".join(rng.choice(english) for _ in range(words))
+        return " ".join(rng.choice(right) for _ in range(words))
 
     while len(entries) < size:
         roll = rng.random()
@@ -104,7 +107,7 @@ def termbase(size: int, seed: int = 0) -> list[Entry]:
         seen.add(_key(source))
         data: dict = {"source": source, "target": target, "category": category}
         if category == "term" and rng.random() < 0.05:
-            data["wrong"] = [rendering(1)]
+            data["wrong"] = [rng.choice(wrong)]
         entries.append(Entry.model_validate(data))
     return entries
 

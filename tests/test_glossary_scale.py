@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from translator.glossary import Entry, Glossary
+from translator.glossary import (
+    Entry,
+    Glossary,
+    GlossaryValidationError,
+    dump_entries,
+    load_glossary,
+)
 from translator.glossary.match import (
     Match,
     Matcher,
@@ -174,3 +181,56 @@ def test_only_entries_whose_word_occurs_are_tried(thousand: list[Entry]) -> None
     tried = matcher.entries_for("Die Truppen ziehen sich nach Verlusten zurück.")
     assert 0 < len(tried) < 20
     assert any(thousand[i].source == "Truppen" for i in tried)
+
+
+# -- the stored (compiled) glossary ---------------------------------------------------------------
+
+
+def _stored_files() -> list[Path]:
+    from translator import config
+
+    return sorted((config.cache_dir() / "glossary").glob("*.json"))
+
+
+def test_a_large_glossary_is_stored_and_read_back_identically(
+    tmp_path: Path, thousand: list[Entry]
+) -> None:
+    path = tmp_path / "big.yaml"
+    path.write_text(dump_entries(thousand), encoding="utf-8")
+    fresh = load_glossary(path, stored=False)
+    assert _stored_files() == []
+    first = load_glossary(path)
+    [stored] = _stored_files()
+    second = load_glossary(path)
+    assert first.entries == second.entries == fresh.entries
+    assert first.version == second.version == fresh.version
+    assert second._matcher.index == fresh._matcher.index
+    for text in news_sentences(thousand, 50):
+        _same(second.find(text), fresh.find(text))
+    # What is read is the stored copy: a change to it shows (it is keyed by the file's bytes).
+    stored.write_text(stored.read_text().replace(fresh.version, "changed-in-store", 1))
+    assert load_glossary(path).version == "changed-in-store"
+
+
+def test_an_edited_or_damaged_glossary_is_never_read_from_a_stale_copy(
+    tmp_path: Path, thousand: list[Entry]
+) -> None:
+    path = tmp_path / "big.yaml"
+    path.write_text(dump_entries(thousand), encoding="utf-8")
+    load_glossary(path)
+    edited = [*thousand[:-1], thousand[-1].model_copy(update={"target": "edited rendering"})]
+    path.write_text(dump_entries(edited), encoding="utf-8")
+    assert load_glossary(path).entries[-1].target == "edited rendering"
+    for stored in _stored_files():
+        stored.write_text(stored.read_text()[:1000])  # truncated
+    assert load_glossary(path).entries == tuple(edited)
+    path.write_text(dump_entries(edited) + "- {source: x}\n", encoding="utf-8")
+    with pytest.raises(GlossaryValidationError, match="missing required field 'target'"):
+        load_glossary(path)
+
+
+def test_small_glossaries_are_not_stored(tmp_path: Path) -> None:
+    path = tmp_path / "small.yaml"
+    path.write_text("entries:\n  - {source: Kiew, target: Kyiv, category: place}\n")
+    assert len(load_glossary(path)) == 1
+    assert _stored_files() == []

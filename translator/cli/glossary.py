@@ -41,7 +41,7 @@ def check(path: PathArg = None) -> None:
 
     target = _path(path)
     try:
-        glossary = load_glossary(target)
+        glossary = load_glossary(target, stored=False)  # always validate the file itself
     except GlossaryValidationError as exc:
         for problem in exc.problems:
             typer.echo(problem, err=True)

@@ -42,11 +42,12 @@ from typing import Any
 
 from ..errors import GlossaryError
 from ..result import TermHit
-from . import enforce
+from . import compiled, enforce
 from .enforce import Prepared
 from .match import (
     Match,
     Matcher,
+    MatcherIndex,
     RenderingIndex,
     contained_index,
     contained_renderings,
@@ -57,9 +58,10 @@ from .schema import (
     Entry,
     GlossaryValidationError,
     Located,
+    decode,
     dump_entries,
     parse_entries,
-    read_entries,
+    read_bytes,
 )
 
 __all__ = [
@@ -81,10 +83,20 @@ METHOD_VERSION = "inject-verify-repair/1"
 class Glossary:
     """A validated glossary: matching in German, enforcement around an engine, the term report."""
 
-    def __init__(self, entries: list[Entry] | tuple[Entry, ...], *, path: Path | None = None):
+    def __init__(
+        self,
+        entries: list[Entry] | tuple[Entry, ...],
+        *,
+        path: Path | None = None,
+        version: str | None = None,
+        index: MatcherIndex | None = None,
+    ):
+        """``version`` and ``index`` are those computed before for the same entries (stored)."""
         self.entries: tuple[Entry, ...] = tuple(entries)
         self.path = path
-        self._matcher = Matcher(self.entries)
+        self._matcher = Matcher(self.entries, index)
+        if version is not None:
+            self.__dict__["version"] = version
         self._patterns: dict[Entry, enforce._Patterns] = {}
 
     @classmethod
@@ -186,7 +198,21 @@ class Glossary:
         return dump_entries(list(self.entries))
 
 
-def load_glossary(path: Path) -> Glossary:
-    """Read and validate a glossary YAML file; `GlossaryError` names file, line and entry."""
-    located: list[Located] = read_entries(Path(path))
-    return Glossary([loc.entry for loc in located], path=Path(path))
+def load_glossary(path: Path, *, stored: bool = True) -> Glossary:
+    """Read and validate a glossary YAML file; `GlossaryError` names file, line and entry.
+
+    A large glossary is validated and indexed once and then read from the cache directory
+    (`translator.glossary.compiled`); ``stored=False`` always parses and validates the file.
+    """
+    path = Path(path)
+    raw = read_bytes(path)
+    if stored:
+        found = compiled.load(raw)
+        if found is not None:
+            entries, version, index = found
+            return Glossary(entries, path=path, version=version, index=index)
+    located: list[Located] = parse_entries(decode(raw, path), str(path))
+    glossary = Glossary([loc.entry for loc in located], path=path)
+    if stored and len(glossary) >= compiled.MIN_ENTRIES:
+        compiled.store(raw, glossary.entries, glossary.version, glossary._matcher.index)
+    return glossary

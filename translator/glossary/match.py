@@ -237,14 +237,16 @@ _RUN = re.compile(r"\w+")
 #: Every ending a per-form pattern may add to or remove from a word (nouns, adjectives,
 #: genitive), and some it does not today; more only costs a few extra candidates.
 _STRIP = ("e", "en", "em", "er", "ern", "es", "n", "s", "ens", "ns", "nen")
+_STRIP_ANY = tuple({e[-1] for e in _STRIP})
 
 
 def _stems(run: str) -> set[str]:
     """``run`` (case-folded) and it with any one ending removed."""
     stems = {run}
-    for ending in _STRIP:
-        if len(run) > len(ending) and run.endswith(ending):
-            stems.add(run[: -len(ending)])
+    if run.endswith(_STRIP_ANY):
+        for ending in _STRIP:
+            if run.endswith(ending) and len(run) > len(ending):
+                stems.add(run[: -len(ending)])
     return stems
 
 
@@ -277,6 +279,28 @@ def text_keys(text: str) -> set[str]:
     return keys
 
 
+#: Entry indices by key, and the indices of the entries that cannot be indexed.
+MatcherIndex = tuple[dict[str, list[int]], list[int]]
+
+
+def build_index(entries: tuple[Entry, ...]) -> MatcherIndex:
+    """Every entry under each of its `source_keys`."""
+    index: dict[str, list[int]] = {}
+    always: list[int] = []
+    for i, entry in enumerate(entries):
+        keys = source_keys(entry)
+        if keys is None:
+            always.append(i)
+            continue
+        for key in keys:
+            bucket = index.get(key)
+            if bucket is None:
+                index[key] = [i]
+            else:
+                bucket.append(i)
+    return index, always
+
+
 class Matcher:
     """Finds the non-overlapping glossary matches in a text (longest match wins).
 
@@ -284,23 +308,25 @@ class Matcher:
     the text are tried, and an entry's regex is compiled the first time it is tried.
     """
 
-    def __init__(self, entries: tuple[Entry, ...]) -> None:
+    def __init__(self, entries: tuple[Entry, ...], index: MatcherIndex | None = None) -> None:
         self._entries = entries
         self._compiled: dict[int, tuple[re.Pattern[str], set[str]]] = {}
         self._index: dict[str, list[int]] | None = None
         self._always: list[int] = []
+        if index is not None:
+            self._index, self._always = index
 
     def _build(self) -> dict[str, list[int]]:
-        index: dict[str, list[int]] = {}
-        for i, entry in enumerate(self._entries):
-            keys = source_keys(entry)
-            if keys is None:
-                self._always.append(i)
-                continue
-            for key in keys:
-                index.setdefault(key, []).append(i)
-        self._index = index
-        return index
+        self._index, self._always = build_index(self._entries)
+        return self._index
+
+    @property
+    def index(self) -> MatcherIndex:
+        """The key index and the always-tried entries (to store, see `translator.glossary`)."""
+        if self._index is None:
+            self._build()
+        assert self._index is not None
+        return self._index, self._always
 
     def _regex(self, i: int) -> tuple[re.Pattern[str], set[str]]:
         compiled = self._compiled.get(i)
