@@ -315,4 +315,6 @@ def read_entries(path: Path) -> list[Located]:
 def dump_entries(entries: list[Entry]) -> str:
     """Glossary YAML for ``entries``: hand-editable, field order kept, Unicode as is."""
     doc = {"schema": SCHEMA_VERSION, "entries": [e.to_dict() for e in entries]}
-    return yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=100)
+    # libyaml's emitter when present: the same text, several times faster.
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    return yaml.dump(doc, Dumper=dumper, sort_keys=False, allow_unicode=True, width=100)
