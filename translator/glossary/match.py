@@ -367,32 +367,49 @@ def _fold(text: str) -> str:
 class RenderingIndex:
     """Which entries' renderings (`mangled_pattern`) may occur in an English text.
 
-    The key of an entry is the first three characters (fewer if shorter) of the first token of
-    its rendering, folded; a match of the mangled pattern starts with them at a token of the
-    text (a word-character run or a punctuation mark).
+    A match of the mangled pattern starts at a token of the text (a word-character run or a
+    punctuation mark) with the rendering's first token, in any case. A one-token rendering is
+    the whole run (with a plural -s/-es added or dropped); the first token of a longer one is
+    the run or, where MT joined the words ("Kurskregion"), its beginning. So one-token
+    renderings are indexed by the folded token (and without its -s), the others by the folded
+    first token, looked up among the beginnings of each run.
     """
 
     def __init__(self, entries: tuple[Entry, ...]) -> None:
-        self.by_key: dict[str, list[int]] = {}
+        self.whole: dict[str, list[int]] = {}
+        self.start: dict[str, list[int]] = {}
         self.always: list[int] = []
-        self.lengths: set[int] = set()
+        lengths: set[int] = set()
         for i, entry in enumerate(entries):
             tokens = [t for t in _TOKENS.findall(entry.target) if t not in "-‐‑–"]
-            if not tokens:
+            if not tokens or _APOSTROPHE.fullmatch(tokens[0]):
                 self.always.append(i)
                 continue
-            head = _APOSTROPHE.sub("'", tokens[0][:3])
-            self.lengths.add(len(head))
-            self.by_key.setdefault(_fold(head), []).append(i)
+            head = tokens[0]
+            if len(tokens) == 1 and _RUN.fullmatch(head):
+                keys = {_fold(head)}
+                if head.endswith("s"):
+                    keys.add(_fold(head[:-1]))
+                for k in keys:
+                    self.whole.setdefault(k, []).append(i)
+            else:
+                lengths.add(len(head))
+                self.start.setdefault(_fold(head), []).append(i)
+        self.lengths = sorted(lengths)
 
     def entries_for(self, text: str) -> list[int]:
         """Indices (in glossary order) of the entries whose rendering may occur in ``text``."""
         chosen = set(self.always)
-        normal = _APOSTROPHE.sub("'", text)
-        for tok in _TOKENS.finditer(normal):
-            start = tok.start()
+        for token in set(_TOKENS.findall(text)):
+            folded = _fold(token)
+            for k in (folded, folded[:-1], folded[:-2]):
+                hit = self.whole.get(k)
+                if hit is not None:
+                    chosen.update(hit)
             for n in self.lengths:
-                hit = self.by_key.get(_fold(normal[start : start + n]))
+                if n > len(token):
+                    break
+                hit = self.start.get(_fold(token[:n]))
                 if hit is not None:
                     chosen.update(hit)
         return sorted(chosen)
