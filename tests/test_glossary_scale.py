@@ -130,6 +130,27 @@ def test_find_renderings_equals_the_reference(entries: list[Entry], data: st.Dat
         _same(glossary.find_renderings(text), reference(text))
 
 
+@pytest.mark.parametrize(
+    ("targets", "text"),
+    [
+        (["Force"], "the Forcees"),  # plural -es
+        (["Force"], "the FORCES"),
+        (["Forces"], "one force"),  # plural -s dropped
+        (["Kursk region"], "in the Kurskregion"),
+        (["Kursk region"], "in the kursk-Region"),
+        (["(ISW)", "„Operation Z“", "'Hail Mary'"], "says (ISW) of „Operation Z“ and ’Hail Mary’"),
+        (["Diyarbakir", "UN", "EU"], "Dıyarbakır and DIYARBAKIRS, the un and the UN, eu, EU"),
+        (["U.S. Army", "US"], "the u.s.army and U. S. Army, us and US"),
+    ],
+)
+def test_find_renderings_examples_equal_the_reference(targets: list[str], text: str) -> None:
+    entries = [Entry(source=f"Q{i}", target=t, category="term") for i, t in enumerate(targets)]
+    glossary = Glossary(entries)
+    expected = _reference_renderings(glossary)(text)
+    assert expected, "the example must contain renderings"
+    _same(glossary.find_renderings(text), expected)
+
+
 @settings(max_examples=100, deadline=None)
 @given(entries=st.lists(_entry(), min_size=1, max_size=12))
 def test_contained_renderings_equals_searching_each(entries: list[Entry]) -> None:
