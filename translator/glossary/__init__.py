@@ -28,7 +28,8 @@ Public API for other checks (QA, mixed-language detection):
 * ``Glossary.renderings`` -- the set of English renderings; ``Glossary.lookup(term)`` -- the
   entries a term (or part of one) belongs to.
 
-Matching rules: `translator.glossary.match`; file schema: `translator.glossary.schema` and the
+Large glossaries are validated and indexed once, then read from the cache directory
+(`translator.glossary.compiled`). Matching rules: `translator.glossary.match`; file schema: `translator.glossary.schema` and the
 README, section "Glossary"; CSV/TSV/TBX exchange: `translator.glossary.interchange`.
 """
 

@@ -18,6 +18,11 @@ German side. Each entry compiles to one regular expression over its source forms
 Among overlapping matches the longest wins (then the one that is a listed form as written, then the
 leftmost), so "DPRK-Truppen" beats "DPRK" and "Institute for the Study of War (ISW)" beats "ISW".
 
+Cost. `Matcher` tries only the entries whose first word (any inflection) occurs among the words
+of the text, compiling each entry's regex when it is first tried, so the cost per sentence does
+not grow with the glossary; `RenderingIndex` does the same for English renderings. Both give
+exactly the results of trying every entry (`ReferenceMatcher`), which the tests check.
+
 English side. `rendering_pattern` finds a rendering as the glossary writes it (a lower-case
 first letter may be capitalised, any whitespace, an English plural -s allowed);
 `mangled_pattern` also accepts what MT does to copied text: any case, hyphens/spaces/nothing
