@@ -29,14 +29,16 @@ Public API for other checks (QA, mixed-language detection):
   entries a term (or part of one) belongs to.
 
 Large glossaries are validated and indexed once, then read from the cache directory
-(`translator.glossary.compiled`). Matching rules: `translator.glossary.match`; file schema: `translator.glossary.schema` and the
-README, section "Glossary"; CSV/TSV/TBX exchange: `translator.glossary.interchange`.
+(`translator.glossary.compiled`). Matching rules: `translator.glossary.match`; file schema:
+`translator.glossary.schema` and the README, section "Glossary"; CSV/TSV/TBX exchange:
+`translator.glossary.interchange`.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -99,6 +101,7 @@ class Glossary:
         if version is not None:
             self.__dict__["version"] = version
         self._patterns: dict[Entry, enforce._Patterns] = {}
+        self._mangled: dict[int, re.Pattern[str]] = {}
 
     @classmethod
     def from_yaml(cls, text: str, *, where: str = "<glossary>") -> Glossary:
@@ -137,9 +140,13 @@ class Glossary:
         found: list[Match] = []
         taken = bytearray(len(text))
         # Only the entries whose rendering may occur (`RenderingIndex`), longest first.
-        maybe = [self.entries[i] for i in self._renderings_index.entries_for(text)]
-        for entry in sorted(maybe, key=lambda e: len(e.target), reverse=True):
-            for m in self._pats(entry).mangled.finditer(text):
+        maybe = self._renderings_index.entries_for(text)
+        for i in sorted(maybe, key=lambda i: len(self.entries[i].target), reverse=True):
+            entry = self.entries[i]
+            pattern = self._mangled.get(i)
+            if pattern is None:
+                pattern = self._mangled[i] = mangled_pattern(entry.target)
+            for m in pattern.finditer(text):
                 if not any(taken[m.start() : m.end()]):
                     exact = m.group(0) == entry.target
                     found.append(Match(entry, m.start(), m.end(), m.group(0), exact))

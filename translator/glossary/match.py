@@ -276,6 +276,18 @@ def source_keys(entry: Entry) -> set[str] | None:
     return keys
 
 
+def needles(entry: Entry) -> tuple[tuple[str, ...], ...]:
+    """Per source form, case-folded text that every match of the form contains.
+
+    Each word-character run of the form reduced to its shortest stem: a match has every run
+    of the form, inflected or not, and an inflected run still begins with that stem.
+    """
+    return tuple(
+        tuple(min(_stems(run.casefold()), key=len) for run in _RUN.findall(form))
+        for form in entry.source_forms
+    )
+
+
 def text_keys(text: str) -> set[str]:
     """The stems of every word-character run of ``text``."""
     keys: set[str] = set()
@@ -316,6 +328,7 @@ class Matcher:
     def __init__(self, entries: tuple[Entry, ...], index: MatcherIndex | None = None) -> None:
         self._entries = entries
         self._compiled: dict[int, tuple[re.Pattern[str], set[str]]] = {}
+        self._needles: dict[int, tuple[tuple[str, ...], ...]] = {}
         self._index: dict[str, list[int]] | None = None
         self._always: list[int] = []
         if index is not None:
@@ -344,12 +357,22 @@ class Matcher:
     def entries_for(self, text: str) -> list[int]:
         """Indices (in glossary order) of the entries that may match in ``text``."""
         index = self._index if self._index is not None else self._build()
-        chosen = set(self._always)
+        chosen: set[int] = set()
         for key in text_keys(text):
             hit = index.get(key)
             if hit is not None:
                 chosen.update(hit)
-        return sorted(chosen)
+        # Of the entries whose first word occurs, only those whose every word occurs (a
+        # substring test on the folded text) are worth compiling and running their regex.
+        folded = text.casefold()
+        possible = [i for i in chosen if self._possible(i, folded)]
+        return sorted([*possible, *self._always])
+
+    def _possible(self, i: int, folded: str) -> bool:
+        forms = self._needles.get(i)
+        if forms is None:
+            forms = self._needles[i] = needles(self._entries[i])
+        return any(all(n in folded for n in form) for form in forms)
 
     def candidates(self, text: str) -> list[Match]:
         """Every match of every entry, overlapping ones included."""
@@ -384,12 +407,17 @@ class RenderingIndex:
         self.whole: dict[str, list[int]] = {}
         self.start: dict[str, list[int]] = {}
         self.always: list[int] = []
+        self.needles: dict[int, tuple[str, ...]] = {}
         lengths: set[int] = set()
         for i, entry in enumerate(entries):
             tokens = [t for t in _TOKENS.findall(entry.target) if t not in "-‐‑–"]
             if not tokens or _APOSTROPHE.fullmatch(tokens[0]):
                 self.always.append(i)
                 continue
+            # Every token is in a match (any case), the last one perhaps without its -s.
+            last = tokens[-1]
+            cut = last[:-1] if last.isalpha() and len(last) > 3 and last.endswith("s") else last
+            self.needles[i] = tuple(_fold(_APOSTROPHE.sub("'", t)) for t in [*tokens[:-1], cut])
             head = tokens[0]
             if len(tokens) == 1 and _RUN.fullmatch(head):
                 keys = {_fold(head)}
@@ -404,7 +432,7 @@ class RenderingIndex:
 
     def entries_for(self, text: str) -> list[int]:
         """Indices (in glossary order) of the entries whose rendering may occur in ``text``."""
-        chosen = set(self.always)
+        chosen: set[int] = set()
         for token in set(_TOKENS.findall(text)):
             folded = _fold(token)
             for k in (folded, folded[:-1], folded[:-2]):
@@ -417,7 +445,9 @@ class RenderingIndex:
                 hit = self.start.get(_fold(token[:n]))
                 if hit is not None:
                     chosen.update(hit)
-        return sorted(chosen)
+        folded = _fold(_APOSTROPHE.sub("'", text))
+        possible = [i for i in chosen if all(n in folded for n in self.needles[i])]
+        return sorted([*possible, *self.always])
 
 
 def contained_index(entries: tuple[Entry, ...]) -> dict[str, list[int]]:
