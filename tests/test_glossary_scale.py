@@ -70,7 +70,7 @@ def _entry(draw: st.DrawFn) -> Entry:
 def _text(draw: st.DrawFn, entries: list[Entry]) -> str:
     """Words of the entries' forms and renderings (inflected, compounded) and other words."""
     own = [w for e in entries for f in (*e.source_forms, e.target) for w in re.split(r"[\s-]", f)]
-    words = st.sampled_from(own) | _WORDS if own else _WORDS
+    words = st.sampled_from(own) | st.sampled_from(own) | _WORDS if own else _WORDS
     parts = draw(
         st.lists(
             st.tuples(
@@ -115,7 +115,7 @@ def _renderings(patterns: list[tuple[Entry, re.Pattern[str]]], text: str) -> lis
     return sorted(found, key=lambda m: m.start)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=400, deadline=None)
 @given(entries=st.lists(_entry(), min_size=1, max_size=12), data=st.data())
 def test_matcher_equals_the_reference(entries: list[Entry], data: st.DataObject) -> None:
     texts = data.draw(st.lists(_text(entries), min_size=1, max_size=4))
