@@ -209,33 +209,43 @@ def _parse_entries(text: str, where: str) -> list[Located]:
         problems.append(f"{where}:{top_lines.get('entries', 1)}: 'entries' must be a list")
         raise GlossaryValidationError(problems)
 
-    pairs = list(zip(entries_node.value, raw_entries, strict=True))
+    # What is needed of the nodes (lines, duplicate keys), so that they can go before the
+    # entries are built: for a termbase they are the larger part of the memory.
+    shapes: list[tuple[int, dict[str, int] | None, list[str]]] = []
+    for node in entries_node.value:
+        start = node.start_mark.line + 1
+        if isinstance(node, yaml.MappingNode):
+            shapes.append((start, _key_lines(node), _duplicate_keys(node, where)))
+        else:
+            shapes.append((start, None, []))
+    del root, entries_node, loader
     mappings = [
-        raw for node, raw in pairs if isinstance(node, yaml.MappingNode) and isinstance(raw, dict)
+        raw for (_, lines, _), raw in zip(shapes, raw_entries, strict=True)
+        if lines is not None and isinstance(raw, dict)
     ]
     # All entries at once (one call into pydantic-core); per entry only to report problems.
     try:
         valid: list[Entry] | None = entry_list().validate_python(mappings)
     except ValidationError:
         valid = None
+    del mappings
     located: list[Located] = []
-    for node, raw in pairs:
-        line = node.start_mark.line + 1
-        if not isinstance(node, yaml.MappingNode) or not isinstance(raw, dict):
-            problems.append(f"{where}:{line}: each entry must be a mapping (source, target, ...)")
+    for (start, lines, duplicates), raw in zip(shapes, raw_entries, strict=True):
+        if lines is None or not isinstance(raw, dict):
+            problems.append(f"{where}:{start}: each entry must be a mapping (source, target, ...)")
             continue
-        problems += _duplicate_keys(node, where)
+        problems += duplicates
         if valid is not None:
-            located.append(Located(valid[len(located)], line))
+            located.append(Located(valid[len(located)], start))
             continue
         name = raw.get("source") if isinstance(raw.get("source"), str) else f"#{len(located) + 1}"
         try:
             entry = Entry.model_validate(raw)
         except ValidationError as exc:
-            lines = _key_lines(node)
-            problems += [_pydantic_problem(e, lines, line, str(name), where) for e in exc.errors()]
+            problems += [_pydantic_problem(e, lines, start, str(name), where) for e in exc.errors()]
             continue
-        located.append(Located(entry, line))
+        located.append(Located(entry, start))
+    del data, raw_entries
     problems += cross_check(located, where)
     if problems:
         raise GlossaryValidationError(problems)
