@@ -276,14 +276,15 @@ def source_keys(entry: Entry) -> set[str] | None:
     return keys
 
 
-def needles(entry: Entry) -> tuple[tuple[str, ...], ...]:
-    """Per source form, case-folded text that every match of the form contains.
+def needles(entry: Entry) -> tuple[tuple[frozenset[str], ...], ...]:
+    """Per source form, per word-character run of it: the run's stems.
 
-    Each word-character run of the form reduced to its shortest stem: a match has every run
-    of the form, inflected or not, and an inflected run still begins with that stem.
+    Every run of a form is in a match as a run of the text, inflected or not (the reasoning of
+    the index key holds for each of them), so a text whose `text_keys` miss the stems of one
+    run of each form cannot contain a match of the entry.
     """
     return tuple(
-        tuple(min(_stems(run.casefold()), key=len) for run in _RUN.findall(form))
+        tuple(frozenset(_stems(run.casefold())) for run in _RUN.findall(form))
         for form in entry.source_forms
     )
 
@@ -328,7 +329,7 @@ class Matcher:
     def __init__(self, entries: tuple[Entry, ...], index: MatcherIndex | None = None) -> None:
         self._entries = entries
         self._compiled: dict[int, tuple[re.Pattern[str], set[str]]] = {}
-        self._needles: dict[int, tuple[tuple[str, ...], ...]] = {}
+        self._needles: dict[int, tuple[tuple[frozenset[str], ...], ...]] = {}
         self._index: dict[str, list[int]] | None = None
         self._always: list[int] = []
         if index is not None:
@@ -358,21 +359,21 @@ class Matcher:
         """Indices (in glossary order) of the entries that may match in ``text``."""
         index = self._index if self._index is not None else self._build()
         chosen: set[int] = set()
-        for key in text_keys(text):
+        keys = text_keys(text)
+        for key in keys:
             hit = index.get(key)
             if hit is not None:
                 chosen.update(hit)
-        # Of the entries whose first word occurs, only those whose every word occurs (a
-        # substring test on the folded text) are worth compiling and running their regex.
-        folded = text.casefold()
-        possible = [i for i in chosen if self._possible(i, folded)]
+        # Of the entries whose first word occurs, only those whose every word occurs are worth
+        # compiling and running their regex.
+        possible = [i for i in chosen if self._possible(i, keys)]
         return sorted([*possible, *self._always])
 
-    def _possible(self, i: int, folded: str) -> bool:
+    def _possible(self, i: int, keys: set[str]) -> bool:
         forms = self._needles.get(i)
         if forms is None:
             forms = self._needles[i] = needles(self._entries[i])
-        return any(all(n in folded for n in form) for form in forms)
+        return any(all(not stems.isdisjoint(keys) for stems in form) for form in forms)
 
     def candidates(self, text: str) -> list[Match]:
         """Every match of every entry, overlapping ones included."""
