@@ -27,6 +27,7 @@ def test_case_conflicts_refuse_the_import_by_default(
     code, _, err = cli(monkeypatch, capsys, "glossary", "import", str(src), "-o", str(out_path))
     assert code == 5
     assert f"{src}:2: entry 'abwehr': conflicts with entry 'Abwehr' (line 1)" in err
+    assert f"{src}: 3 entries share a source form with another; --on-conflict" in err
     assert not out_path.exists()
 
 

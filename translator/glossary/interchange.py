@@ -346,6 +346,14 @@ def import_glossary(
             located, dropped = _drop_conflicts(located, on_conflict, where)
         problems = cross_check(located, where)
         if problems:
+            shared = sum(
+                ": conflicts with entry" in p or ": duplicate of entry" in p for p in problems
+            )
+            if shared and on_conflict == "error":
+                problems.append(
+                    f"{where}: {shared} entr{'y shares' if shared == 1 else 'ies share'} a source "
+                    "form with another; --on-conflict first|most-frequent keeps one of each"
+                )
             raise GlossaryValidationError(problems)
         entries = [loc.entry for loc in located]
         lines = {id(loc.entry): loc.line for loc in located}
