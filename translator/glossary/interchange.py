@@ -162,7 +162,7 @@ def from_delimited(text: str, delimiter: str, where: str) -> list[Located]:
 
 
 def _local(tag: str) -> str:
-    return tag.rsplit("}", 1)[-1]
+    return tag[tag.rfind("}") + 1 :]
 
 
 def _children(el: ET.Element, *names: str) -> list[ET.Element]:
