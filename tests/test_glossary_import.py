@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from translator.glossary import GlossaryValidationError
 from translator.glossary.interchange import common_words, import_glossary
 
 from .test_glossary_cli import Capture, cli
@@ -109,3 +110,11 @@ def test_inflected_matches_of_common_words_count_too() -> None:
     result = import_glossary("Dies,this\n", "csv", "x.csv", allow_common=True)
     assert len(result.common) == 1
     assert {"dies", "diese", "dabei", "darauf", "wofür", "hierzu", "der"} <= common_words()
+
+
+def test_conflicts_and_common_words_are_reported_together() -> None:
+    with pytest.raises(GlossaryValidationError) as caught:
+        import_glossary(CASE_CONFLICTS + COMMON, "csv", "tb.csv")
+    problems = caught.value.problems
+    assert any("conflicts with entry 'Abwehr'" in p for p in problems)
+    assert any("matches the common German word 'dabei'" in p for p in problems)

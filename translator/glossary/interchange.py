@@ -345,16 +345,12 @@ def import_glossary(
         if on_conflict != "error":
             located, dropped = _drop_conflicts(located, on_conflict, where)
         problems = cross_check(located, where)
-        if problems:
-            shared = sum(
-                ": conflicts with entry" in p or ": duplicate of entry" in p for p in problems
+        shared = sum(": conflicts with entry" in p or ": duplicate of entry" in p for p in problems)
+        if shared and on_conflict == "error":
+            problems.append(
+                f"{where}: {shared} entr{'y shares' if shared == 1 else 'ies share'} a source "
+                "form with another; --on-conflict first|most-frequent keeps one of each"
             )
-            if shared and on_conflict == "error":
-                problems.append(
-                    f"{where}: {shared} entr{'y shares' if shared == 1 else 'ies share'} a source "
-                    "form with another; --on-conflict first|most-frequent keeps one of each"
-                )
-            raise GlossaryValidationError(problems)
         entries = [loc.entry for loc in located]
         lines = {id(loc.entry): loc.line for loc in located}
         common = [
@@ -366,13 +362,14 @@ def import_glossary(
         if paused:
             gc.enable()
     if common and not allow_common:
-        raise GlossaryValidationError(
-            [
-                *common,
-                f"{where}: {len(common)} entr{'y' if len(common) == 1 else 'ies'} would be "
-                "injected into most sentences; remove them or import with --allow-common",
-            ]
-        )
+        problems += [
+            *common,
+            f"{where}: {len(common)} entr{'y' if len(common) == 1 else 'ies'} would be "
+            "injected into most sentences; remove them or import with --allow-common",
+        ]
+    if problems:
+        # Everything at once: conflicts, other problems and common words.
+        raise GlossaryValidationError(problems)
     return Imported(entries, dropped, common)
 
 
