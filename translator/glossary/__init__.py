@@ -61,6 +61,7 @@ from .schema import (
     Entry,
     GlossaryValidationError,
     Located,
+    collector_paused,
     decode,
     dump_entries,
     parse_entries,
@@ -214,13 +215,14 @@ def load_glossary(path: Path, *, stored: bool = True) -> Glossary:
     """
     path = Path(path)
     raw = read_bytes(path)
-    if stored:
-        found = compiled.load(raw)
-        if found is not None:
-            entries, version, index = found
-            return Glossary(entries, path=path, version=version, index=index)
-    located: list[Located] = parse_entries(decode(raw, path), str(path))
-    glossary = Glossary([loc.entry for loc in located], path=path)
-    if stored and len(glossary) >= compiled.MIN_ENTRIES:
-        compiled.store(raw, glossary.entries, glossary.version, glossary._matcher.index)
+    with collector_paused():
+        if stored:
+            found = compiled.load(raw)
+            if found is not None:
+                entries, version, index = found
+                return Glossary(entries, path=path, version=version, index=index)
+        located: list[Located] = parse_entries(decode(raw, path), str(path))
+        glossary = Glossary([loc.entry for loc in located], path=path)
+        if stored and len(glossary) >= compiled.MIN_ENTRIES:
+            compiled.store(raw, glossary.entries, glossary.version, glossary._matcher.index)
     return glossary

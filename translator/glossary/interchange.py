@@ -17,7 +17,6 @@ inflection and note are ``descrip``/``admin``/``note`` elements. TBX v2 element 
 from __future__ import annotations
 
 import csv
-import gc
 import io
 import re
 import xml.etree.ElementTree as ET
@@ -28,7 +27,14 @@ from typing import Any
 from pydantic import ValidationError
 
 from ..errors import GlossaryError
-from .schema import Entry, GlossaryValidationError, Located, _key, cross_check
+from .schema import (
+    Entry,
+    GlossaryValidationError,
+    Located,
+    _key,
+    collector_paused,
+    cross_check,
+)
 
 FORMATS = ("csv", "tsv", "tbx")
 HEADER = ("source", "target", "category", "forms", "wrong", "inflect", "note")
@@ -330,9 +336,7 @@ def import_glossary(
         raise GlossaryError(
             f"unknown --on-conflict {on_conflict!r} (one of: {', '.join(ON_CONFLICT)})"
         )
-    paused = gc.isenabled()
-    gc.disable()  # tens of thousands of entries: see schema.parse_entries
-    try:
+    with collector_paused():  # tens of thousands of entries: see schema.collector_paused
         if fmt == "csv":
             located = from_delimited(text, ",", where)
         elif fmt == "tsv":
@@ -358,9 +362,6 @@ def import_glossary(
             f"German word {word!r}"
             for e, word in common_word_matches(entries)
         ]
-    finally:
-        if paused:
-            gc.enable()
     if common and not allow_common:
         problems += [
             *common,

@@ -19,6 +19,8 @@ Every problem is collected and reported at once (`GlossaryError`), one line each
 from __future__ import annotations
 
 import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -157,17 +159,26 @@ def _pydantic_problem(err: Any, lines: dict[str, int], line: int, name: str, whe
     return f"{where}:{at}: entry {name!r}: {msg}"
 
 
-def parse_entries(text: str, where: str = "<glossary>") -> list[Located]:
-    """Validate glossary YAML text; raise `GlossaryValidationError` listing every problem."""
-    # Tens of thousands of entries are millions of short-lived objects: the cyclic garbage
-    # collector would run hundreds of times while they are built and find nothing to collect.
-    paused = gc.isenabled()
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a whole glossary is read or written.
+
+    Tens of thousands of entries are millions of new objects: the collector would run
+    hundreds of times, scanning them all each time, and find nothing to collect.
+    """
+    enabled = gc.isenabled()
     gc.disable()
     try:
-        return _parse_entries(text, where)
+        yield
     finally:
-        if paused:
+        if enabled:
             gc.enable()
+
+
+def parse_entries(text: str, where: str = "<glossary>") -> list[Located]:
+    """Validate glossary YAML text; raise `GlossaryValidationError` listing every problem."""
+    with collector_paused():
+        return _parse_entries(text, where)
 
 
 def _parse_entries(text: str, where: str) -> list[Located]:
@@ -327,4 +338,5 @@ def dump_entries(entries: list[Entry]) -> str:
     doc = {"schema": SCHEMA_VERSION, "entries": [e.to_dict() for e in entries]}
     # libyaml's emitter when present: the same text, several times faster.
     dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-    return yaml.dump(doc, Dumper=dumper, sort_keys=False, allow_unicode=True, width=100)
+    with collector_paused():
+        return yaml.dump(doc, Dumper=dumper, sort_keys=False, allow_unicode=True, width=100)
