@@ -62,7 +62,8 @@ def load(raw: bytes) -> tuple[list[Entry], str, MatcherIndex] | None:
             return None
         entries = entry_list().validate_json(entries_json)
         index = json.loads(index_json)
-        return entries, str(meta["version"]), (index["keys"], index["always"])
+        keys = {key: tuple(found) for key, found in index["keys"].items()}
+        return entries, str(meta["version"]), (keys, tuple(index["always"]))
     except (OSError, ValueError, KeyError, TypeError):
         return None  # absent or damaged: parse the glossary instead
 

@@ -297,12 +297,13 @@ def text_keys(text: str) -> set[str]:
     return keys
 
 
-#: Entry indices by key, and the indices of the entries that cannot be indexed.
-MatcherIndex = tuple[dict[str, list[int]], list[int]]
+#: Entry indices by key, and the indices of the entries that cannot be indexed. Tuples, not
+#: lists: the garbage collector stops looking at a tuple of ints, never at a list.
+MatcherIndex = tuple[dict[str, tuple[int, ...]], tuple[int, ...]]
 
 
 def build_index(entries: tuple[Entry, ...]) -> MatcherIndex:
-    """Every entry under each of its `source_keys`."""
+    """Every entry under each of its `source_keys` (in glossary order)."""
     index: dict[str, list[int]] = {}
     always: list[int] = []
     for i, entry in enumerate(entries):
@@ -316,7 +317,7 @@ def build_index(entries: tuple[Entry, ...]) -> MatcherIndex:
                 index[key] = [i]
             else:
                 bucket.append(i)
-    return index, always
+    return {k: tuple(v) for k, v in index.items()}, tuple(always)
 
 
 class Matcher:
@@ -330,12 +331,12 @@ class Matcher:
         self._entries = entries
         self._compiled: dict[int, tuple[re.Pattern[str], set[str]]] = {}
         self._needles: dict[int, tuple[tuple[frozenset[str], ...], ...]] = {}
-        self._index: dict[str, list[int]] | None = None
-        self._always: list[int] = []
+        self._index: dict[str, tuple[int, ...]] | None = None
+        self._always: tuple[int, ...] = ()
         if index is not None:
             self._index, self._always = index
 
-    def _build(self) -> dict[str, list[int]]:
+    def _build(self) -> dict[str, tuple[int, ...]]:
         self._index, self._always = build_index(self._entries)
         return self._index
 
