@@ -22,6 +22,7 @@ class Options:
     use_cache: bool = True
     cache_path: Path | None = None
     use_qa: bool = True
+    transliterate: bool = True  # Slavic names no entry lists -> English spelling (glossary.names)
 
 
 def build_pipeline(options: Options, *, engine: Engine | None = None) -> Pipeline:
@@ -32,7 +33,7 @@ def build_pipeline(options: Options, *, engine: Engine | None = None) -> Pipelin
 
         path = options.glossary or config.glossary_path()
         if path is not None:
-            glossary = load_glossary(path)
+            glossary = load_glossary(path, transliterate=options.transliterate)
     checker = None
     if options.use_qa:
         from .qa import QualityChecker

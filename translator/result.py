@@ -6,7 +6,9 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 Severity = Literal["info", "warning", "error"]
-TermStatus = Literal["applied", "repaired", "missed"]
+#: ``transliterated``: not a glossary term but a Slavic personal name in German spelling that
+#: `translator.glossary.names` rewrote into English-news spelling (and found in the output).
+TermStatus = Literal["applied", "repaired", "missed", "transliterated"]
 
 #: Version of the JSON layout produced by `TranslationResult.to_dict()`.
 SCHEMA_VERSION = 1

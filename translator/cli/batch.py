@@ -26,6 +26,7 @@ from .common import (
     NoCacheOpt,
     NoGlossaryOpt,
     NoQaOpt,
+    NoTransliterateOpt,
     StrictOpt,
     check_format,
     make_options,
@@ -101,6 +102,7 @@ def batch(
     strict: StrictOpt = False,
     no_cache: NoCacheOpt = False,
     no_qa: NoQaOpt = False,
+    no_transliterate: NoTransliterateOpt = False,
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="No progress and no summary table (for scripts).")
     ] = False,
@@ -117,7 +119,8 @@ def batch(
         limit = f"at most {config.MAX_INPUT_BYTES:,} bytes (the reader's limit)"
         raise typer.BadParameter(limit, param_hint="--max-size")
     options = make_options(
-        model, backend, device, beam_size, batch_size, glossary, no_glossary, no_cache, no_qa
+        model, backend, device, beam_size, batch_size, glossary, no_glossary, no_cache, no_qa,
+        no_transliterate,
     )
     if summary_json is not None:
         _check_summary_target(summary_json, in_dir, out_dir)

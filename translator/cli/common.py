@@ -68,6 +68,13 @@ StrictOpt = Annotated[
 ]
 NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Do not use the translation memory.")]
 NoQaOpt = Annotated[bool, typer.Option("--no-qa", help="Skip the quality checks.")]
+NoTransliterateOpt = Annotated[
+    bool,
+    typer.Option(
+        "--no-transliterate",
+        help="Keep Slavic names no glossary entry lists in their German spelling.",
+    ),
+]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but the output.")]
 
 _FORMATS = ("text", "markdown", "json", "html")
@@ -96,6 +103,7 @@ def make_options(
     no_glossary: bool,
     no_cache: bool,
     no_qa: bool,
+    no_transliterate: bool = False,
 ) -> Options:
     from ..factory import Options
 
@@ -109,6 +117,7 @@ def make_options(
         use_glossary=not no_glossary,
         use_cache=not no_cache,
         use_qa=not no_qa,
+        transliterate=not no_transliterate,
     )
 
 
@@ -135,7 +144,12 @@ def print_terms_table(result: TranslationResult) -> None:
     table = Table(title=f"Glossary terms{f' — {result.name}' if result.name else ''}")
     for col in ("source", "expected", "status", "category", "where"):
         table.add_column(col)
-    colours = {"applied": "green", "repaired": "yellow", "missed": "bold red"}
+    colours = {
+        "applied": "green",
+        "repaired": "yellow",
+        "missed": "bold red",
+        "transliterated": "magenta",
+    }
     for t in result.terms:
         table.add_row(
             t.source,
@@ -148,10 +162,11 @@ def print_terms_table(result: TranslationResult) -> None:
         table.caption = "no glossary term matched"
     else:
         counts = {s: sum(t.status == s for t in result.terms) for s in colours}
-        rendered = counts["applied"] + counts["repaired"]
+        rendered = counts["applied"] + counts["repaired"] + counts["transliterated"]
         table.caption = (
             f"{len(result.terms)} terms: {counts['applied']} applied, {counts['repaired']} "
-            f"repaired, {counts['missed']} missed — term success {rendered / len(result.terms):.1%}"
+            f"repaired, {counts['transliterated']} names transliterated, {counts['missed']} "
+            f"missed — term success {rendered / len(result.terms):.1%}"
         )
     stderr_console().print(table)
 

@@ -20,6 +20,7 @@ from .common import (
     NoCacheOpt,
     NoGlossaryOpt,
     NoQaOpt,
+    NoTransliterateOpt,
     QuietOpt,
     StrictOpt,
     TermsOpt,
@@ -49,6 +50,7 @@ def translate(
     strict: StrictOpt = False,
     no_cache: NoCacheOpt = False,
     no_qa: NoQaOpt = False,
+    no_transliterate: NoTransliterateOpt = False,
     quiet: QuietOpt = False,
 ) -> None:
     """Translate one German article into English, keeping its structure."""
@@ -63,7 +65,8 @@ def translate(
         check_output(output, inputs=inputs)  # refuse before loading the model
     text, name = read_input(source)
     options = make_options(
-        model, backend, device, beam_size, batch_size, glossary, no_glossary, no_cache, no_qa
+        model, backend, device, beam_size, batch_size, glossary, no_glossary, no_cache, no_qa,
+        no_transliterate,
     )
     pipeline = build_pipeline(options)
     result = pipeline.translate_text(text, name=name)

@@ -36,13 +36,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
 from ..errors import GlossaryError
 from ..result import TermHit
-from . import enforce
+from . import enforce, names
 from .enforce import Prepared
 from .match import Match, Matcher, mangled_pattern
 from .schema import (
@@ -69,22 +69,35 @@ __all__ = [
 
 #: Bumped whenever matching or enforcement changes what the engine is given.
 METHOD_VERSION = "inject-verify-repair/1"
+#: Bumped whenever name transliteration (`translator.glossary.names`) changes its output.
+NAMES_VERSION = "names/1"
 
 
 class Glossary:
     """A validated glossary: matching in German, enforcement around an engine, the term report."""
 
-    def __init__(self, entries: list[Entry] | tuple[Entry, ...], *, path: Path | None = None):
+    def __init__(
+        self,
+        entries: list[Entry] | tuple[Entry, ...],
+        *,
+        path: Path | None = None,
+        transliterate: bool = True,
+    ):
         self.entries: tuple[Entry, ...] = tuple(entries)
         self.path = path
+        #: Rewrite Slavic personal names no entry lists into English spelling
+        #: (`translator.glossary.names`); reported as ``transliterated``.
+        self.transliterate = transliterate
         self._matcher = Matcher(self.entries)
         self._patterns: dict[Entry, enforce._Patterns] = {}
         self._with_wrong = tuple(e for e in self.entries if e.wrong)
 
     @classmethod
-    def from_yaml(cls, text: str, *, where: str = "<glossary>") -> Glossary:
+    def from_yaml(
+        cls, text: str, *, where: str = "<glossary>", transliterate: bool = True
+    ) -> Glossary:
         """Validate glossary YAML text (see `translator.glossary.schema`)."""
-        return cls([loc.entry for loc in parse_entries(text, where)])
+        return cls([loc.entry for loc in parse_entries(text, where)], transliterate=transliterate)
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -95,8 +108,9 @@ class Glossary:
     @cached_property
     def version(self) -> str:
         """A stable hash of the entries and the enforcement method."""
+        method = METHOD_VERSION + (f"+{NAMES_VERSION}" if self.transliterate else "")
         blob = json.dumps(
-            [METHOD_VERSION, [e.to_dict() for e in self.entries]],
+            [method, [e.to_dict() for e in self.entries]],
             sort_keys=True,
             ensure_ascii=False,
         )
@@ -148,8 +162,18 @@ class Glossary:
     # -- enforcement (the pipeline's TermGlossary protocol) -------------------------------------
 
     def prepare(self, sentence: str) -> Prepared:
-        """The sentence with the English rendering of every matched term injected."""
-        return enforce.prepare(sentence, self.find(sentence))
+        """The sentence with the English rendering of every matched term injected (and, with
+        ``transliterate``, every Slavic name no entry covers in English spelling)."""
+        matches = self.find(sentence)
+        if not self.transliterate:
+            return enforce.prepare(sentence, matches)
+        spans = [m.span for m in matches]
+        persons = [m.span for m in matches if m.entry.category in ("person", "rank")]
+        found = [_name_match(n) for n in names.find_names(sentence, spans, persons)]
+        if not found:
+            return enforce.prepare(sentence, matches)
+        merged = sorted([*matches, *found], key=lambda m: m.start)
+        return enforce.prepare(sentence, merged, frozenset(m.span for m in found))
 
     def finalize(self, prepared: Any, target: str) -> tuple[str, list[TermHit]]:
         """Verify and repair the renderings in ``target``; report every matched term."""
@@ -165,7 +189,27 @@ class Glossary:
         return dump_entries(list(self.entries))
 
 
-def load_glossary(path: Path) -> Glossary:
-    """Read and validate a glossary YAML file; `GlossaryError` names file, line and entry."""
+def load_glossary(path: Path, *, transliterate: bool = True) -> Glossary:
+    """Read and validate a glossary YAML file; `GlossaryError` names file, line and entry.
+
+    ``transliterate``: also rewrite Slavic personal names no entry lists (see `Glossary`).
+    """
     located: list[Located] = read_entries(Path(path))
-    return Glossary([loc.entry for loc in located], path=Path(path))
+    return Glossary([loc.entry for loc in located], path=Path(path), transliterate=transliterate)
+
+
+@lru_cache(maxsize=4096)
+def _name_entry(source: str, target: str) -> Entry:
+    return Entry(
+        source=source,
+        target=target,
+        category="person",
+        inflect=False,
+        enforce="inject",
+        note="transliterated by translator.glossary.names",
+    )
+
+
+def _name_match(name: names.Name) -> Match:
+    """A transliterated name as a match, enforced like an injected entry."""
+    return Match(_name_entry(name.text, name.english), name.start, name.end, name.text, True)

@@ -15,6 +15,10 @@ After translation (`finalize`) nothing is trusted; per matched term, in this ord
    word unknown in English) is replaced by the rendering: ``repaired``;
 4. otherwise the term is ``missed`` -- reported, never silently dropped.
 
+A Slavic personal name that no entry lists but `translator.glossary.names` rewrote into English
+spelling goes through the same steps; when its English spelling is in the output it is reported
+as ``transliterated`` (category ``name``), else ``missed``.
+
 A span of the output counts for one term only, and longer renderings are checked first, so
 "Kursk region" is not also counted as "Kursk".
 """
@@ -39,6 +43,7 @@ class Planned:
 
     match: Match
     injected: str
+    name: bool = False  # a transliterated name (`translator.glossary.names`), not an entry
 
     @property
     def entry(self) -> Entry:
@@ -105,9 +110,14 @@ def injection(match: Match, sentence: str) -> str:
     return text
 
 
-def prepare(sentence: str, matches: list[Match]) -> Prepared:
-    """Inject the renderings of ``matches`` (non-overlapping, in text order) into ``sentence``."""
-    planned = [Planned(m, injection(m, sentence)) for m in matches]
+def prepare(
+    sentence: str, matches: list[Match], names: frozenset[tuple[int, int]] = frozenset()
+) -> Prepared:
+    """Inject the renderings of ``matches`` (non-overlapping, in text order) into ``sentence``.
+
+    ``names``: spans of the matches that are transliterated names, not glossary entries.
+    """
+    planned = [Planned(m, injection(m, sentence), m.span in names) for m in matches]
     pieces, pos = [], 0
     for p in planned:
         pieces += [sentence[pos : p.match.start], p.injected]
@@ -271,8 +281,8 @@ def finalize(
             entry=p.entry.source,
             source=p.match.text,
             expected=p.entry.target,
-            status=statuses[id(p)],
-            category=p.entry.category,
+            status="transliterated" if p.name and statuses[id(p)] != "missed" else statuses[id(p)],
+            category="name" if p.name else p.entry.category,
         )
         for p in prepared.planned
     ]

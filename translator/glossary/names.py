@@ -360,10 +360,15 @@ def find_names(
         ):
             chosen[start] = (start, end, word, None)
         i += 1
-    names = []
+    names: list[Name] = []
     for start, end, word, ukr in sorted(chosen.values()):
         english = transliterate(word, ukr)
-        if word in EXCEPTIONS or _rewritable(word, english):
-            if english != word:
-                names.append(Name(start, end, word, english))
+        if english == word or not (word in EXCEPTIONS or _rewritable(word, english)):
+            continue
+        last = names[-1] if names else None
+        if last is not None and sentence[last.end : start] == " ":
+            # One name, one report: "Sergej Mironow" -> "Sergei Mironov".
+            names[-1] = Name(last.start, end, sentence[last.start : end], f"{last.english} {english}")
+        else:
+            names.append(Name(start, end, word, english))
     return names
