@@ -368,7 +368,8 @@ def find_names(
         last = names[-1] if names else None
         if last is not None and sentence[last.end : start] == " ":
             # One name, one report: "Sergej Mironow" -> "Sergei Mironov".
-            names[-1] = Name(last.start, end, sentence[last.start : end], f"{last.english} {english}")
+            joined = f"{last.english} {english}"
+            names[-1] = Name(last.start, end, sentence[last.start : end], joined)
         else:
             names.append(Name(start, end, word, english))
     return names
