@@ -3,8 +3,8 @@
 Source and translation side by side per paragraph (stacked on a phone), glossary terms
 highlighted by status (applied / repaired / missed; transliterated names in their own colour),
 the QA flags of every sentence next to it, and the signature of what produced the translation
-at the bottom. Inline CSS only: no scripts, fonts or images to fetch, so the page works offline and from an e-mail attachment.
-Everything taken from the document is escaped.
+at the bottom. Inline CSS only: no scripts, fonts or images to fetch, so the page works
+offline and from an e-mail attachment. Everything taken from the document is escaped.
 """
 
 from __future__ import annotations
