@@ -348,10 +348,10 @@ def find_names(
                 if adjacent(words[j - 1], words[j]) and words[j][2][:1].isupper():
                     run.append(words[j])
                     j += 1
-            ukr = any(is_ukrainian(w) for _, _, w in run)
+            run_ukr = any(is_ukrainian(w) for _, _, w in run)
             for s, e, w in run:
                 if w in FIRST_NAMES or w in EXCEPTIONS or not _german_word(w):
-                    chosen[s] = (s, e, w, ukr)
+                    chosen[s] = (s, e, w, run_ukr)
             i = j
             continue
         if word in EXCEPTIONS or (
