@@ -2,14 +2,14 @@
 
 CSV/TSV. A plain DeepL glossary -- rows of ``source,target`` (optionally followed by DeepL's
 ``source_lang,target_lang`` columns) and no header -- imports as entries of category ``term``.
-Our export starts with the header ``source,target,category,forms,wrong,inflect,note`` and is
+Our export starts with the header ``source,target,category,forms,wrong,inflect,note,enforce`` and is
 read back without loss: several forms/wrong renderings share a cell, separated by ``|``
 (a literal ``|`` or ``\\`` in a term is escaped with a backslash).
 
 TBX. One ``conceptEntry`` per entry: the ``de`` language section holds the source form and the
 extra forms (``termType`` ``variant``), the ``en`` section the rendering (``administrativeStatus``
 ``preferredTerm-admn-sts``) and the wrong renderings (``deprecatedTerm-admn-sts``); category,
-inflection and note are ``descrip``/``admin``/``note`` elements. TBX v2 element names
+inflection, enforce mode and note are ``descrip``/``admin``/``note`` elements. TBX v2 element names
 (``termEntry``/``langSet``/``tig``) are read as well. Documents declaring entities are refused
 (no entity expansion, no external resources).
 """
@@ -28,7 +28,7 @@ from ..errors import GlossaryError
 from .schema import Entry, Located, cross_check
 
 FORMATS = ("csv", "tsv", "tbx")
-HEADER = ("source", "target", "category", "forms", "wrong", "inflect", "note")
+HEADER = ("source", "target", "category", "forms", "wrong", "inflect", "note", "enforce")
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 TBX_NS = "urn:iso:std:iso:30042:ed-2"
 
@@ -55,7 +55,8 @@ def to_delimited(entries: list[Entry], delimiter: str) -> str:
     for e in entries:
         inflect = "" if e.inflect is None else str(e.inflect).lower()
         writer.writerow(
-            [e.source, e.target, e.category, _join(e.forms), _join(e.wrong), inflect, e.note or ""]
+            [e.source, e.target, e.category, _join(e.forms), _join(e.wrong), inflect, e.note or "",
+             e.enforce or ""]
         )
     return buf.getvalue()
 
@@ -76,6 +77,8 @@ def to_tbx(entries: list[Entry]) -> str:
             ET.SubElement(concept, f"{q}admin", {"type": "inflect"}).text = str(e.inflect).lower()
         if e.note is not None:
             ET.SubElement(concept, f"{q}note").text = e.note
+        if e.enforce is not None:
+            ET.SubElement(concept, f"{q}admin", {"type": "enforce"}).text = e.enforce
         de = ET.SubElement(concept, f"{q}langSec", {_XML_LANG: "de"})
         for j, form in enumerate(e.source_forms):
             term_sec = ET.SubElement(de, f"{q}termSec")
@@ -154,6 +157,8 @@ def from_delimited(text: str, delimiter: str, where: str) -> list[Located]:
                 data["inflect"] = inflect == "true"
             if cells.get("note", "").strip():
                 data["note"] = cells["note"]
+            if cells.get("enforce", "").strip():
+                data["enforce"] = cells["enforce"].strip()
         located.append(Located(_entry(data, at), number))
     return located
 
@@ -193,6 +198,8 @@ def from_tbx(text: str, where: str) -> list[Located]:
                 data["inflect"] = _text(el).lower() == "true"
             elif kind == "note" and _text(el):
                 data["note"] = _text(el)
+            elif kind == "admin" and typ == "enforce" and _text(el):
+                data["enforce"] = _text(el)
         sources: list[str] = []
         targets: list[str] = []
         wrong: list[str] = []
