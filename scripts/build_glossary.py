@@ -33,6 +33,7 @@ delimited by the BEGIN/END comment lines and is always the end of the file.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -488,9 +489,32 @@ def _nationalities() -> list[dict[str, Any]]:
     return out
 
 
+#: A capitalised adjective inside a name ("Vereinigtes", "Naher", "Rotes"): the matcher's
+#: noun endings cannot turn it into "Vereinigten", "Nahen", "Roten", so those are listed.
+_ADJECTIVE = re.compile(
+    r"^([A-ZÄÖÜ][\w-]*(?:sch|ig|igt|iert|lich|al|ot|st|ah|ern|elb|ler|lear))(?:e|er|es)$"
+)
+
+
+def declined(name: str) -> list[str]:
+    """The weak and mixed declension of a name with capitalised adjectives: "Naher Osten" ->
+    ["Nahe Osten", "Nahen Osten"] ("der Nahe Osten", "im Nahen Osten")."""
+    words = name.split()
+    if len(words) < 2:
+        return []
+    out = []
+    for ending in ("e", "en"):
+        new = [(m.group(1) + ending) if (m := _ADJECTIVE.match(w)) and i < len(words) - 1 else w
+               for i, w in enumerate(words)]
+        out.append(" ".join(new))
+    return [f for f in dict.fromkeys(out) if f != name]
+
+
 def _entry(source: str, target: str, category: str, forms: list[str], *,
            note: str | None = None, enforce: str | None = None) -> dict[str, Any]:
     entry: dict[str, Any] = {"source": source, "target": target, "category": category}
+    forms = list(dict.fromkeys([*forms, *(d for f in [source, *forms] for d in declined(f))]))
+    forms = [f for f in forms if f != source]
     if forms:
         entry["forms"] = forms
     if category == "place" and (" " in source or source in PLURAL_PLACES):
