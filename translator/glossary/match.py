@@ -177,19 +177,26 @@ class Matcher:
     """Finds the non-overlapping glossary matches in a text (longest match wins)."""
 
     def __init__(self, entries: tuple[Entry, ...]) -> None:
-        self._compiled = [
-            (e, entry_regex(e), {f.casefold() for f in e.source_forms}, _anchors(e))
-            for e in entries
-        ]
+        self._entries = [(e, _anchors(e)) for e in entries]
+        # Regexes are compiled when an entry's anchor first occurs in a text: most entries of a
+        # large glossary never do in a given run, and compiling is most of the load time.
+        self._regex: dict[int, tuple[re.Pattern[str], set[str]]] = {}
+
+    def _compiled(self, i: int, entry: Entry) -> tuple[re.Pattern[str], set[str]]:
+        got = self._regex.get(i)
+        if got is None:
+            got = self._regex[i] = (entry_regex(entry), {f.casefold() for f in entry.source_forms})
+        return got
 
     def candidates(self, text: str) -> list[Match]:
         """Every match of every entry, overlapping ones included."""
         found = []
         lowered = text.lower()
-        for entry, regex, forms, anchors in self._compiled:
+        for i, (entry, anchors) in enumerate(self._entries):
             # A cheap substring test first: most entries do not occur in a given sentence.
             if anchors and not any(a in lowered for a in anchors):
                 continue
+            regex, forms = self._compiled(i, entry)
             for m in regex.finditer(text):
                 exact = m.group(0).casefold() in forms
                 found.append(Match(entry, m.start(), m.end(), m.group(0), exact))
