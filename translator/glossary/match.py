@@ -163,14 +163,21 @@ class Match:
 
 
 def _anchors(entry: Entry) -> tuple[str, ...]:
-    """Lower-case beginnings that every match of ``entry`` contains (empty: always search)."""
+    """Lower-case text that every match of ``entry`` contains (empty: always search): the
+    literal part of each form's first word (the word itself, or an adjective's stem)."""
+    mode = inflection(entry)
     anchors = []
     for form in entry.source_forms:
-        head = form.split()[0][:3].lower()  # adjective stems are at least 3 letters
+        word = form.split()[0] if form.split() else ""
+        head = word
+        if mode == "german" and _WORD.fullmatch(word) and not word.isupper() \
+                and not word[0].isupper() and len(word) >= 5:
+            head = _ADJ_STRIP.sub("", word) if len(_ADJ_STRIP.sub("", word)) >= 3 else word
+        head = head.lower()
         if not head or _APOSTROPHE.search(head):
             return ()
         anchors.append(head)
-    return tuple(anchors)
+    return tuple(dict.fromkeys(anchors))
 
 
 class Matcher:
