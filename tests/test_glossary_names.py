@@ -299,3 +299,25 @@ def test_packaged_glossary_loads_with_names_on() -> None:
     from translator import config
 
     assert load_glossary(config.packaged_glossary()).transliterate
+
+
+@pytest.mark.slow
+def test_batch_no_transliterate(copy_model_dir: Path, tmp_path: Path) -> None:
+    """`batch` takes the option too (the manifest's glossary hash differs, so outputs redo)."""
+    import subprocess
+
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.txt").write_text("Der Abgeordnete Sergej Mironow sprach.\n", encoding="utf-8")
+    statuses = []
+    for extra in ([], ["--no-transliterate"]):
+        out = tmp_path / f"out{len(statuses)}"
+        subprocess.run(
+            [sys.executable, "-m", "translator", "batch", str(src), str(out), "--format", "json",
+             "--model", str(copy_model_dir), "--no-cache", "--beam-size", "1", "-q", *extra],
+            capture_output=True, text=True, check=True,
+        )
+        data = json.loads((out / "a.json").read_text(encoding="utf-8"))
+        statuses.append([t["status"] for t in data["terms"]])
+    assert "transliterated" in statuses[0]
+    assert "transliterated" not in statuses[1]
