@@ -20,6 +20,7 @@ from .common import (
     NoCacheOpt,
     NoGlossaryOpt,
     NoQaOpt,
+    NoTransliterateOpt,
     QuietOpt,
     StrictOpt,
     StyleOpt,
@@ -56,6 +57,7 @@ def translate(
     strict: StrictOpt = False,
     no_cache: NoCacheOpt = False,
     no_qa: NoQaOpt = False,
+    no_transliterate: NoTransliterateOpt = False,
     quiet: QuietOpt = False,
 ) -> None:
     """Translate one German article into English, keeping its structure.
@@ -79,6 +81,7 @@ def translate(
     options = make_options(
         model, backend, device, beam_size, batch_size, glossary, no_glossary, no_cache, no_qa,
         style=style,
+        no_transliterate=no_transliterate,
     )
     pipeline = build_pipeline(options)
     result = pipeline.translate_document(document, name=name)

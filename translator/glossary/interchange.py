@@ -256,6 +256,8 @@ def from_tbx(text: str, where: str) -> list[Located]:
                 extra[typ] = _text(el)
             elif kind == "note" and _text(el):
                 data["note"] = _text(el)
+            elif kind == "admin" and typ == "enforce" and _text(el):
+                data["enforce"] = _text(el)
         sources: list[str] = []
         targets: list[str] = []
         wrong: list[str] = []
