@@ -29,3 +29,7 @@ class CacheError(TranslatorError):
 
 class TermsMissedError(TranslatorError):
     """`--strict`: a glossary term was matched in the source but is missing in the output."""
+
+
+class UsageError(TranslatorError):
+    """An option has a value the library does not accept (the CLI exits with 2)."""

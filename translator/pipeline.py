@@ -8,19 +8,20 @@ source sentence is kept and flagged.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from . import __version__
 from .document import Block, rebuild
 from .engine import Engine, engine_signature
 from .result import Flag, ParagraphResult, SentenceResult, TermHit, TranslationResult
 from .segment import split_sentences
+from .signature import memory_namespace, signature
+
+if TYPE_CHECKING:
+    from .options import Options
 
 log = logging.getLogger("translator")
 
@@ -112,19 +113,15 @@ class Pipeline:
     @property
     def signature(self) -> dict[str, Any]:
         """What produced the output: model, revision, backend, options, glossary, version."""
-        sig: dict[str, Any] = {"tool": "translator", "version": __version__}
-        sig.update(engine_signature(self.engine))
-        sig["glossary"] = self.glossary.version if self.glossary is not None else None
-        sig["qa"] = self.checker is not None
-        return sig
+        return signature(
+            engine_signature(self.engine),
+            glossary=self.glossary.version if self.glossary is not None else None,
+            qa=self.checker is not None,
+        )
 
     def memory_namespace(self) -> str:
         """Translation-memory key prefix: everything that changes an engine output."""
-        key: dict[str, Any] = {"engine": engine_signature(self.engine)}
-        if self.glossary is not None:
-            key["glossary"] = self.glossary.version
-        blob = json.dumps(key, sort_keys=True, default=str)
-        return hashlib.sha256(blob.encode()).hexdigest()[:32]
+        return memory_namespace(self.signature)
 
     # -- preparation -----------------------------------------------------------------------
 
@@ -268,18 +265,26 @@ def translate_text(
     text: str,
     *,
     engine: Engine | None = None,
-    glossary: TermGlossary | None = None,
-    checker: Checker | None = None,
-    memory: Memory | None = None,
+    options: Options | None = None,
     name: str | None = None,
+    **changes: Any,
 ) -> TranslationResult:
-    """Translate a German article. ``engine`` defaults to MarianMT opus-mt-de-en."""
-    if engine is None:
-        from .engine import load_engine
+    """Translate a German article, with the same defaults as ``translator translate``.
 
-        engine = load_engine()
-    pipeline = Pipeline(engine, glossary=glossary, checker=checker, memory=memory)
-    return pipeline.translate_text(text, name=name)
+    The pipeline is assembled from ``options`` (default ``Options()``) with any of its fields
+    given as keywords changed (``glossary=``, ``qa=``, ``memory=``, ``model=``, ``backend=``,
+    ``device=``, ``beam_size=``, ``batch_size=``; see ``translator.Options``): the packaged
+    glossary and the quality checks are on; the translation memory is off unless asked for
+    (``memory=True`` or a path), so a library call writes nothing to disk. ``engine``
+    (any object with ``translate_batch``) replaces the MarianMT model.
+    """
+    from dataclasses import replace
+
+    from .factory import build_pipeline
+    from .options import Options
+
+    options = replace(options or Options(), **changes)
+    return build_pipeline(options, engine=engine).translate_text(text, name=name)
 
 
 def iter_units(jobs: Iterable[Job]) -> int:

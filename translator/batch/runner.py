@@ -36,7 +36,8 @@ from typing import Any, Generic, TypeVar
 from .. import config
 from ..engine import Engine, engine_signature
 from ..errors import InputError, OutputError, TranslatorError
-from ..factory import Options, build_pipeline, engine_for
+from ..factory import build_pipeline, engine_for
+from ..options import Options
 from ..pipeline import Job, Pipeline
 from ..result import TranslationResult
 from .discovery import DEFAULT_PATTERNS, SourceFile, discover
@@ -142,10 +143,10 @@ class BatchRunner:
         chunk_sentences: int = DEFAULT_CHUNK_SENTENCES,
         on_event: Callable[[Event], None] | None = None,
     ) -> None:
+        from ..options import check_format
         from ..render import EXTENSIONS
 
-        if fmt not in EXTENSIONS:
-            raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(EXTENSIONS)}")
+        fmt = check_format(fmt)
         self.in_dir = Path(in_dir)
         self.out_dir = Path(out_dir)
         self.options = options if options is not None else Options()
@@ -206,6 +207,7 @@ class BatchRunner:
             finally:
                 if self._manifest.dirty:
                     self._save_manifest()
+                summary.signature = self._sig  # what ran, once the engine has loaded
                 summary.files = sorted(self._outcomes.values(), key=lambda f: f.source)
                 summary.seconds = time.perf_counter() - started
         if summary.interrupted:
@@ -325,6 +327,7 @@ class BatchRunner:
                     item.job = pipeline.prepare(item.text, name=_printable(item.file.rel))
                 self._run_chunk([item], pipeline)
             return
+        self._record_what_ran(pipeline)
         # Progress counts distinct sentences; make the total come out right.
         rest = sum(item.sentences for item in chunk) - reported
         if rest > 0:
@@ -332,6 +335,17 @@ class BatchRunner:
         for item, result in zip(chunk, results, strict=True):
             self._writes.append(self._writer.submit(self._write, item, result))
         self._collect_writes(wait=False)
+
+    def _record_what_ran(self, pipeline: Pipeline) -> None:
+        """Once the engine has loaded, the manifest records its signature, not the prediction
+        (after an ``auto`` fallback to transformers, entries say transformers)."""
+        engine = pipeline.engine
+        if self.engine is None and isinstance(engine, LazyEngine) and engine.loaded:
+            signature = batch_signature(
+                pipeline, self.fmt, options=self.options, engine=None, loaded=True
+            )
+            if signature != self._sig:
+                self._sig, self._sig_key = signature, signature_key(signature)
 
     def _write(self, item: _Item, result: TranslationResult) -> _Written:
         """Render and write one output atomically (in the writer thread; touches no state)."""

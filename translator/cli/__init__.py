@@ -6,8 +6,10 @@ errors into one-line messages and exit codes; users never see a traceback for th
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
+from typing import Any
 
 from . import batch as _batch  # noqa: F401  (registers `translator batch`)
 from . import convert as _convert  # noqa: F401  (registers `translator model convert`)
@@ -29,6 +31,7 @@ def main() -> None:
     """Entry point of the `translator` console script."""
     from ..errors import TranslatorError
 
+    _log_to_stderr()
     try:
         app(prog_name="translator")
     except TranslatorError as exc:
@@ -51,3 +54,29 @@ def main() -> None:
             file=sys.stderr,
         )
         sys.exit(EXIT_INTERNAL)
+
+
+class _StderrHandler(logging.StreamHandler):
+    """Writes to whatever sys.stderr is when a record comes (tests replace it)."""
+
+    @property
+    def stream(self) -> Any:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value: Any) -> None:
+        pass
+
+
+def _log_to_stderr() -> None:
+    """The library's warnings, and its progress notes (a first conversion), on stderr."""
+    log = logging.getLogger("translator")
+    if any(getattr(h, "_translator_cli", False) for h in log.handlers):
+        return  # main() ran before in this process (tests)
+    handler = _StderrHandler()
+    handler.setFormatter(logging.Formatter("translator: %(message)s"))
+    handler._translator_cli = True  # type: ignore[attr-defined]
+    log.addHandler(handler)
+    if log.level == logging.NOTSET:
+        log.setLevel(logging.WARNING)
+    logging.getLogger("translator.progress").setLevel(logging.INFO)

@@ -27,7 +27,6 @@ from .common import (
     NoGlossaryOpt,
     NoQaOpt,
     StrictOpt,
-    check_format,
     make_options,
     stderr_console,
 )
@@ -92,8 +91,8 @@ def batch(
         ),
     ] = 256,
     model: ModelOpt = None,
-    backend: BackendOpt = "auto",
-    device: DeviceOpt = "auto",
+    backend: BackendOpt = None,
+    device: DeviceOpt = None,
     beam_size: BeamOpt = 4,
     batch_size: BatchSizeOpt = 32,
     glossary: GlossaryOpt = None,
@@ -110,6 +109,7 @@ def batch(
     Exit codes: 0 done, 8 some files failed, 7 terms missed (--strict), 130 interrupted.
     """
     from ..batch import BatchInterrupted, BatchRunner
+    from ..options import check_format
 
     fmt = check_format(fmt)
     max_bytes = parse_size(max_size)

@@ -23,7 +23,6 @@ from .common import (
     QuietOpt,
     StrictOpt,
     TermsOpt,
-    check_format,
     make_options,
     print_flags_summary,
     print_terms_table,
@@ -39,8 +38,8 @@ def translate(
     ] = None,
     fmt: FormatOpt = "text",
     model: ModelOpt = None,
-    backend: BackendOpt = "auto",
-    device: DeviceOpt = "auto",
+    backend: BackendOpt = None,
+    device: DeviceOpt = None,
     beam_size: BeamOpt = 4,
     batch_size: BatchSizeOpt = 32,
     glossary: GlossaryOpt = None,
@@ -55,16 +54,17 @@ def translate(
     from ..document import check_output, read_input, write_atomic
     from ..errors import TermsMissedError
     from ..factory import build_pipeline
+    from ..options import check_format
     from ..render import render
 
     fmt = check_format(fmt)
+    options = make_options(
+        model, backend, device, beam_size, batch_size, glossary, no_glossary, no_cache, no_qa
+    )
     inputs = [] if source == "-" else [Path(source)]
     if output is not None:
         check_output(output, inputs=inputs)  # refuse before loading the model
     text, name = read_input(source)
-    options = make_options(
-        model, backend, device, beam_size, batch_size, glossary, no_glossary, no_cache, no_qa
-    )
     pipeline = build_pipeline(options)
     result = pipeline.translate_text(text, name=name)
     rendered = render(result, fmt)
