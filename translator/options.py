@@ -80,9 +80,9 @@ class Options:
         for name in ("beam_size", "batch_size"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise UsageError(f"{name} must be a whole number of at least 1 (got {value!r})")
+                raise UsageError(name, f"must be a whole number of at least 1 (got {value!r})")
         if self.glossary is True:
-            raise UsageError("glossary must be a Glossary, a path, None (default) or False")
+            raise UsageError("glossary", "must be a Glossary, a path, None (default) or False")
 
     def resolved(self) -> Options:
         """These options with every unset value taken from the environment or the default."""
@@ -115,7 +115,7 @@ def choice(what: str, value: str, allowed: tuple[str, ...]) -> str:
     """``value`` (any case) if it is one of ``allowed``, else UsageError."""
     if isinstance(value, str) and value.strip().lower() in allowed:
         return value.strip().lower()
-    raise UsageError(f"{what} must be one of {', '.join(allowed)} (got {value!r})")
+    raise UsageError(what, f"must be one of {', '.join(allowed)} (got {value!r})")
 
 
 def device_choice(what: str, value: str) -> str:

@@ -20,6 +20,9 @@ from ..options import Options
 from ..pipeline import Pipeline
 from ..signature import manifest_engine, signature
 
+#: The backends whose signature the prediction below reproduces.
+OUR_BACKENDS = ("transformers", "ctranslate2")
+
 
 def model_signature(options: Options) -> dict[str, Any]:
     """The manifest's engine facts for ``options``, predicted without loading anything."""
@@ -70,7 +73,7 @@ def batch_signature(
     """
     if engine is not None or options is None:
         model = manifest_engine(engine_signature(engine if engine is not None else pipeline.engine))
-    elif loaded:
+    elif loaded and engine_signature(pipeline.engine).get("backend") in OUR_BACKENDS:
         device = options.resolved().device or "auto"
         model = manifest_engine(engine_signature(pipeline.engine)) | {"device": device}
     else:

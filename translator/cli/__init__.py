@@ -35,7 +35,7 @@ def main() -> None:
     try:
         app(prog_name="translator")
     except TranslatorError as exc:
-        print(f"translator: error: {exc}", file=sys.stderr)
+        print(f"translator: error: {_message(exc)}", file=sys.stderr)
         sys.exit(exit_code_for(exc))
     except KeyboardInterrupt:
         print("translator: interrupted", file=sys.stderr)
@@ -80,3 +80,12 @@ def _log_to_stderr() -> None:
     if log.level == logging.NOTSET:
         log.setLevel(logging.WARNING)
     logging.getLogger("translator.progress").setLevel(logging.INFO)
+
+
+def _message(exc: BaseException) -> str:
+    """The error's line; a bad option value is named by its flag (``--beam-size``)."""
+    from ..errors import UsageError
+
+    if isinstance(exc, UsageError) and not exc.option.startswith("TRANSLATOR_"):
+        return f"--{exc.option.replace('_', '-')} {exc.reason}"
+    return str(exc)

@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -66,6 +67,8 @@ __all__ = [
     "dump_entries",
     "load_glossary",
 ]
+
+_WORD = re.compile(r"\w+")
 
 #: Bumped whenever matching or enforcement changes what the engine is given.
 METHOD_VERSION = "inject-verify-repair/1"
@@ -117,13 +120,28 @@ class Glossary:
         """Spans of an English text that are glossary renderings (any case/spacing)."""
         found: list[Match] = []
         taken = bytearray(len(text))
-        for entry in sorted(self.entries, key=lambda e: len(e.target), reverse=True):
+        lowered = text.lower()
+        for entry, needle in self._rendering_needles:
+            if needle not in lowered:
+                continue  # cannot match: no need to build (or run) its pattern
             for m in self._pats(entry).mangled.finditer(text):
                 if not any(taken[m.start() : m.end()]):
                     exact = m.group(0) == entry.target
                     found.append(Match(entry, m.start(), m.end(), m.group(0), exact))
                     taken[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
         return sorted(found, key=lambda m: m.start)
+
+    @cached_property
+    def _rendering_needles(self) -> list[tuple[Entry, str]]:
+        """Entries longest rendering first, each with a lower-case piece that every match of
+        its mangled pattern (``match.mangled_pattern``) contains: the first three characters
+        of the rendering's first word (re's IGNORECASE folds case as ``str.lower`` does, for
+        all but a few exotic letters such as the long s)."""
+        out = []
+        for entry in sorted(self.entries, key=lambda e: len(e.target), reverse=True):
+            first = _WORD.search(entry.target)
+            out.append((entry, first.group(0)[:3].lower() if first else ""))
+        return out
 
     def lookup(self, term: str) -> list[tuple[Entry, str]]:
         """Entries for ``term`` and how it matches (source form, part of source/target/wrong)."""
