@@ -7,22 +7,27 @@ The one assembly path: ``translate_text``, the ``translate`` and ``batch`` comma
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .engine import Engine, load_engine
+from .engine import Engine, engine_signature, load_engine
 from .options import GlossarySpec, Options
 from .pipeline import Pipeline
 
 if TYPE_CHECKING:
     from .glossary import Glossary
 
-__all__ = ["Options", "build_pipeline", "engine_for", "glossary_for"]
+__all__ = ["BackgroundEngine", "Options", "build_pipeline", "engine_for", "glossary_for"]
 
 
 def build_pipeline(options: Options | None = None, *, engine: Engine | None = None) -> Pipeline:
     """Load the glossary, translation memory, QA checker and (unless given) the engine."""
     options = (options or Options()).resolved()
+    if engine is None:
+        # Loading a CTranslate2 model is mostly C++ that releases the GIL: let it run while
+        # the glossary and the checks are set up here.
+        engine = BackgroundEngine(options) if _ct2_ready(options) else engine_for(options)
     glossary = glossary_for(options.glossary)
     checker = None
     if options.qa:
@@ -35,8 +40,6 @@ def build_pipeline(options: Options | None = None, *, engine: Engine | None = No
         from .cache import TranslationMemory
 
         memory = TranslationMemory(path)
-    if engine is None:
-        engine = engine_for(options)
     return Pipeline(engine, glossary=glossary, checker=checker, memory=memory)
 
 
@@ -65,3 +68,55 @@ def engine_for(options: Options, **kwargs: Any) -> Engine:
         batch_size=options.batch_size,
         **kwargs,
     )
+
+
+def _ct2_ready(options: Options) -> bool:
+    """True when the engine will be CTranslate2 from an existing conversion (no conversion
+    to run first, and not torch: torch's thread settings belong to the thread that sets
+    them, so the transformers engine is loaded in the thread that uses it)."""
+    if options.backend == "transformers":
+        return False
+    from .engine.select import converted_model_for
+
+    return converted_model_for(options.model or "", device=options.device or "auto") is not None
+
+
+class BackgroundEngine:
+    """The engine for ``options``, loading in a thread from construction on.
+
+    The first use waits for it; an error while loading (a ModelError) is raised there.
+    """
+
+    def __init__(self, options: Options) -> None:
+        self._engine: Engine | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(
+            target=self._load, args=(options,), name="translator-engine-load"
+        )
+        self._thread.start()
+
+    def _load(self, options: Options) -> None:
+        try:
+            self._engine = engine_for(options)
+        except BaseException as exc:  # handed to the first user
+            self._error = exc
+
+    def get(self) -> Engine:
+        """The loaded engine (waits for the loading thread)."""
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        assert self._engine is not None
+        return self._engine
+
+    def translate_batch(self, sentences: list[str]) -> list[str]:
+        return self.get().translate_batch(sentences)
+
+    @property
+    def signature(self) -> dict[str, Any]:
+        return engine_signature(self.get())
+
+    def __getattr__(self, name: str) -> Any:  # retranslate(), stats and the like
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return getattr(self.get(), name)

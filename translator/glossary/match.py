@@ -177,19 +177,22 @@ class Matcher:
     """Finds the non-overlapping glossary matches in a text (longest match wins)."""
 
     def __init__(self, entries: tuple[Entry, ...]) -> None:
-        self._compiled = [
-            (e, entry_regex(e), {f.casefold() for f in e.source_forms}, _anchors(e))
-            for e in entries
-        ]
+        self._entries = [(e, {f.casefold() for f in e.source_forms}, _anchors(e)) for e in entries]
+        # Each entry's regex is compiled when its anchors first occur in a text: most entries
+        # never do in one article, and compiling all of them is most of a glossary's load.
+        self._regexes: dict[Entry, re.Pattern[str]] = {}
 
     def candidates(self, text: str) -> list[Match]:
         """Every match of every entry, overlapping ones included."""
         found = []
         lowered = text.lower()
-        for entry, regex, forms, anchors in self._compiled:
+        for entry, forms, anchors in self._entries:
             # A cheap substring test first: most entries do not occur in a given sentence.
             if anchors and not any(a in lowered for a in anchors):
                 continue
+            regex = self._regexes.get(entry)
+            if regex is None:
+                regex = self._regexes[entry] = entry_regex(entry)
             for m in regex.finditer(text):
                 exact = m.group(0).casefold() in forms
                 found.append(Match(entry, m.start(), m.end(), m.group(0), exact))
