@@ -149,7 +149,7 @@ class BatchRunner:
         fmt = check_format(fmt)
         self.in_dir = Path(in_dir)
         self.out_dir = Path(out_dir)
-        self.options = options if options is not None else Options()
+        self.options = (options if options is not None else Options()).resolved()
         self.engine = engine
         self.fmt = fmt
         self.extension = EXTENSIONS[fmt]

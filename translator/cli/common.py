@@ -86,7 +86,7 @@ def make_options(
     """The command's options as the library's Options (which checks them: UsageError)."""
     from ..options import Options
 
-    return Options(
+    return Options(  # resolved now: a bad $TRANSLATOR_* value stops the command before work
         model=model,
         backend=backend,  # type: ignore[arg-type]
         device=device,
@@ -95,7 +95,7 @@ def make_options(
         glossary=False if no_glossary else glossary,
         qa=not no_qa,
         memory=not no_cache,  # the CLI keeps a translation memory unless --no-cache
-    )
+    ).resolved()
 
 
 def human_size(n: int) -> str:

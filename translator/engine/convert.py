@@ -147,8 +147,12 @@ def ensure_converted(
         )
         return None
     from .hub import resolve_model
+    from .select import converted_model_for
 
     resolve_model(model, revision=revision, local_files_only=local_files_only)  # missing: error
+    existing = converted_model_for(model, device=device, revision=revision)
+    if existing is not None:
+        return Conversion(existing, str(read_meta(existing).get("quantization")), created=False)
     started = time.perf_counter()
     progress.info(
         "converting %s for CTranslate2, once (later runs use the conversion in %s) ...",
