@@ -184,7 +184,10 @@ def test_qa_is_on_by_default_and_can_be_switched_off() -> None:
 
 
 def test_translator_glossary_is_honoured_by_library_and_cli(
-    small_glossary: Path, monkeypatch: pytest.MonkeyPatch, capsys: Capture, cli_engine: list[Options]
+    small_glossary: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: Capture,
+    cli_engine: list[Options],
 ) -> None:
     monkeypatch.setenv("TRANSLATOR_GLOSSARY", str(small_glossary))
     version = translator.load_glossary(small_glossary).version
