@@ -163,13 +163,20 @@ class Match:
 
 
 def _anchors(entry: Entry) -> tuple[str, ...]:
-    """Lower-case beginnings that every match of ``entry`` contains (empty: always search)."""
+    """Lower-case text that every match of ``entry`` contains, one per source form (empty:
+    always search): the form's first word as `_word_pattern` requires it, i.e. the whole word,
+    or an adjective's stem. Its first letter is matched in either case, the rest as written."""
+    mode = inflection(entry)
     anchors = []
     for form in entry.source_forms:
-        head = form.split()[0][:3].lower()  # adjective stems are at least 3 letters
-        if not head or _APOSTROPHE.search(head):
+        words = form.split()
+        if not words or _APOSTROPHE.search(words[0]):
             return ()
-        anchors.append(head)
+        head = words[0]
+        inflected = _word_pattern(head, mode, len(words) == 1) != _literal(head)
+        if inflected and mode == "german" and not head[0].isupper():
+            head = _ADJ_STRIP.sub("", head)  # an adjective: its stem (see _word_pattern)
+        anchors.append(head.lower())
     return tuple(anchors)
 
 
