@@ -70,6 +70,7 @@ class _StderrHandler(logging.StreamHandler):
 
 def _log_to_stderr() -> None:
     """The library's warnings, and its progress notes (a first conversion), on stderr."""
+    logging.getLogger("translator.progress").setLevel(logging.INFO)  # (--quiet: WARNING)
     log = logging.getLogger("translator")
     if any(getattr(h, "_translator_cli", False) for h in log.handlers):
         return  # main() ran before in this process (tests)
@@ -79,7 +80,6 @@ def _log_to_stderr() -> None:
     log.addHandler(handler)
     if log.level == logging.NOTSET:
         log.setLevel(logging.WARNING)
-    logging.getLogger("translator.progress").setLevel(logging.INFO)
 
 
 def _message(exc: BaseException) -> str:

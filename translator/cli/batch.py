@@ -28,6 +28,7 @@ from .common import (
     NoQaOpt,
     StrictOpt,
     make_options,
+    quiet_progress,
     stderr_console,
 )
 
@@ -112,6 +113,8 @@ def batch(
     from ..options import check_format
 
     fmt = check_format(fmt)
+    if quiet:
+        quiet_progress()
     max_bytes = parse_size(max_size)
     if max_bytes > config.MAX_INPUT_BYTES:
         limit = f"at most {config.MAX_INPUT_BYTES:,} bytes (the reader's limit)"

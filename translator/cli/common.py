@@ -98,6 +98,13 @@ def make_options(
     ).resolved()
 
 
+def quiet_progress() -> None:
+    """--quiet: no progress notes (a first conversion) on stderr; warnings still."""
+    import logging
+
+    logging.getLogger("translator.progress").setLevel(logging.WARNING)
+
+
 def human_size(n: int) -> str:
     """``n`` bytes for people: ``512 B``, ``1.5 KiB``, ``282.1 MiB``, ``1.2 GiB``."""
     value = float(n)

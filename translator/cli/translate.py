@@ -26,6 +26,7 @@ from .common import (
     make_options,
     print_flags_summary,
     print_terms_table,
+    quiet_progress,
 )
 
 
@@ -58,6 +59,8 @@ def translate(
     from ..render import render
 
     fmt = check_format(fmt)
+    if quiet:
+        quiet_progress()
     options = make_options(
         model, backend, device, beam_size, batch_size, glossary, no_glossary, no_cache, no_qa
     )
