@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+import shutil
 import sys
 from pathlib import Path
 
@@ -158,3 +159,26 @@ def test_batch_manifest_records_what_ran(
     assert summary.signature["backend"] == "ctranslate2" and len(summary.translated) == 1
     again = translate_folder(tmp_path / "in", tmp_path / "fast", options=options)
     assert [f.source for f in again.unchanged] == ["a.txt"] and not again.translated
+
+
+def test_model_download_converts_too(
+    monkeypatch: pytest.MonkeyPatch, capsys: Capture, model: str
+) -> None:
+    import translator.engine.hub as hub
+
+    # No Hub here: the "download" finds the files already in place, as a cached model would.
+    monkeypatch.setattr(hub, "download_model", lambda name, revision=None: Path(name))
+    monkeypatch.setattr(sys, "argv", ["translator", "model", "download", model])
+    with pytest.raises(SystemExit) as info:
+        main()
+    out, err = capsys.readouterr()
+    assert info.value.code in (0, None), err
+    conversion = converted_model_for(model)
+    assert conversion is not None
+    assert f"converted for CTranslate2 (int8): {conversion}" in out
+
+    monkeypatch.setattr(sys, "argv", ["translator", "model", "download", model, "--no-convert"])
+    shutil.rmtree(conversion)
+    with pytest.raises(SystemExit):
+        main()
+    assert converted_model_for(model) is None
