@@ -23,7 +23,7 @@ ModelOpt = Annotated[
     typer.Option(
         "--model",
         "-m",
-        help=f"Hub id or local folder of a MarianMT model (or its CTranslate2 conversion) "
+        help="Hub id or local folder of a MarianMT model or of its CTranslate2 conversion "
         f"(default: ${config.ENV_MODEL}, else {config.DEFAULT_MODEL})",
         show_default=False,
     ),
@@ -71,6 +71,7 @@ StrictOpt = Annotated[
 NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Do not use the translation memory.")]
 NoQaOpt = Annotated[bool, typer.Option("--no-qa", help="Skip the quality checks.")]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but the output.")]
+
 
 def make_options(
     model: str | None,
