@@ -198,6 +198,8 @@ def derived_wrong(entry: Entry, others: tuple[Entry, ...]) -> list[str]:
     for other in others:
         if other is entry or not other.wrong or other.target == entry.target:
             continue
+        if other.target not in entry.target:
+            continue  # the pattern below needs it as a substring: skip compiling it
         inside = re.compile(rf"(?<!\w){re.escape(other.target)}(?!\w)")
         if inside.search(entry.target):
             derived += [inside.sub(w.replace("\\", "\\\\"), entry.target) for w in other.wrong]
