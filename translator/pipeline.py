@@ -108,6 +108,20 @@ class Pipeline:
         self.memory = memory
         self.chunk_size = max(1, chunk_size)
 
+    @classmethod
+    def build(
+        cls, options: Options | None = None, *, engine: Engine | None = None, **changes: Any
+    ) -> Pipeline:
+        """A pipeline with the defaults every entry point shares (``translator.Options``):
+        the packaged glossary, QA, the model (loaded unless ``engine`` is given); any
+        Options field may be changed as a keyword (``glossary=False``, ``memory=True``...)."""
+        from dataclasses import replace
+
+        from .factory import build_pipeline
+        from .options import Options
+
+        return build_pipeline(replace(options or Options(), **changes), engine=engine)
+
     # -- signature -------------------------------------------------------------------------
 
     @property
@@ -278,13 +292,8 @@ def translate_text(
     (``memory=True`` or a path), so a library call writes nothing to disk. ``engine``
     (any object with ``translate_batch``) replaces the MarianMT model.
     """
-    from dataclasses import replace
-
-    from .factory import build_pipeline
-    from .options import Options
-
-    options = replace(options or Options(), **changes)
-    return build_pipeline(options, engine=engine).translate_text(text, name=name)
+    pipeline = Pipeline.build(options, engine=engine, **changes)
+    return pipeline.translate_text(text, name=name)
 
 
 def iter_units(jobs: Iterable[Job]) -> int:
