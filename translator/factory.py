@@ -34,6 +34,8 @@ def build_pipeline(options: Options | None = None, *, engine: Engine | None = No
         from .qa import QualityChecker
 
         checker = QualityChecker(glossary=glossary)
+        if isinstance(engine, BackgroundEngine):
+            checker.warm_up()  # while the model loads
     memory = None
     path = options.memory_path()
     if path is not None:
