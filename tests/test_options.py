@@ -310,3 +310,24 @@ def test_pipeline_build_has_the_same_defaults() -> None:
     assert comparable(built) == comparable(translate_text(text, engine=WordEngine()).to_dict())
     bare = Pipeline.build(engine=engine, glossary=False, qa=False)
     assert bare.glossary is None and bare.checker is None
+
+
+def test_background_engine_hands_over_the_engine_or_its_loading_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from translator.factory import BackgroundEngine
+
+    engine = WordEngine()
+    monkeypatch.setattr(factory_mod, "engine_for", lambda options: engine)
+    loading = BackgroundEngine(Options())
+    assert loading.translate_batch(["die Truppen"]) == ["the troops"]
+    assert loading.signature == engine.signature and loading.calls == engine.calls
+
+    def fail(options: Options) -> WordEngine:
+        raise ModelError("model 'x' is not available")
+
+    monkeypatch.setattr(factory_mod, "engine_for", fail)
+    broken = BackgroundEngine(Options())
+    for _ in range(2):  # every use says why, not only the first
+        with pytest.raises(ModelError, match="is not available"):
+            broken.translate_batch(["die Truppen"])
