@@ -22,6 +22,10 @@ def _isolated_user_dirs(
     monkeypatch.setenv("HF_HUB_DISABLE_PROGRESS_BARS", "1")
     monkeypatch.delenv("TRANSLATOR_MODEL", raising=False)
     monkeypatch.delenv("TRANSLATOR_GLOSSARY", raising=False)
+    monkeypatch.delenv("TRANSLATOR_DEVICE", raising=False)
+    # `--backend auto` (the default) converts a model for CTranslate2 on first use, which
+    # costs seconds per test with a fresh cache; tests about that pass `auto` explicitly.
+    monkeypatch.setenv("TRANSLATOR_BACKEND", "transformers")
     os.environ.pop("TRANSLATOR_DEBUG", None)
 
 

@@ -35,11 +35,11 @@ from translator.batch import (
     translate_folder,
 )
 from translator.errors import InputError, OutputError
-from translator.factory import Options
+from translator.options import Options
 
 #: No glossary, QA or translation memory unless a test is about them: the recorded engine
 #: calls then show exactly the sentences a run translated.
-PLAIN = Options(use_glossary=False, use_cache=False, use_qa=False)
+PLAIN = Options(glossary=False, qa=False)
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -258,8 +258,8 @@ import json, sys
 sys.path.insert(0, sys.argv[3])
 from tests.doubles import WordEngine
 from translator.batch import translate_folder
-from translator.factory import Options
-options = Options(use_glossary=False, use_cache=False, use_qa=False)
+from translator.options import Options
+options = Options(glossary=False, qa=False)
 summary = translate_folder(sys.argv[1], sys.argv[2], engine=WordEngine(), options=options)
 print(json.dumps([[f.source, f.status, f.reason] for f in summary.files]))
 """
@@ -465,7 +465,7 @@ def test_changed_glossary_translates_everything_again(folders: Folders, tmp_path
     for i in range(3):
         put(in_dir, f"a{i}.txt", article(i))
     glossary = put(tmp_path, "glossary.yaml", GLOSSARY)
-    options = Options(glossary=glossary, use_cache=False, use_qa=False)
+    options = Options(glossary=glossary, qa=False)
     run(in_dir, out_dir, options=options)
     engine = WordEngine()
     assert run(in_dir, out_dir, engine, options=options).unchanged
@@ -479,7 +479,7 @@ def test_changed_glossary_translates_everything_again(folders: Folders, tmp_path
 @pytest.mark.parametrize(
     ("first", "second"),
     [
-        ({"options": PLAIN}, {"options": Options(use_glossary=False, use_cache=False)}),  # QA on
+        ({"options": PLAIN}, {"options": Options(glossary=False)}),  # QA on
         ({"options": PLAIN}, {"options": PLAIN, "engine": type("E", (WordEngine,), {
             "signature": {"backend": "test-double", "model": "other"}})()}),
     ],
@@ -541,8 +541,11 @@ def test_manifest_records_what_produced_each_output(folders: Folders) -> None:
     assert ok["source"] == "sub/a.txt" and ok["status"] == "ok" and ok["sentences"] == 3
     assert len(ok["source_sha256"]) == len(ok["output_sha256"]) == 64
     signature = manifest["signatures"][ok["signature"]]
-    assert signature["engine"] == {"backend": "test-double", "model": "word-engine"}
+    assert signature["backend"] == "test-double" and signature["model"] == "word-engine"
     assert {"version", "glossary", "qa", "format"} <= set(signature)
+    # The output's own signature comes from the same function: they agree on every key.
+    output = json.loads((out_dir / "sub/a.json").read_text("utf-8"))["signature"]
+    assert {k: v for k, v in signature.items() if k != "format"} == output
     assert bad["status"] == "failed" and bad["error"]
 
 

@@ -25,10 +25,10 @@ from .common import (
     StrictOpt,
     StyleOpt,
     TermsOpt,
-    check_format,
     make_options,
     print_flags_summary,
     print_terms_table,
+    quiet_progress,
 )
 
 
@@ -46,8 +46,8 @@ def translate(
     ] = None,
     fmt: FormatOpt = None,
     model: ModelOpt = None,
-    backend: BackendOpt = "auto",
-    device: DeviceOpt = "auto",
+    backend: BackendOpt = None,
+    device: DeviceOpt = None,
     beam_size: BeamOpt = 4,
     batch_size: BatchSizeOpt = 32,
     glossary: GlossaryOpt = None,
@@ -68,8 +68,16 @@ def translate(
     from ..errors import OutputError, TermsMissedError
     from ..factory import build_pipeline
     from ..formats import default_output, read_document, write
+    from ..options import check_format
 
     asked = check_format(fmt)
+    if quiet:
+        quiet_progress()
+    options = make_options(
+        model, backend, device, beam_size, batch_size, glossary, no_glossary, no_cache, no_qa,
+        style=style,
+        no_transliterate=no_transliterate,
+    )
     inputs = [] if source == "-" else [Path(source)]
     if output is not None:
         check_output(output, inputs=inputs)  # refuse before loading the model
@@ -78,11 +86,6 @@ def translate(
     fmt = asked or default_output(document.format)
     if fmt == "docx" and output is None and sys.stdout.isatty():
         raise OutputError("DOCX is binary: write it with -o FILE.docx or redirect stdout")
-    options = make_options(
-        model, backend, device, beam_size, batch_size, glossary, no_glossary, no_cache, no_qa,
-        style=style,
-        no_transliterate=no_transliterate,
-    )
     pipeline = build_pipeline(options)
     result = pipeline.translate_document(document, name=name)
     rendered = write(result, document, fmt)
