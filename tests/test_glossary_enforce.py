@@ -269,7 +269,7 @@ def test_injected_renderings_that_survive_are_always_applied(words: list[str]) -
     prepared = SHIPPED.prepare(sentence)
     target, hits = SHIPPED.finalize(prepared, CopyEngine().translate_batch([prepared.text])[0])
     assert [h.source for h in hits] == [m.text for m in SHIPPED.find(sentence)]
-    assert [h for h in hits if h.status == "missed"] == []
+    assert [h for h in hits if h.status != "applied"] == []
 
 
 @settings(max_examples=150, deadline=None)
