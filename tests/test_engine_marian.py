@@ -250,6 +250,7 @@ def test_retranslate_returns_one_output_per_input(tiny_engine) -> None:  # type:
     assert len(out) == 3
     assert out[1] == ""
     assert out[0] and out[2]
+    assert len(tiny_engine.last_lengths) == 2  # the empty input is not decoded
     for n_in, n_out in tiny_engine.last_lengths:
         assert n_out <= output_bound(n_in)
 

@@ -141,6 +141,7 @@ def shipped() -> Glossary:
 
 def assert_report_complete(result: TranslationResult, glossary: Glossary) -> None:
     """Every matched term is reported once, with a status that is true of the output."""
+    assert result.terms, "no term matched: nothing below would be checked"
     for p_index, paragraph in enumerate(result.paragraphs):
         for s_index, sentence in enumerate(paragraph.sentences):
             matches = glossary.find(sentence.source)
