@@ -304,6 +304,29 @@ def test_unreadable_file_and_folder_are_reported() -> None:
     assert len(files) == 3
 
 
+def test_a_file_that_cannot_be_read_is_reported(
+    folders: Folders, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What the OS does for a chmod-000 file, simulated so that it also runs as root (CI):
+    the file is listed and stat-ed, but opening it is denied."""
+    in_dir, out_dir = folders
+    put(in_dir, "ok.txt", article(1))
+    locked = put(in_dir, "locked.txt", article(3))
+    real_open = Path.open
+
+    def open_(self: Path, *args: Any, **kwargs: Any) -> Any:
+        if self.name == locked.name:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_open(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", open_)
+    summary = run(in_dir, out_dir)
+    assert [f.source for f in summary.translated] == ["ok.txt"]
+    assert [(f.source, f.reason) for f in summary.failed] == [("locked.txt", "permission denied")]
+    assert not summary.ok
+    assert sorted(p.name for p in out_dir.iterdir() if not p.name.startswith(".")) == ["ok.txt"]
+
+
 def test_a_folder_that_cannot_be_listed_is_reported(
     folders: Folders, monkeypatch: pytest.MonkeyPatch
 ) -> None:
