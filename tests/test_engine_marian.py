@@ -298,14 +298,17 @@ def test_threads_follow_omp_num_threads(
 
 
 @pytest.mark.slow
-def test_cuda_when_unavailable_is_a_model_error(tiny_model_dir: Path) -> None:
+def test_cuda_when_unavailable_is_a_model_error(
+    tiny_model_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import torch
 
     from translator.engine.marian import MarianEngine
 
-    if torch.cuda.is_available():
-        pytest.skip("a CUDA device is present")
-    with pytest.raises(ModelError, match="CUDA"):
+    # Faked absent, so that this also runs on a GPU machine (present: tests/test_devices.py).
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    monkeypatch.setattr(torch.cuda, "device_count", lambda: 0)
+    with pytest.raises(ModelError, match="no such CUDA device"):
         MarianEngine(str(tiny_model_dir), device="cuda")
 
 
