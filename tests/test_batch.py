@@ -350,6 +350,28 @@ def test_a_folder_that_cannot_be_listed_is_reported(
     assert not summary.ok
 
 
+def test_a_second_run_on_the_same_output_folder_is_refused(folders: Folders) -> None:
+    """Another run holds OUT_DIR's lock (taken here as any process would, with flock on the
+    lock file): this run writes nothing and says why; once the lock is free it runs."""
+    import fcntl
+
+    in_dir, out_dir = folders
+    put(in_dir, "a.txt", article(1))
+    out_dir.mkdir()
+    fd = os.open(out_dir / ".translator-manifest.lock", os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        engine = WordEngine()
+        with pytest.raises(OutputError, match="another batch run is writing to this folder"):
+            run(in_dir, out_dir, engine)
+        assert engine.calls == [] and sorted(p.name for p in out_dir.iterdir()) == [
+            ".translator-manifest.lock"
+        ]
+    finally:
+        os.close(fd)
+    assert [f.source for f in run(in_dir, out_dir).translated] == ["a.txt"]
+
+
 def test_never_writes_into_the_input_folder(folders: Folders) -> None:
     in_dir, out_dir = folders
     for i in range(3):

@@ -7,6 +7,7 @@ pure and tested directly.
 
 from __future__ import annotations
 
+import math
 import shutil
 from pathlib import Path
 
@@ -466,6 +467,22 @@ def test_split_long_repacks_when_summed_counts_underestimate() -> None:
     pieces = split_long(text, joined, 5)
     assert "".join(pieces) == text
     assert all(joined(p) <= 5 for p in pieces)
+
+
+def test_split_long_repacks_between_words_never_inside_one() -> None:
+    # Sub-word pieces (about 3 characters each) plus one token per join: the summed counts of
+    # "alpha beta gamma " say 6, the text itself counts 8. Packed again word by word it is
+    # cut between words; a cut by characters would split "gamma" ("alpha beta gam" fits).
+    def pieces_and_joins(text: str) -> int:
+        found = text.split()
+        return sum(math.ceil(len(w) / 3) for w in found) + max(0, len(found) - 1)
+
+    text = "alpha beta gamma delta epsilon zeta eta theta"
+    pieces = split_long(text, pieces_and_joins, 7)
+    assert "".join(pieces) == text
+    assert all(pieces_and_joins(p) <= 7 for p in pieces)
+    assert [w for p in pieces for w in p.split()] == text.split()  # no word cut in two
+    assert len(pieces) > 2
 
 
 @pytest.mark.slow
