@@ -11,7 +11,7 @@ runs the tests that should catch it, and reports the mutant as
   mutant that does not change behaviour);
 * ``stale``    the patched text is no longer in the source (update the mutant).
 
-Usage (from the repository root; takes about 10 minutes on 2 cores)::
+Usage (from the repository root; about 15 minutes on 2 cores)::
 
     python scripts/mutation_check.py            # every mutant
     python scripts/mutation_check.py --list     # names only
