@@ -304,6 +304,29 @@ def test_unreadable_file_and_folder_are_reported() -> None:
     assert len(files) == 3
 
 
+def test_a_file_that_cannot_be_read_is_reported(
+    folders: Folders, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What the OS does for a chmod-000 file, simulated so that it also runs as root (CI):
+    the file is listed and stat-ed, but opening it is denied."""
+    in_dir, out_dir = folders
+    put(in_dir, "ok.txt", article(1))
+    locked = put(in_dir, "locked.txt", article(3))
+    real_open = Path.open
+
+    def open_(self: Path, *args: Any, **kwargs: Any) -> Any:
+        if self.name == locked.name:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_open(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", open_)
+    summary = run(in_dir, out_dir)
+    assert [f.source for f in summary.translated] == ["ok.txt"]
+    assert [(f.source, f.reason) for f in summary.failed] == [("locked.txt", "permission denied")]
+    assert not summary.ok
+    assert sorted(p.name for p in out_dir.iterdir() if not p.name.startswith(".")) == ["ok.txt"]
+
+
 def test_a_folder_that_cannot_be_listed_is_reported(
     folders: Folders, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -325,6 +348,28 @@ def test_a_folder_that_cannot_be_listed_is_reported(
         ("closed/", "folder cannot be read: Permission denied")
     ]
     assert not summary.ok
+
+
+def test_a_second_run_on_the_same_output_folder_is_refused(folders: Folders) -> None:
+    """Another run holds OUT_DIR's lock (taken here as any process would, with flock on the
+    lock file): this run writes nothing and says why; once the lock is free it runs."""
+    import fcntl
+
+    in_dir, out_dir = folders
+    put(in_dir, "a.txt", article(1))
+    out_dir.mkdir()
+    fd = os.open(out_dir / ".translator-manifest.lock", os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        engine = WordEngine()
+        with pytest.raises(OutputError, match="another batch run is writing to this folder"):
+            run(in_dir, out_dir, engine)
+        assert engine.calls == [] and sorted(p.name for p in out_dir.iterdir()) == [
+            ".translator-manifest.lock"
+        ]
+    finally:
+        os.close(fd)
+    assert [f.source for f in run(in_dir, out_dir).translated] == ["a.txt"]
 
 
 def test_never_writes_into_the_input_folder(folders: Folders) -> None:
@@ -569,7 +614,9 @@ def test_interrupt_keeps_finished_files_and_the_next_run_continues(folders: Fold
     done = [f.source for f in summary.translated]
     assert len(done) >= 3 and done == rels[: len(done)]
     assert [f.source for f in summary.pending] == rels[len(done) :]
-    for path in out_dir.glob("a*.json"):  # outputs written but not yet recorded are complete too
+    written = sorted(out_dir.glob("a*.json"))
+    assert len(written) >= len(done)
+    for path in written:  # outputs written but not yet recorded are complete too
         assert json.loads(path.read_text("utf-8"))["name"] == path.stem + ".txt"
 
     engine = WordEngine()

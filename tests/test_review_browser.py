@@ -158,7 +158,9 @@ def test_phone_stacks_the_columns(browser: Any, page: Path, tmp_path: Path) -> N
 
     open_at(browser, page, 375, 800)
     screenshot(browser, tmp_path / "phone.png")
-    for row in browser.find_elements(By.CSS_SELECTOR, "main section.row"):
+    rows = browser.find_elements(By.CSS_SELECTOR, "main section.row")
+    assert len(rows) == 22  # the seed's 22 blocks (so the loop below checks something)
+    for row in rows:
         s = rect(row.find_element(By.CSS_SELECTOR, ".col.source"))
         t = rect(row.find_element(By.CSS_SELECTOR, ".col.target"))
         assert t["y"] >= s["y"] + s["height"] - 1  # translation below the source
