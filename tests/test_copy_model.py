@@ -134,8 +134,8 @@ def test_an_input_over_the_512_token_limit_is_split_not_truncated(
     ("sentence", "english"),
     [
         # English already in the German copy, and German terms the glossary renders.
-        ("Ein Sprecher der Special Operations Forces sagte in Kiew, die Lage sei stabil.",
-         ["spokesperson", "Special Operations Forces", "Kyiv"]),
+        ("Ein Offizier der Special Operations Forces sagte in Kiew, die Front sei stabil.",
+         ["Special Operations Forces", "Kyiv"]),
         ("Laut dem Institute for the Study of War haben Ukrainian officials die Angaben "
          "bestätigt.", ["Institute for the Study of War", "Ukrainian officials"]),
         ("Die North Korean troops wurden nach Kyiv und in die Region Kursk verlegt.",

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import get_args
 
 import pytest
 
@@ -15,7 +16,14 @@ from translator import Pipeline, config
 from translator.glossary import load_glossary
 from translator.qa import QualityChecker
 from translator.render import render
-from translator.result import Flag, ParagraphResult, SentenceResult, TermHit, TranslationResult
+from translator.result import (
+    Flag,
+    ParagraphResult,
+    SentenceResult,
+    TermHit,
+    TermStatus,
+    TranslationResult,
+)
 from translator.review import render_html
 
 
@@ -117,8 +125,12 @@ def test_rows_terms_and_flags_through_the_pipeline(seed_text: str) -> None:
     # Terms: each marked in its German sentence, and (unless missed) in the English one; the
     # legend has one of each status.
     missed = [t for t in result.terms if t.status == "missed"]
+    absent = missed + [t for t in result.terms if t.status == "suggested"]  # not in the English
     assert len(result.terms) > 50 and "Kyiv" in {t.expected for t in missed}
-    assert len(page.classes("term")) == 3 + len(result.terms) + len(result.terms) - len(missed)
+    legend = len(get_args(TermStatus))  # one sample of each status
+    assert len(page.classes("term")) == legend + len(result.terms) + len(result.terms) - len(
+        absent
+    )
     assert len(page.classes("missed")) == 1 + len(missed)
     assert len(page.classes("applied")) > 1
     # Flags: one per QA flag, plus a note per missed term.
