@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -86,3 +87,18 @@ def _one_torch_thread(monkeypatch: pytest.MonkeyPatch) -> None:
     each other: the long-input test took 30 s with two threads and 3 s with one.
     """
     monkeypatch.setenv("OMP_NUM_THREADS", "1")
+
+
+@pytest.fixture(autouse=True)
+def _browser_present(request: pytest.FixtureRequest) -> None:
+    """Tests marked ``browser`` need Debian chromium + chromedriver. Without them they fail,
+    never skip silently: the README's test command runs what CI runs."""
+    if request.node.get_closest_marker("browser") is None:
+        return
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not (chromium and shutil.which("chromedriver")):
+        pytest.fail(
+            "needs Debian chromium + chromium-driver: apt-get install -y chromium "
+            "chromium-driver (bash .ci/run installs them), or deselect with -m 'not browser'",
+            pytrace=False,
+        )

@@ -23,14 +23,7 @@ from translator.review import render_html
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 DRIVER = shutil.which("chromedriver")
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not (CHROMIUM and DRIVER),
-        reason="needs Debian chromium + chromium-driver "
-        "(apt-get install -y chromium chromium-driver; .ci/run installs them)",
-    ),
-]
+pytestmark = [pytest.mark.browser]  # needs chromium: see tests/conftest.py
 
 PNG = b"\x89PNG\r\n\x1a\n"
 # Faults the engine makes on purpose, so that the page has a missed term, a corrected number,
