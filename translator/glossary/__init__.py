@@ -118,17 +118,20 @@ class Glossary:
         # The entries as enforced: each target in the house style's spelling.
         styled = styled_targets(self.entries, self.style)
         self._active = tuple(
-            e if styled[e][0] == e.target else e.model_copy(update={"target": styled[e][0]})
-            for e in self.entries
+            e if st[0] == e.target else e.model_copy(update={"target": st[0]})
+            for e, st in zip(self.entries, styled, strict=True)
         )
-        self._variants = {a: styled[e][1:] for a, e in zip(self._active, self.entries, strict=True)}
+        # Other styles' spellings of a rendering (few entries have any; hashing an entry costs).
+        self._variants = {
+            a: st[1:] for a, st in zip(self._active, styled, strict=True) if len(st) > 1
+        }
         # The index holds entry positions and source forms, which styles do not change.
         self._matcher = Matcher(self._active, index)
         self._patterns: dict[tuple[Entry, str], enforce._Patterns] = {}
         self._mangled: dict[int, re.Pattern[str]] = {}
         self._others: dict[str, tuple[str, ...]] = {}
         for e in self._active:
-            wrong = (*e.wrong, *self._variants[e])
+            wrong = (*e.wrong, *self._variants.get(e, ())) if e in self._variants else e.wrong
             if wrong:
                 known = self._others.get(e.target, ())
                 self._others[e.target] = tuple(dict.fromkeys((*known, *wrong)))

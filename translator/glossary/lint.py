@@ -29,10 +29,9 @@ def wrong_warnings(located: list[Located], where: str) -> list[str]:
     entries = tuple(loc.entry for loc in located)
     per_style = [styled_targets(entries, s) for s in STYLES]
     renderings: dict[str, set[str]] = {}  # rendering -> entries (source) that use it
+    own_styled = {e: {t for st in per_style for t in st[i]} for i, e in enumerate(entries)}
     for e in entries:
-        texts = {e.target, *(c.target for c in e.context)}
-        for styled in per_style:
-            texts.update(styled[e])
+        texts = {e.target, *(c.target for c in e.context), *own_styled[e]}
         for text in texts:
             renderings.setdefault(text, set()).add(e.source)
     patterns = {text: mangled_pattern(text) for text in renderings}
@@ -50,7 +49,7 @@ def wrong_warnings(located: list[Located], where: str) -> list[str]:
                     if src != e.source
                 }
             )
-            own = {*(c.target for c in e.context)} | {t for st in per_style for t in st[e]}
+            own = {*(c.target for c in e.context)} | own_styled[e]
             if w in own:
                 warnings.append(f"{at} {w!r} is this entry's rendering in a house style or context")
                 continue

@@ -204,7 +204,9 @@ def _anchors(entry: Entry) -> tuple[str, ...]:
     anchors = []
     for form in entry.source_forms:
         head = form.split()[0][:3].lower()  # adjective stems are at least 3 letters
-        if not head or _APOSTROPHE.search(head):
+        # The first letter matches in either case: lower-casing the text must give the same
+        # letter for both ("ı" is "I" upper-cased, but "I" lower-cases to "i").
+        if not head or _APOSTROPHE.search(head) or not _same_case_fold(form[:1]):
             return ()
         anchors.append(head)
     return tuple(anchors)

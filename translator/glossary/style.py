@@ -46,9 +46,13 @@ def _ize(m: re.Match[str]) -> str:
     return f"{m.group(1)}{m.group(2)}s{m.group(3)}"
 
 
+#: Anything ``spell`` could change: most renderings have none, and skip the three rewrites.
+_SPELLING_HINT = re.compile(r"[iy]z|[Dd]efens|[Oo]ffens|[Pp]retens|[Aa]rmor")
+
+
 def spell(text: str, style: str) -> str:
     """``text`` (AP/US spelling) in the spelling of ``style``."""
-    if style not in BRITISH:
+    if style not in BRITISH or not _SPELLING_HINT.search(text):
         return text
     text = _IZE.sub(_ize, text)
     text = _SE_CE.sub(lambda m: f"{m.group(1)}ce{m.group(2) or ''}", text)
@@ -68,29 +72,45 @@ def _own(entry: Entry, style: str) -> str | None:
     return getattr(entry.styles, style) or entry.target
 
 
-def styled_targets(entries: tuple[Entry, ...], style: str) -> dict[Entry, tuple[str, ...]]:
-    """Per entry: its rendering under ``style`` first, then the other styles' renderings."""
+def styled_targets(entries: tuple[Entry, ...], style: str) -> list[tuple[str, ...]]:
+    """Per entry (in order): its rendering under ``style`` first, then the other styles'.
+
+    Built for every entry of a glossary at load, so it stays linear: a rendering is searched
+    for styled entries' renderings only when one of them occurs in it at all.
+    """
     styled = [e for e in entries if e.styles is not None]
     # Longest first, so "Volodymyr Zelensky" is substituted before "Zelensky".
     styled.sort(key=lambda e: len(e.target), reverse=True)
-    inside = {e: re.compile(rf"(?<!\w){re.escape(e.target)}(?!\w)") for e in styled}
+    inside = [re.compile(rf"(?<!\w){re.escape(e.target)}(?!\w)") for e in styled]
+    anywhere = (
+        re.compile("|".join(p.pattern for p in inside)) if inside else None
+    )  # any styled rendering inside this one?
 
-    def render(entry: Entry, s: str) -> str:
+    def contains(entry: Entry) -> int | None:
+        """The longest styled entry whose rendering stands in ``entry``'s (its index)."""
+        if anywhere is None or not anywhere.search(entry.target):
+            return None
+        for i, other in enumerate(styled):
+            if other is not entry and inside[i].search(entry.target):
+                return i
+        return None
+
+    def render(entry: Entry, s: str, within: int | None) -> str:
         own = _own(entry, s)
         if own is not None:
             return own
         text = entry.target
-        for other in styled:
-            if other is not entry and inside[other].search(text):
-                text = inside[other].sub(_own(other, s) or other.target, text)
-                break
+        if within is not None:
+            other = styled[within]
+            text = inside[within].sub(_own(other, s) or other.target, text)
         return spell(text, s)
 
-    result: dict[Entry, tuple[str, ...]] = {}
+    result: list[tuple[str, ...]] = []
     for entry in entries:
-        chosen = render(entry, style)
-        others = [render(entry, s) for s in STYLES if s != style]
+        within = contains(entry)
+        chosen = render(entry, style, within)
+        others = [render(entry, s, within) for s in STYLES if s != style]
         if entry.styles is not None:
             others.append(entry.target)
-        result[entry] = (chosen, *dict.fromkeys(o for o in others if o != chosen))
+        result.append((chosen, *dict.fromkeys(o for o in others if o != chosen)))
     return result
