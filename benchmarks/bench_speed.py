@@ -461,13 +461,13 @@ def run_cli(argv: list[str]) -> None:
         original(self, *args, **kwargs)
 
     ct2.CTranslate2Engine.__init__ = forced  # type: ignore[method-assign]
-    from translator.cli import main as cli_main
+    from translator.cli import run  # what the console script calls
 
     if parts_file:
         _time_parts(Path(parts_file))
 
     sys.argv = ["translator", *[a for a in argv if a != "--"]]
-    cli_main()
+    run()
 
 
 def _time_parts(parts_file: Path) -> None:
