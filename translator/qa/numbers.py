@@ -30,7 +30,12 @@ _EN_SCALES = {"thousand": 3, "million": 6, "billion": 9, "trillion": 12}
 @lru_cache(maxsize=1)
 def _months() -> tuple[dict[str, int], dict[str, int], list[str]]:
     """German and English month names (wide and abbreviated) from the CLDR data in babel."""
-    from babel.dates import get_month_names
+    from babel import Locale
+
+    def get_month_names(width: str, context: str, locale: str) -> dict[int, str]:
+        # What babel.dates.get_month_names returns, without importing babel.dates (its time
+        # zone machinery costs more start-up than the month names themselves).
+        return dict(Locale.parse(locale).months[context][width])
 
     widths: tuple[Literal["wide", "abbreviated"], ...] = ("wide", "abbreviated")
     contexts: tuple[Literal["format", "stand-alone"], ...] = ("format", "stand-alone")
