@@ -186,7 +186,7 @@ def test_phone_never_scrolls_sideways_with_a_long_path_and_long_tokens(
 
     from tests.doubles import WordEngine
 
-    long_path = "/home/analyst/" + "/".join(["sehr-langer-ordnername-fuer-berichte"] * 6)
+    long_path = "/home/analyst/" + "/".join(["sehr_langer_ordnername_fuer_berichte"] * 6)
     url = "https://example.org/" + "x" * 150
     text = (
         "Kiew meldet neue Angriffe.\n\n"
