@@ -26,6 +26,7 @@ from .result import (
     SentenceResult,
     TermHit,
     TranslationResult,
+    unique_flags,
 )
 from .segment import split_sentences
 
@@ -309,7 +310,11 @@ class Pipeline:
             target, qa_flags = self.checker.check(unit.source, target)
             flags.extend(qa_flags)
         return SentenceResult(
-            source=unit.source, target=target, flags=flags, terms=terms, cached=unit.cached
+            source=unit.source,
+            target=target,
+            flags=unique_flags(flags),
+            terms=terms,
+            cached=unit.cached,
         )
 
 
