@@ -728,3 +728,21 @@ def test_a_file_name_that_is_not_utf8_works(folders: Folders) -> None:
     assert json.loads((out_dir / name).with_suffix(".json").read_text("utf-8"))["name"]
     assert json.loads(summary.to_json())["files"][1]["source"] == name  # exact round trip
     assert [f.source for f in run(in_dir, out_dir, fmt="json").unchanged] == ["b.txt", name]
+
+
+def test_the_lock_file_is_removed_when_the_run_ends(tmp_path: Path) -> None:
+    from translator.batch.manifest import LOCK_NAME, locked
+
+    in_dir, out_dir = tmp_path / "in", tmp_path / "out"
+    put(in_dir, "a.txt", article(1))
+    summary = run(in_dir, out_dir)
+    assert [f.source for f in summary.translated] == ["a.txt"]
+    assert not (out_dir / LOCK_NAME).exists()
+
+    (out_dir / LOCK_NAME).touch()  # left behind by a run that was killed
+    with locked(out_dir):
+        assert (out_dir / LOCK_NAME).exists()
+        with pytest.raises(OutputError, match="another batch run"), locked(out_dir):
+            pass
+        assert (out_dir / LOCK_NAME).exists()  # a refused run leaves the holder's lock alone
+    assert not (out_dir / LOCK_NAME).exists()
