@@ -8,9 +8,9 @@ Entries are keyed by output path, so runs with different formats can share an OU
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
-import contextlib
 import logging
 import os
 from collections.abc import Iterator

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import typing
 from pathlib import Path
 from typing import Annotated
 
@@ -103,12 +104,29 @@ def import_(
     fmt: Annotated[
         str | None, typer.Option("--format", "-f", help="csv | tsv | tbx [default: from the name]")
     ] = None,
+    category: Annotated[
+        str | None,
+        typer.Option(
+            "--category",
+            "-c",
+            help="Category of the entries the file gives none (a DeepL CSV gives none) "
+            "[default: term, with a warning]",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Convert a CSV/TSV/TBX glossary into glossary YAML (stdout, or -o FILE)."""
     from ..document import write_atomic
     from ..errors import GlossaryError, InputError
     from ..glossary import dump_entries
     from ..glossary.interchange import FORMATS, guess_format, import_text
+    from ..glossary.schema import Category
+
+    categories = typing.get_args(Category)
+    if category is not None and category not in categories:
+        raise typer.BadParameter(
+            f"one of {', '.join(categories)} (got {category!r})", param_hint="--category"
+        )
 
     try:
         text = file.read_bytes().decode("utf-8-sig")
@@ -122,17 +140,31 @@ def import_(
     if kind not in FORMATS:
         raise GlossaryError(f"unknown format {kind!r} (one of: {', '.join(FORMATS)})")
     try:
-        entries = import_text(text, kind, str(file))
+        defaulted: list[int] = []
+        entries = import_text(text, kind, str(file), category, defaulted)
     except GlossaryError as exc:
         for line in str(exc).splitlines():
             typer.echo(line, err=True)
         raise typer.Exit(EXIT_GLOSSARY) from None
+    if defaulted:
+        where = "concepts" if kind == "tbx" else "rows"
+        typer.echo(
+            f"warning: {len(defaulted)} of {len(entries)} entries have no category in {file} "
+            f"and were imported as 'term' ({where} {_first(defaulted)}); names of people and "
+            "places need their own category: give one with --category or edit the YAML",
+            err=True,
+        )
     yaml_text = dump_entries(entries)
     if output is None:
         sys.stdout.write(yaml_text)
     else:
         write_atomic(output, yaml_text, inputs=[file])
         typer.echo(f"{output}: {len(entries)} entries", err=True)
+
+
+def _first(numbers: list[int], shown: int = 5) -> str:
+    head = ", ".join(map(str, numbers[:shown]))
+    return head + (", …" if len(numbers) > shown else "")
 
 
 @app.command()

@@ -118,8 +118,25 @@ def _entry(data: dict[str, Any], where: str) -> Entry:
         ) from None
 
 
-def from_delimited(text: str, delimiter: str, where: str) -> list[Located]:
-    """Entries from DeepL-style rows or from our own export (detected by its header)."""
+def _default_category(
+    data: dict[str, Any], number: int, category: str | None, defaulted: list[int] | None
+) -> None:
+    if "category" not in data:
+        data["category"] = category or "term"
+        if category is None and defaulted is not None:
+            defaulted.append(number)
+
+
+def from_delimited(
+    text: str,
+    delimiter: str,
+    where: str,
+    category: str | None = None,
+    defaulted: list[int] | None = None,
+) -> list[Located]:
+    """Entries from DeepL-style rows or from our own export (detected by its header). A row
+    without a category gets ``category`` (``term`` if None); its line goes into ``defaulted``
+    when that list is given and ``category`` is None."""
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=delimiter))
     header: list[str] | None = None
     if rows and [c.strip().lower() for c in rows[0][:2]] == ["source", "target"]:
@@ -137,13 +154,14 @@ def from_delimited(text: str, delimiter: str, where: str) -> list[Located]:
                 raise GlossaryError(
                     f"{at}: expected 'source{delimiter}target', got {len(row)} cells"
                 )
-            data: dict[str, Any] = {"source": row[0], "target": row[1], "category": "term"}
+            data: dict[str, Any] = {"source": row[0], "target": row[1]}
         else:
             if len(row) != len(header):
                 raise GlossaryError(f"{at}: expected {len(header)} cells, got {len(row)}")
             cells = dict(zip(header, row, strict=True))
             data = {"source": cells["source"], "target": cells.get("target", "")}
-            data["category"] = cells.get("category") or "term"
+            if cells.get("category"):
+                data["category"] = cells["category"]
             for key in ("forms", "wrong"):
                 if cells.get(key, "").strip():
                     data[key] = _split(cells[key])
@@ -154,6 +172,7 @@ def from_delimited(text: str, delimiter: str, where: str) -> list[Located]:
                 data["inflect"] = inflect == "true"
             if cells.get("note", "").strip():
                 data["note"] = cells["note"]
+        _default_category(data, number, category, defaulted)
         located.append(Located(_entry(data, at), number))
     return located
 
@@ -170,8 +189,11 @@ def _text(el: ET.Element | None) -> str:
     return "".join(el.itertext()).strip() if el is not None else ""
 
 
-def from_tbx(text: str, where: str) -> list[Located]:
-    """Entries from a TBX document (v3 ``conceptEntry`` or v2 ``termEntry`` names)."""
+def from_tbx(
+    text: str, where: str, category: str | None = None, defaulted: list[int] | None = None
+) -> list[Located]:
+    """Entries from a TBX document (v3 ``conceptEntry`` or v2 ``termEntry`` names); a concept
+    without our ``category`` gets ``category`` as in `from_delimited`."""
     if re.search(r"<!ENTITY", text):
         raise GlossaryError(f"{where}: TBX files declaring XML entities are not accepted")
     try:
@@ -182,7 +204,7 @@ def from_tbx(text: str, where: str) -> list[Located]:
     concepts = [el for el in root.iter() if _local(el.tag) in ("conceptEntry", "termEntry")]
     for number, concept in enumerate(concepts, 1):
         at = f"{where}: concept {concept.get('id') or number}"
-        data: dict[str, Any] = {"category": "term"}
+        data: dict[str, Any] = {}
         for el in concept:
             kind, typ = _local(el.tag), el.get("type")
             # Only our own "category" maps to a category; another tool's subjectField
@@ -215,18 +237,27 @@ def from_tbx(text: str, where: str) -> list[Located]:
             data["forms"] = sources[1:]
         if wrong:
             data["wrong"] = wrong
+        _default_category(data, number, category, defaulted)
         located.append(Located(_entry(data, at), number))
     return located
 
 
-def import_text(text: str, fmt: str, where: str) -> list[Entry]:
-    """Entries from CSV/TSV/TBX text, validated like a glossary file (duplicates, conflicts)."""
+def import_text(
+    text: str,
+    fmt: str,
+    where: str,
+    category: str | None = None,
+    defaulted: list[int] | None = None,
+) -> list[Entry]:
+    """Entries from CSV/TSV/TBX text, validated like a glossary file (duplicates, conflicts).
+    Entries the file gives no category get ``category``; with None they get ``term`` and
+    their lines (rows, or concept numbers in TBX) go into ``defaulted`` when it is given."""
     if fmt == "csv":
-        located = from_delimited(text, ",", where)
+        located = from_delimited(text, ",", where, category, defaulted)
     elif fmt == "tsv":
-        located = from_delimited(text, "\t", where)
+        located = from_delimited(text, "\t", where, category, defaulted)
     elif fmt == "tbx":
-        located = from_tbx(text, where)
+        located = from_tbx(text, where, category, defaulted)
     else:
         raise GlossaryError(f"unknown glossary format {fmt!r} (one of: {', '.join(FORMATS)})")
     problems = cross_check(located, where)
