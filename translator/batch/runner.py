@@ -102,6 +102,10 @@ class BatchRunner:
                 out_dir=str(self.out_dir),
                 format=self.fmt or "own",
                 signature=signature,
+                patterns=list(self.patterns),
+                unmatched=found.unmatched,
+                excluded=found.excluded,
+                earlier_outputs=found.earlier_outputs,
             )
             ledger.note(discovery_problems(found))
             try:

@@ -284,6 +284,18 @@ def print_summary(summary: BatchSummary) -> None:
     table.add_column("count", justify="right")
     table.add_row("translated", str(len(summary.translated)))
     table.add_row("skipped (unchanged)", str(len(summary.unchanged)))
+    if summary.unmatched:
+        table.add_row("skipped (no -p pattern matched)", escape(skipped_by_pattern(summary)))
+    if summary.excluded:
+        table.add_row("skipped (-x)", str(summary.excluded))
+    if summary.earlier_outputs:
+        folders = ", ".join(summary.earlier_outputs[:3]) + (
+            ", …" if len(summary.earlier_outputs) > 3 else ""
+        )
+        table.add_row(
+            "skipped (earlier runs' output folders)",
+            f"{len(summary.earlier_outputs)}: {escape(folders)}",
+        )
     table.add_row("failed", f"[red]{len(summary.failed)}[/]" if summary.failed else "0")
     if summary.pending:
         table.add_row("not reached (interrupted)", str(len(summary.pending)))
@@ -305,3 +317,23 @@ def print_summary(summary: BatchSummary) -> None:
                 f"and {len(summary.failed) - _MAX_FAILED_ROWS} more (all in --summary-json)"
             )
         console.print(failed)
+    if not summary.files:
+        console.print(f"[yellow]warning:[/] {escape(nothing_matched(summary))}", highlight=False)
+
+
+def skipped_by_pattern(summary: BatchSummary) -> str:
+    """``5 (.rtf 3, .odt 1, no extension 1)``."""
+    parts = [f"{ext or 'no extension'} {n}" for ext, n in summary.unmatched.items()]
+    return f"{sum(summary.unmatched.values())} ({', '.join(parts)})"
+
+
+def nothing_matched(summary: BatchSummary) -> str:
+    """Why a run had nothing to do, and the -p that would take the files it passed over."""
+    patterns = " ".join(f'"{p}"' for p in summary.patterns)
+    message = f"no file in {summary.in_dir} matched {patterns}"
+    if summary.unmatched:
+        ext = next((e for e in summary.unmatched if e), "")
+        message += f"; it holds {skipped_by_pattern(summary)}"
+        if ext:
+            message += f": to take them, add -p \"*{ext}\""
+    return message

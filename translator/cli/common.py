@@ -129,9 +129,12 @@ def human_size(n: int) -> str:
 
 
 def stderr_console() -> Console:
+    """Rich's console on stderr: colour and width only on a terminal (Rich honours NO_COLOR,
+    FORCE_COLOR, COLUMNS and TERM=dumb). A message is never hard-wrapped: one message, one
+    line, however narrow the terminal or wherever stderr goes (a log, grep)."""
     from rich.console import Console
 
-    return Console(stderr=True)
+    return Console(stderr=True, soft_wrap=True, highlight=False)
 
 
 def print_terms_table(result: TranslationResult) -> None:
