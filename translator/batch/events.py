@@ -36,7 +36,8 @@ class Planned:
 
 @dataclass(frozen=True)
 class SentencesQueued:
-    """``count`` more sentences were read and split (the sentence total grows as files are read)."""
+    """``count`` more sentences are to be translated. The local runner sends the total of the
+    due files once, before the first is translated (and more only if a file grew since)."""
 
     count: int
 
@@ -55,7 +56,15 @@ class FileDone:
     outcome: FileOutcome
 
 
-Event = Planned | SentencesQueued | SentencesDone | FileDone
+@dataclass(frozen=True)
+class Working:
+    """A step that is not translation has started (``what``: "loading the model",
+    "converting the model"), or ended (``what`` empty)."""
+
+    what: str
+
+
+Event = Planned | SentencesQueued | SentencesDone | FileDone | Working
 
 
 @dataclass

@@ -24,7 +24,7 @@ from ..errors import OutputError
 from ..factory import Options, build_pipeline
 from ..pipeline import Pipeline
 from .discovery import DEFAULT_PATTERNS, discover
-from .events import BatchInterrupted, BatchSummary, Event, FileOutcome, Planned
+from .events import BatchInterrupted, BatchSummary, Event, FileOutcome, Planned, Working
 from .lazy import LazyEngine
 from .local import LocalRunner
 from .manifest import MANIFEST_NAME, Manifest, locked
@@ -149,8 +149,20 @@ class BatchRunner:
         options = self.options
         engine = self.engine
         if engine is None:
-            engine = LazyEngine(lambda: factory.engine_for(options))
+            engine = LazyEngine(self._load)
         return build_pipeline(options, engine=engine)
+
+    def _load(self) -> Engine:
+        """The engine, at first need; the events say it is loading (that can take a while)."""
+        self._emit(Working("loading the model"))
+        try:
+            return factory.engine_for(self.options)
+        finally:
+            self._emit(Working(""))
+
+    def _emit(self, event: Event) -> None:
+        if self.on_event is not None:
+            self.on_event(event)
 
 
 def translate_folder(

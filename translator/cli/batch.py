@@ -208,31 +208,39 @@ def _write_summary(summary: BatchSummary, target: Path) -> None:
 
 
 class BatchProgress:
-    """Rich progress bars (files and sentences: done, rate, ETA) fed by the runner's events."""
+    """Rich progress on a terminal, fed by the runner's events: what is being done (loading
+    or converting the model), files written n/N, sentences n/N with their rate and the ETA
+    from that rate. Nothing is drawn when stderr is not a terminal (or under TERM=dumb);
+    lines printed through it (unchanged files, failures) show either way."""
 
     def __init__(self) -> None:
         from rich.progress import (
             BarColumn,
             MofNCompleteColumn,
             Progress,
+            SpinnerColumn,
             TextColumn,
             TimeElapsedColumn,
-            TimeRemainingColumn,
         )
 
+        console = stderr_console()
         self.progress = Progress(
+            SpinnerColumn(),
             TextColumn("{task.description:<9}"),
             BarColumn(),
             MofNCompleteColumn(),
             TextColumn("{task.fields[rate]}"),
             TimeElapsedColumn(),
-            TextColumn("ETA"),
-            TimeRemainingColumn(),
-            console=stderr_console(),
+            _eta_column(),
+            console=console,
             transient=True,  # the summary table replaces the bars
+            disable=not console.is_terminal or console.is_dumb_terminal,
         )
-        self.files = self.progress.add_task("files", total=None, rate="", visible=False)
-        self.sentences = self.progress.add_task("sentences", total=0, rate="", visible=False)
+        self.step = self.progress.add_task("", total=None, rate="", visible=False, eta=False)
+        self.files = self.progress.add_task("files", total=None, rate="", visible=False,
+                                            eta=False)  # fmt: skip
+        self.sentences = self.progress.add_task("sentences", total=0, rate="", visible=False,
+                                                eta=True)  # fmt: skip
 
     def __enter__(self) -> BatchProgress:
         self.progress.start()
@@ -242,7 +250,7 @@ class BatchProgress:
         self.progress.stop()
 
     def __call__(self, event: Event) -> None:
-        from ..batch import FileDone, Planned, SentencesDone, SentencesQueued
+        from ..batch import FileDone, Planned, SentencesDone, SentencesQueued, Working
 
         p = self.progress
         if isinstance(event, Planned):
@@ -251,6 +259,8 @@ class BatchProgress:
             if event.todo:
                 p.update(self.files, total=event.todo, visible=True)
                 p.update(self.sentences, visible=True)
+        elif isinstance(event, Working):
+            p.update(self.step, description=event.what, visible=bool(event.what))
         elif isinstance(event, SentencesQueued):
             task = p.tasks[self.sentences]
             p.update(self.sentences, total=(task.total or 0) + event.count)
@@ -259,7 +269,6 @@ class BatchProgress:
             self._rate(self.sentences, "sent/s")
         elif isinstance(event, FileDone):
             p.advance(self.files, 1)
-            self._rate(self.files, "files/s")
             outcome = event.outcome
             if outcome.status == "failed":
                 from rich.markup import escape
@@ -270,6 +279,28 @@ class BatchProgress:
     def _rate(self, task_id: Any, unit: str) -> None:
         speed = self.progress.tasks[task_id].speed
         self.progress.update(task_id, rate=f"{speed:.1f} {unit}" if speed else "")
+
+
+def _eta_column() -> Any:
+    from rich.progress import ProgressColumn, Task
+    from rich.text import Text
+
+    class EtaColumn(ProgressColumn):
+        """``ETA 0:01:23`` from the sentence rate (sentences left / sentences per second), on
+        the sentences row only: files finish in bursts, so their rate says little."""
+
+        def render(self, task: Task) -> Text:
+            if not task.fields.get("eta"):
+                return Text("")
+            speed = task.finished_speed or task.speed
+            if task.total is None or not speed:
+                return Text("ETA -:--:--", style="progress.remaining")
+            left = max(0.0, task.total - task.completed) / speed
+            hours, rest = divmod(int(left), 3600)
+            return Text(f"ETA {hours}:{rest // 60:02d}:{rest % 60:02d}",
+                        style="progress.remaining")  # fmt: skip
+
+    return EtaColumn()
 
 
 def print_summary(summary: BatchSummary) -> None:
