@@ -73,7 +73,10 @@ StrictOpt = Annotated[
 ]
 NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Do not use the translation memory.")]
 NoQaOpt = Annotated[bool, typer.Option("--no-qa", help="Skip the quality checks.")]
-QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but the output.")]
+QuietOpt = Annotated[
+    bool,
+    typer.Option("--quiet", "-q", help="Errors only on stderr: no progress, warnings or summary."),
+]
 
 _FORMATS = ("text", "markdown", "json", "html", "review", "docx")
 _BACKENDS = ("auto", "transformers", "ctranslate2")
@@ -163,19 +166,3 @@ def print_terms_table(result: TranslationResult) -> None:
             f"repaired, {counts['missed']} missed — term success {rendered / len(result.terms):.1%}"
         )
     stderr_console().print(table)
-
-
-def print_flags_summary(result: TranslationResult) -> None:
-    """One line per sentence that needs an editor's eye (QA warnings and errors)."""
-    console = stderr_console()
-    for p_index, paragraph in enumerate(result.paragraphs):
-        for s_index, sentence in enumerate(paragraph.sentences):
-            for flag in sentence.flags:
-                if flag.severity == "info":
-                    continue
-                colour = "red" if flag.severity == "error" else "yellow"
-                console.print(
-                    f"[{colour}]{flag.severity}[/] ¶{p_index + 1}.{s_index + 1} "
-                    f"{flag.code}: {flag.message}",
-                    highlight=False,
-                )

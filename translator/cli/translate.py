@@ -25,9 +25,11 @@ from .common import (
     TermsOpt,
     check_format,
     make_options,
-    print_flags_summary,
     print_terms_table,
+    stderr_console,
 )
+from .progress import Activity
+from .report import print_report
 
 
 @app.command()
@@ -55,6 +57,9 @@ def translate(
     no_cache: NoCacheOpt = False,
     no_qa: NoQaOpt = False,
     quiet: QuietOpt = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="List every flag, one line each.")
+    ] = False,
 ) -> None:
     """Translate one German article into English, keeping its structure.
 
@@ -77,8 +82,14 @@ def translate(
     options = make_options(
         model, backend, device, beam_size, batch_size, glossary, no_glossary, no_cache, no_qa
     )
-    pipeline = build_pipeline(options)
-    result = pipeline.translate_document(document, name=name)
+    console = stderr_console()
+    with Activity(console, enabled=not quiet) as activity:
+        activity.step("loading the model")
+        pipeline = build_pipeline(options)
+        activity.step("")
+        job = pipeline.prepare_document(document, name=name)
+        activity.sentences(len({u.engine_input for units in job.units for u in units}))
+        [result] = pipeline.run([job], progress=activity.advance)
     rendered = write(result, document, fmt)
     if output is None:
         if isinstance(rendered, bytes):
@@ -89,10 +100,16 @@ def translate(
             sys.stdout.flush()
     else:
         write_atomic(output, rendered, inputs=inputs)
-    if terms:
+    if terms and not quiet:
         print_terms_table(result)
-    if not quiet:
-        print_flags_summary(result)
+    print_report(
+        console,
+        result,
+        written="stdout" if output is None else str(output),
+        fmt=fmt,
+        verbose=verbose,
+        quiet=quiet,
+    )
     if strict and result.missed_terms:
         missed = ", ".join(sorted({t.expected for t in result.missed_terms}))
         raise TermsMissedError(f"{len(result.missed_terms)} glossary term(s) missed: {missed}")
