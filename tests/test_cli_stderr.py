@@ -88,7 +88,8 @@ def test_verbose_lists_every_flag_and_quiet_only_errors(
     code, lines = translate(monkeypatch, capsys, tmp_path, "-q")
     assert code == 0
     errors = [k for k in kinds(seed_result) if k.severity == "error"]
-    assert errors and len(lines) == len(errors) and all(line.startswith("error: ") for line in lines)
+    assert errors and len(lines) == len(errors)
+    assert all(line.startswith("error: ") for line in lines)
 
 
 # -- in a child process: a terminal, or stderr redirected -----------------------------------
