@@ -25,3 +25,15 @@ class GlossaryError(TranslatorError):
 
 class TermsMissedError(TranslatorError):
     """`--strict`: a glossary term was matched in the source but is missing in the output."""
+
+
+class ScannedPdfError(InputError):
+    """A PDF without a text layer (scanned pages, outlined text): it needs OCR first."""
+
+
+class EncryptedPdfError(InputError):
+    """A PDF that cannot be opened without a password."""
+
+
+class CorruptPdfError(InputError):
+    """A PDF that is damaged or truncated, so it cannot be parsed."""
