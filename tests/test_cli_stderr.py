@@ -177,3 +177,28 @@ def test_no_color_and_a_dumb_terminal_get_plain_text(tmp_path: Path) -> None:
         assert not re.search(r"\x1b\[[0-9;]*m", text), (extra, text)  # no colour codes
         if extra.get("TERM") == "dumb":
             assert "translating" not in text  # no line redrawing on a dumb terminal
+
+
+# -- --help -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("command", ["translate", "batch", "glossary import", "eval"])
+def test_help_shows_on_off_options_as_plain_flags(
+    monkeypatch: pytest.MonkeyPatch, capsys: Capture, command: str
+) -> None:
+    monkeypatch.setenv("COLUMNS", "120")
+    code, out, _ = cli(monkeypatch, capsys, *command.split(), "--help")
+    assert code == 0
+    assert "<bool>" not in out
+    assert re.search(r"--help\s+Show this message", out)
+
+
+def test_batch_help_shows_the_default_patterns(
+    monkeypatch: pytest.MonkeyPatch, capsys: Capture
+) -> None:
+    from translator.batch.discovery import DEFAULT_PATTERNS
+
+    monkeypatch.setenv("COLUMNS", "200")
+    code, out, _ = cli(monkeypatch, capsys, "batch", "--help")
+    assert code == 0
+    assert " ".join(f'"{p}"' for p in DEFAULT_PATTERNS) in out

@@ -64,7 +64,7 @@ def batch(
             "--pattern",
             "-p",
             help="Files to take (glob, repeatable) "
-            '[default: "*.txt" "*.md" "*.html" "*.htm" "*.docx" "*.pdf"]',
+            '\\[default: "*.txt" "*.md" "*.html" "*.htm" "*.docx" "*.pdf"]',
             show_default=False,
         ),
     ] = None,

@@ -18,7 +18,7 @@ app = typer.Typer(no_args_is_help=True)
 PathArg = Annotated[
     Path | None,
     typer.Argument(
-        help="Glossary YAML [default: $TRANSLATOR_GLOSSARY, ./glossary.yaml, the packaged one]",
+        help="Glossary YAML \\[default: $TRANSLATOR_GLOSSARY, ./glossary.yaml, the packaged one]",
         show_default=False,
     ),
 ]
@@ -102,7 +102,8 @@ def import_(
         Path | None, typer.Option("--output", "-o", help="Write the YAML here (atomically).")
     ] = None,
     fmt: Annotated[
-        str | None, typer.Option("--format", "-f", help="csv | tsv | tbx [default: from the name]")
+        str | None,
+        typer.Option("--format", "-f", help="csv | tsv | tbx \\[default: from the name]"),
     ] = None,
     category: Annotated[
         str | None,
@@ -110,7 +111,7 @@ def import_(
             "--category",
             "-c",
             help="Category of the entries the file gives none (a DeepL CSV gives none) "
-            "[default: term, with a warning]",
+            "\\[default: term, with a warning]",
             show_default=False,
         ),
     ] = None,
