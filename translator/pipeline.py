@@ -223,7 +223,9 @@ class Pipeline:
         retried = self._retry(todo, outputs)
         fresh = [(s, outputs[s]) for s in todo if outputs[s].strip()]
         if self.memory is not None and fresh:
-            self.memory.store(namespace, fresh)
+            # Asked again: an engine that signed with a remembered signature until it loaded
+            # (``LazyEngine``) now signs with its own, and that is what translated these.
+            self.memory.store(self.memory_namespace(), fresh)
 
         for unit in units:
             out = outputs.get(unit.engine_input, "")
