@@ -83,7 +83,7 @@ def test_failed_files_exit_8_and_are_listed_with_reasons(
     summary = tmp_path / "report" / "summary.json"
     code, _, err = cli(monkeypatch, capsys, "batch", str(tmp_path / "in"),
                        str(tmp_path / "out"), "--max-size", "1k", "--summary-json",
-                       str(summary), *PLAIN)  # fmt: skip
+                       str(summary), "--mkdir", *PLAIN)  # fmt: skip
     assert code == 8
     assert "[bin].txt" in err and "big.txt" in err and "too large" in err
     data = json.loads(summary.read_text("utf-8"))

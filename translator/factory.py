@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import config
-from .engine import Engine, load_engine
+from .engine import Engine, engine_signature, load_engine
 from .pipeline import Pipeline
+
+if TYPE_CHECKING:
+    from .cache import TranslationMemory
+    from .engine.lazy import LazyEngine
 
 
 @dataclass
@@ -24,8 +30,15 @@ class Options:
     use_qa: bool = True
 
 
-def build_pipeline(options: Options, *, engine: Engine | None = None) -> Pipeline:
-    """Load glossary, translation memory, QA checker and (unless given) the engine."""
+def build_pipeline(
+    options: Options,
+    *,
+    engine: Engine | None = None,
+    on_step: Callable[[str], None] | None = None,
+) -> Pipeline:
+    """Load glossary, translation memory, QA checker; the engine (unless given) loads at its
+    first sentence (see `lazy_engine`). ``on_step("loading the model")`` is called when it
+    starts loading, ``on_step("")`` when it is done."""
     glossary = None
     if options.use_glossary:
         from .glossary import load_glossary
@@ -44,8 +57,48 @@ def build_pipeline(options: Options, *, engine: Engine | None = None) -> Pipelin
 
         memory = TranslationMemory(options.cache_path)
     if engine is None:
-        engine = engine_for(options)
+        engine = lazy_engine(options, memory, on_step=on_step)
     return Pipeline(engine, glossary=glossary, checker=checker, memory=memory)
+
+
+def lazy_engine(
+    options: Options,
+    memory: TranslationMemory | None,
+    *,
+    on_step: Callable[[str], None] | None = None,
+) -> LazyEngine:
+    """The engine for ``options``, loaded at first need. With a translation memory it signs,
+    until then, with the signature this setup's engine gave last time (the memory remembers
+    it per setup), so a run whose sentences are all in the memory loads no model at all."""
+    from .engine.lazy import LazyEngine
+    from .engine.setup import setup_key
+
+    def load() -> Engine:
+        if on_step is not None:
+            on_step("loading the model")
+        try:
+            return engine_for(options)
+        finally:
+            if on_step is not None:
+                on_step("")
+
+    if memory is None:
+        return LazyEngine(load)
+    key = setup_key(
+        options.model or config.model_name(),
+        backend=options.backend,
+        device=options.device,
+        beam_size=options.beam_size,
+        batch_size=options.batch_size,
+    )
+    known = memory.known_setup(key)
+
+    def remember(engine: Engine) -> None:
+        signature = engine_signature(engine)
+        if signature != known:
+            memory.remember_setup(key, signature)
+
+    return LazyEngine(load, signature=known, on_load=remember)
 
 
 def engine_for(options: Options) -> Engine:

@@ -18,14 +18,13 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from .. import config, factory
+from .. import config
 from ..engine import Engine
 from ..errors import OutputError
 from ..factory import Options, build_pipeline
 from ..pipeline import Pipeline
 from .discovery import DEFAULT_PATTERNS, discover
 from .events import BatchInterrupted, BatchSummary, Event, FileOutcome, Planned, Working
-from .lazy import LazyEngine
 from .local import LocalRunner
 from .manifest import MANIFEST_NAME, Manifest, locked
 from .plan import discovery_problems, make_plan
@@ -146,19 +145,11 @@ class BatchRunner:
         return EXTENSIONS[output_format_for(rel, self.fmt)]
 
     def _pipeline(self) -> Pipeline:
-        options = self.options
-        engine = self.engine
-        if engine is None:
-            engine = LazyEngine(self._load)
-        return build_pipeline(options, engine=engine)
-
-    def _load(self) -> Engine:
-        """The engine, at first need; the events say it is loading (that can take a while)."""
-        self._emit(Working("loading the model"))
-        try:
-            return factory.engine_for(self.options)
-        finally:
-            self._emit(Working(""))
+        # Without an engine of the caller's, the model loads at the first sentence the memory
+        # does not hold (none at all when nothing is due, or every chunk is in the memory).
+        return build_pipeline(
+            self.options, engine=self.engine, on_step=lambda what: self._emit(Working(what))
+        )
 
     def _emit(self, event: Event) -> None:
         if self.on_event is not None:

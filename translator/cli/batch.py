@@ -31,6 +31,7 @@ from .common import (
     make_options,
     stderr_console,
 )
+from .paths import check_batch_output, check_output_file
 
 if TYPE_CHECKING:
     from ..batch import BatchSummary, Event
@@ -56,7 +57,11 @@ def batch(
         Path, typer.Argument(help="Folder of German articles (searched recursively).")
     ],
     out_dir: Annotated[
-        Path, typer.Argument(help="Output folder; its tree mirrors IN_DIR's. Created if needed.")
+        Path,
+        typer.Argument(
+            help="Output folder; its tree mirrors IN_DIR's. Created if missing (its parent "
+            "must exist, unless --mkdir)."
+        ),
     ],
     pattern: Annotated[
         list[str] | None,
@@ -75,6 +80,10 @@ def batch(
     fmt: FormatOpt = None,
     force: Annotated[
         bool, typer.Option("--force", help="Translate every file again, changed or not.")
+    ] = False,
+    mkdir: Annotated[
+        bool,
+        typer.Option("--mkdir", help="Create OUT_DIR's missing parent folders (as mkdir -p)."),
     ] = False,
     summary_json: Annotated[
         Path | None,
@@ -120,8 +129,12 @@ def batch(
     options = make_options(
         model, backend, device, beam_size, batch_size, glossary, no_glossary, no_cache, no_qa
     )
+    # Refuse a bad output before any work (reading, hashing, loading the model).
+    check_batch_output(out_dir, mkdir=mkdir)
     if summary_json is not None:
         _check_summary_target(summary_json, in_dir, out_dir)
+        if str(summary_json) != "-":
+            check_output_file(summary_json, mkdir=mkdir)
     progress = None if quiet else BatchProgress()
     runner = BatchRunner(
         in_dir,

@@ -28,6 +28,7 @@ from .common import (
     print_terms_table,
     stderr_console,
 )
+from .paths import check_output_file
 from .progress import Activity
 from .report import print_report
 
@@ -44,6 +45,9 @@ def translate(
         Path | None,
         typer.Option("--output", "-o", help="Write here (atomically) instead of stdout."),
     ] = None,
+    mkdir: Annotated[
+        bool, typer.Option("--mkdir", help="Create the output's missing folders.")
+    ] = False,
     fmt: FormatOpt = None,
     model: ModelOpt = None,
     backend: BackendOpt = "auto",
@@ -65,15 +69,15 @@ def translate(
 
     The format is detected from the content; the output keeps it (PDF gives Markdown).
     """
-    from ..document import check_output, read_source, write_atomic
+    from ..document import read_source, write_atomic
     from ..errors import OutputError, TermsMissedError
     from ..factory import build_pipeline
     from ..formats import default_output, read_document, write
 
     asked = check_format(fmt)
     inputs = [] if source == "-" else [Path(source)]
-    if output is not None:
-        check_output(output, inputs=inputs)  # refuse before loading the model
+    if output is not None:  # refuse before reading anything or loading the model
+        check_output_file(output, inputs=inputs, mkdir=mkdir)
     data, name = read_source(source)
     document = read_document(data, name=name)
     fmt = asked or default_output(document.format)
@@ -84,9 +88,8 @@ def translate(
     )
     console = stderr_console()
     with Activity(console, enabled=not quiet) as activity:
-        activity.step("loading the model")
-        pipeline = build_pipeline(options)
-        activity.step("")
+        # The model loads at the first sentence the translation memory does not hold.
+        pipeline = build_pipeline(options, on_step=activity.step)
         job = pipeline.prepare_document(document, name=name)
         activity.sentences(len({u.engine_input for units in job.units for u in units}))
         [result] = pipeline.run([job], progress=activity.advance)
