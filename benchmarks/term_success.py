@@ -118,7 +118,8 @@ def main() -> None:
     print()
     print(
         f"statuses: applied {status['applied']}, repaired {status['repaired']}, "
-        f"missed {status['missed']}; {seconds:.1f} s for both runs"
+        f"missed {status['missed']}, suggested {status['suggested']} (never enforced); "
+        f"{seconds:.1f} s for both runs"
     )
     by_cat: dict[str, Counter[str]] = {}
     for t in result.terms:

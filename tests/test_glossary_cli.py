@@ -48,7 +48,7 @@ def test_check_reports_every_problem_one_line_each(
     assert lines == [
         f"{path}:9: entry 'Moskau': missing required field 'target'",
         f"{path}:10: entry 'Moskau': unknown key 'targt' (allowed: source, target, category, "
-        "forms, wrong, note, inflect, enforce)",
+        "forms, wrong, accept, note, inflect, enforce, styles, context, number)",
         f"{path}:6: entry 'Kiew': conflicts with entry 'Kiew' (line 3): 'kiew' rendered 'Kiev' "
         "vs 'Kyiv'",
         f"{path}: 3 problem(s)",
@@ -76,7 +76,7 @@ def test_an_invalid_glossary_stops_translate_with_exit_5(
         ("Nordkoreanern", "Nordkoreaner\tNorth Koreans\tterm"),
         ("Kiews", "Kiew\tKyiv\tplace"),
         ("Kyiv", "Kiew\tKyiv\tplace\tpart of the rendering"),
-        ("Selensky", "Selenskyj\tZelensky\tperson"),
+        ("Selensky", "Selenskyj\tZelenskyy\tperson"),  # AP, the default house style
     ],
 )
 def test_lookup(monkeypatch: pytest.MonkeyPatch, capsys: Capture, term: str, expected: str) -> None:
@@ -223,14 +223,15 @@ def test_strict_exits_7_when_a_term_is_missed(
 def test_strict_passes_when_every_term_is_applied_or_repaired(
     seed_file: Path, monkeypatch: pytest.MonkeyPatch, capsys: Capture
 ) -> None:
-    engine = MangleEngine(("case", "punct", "habit"))
+    engine = MangleEngine(("punct", "habit"))
     use_engine(monkeypatch, engine)
     code, out, err = cli(monkeypatch, capsys, "translate", str(seed_file), "--strict", "-f",
                          "json", "--no-cache")  # fmt: skip
     assert code == 0, err
     data = json.loads(out)
     statuses = {t["status"] for t in data["terms"]}
-    assert statuses == {"applied", "repaired"}
+    # "suggested" (a sense-ambiguous word such as Granaten) is not a miss for --strict
+    assert statuses == {"applied", "repaired", "suggested"}
     assert data["signature"]["glossary"] == load_glossary(config.packaged_glossary()).version
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,7 @@ import pytest
 from tests.doubles import MangleEngine, WordEngine
 from translator import Pipeline, TranslationResult
 from translator.glossary import Glossary, load_glossary
+from translator.glossary.enforce import plural, singular
 from translator.glossary.match import rendering_pattern
 
 GLOSSARY = Glossary.from_yaml(
@@ -20,7 +22,8 @@ entries:
   - {source: Kursk, target: Kursk, category: place}
   - {source: Kursk-Region, target: Kursk region, category: place, forms: [Region Kursk]}
   - {source: Russland, target: Russia, category: place}
-  - {source: Ukraine, target: Ukraine, category: place, wrong: [the Ukraine]}
+  - {source: Ukraine, target: Ukraine, category: place}
+  - {source: Peking, target: Beijing, category: place, wrong: [Peking]}
   - {source: Fußsoldaten, target: foot soldiers, category: term}
   - {source: Nikolayevo-Daryino, target: Nikolayevo-Daryino, category: place}
   - {source: Institute for the Study of War (ISW), target: Institute for the Study of War (ISW),
@@ -57,8 +60,13 @@ def test_prepare_injects_the_rendering(source: str, injected: str) -> None:
         # known wrong renderings are repaired
         ("in Kiew", "in Kiev", "in Kyiv", ["repaired"]),
         ("Selenskyj sagte", "Selenskyj said", "Zelensky said", ["repaired"]),
-        ("in der Ukraine", "in the Ukraine", "in Ukraine", ["repaired"]),
-        ("Die Ukraine", "The Ukraine", "Ukraine", ["repaired"]),
+        ("in Peking", "in Peking", "in Beijing", ["repaired"]),
+        ("Peking sagte", "Peking said", "Beijing said", ["repaired"]),
+        # ... but only as a whole name: never inside a longer one
+        ("an der Universität Peking", "at Peking University", "at Peking University", ["missed"]),
+        ("Peking-Universität", "Peking University", "Peking University", ["missed"]),
+        ("Sie aßen Hühnchen Kiew", "They ate Chicken Kiev", "They ate Chicken Kiev", ["missed"]),
+        ("in der Ukraine", "in the Ukraine war", "in the Ukraine war", ["applied"]),
         # MT damage to the injected text is repaired
         (
             "der Spezialoperationskräfte",
@@ -105,8 +113,9 @@ def test_prepare_injects_the_rendering(source: str, injected: str) -> None:
             "Kursk region and it",
             ["applied", "missed"],
         ),
-        # wrong renderings are fixed everywhere in the sentence (consistency)
-        ("Kiew", "Kyiv and Kiev", "Kyiv and Kyiv", ["repaired"]),
+        # wrong renderings are repaired where the term is, never elsewhere in the sentence
+        ("Kiew", "Kyiv and Kiev", "Kyiv and Kiev", ["applied"]),
+        ("Kiew und Kiew", "Kyiv and Kiev", "Kyiv and Kyiv", ["applied", "repaired"]),
     ],
 )
 def test_finalize(source: str, output: str, final: str, statuses: list[str]) -> None:
@@ -139,6 +148,12 @@ def shipped() -> Glossary:
     return load_glossary(config.packaged_glossary())
 
 
+def rendered(expected: str) -> re.Pattern[str]:
+    """The rendering in either number (``number: both`` entries are credited in either)."""
+    forms = {expected, singular(expected), plural(expected)}
+    return re.compile("|".join(rendering_pattern(f, plural=True).pattern for f in forms))
+
+
 def assert_report_complete(result: TranslationResult, glossary: Glossary) -> None:
     """Every matched term is reported once, with a status that is true of the output."""
     for p_index, paragraph in enumerate(result.paragraphs):
@@ -147,9 +162,9 @@ def assert_report_complete(result: TranslationResult, glossary: Glossary) -> Non
             assert [h.source for h in sentence.terms] == [m.text for m in matches]
             for hit in sentence.terms:
                 assert (hit.paragraph, hit.sentence) == (p_index, s_index)
-                assert hit.status in ("applied", "repaired", "missed")
-                present = rendering_pattern(hit.expected, plural=True).search(sentence.target)
-                if hit.status != "missed":
+                assert hit.status in ("applied", "repaired", "missed", "suggested")
+                present = rendered(hit.expected).search(sentence.target)
+                if hit.status in ("applied", "repaired"):
                     assert present, (hit, sentence.target)
 
 
@@ -158,7 +173,8 @@ def test_seed_with_an_mt_like_double(seed_text: str, shipped: Glossary) -> None:
     result = Pipeline(engine, glossary=shipped).translate_text(seed_text)
     assert_report_complete(result, shipped)
     statuses = {t.status for t in result.terms}
-    assert statuses == {"applied", "repaired", "missed"}  # the double damages and drops
+    # the double damages and drops; "Granaten" (shells or grenades) is only suggested
+    assert statuses == {"applied", "repaired", "missed", "suggested"}
     assert len(result.terms) >= 80
     missed = result.missed_terms
     for hit in missed:  # a missed term really is absent from its sentence
@@ -169,7 +185,11 @@ def test_seed_with_an_mt_like_double(seed_text: str, shipped: Glossary) -> None:
         assert wrong not in result.target
 
 
-@pytest.mark.parametrize("modes", [("case",), ("punct",), ("habit",), ("case", "punct", "habit")])
+# Not "case" with "habit": a wrong rendering is repaired only in the case the entry states
+# ("Kiev"), so the double's "kiev" (a habit, then lower-cased) is no longer guessed at.
+@pytest.mark.parametrize(
+    "modes", [("case",), ("punct",), ("habit",), ("case", "punct"), ("punct", "habit")]
+)
 def test_damage_short_of_dropping_is_always_repaired(
     seed_text: str, shipped: Glossary, modes: tuple[str, ...]
 ) -> None:
@@ -284,9 +304,9 @@ def test_any_damage_gives_a_complete_true_report(words: list[str], mode: str) ->
     target, hits = SHIPPED.finalize(prepared, output)
     assert [h.source for h in hits] == [m.text for m in SHIPPED.find(sentence)]
     found = sum(
-        len(rendering_pattern(t, plural=True).findall(target)) for t in {h.expected for h in hits}
+        len(rendered(t).findall(target)) for t in {h.expected for h in hits}
     )
-    assert sum(h.status != "missed" for h in hits) <= found
+    assert sum(h.status in ("applied", "repaired") for h in hits) <= found
 
 
 @pytest.mark.parametrize(
@@ -295,14 +315,14 @@ def test_any_damage_gives_a_complete_true_report(words: list[str], mode: str) ->
         # two entries with the same rendering: each occurrence is credited once
         ("Kommandeur und Befehlshaber", "commander and commander"),
         # a wrong rendering repeated: all fixed, each credited to one occurrence
-        ("in der Ukraine und der Ukraine", "in the Ukraine and the Ukraine"),
+        ("in Kiew und in Kiew", "in Kiev and in Kiev"),
         ("Waffenstillstand, Waffenruhe", "ceasefire, ceasefire"),
     ],
 )
 def test_shared_renderings_are_credited_once_each(source: str, output: str) -> None:
     target, hits = SHIPPED.finalize(SHIPPED.prepare(source), output)
     assert len(hits) == 2 and "missed" not in {h.status for h in hits}
-    assert "the Ukraine" not in target
+    assert "Kiev" not in target
 
 
 @pytest.mark.parametrize(
@@ -347,7 +367,7 @@ def test_verify_entries_are_not_injected_but_repaired() -> None:
 
 @pytest.mark.parametrize(
     ("output", "status"),
-    [("A missile hit the town.", "applied"), ("A rocket hit the town.", "missed")],
+    [("A missile hit the town.", "applied"), ("A rocket hit the town.", "suggested")],
 )
 def test_suggest_entries_are_never_changed_only_reported(output: str, status: str) -> None:
     prepared = MODES.prepare("Eine Rakete traf die Stadt.")

@@ -41,7 +41,7 @@ FAULTS = {
     "several weeks.",
     "12.000 nordkoreanische Soldaten nach": "Estimates say that around 12.000 North Korean "
     "soldiers were sent to Russia.",
-    "60.000": "Zelensky pointed out that Russian soldiers and 12,000 North Koreans were in Kursk.",
+    "60.000": "Zelenskyy pointed out that Russian soldiers and 12,000 North Koreans were in Kursk.",
 }
 
 
@@ -147,7 +147,7 @@ def test_missed_terms_and_flags_are_visible(
     assert len(badges) == len(result.flags) and all(b.is_displayed() for b in badges)
     # the sentence that lost "60.000" carries the error badge next to it
     sentence = browser.find_element(By.XPATH, "//span[contains(@class,'sev-error')]"
-                                    "[contains(., 'Zelensky pointed out')]")
+                                    "[contains(., 'Zelenskyy pointed out')]")
     assert "number-missing" in sentence.text
     assert browser.find_element(By.CSS_SELECTOR, "footer.signature").is_displayed()
     assert "000_8703a8c69dd0bbe2.txt <&>" in browser.title

@@ -28,6 +28,8 @@ class Options:
     use_cache: bool = True
     cache_path: Path | None = None
     use_qa: bool = True
+    # House style of the glossary's renderings: ap | reuters | bbc (translator.glossary.style).
+    style: str = "ap"
 
 
 def build_pipeline(
@@ -45,7 +47,7 @@ def build_pipeline(
 
         path = options.glossary or config.glossary_path()
         if path is not None:
-            glossary = load_glossary(path)
+            glossary = load_glossary(path, style=options.style)
     checker = None
     if options.use_qa:
         from .qa import QualityChecker

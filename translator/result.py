@@ -6,7 +6,12 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 Severity = Literal["info", "warning", "error"]
-TermStatus = Literal["applied", "repaired", "missed"]
+TermStatus = Literal[
+    "applied",
+    "repaired",
+    "missed",
+    "suggested",  # a suggest entry whose rendering is not in the output (not a miss)
+]
 
 #: Version of the JSON layout produced by `TranslationResult.to_dict()`. 2 added the input
 #: ``format``, the document's ``metadata`` and each paragraph's ``origin``.

@@ -1,8 +1,8 @@
 """The HTML review page (``--format html``): one self-contained file an analyst reads.
 
 Source and translation side by side per paragraph (stacked on a phone), glossary terms
-highlighted by status (applied / repaired / missed), the QA flags of every sentence next to
-it, and the signature of what produced the translation at the bottom. Inline CSS only: no
+highlighted by status (applied / repaired / missed / suggested), the QA flags of every sentence
+next to it, and the signature of what produced the translation at the bottom. Inline CSS only: no
 scripts, fonts or images to fetch, so the page works offline and from an e-mail attachment.
 Everything taken from the document is escaped.
 """
@@ -52,6 +52,8 @@ header p, header div, ul.flags li { overflow-wrap:anywhere; }
 .term.applied { background:var(--ok); border-color:var(--ok-line); }
 .term.repaired { background:var(--fix); border-color:var(--fix-line); }
 .term.missed { background:var(--miss); border-color:var(--miss-line); }
+.term.suggested { background:var(--info); border-color:var(--info-line);
+  border-bottom-style:dashed; }
 .badge { display:inline-block; font-size:.7rem; font-weight:600; line-height:1.3;
   padding:.05rem .35rem; border-radius:999px; vertical-align:.12em; margin-left:.2rem;
   border:1px solid; white-space:nowrap; font-style:normal; }
@@ -135,7 +137,8 @@ def _header(result: TranslationResult, title: str) -> str:
     summary = (
         f"<b>{len(result.paragraphs)}</b> paragraphs · <b>{n_sent}</b> sentences · terms: "
         f"<b>{terms['applied']}</b> applied, <b>{terms['repaired']}</b> repaired, "
-        f'<b class="missed-count">{terms["missed"]}</b> missed · flags: '
+        f'<b class="missed-count">{terms["missed"]}</b> missed, '
+        f"<b>{terms['suggested']}</b> suggested · flags: "
         f"<b>{open_flags['error']}</b> errors, <b>{open_flags['warning']}</b> warnings, "
         f"<b>{fixed}</b> fixed by the tool"
     )
@@ -143,6 +146,8 @@ def _header(result: TranslationResult, title: str) -> str:
         '<span class="term applied">applied</span>'
         '<span class="term repaired">repaired</span>'
         '<span class="term missed">missed</span>'
+        '<span class="term suggested" title="a word with several senses: the glossary suggests '
+        'a rendering and changes nothing">suggested</span>'
         "<span>Flags:</span>"
         '<span class="badge sev-error">error</span>'
         '<span class="badge sev-warning">warning</span>'
@@ -257,8 +262,8 @@ def _term_spans(text: str, terms: list[TermHit], side: str) -> list[tuple[int, i
     taken = [False] * len(text)
     # Longest first, so that "Oberst Oleksandr Kindratenko" wins over "Kindratenko".
     for t in sorted(terms, key=lambda t: -len(t.source if side == "source" else t.expected)):
-        if side == "target" and t.status == "missed":
-            continue  # not there: the note under the paragraph says so
+        if side == "target" and t.status in ("missed", "suggested"):
+            continue  # not there: the note under the paragraph says so (missed only)
         needle = t.source if side == "source" else t.expected
         title = f"{t.source} → {t.expected} ({t.status}; {t.category})"
         for m in re.finditer(re.escape(needle), text, re.IGNORECASE):

@@ -27,6 +27,7 @@ from .common import (
     NoGlossaryOpt,
     NoQaOpt,
     StrictOpt,
+    StyleOpt,
     check_format,
     make_options,
     stderr_console,
@@ -108,6 +109,7 @@ def batch(
     batch_size: BatchSizeOpt = 32,
     glossary: GlossaryOpt = None,
     no_glossary: NoGlossaryOpt = False,
+    style: StyleOpt = "ap",
     strict: StrictOpt = False,
     no_cache: NoCacheOpt = False,
     no_qa: NoQaOpt = False,
@@ -127,7 +129,8 @@ def batch(
         limit = f"at most {config.MAX_INPUT_BYTES:,} bytes (the reader's limit)"
         raise typer.BadParameter(limit, param_hint="--max-size")
     options = make_options(
-        model, backend, device, beam_size, batch_size, glossary, no_glossary, no_cache, no_qa
+        model, backend, device, beam_size, batch_size, glossary, no_glossary, no_cache, no_qa,
+        style=style,
     )
     # Refuse a bad output before any work (reading, hashing, loading the model).
     check_batch_output(out_dir, mkdir=mkdir)

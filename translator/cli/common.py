@@ -65,6 +65,15 @@ GlossaryOpt = Annotated[
     ),
 ]
 NoGlossaryOpt = Annotated[bool, typer.Option("--no-glossary", help="Translate without a glossary.")]
+StyleOpt = Annotated[
+    str,
+    typer.Option(
+        "--style",
+        help="House style of glossary spellings: ap (Zelenskyy, defense) | reuters (Zelenskiy, "
+        "defence) | bbc (Zelensky, Kim Jong-un).",
+        case_sensitive=False,
+    ),
+]
 TermsOpt = Annotated[
     bool, typer.Option("--terms", help="Print the glossary term report (to stderr).")
 ]
@@ -105,8 +114,11 @@ def make_options(
     no_glossary: bool,
     no_cache: bool,
     no_qa: bool,
+    *,
+    style: str = "ap",
 ) -> Options:
     from ..factory import Options
+    from ..glossary.style import STYLES
 
     return Options(
         model=model,
@@ -118,6 +130,7 @@ def make_options(
         use_glossary=not no_glossary,
         use_cache=not no_cache,
         use_qa=not no_qa,
+        style=_choice(style, STYLES, "--style"),
     )
 
 
@@ -147,7 +160,7 @@ def print_terms_table(result: TranslationResult) -> None:
     table = Table(title=f"Glossary terms{f' — {result.name}' if result.name else ''}")
     for col in ("source", "expected", "status", "category", "where"):
         table.add_column(col)
-    colours = {"applied": "green", "repaired": "yellow", "missed": "bold red"}
+    colours = {"applied": "green", "repaired": "yellow", "missed": "bold red", "suggested": "cyan"}
     for t in result.terms:
         table.add_row(
             t.source,
@@ -161,8 +174,12 @@ def print_terms_table(result: TranslationResult) -> None:
     else:
         counts = {s: sum(t.status == s for t in result.terms) for s in colours}
         rendered = counts["applied"] + counts["repaired"]
+        # Suggested terms (sense-ambiguous words) are never enforced: not in the success rate.
+        enforced = len(result.terms) - counts["suggested"]
+        success = f"{rendered / enforced:.1%}" if enforced else "n/a"
         table.caption = (
             f"{len(result.terms)} terms: {counts['applied']} applied, {counts['repaired']} "
-            f"repaired, {counts['missed']} missed — term success {rendered / len(result.terms):.1%}"
+            f"repaired, {counts['missed']} missed, {counts['suggested']} suggested — "
+            f"term success {success}"
         )
     stderr_console().print(table)

@@ -37,12 +37,18 @@ def _path(path: Path | None) -> Path:
 
 @app.command()
 def check(path: PathArg = None) -> None:
-    """Validate a glossary: exit 0 when valid, else 5 with one line per problem."""
-    from ..glossary import GlossaryValidationError, load_glossary
+    """Validate a glossary: exit 0 when valid, else 5 with one line per problem.
+
+    Warnings (exit 0): a wrong rendering that is another entry's rendering or common English.
+    """
+    from ..glossary import Glossary, GlossaryValidationError
+    from ..glossary.lint import wrong_warnings
+    from ..glossary.schema import read_entries
 
     target = _path(path)
     try:
-        glossary = load_glossary(target)
+        located = read_entries(target)
+        glossary = Glossary([loc.entry for loc in located], path=target)
     except GlossaryValidationError as exc:
         for problem in exc.problems:
             typer.echo(problem, err=True)
@@ -52,7 +58,13 @@ def check(path: PathArg = None) -> None:
     for entry in glossary.entries:
         counts[entry.category] = counts.get(entry.category, 0) + 1
     detail = ", ".join(f"{n} {c}" for c, n in sorted(counts.items()))
-    typer.echo(f"{target}: ok, {len(glossary)} entries ({detail}); version {glossary.version}")
+    warnings = wrong_warnings(located, str(target))
+    for warning in warnings:
+        typer.echo(warning, err=True)
+    warned = f"; {len(warnings)} warning(s)" if warnings else ""
+    typer.echo(
+        f"{target}: ok, {len(glossary)} entries ({detail}); version {glossary.version}{warned}"
+    )
 
 
 @app.command()

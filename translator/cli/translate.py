@@ -22,6 +22,7 @@ from .common import (
     NoQaOpt,
     QuietOpt,
     StrictOpt,
+    StyleOpt,
     TermsOpt,
     check_format,
     make_options,
@@ -56,6 +57,7 @@ def translate(
     batch_size: BatchSizeOpt = 32,
     glossary: GlossaryOpt = None,
     no_glossary: NoGlossaryOpt = False,
+    style: StyleOpt = "ap",
     terms: TermsOpt = False,
     strict: StrictOpt = False,
     no_cache: NoCacheOpt = False,
@@ -84,7 +86,8 @@ def translate(
     if fmt == "docx" and output is None and sys.stdout.isatty():
         raise OutputError("DOCX is binary: write it with -o FILE.docx or redirect stdout")
     options = make_options(
-        model, backend, device, beam_size, batch_size, glossary, no_glossary, no_cache, no_qa
+        model, backend, device, beam_size, batch_size, glossary, no_glossary, no_cache, no_qa,
+        style=style,
     )
     console = stderr_console()
     with Activity(console, enabled=not quiet) as activity:

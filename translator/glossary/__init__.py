@@ -8,8 +8,8 @@ Load and use::
 
 What the pipeline calls (its ``TermGlossary`` protocol):
 
-* ``Glossary.version`` -- a stable hash of the content (and of the enforcement method); it goes
-  into output signatures and translation-memory keys.
+* ``Glossary.version`` -- a stable hash of the content, the house style and the enforcement
+  method; it goes into output signatures and translation-memory keys.
 * ``Glossary.prepare(sentence) -> Prepared`` -- ``.text`` is the German sentence with the English
   rendering of every matched term injected in its place (see `translator.glossary.enforce`).
 * ``Glossary.finalize(prepared, target) -> (target, [TermHit])`` -- verifies each rendering,
@@ -18,8 +18,12 @@ What the pipeline calls (its ``TermGlossary`` protocol):
 
 Public API for other checks (QA, mixed-language detection):
 
-* ``Glossary.entries`` -- tuple of `Entry` (``.source``, ``.forms``, ``.source_forms``,
-  ``.target``, ``.category``, ``.wrong``, ``.note``, ``.inflect``).
+* ``Glossary.entries`` -- tuple of `Entry` as written in the file (``.source``, ``.forms``,
+  ``.source_forms``, ``.target``, ``.category``, ``.wrong``, ``.accept``, ``.note``,
+  ``.inflect``, ``.enforce``, ``.styles``, ``.context``, ``.number``); matching and
+  enforcement use them with each target in the house style (``Glossary.style``, chosen with
+  ``load_glossary(path, style=...)`` or ``Glossary.with_style``; see
+  `translator.glossary.style`).
 * ``Glossary.find(german) -> list[Match]`` -- the spans of the German text the glossary covers
   (``.start``, ``.end``, ``.text``, ``.entry``), non-overlapping, longest match first.
 * ``Glossary.find_renderings(english) -> list[Match]`` -- spans of an English text that are
@@ -55,6 +59,7 @@ from .schema import (
     parse_entries,
     read_entries,
 )
+from .style import DEFAULT_STYLE, STYLES, check_style, styled_targets
 
 __all__ = [
     "CATEGORIES",
@@ -64,40 +69,76 @@ __all__ = [
     "GlossaryValidationError",
     "Match",
     "Prepared",
+    "STYLES",
     "dump_entries",
     "load_glossary",
 ]
 
 #: Bumped whenever matching or enforcement changes what the engine is given.
-METHOD_VERSION = "inject-verify-repair/1"
+METHOD_VERSION = "inject-verify-repair/2"
 
 
 class Glossary:
     """A validated glossary: matching in German, enforcement around an engine, the term report."""
 
-    def __init__(self, entries: list[Entry] | tuple[Entry, ...], *, path: Path | None = None):
-        self.entries: tuple[Entry, ...] = tuple(entries)
+    def __init__(
+        self,
+        entries: list[Entry] | tuple[Entry, ...],
+        *,
+        path: Path | None = None,
+        style: str = DEFAULT_STYLE,
+    ):
+        self.entries: tuple[Entry, ...] = tuple(entries)  # as written in the file
         self.path = path
-        self._matcher = Matcher(self.entries)
-        self._patterns: dict[Entry, enforce._Patterns] = {}
-        self._with_wrong = tuple(e for e in self.entries if e.wrong)
+        self.style = check_style(style)
+        # The entries as enforced: each target in the house style's spelling.
+        styled = styled_targets(self.entries, self.style)
+        self._active = tuple(
+            e if styled[e][0] == e.target else e.model_copy(update={"target": styled[e][0]})
+            for e in self.entries
+        )
+        self._variants = {a: styled[e][1:] for a, e in zip(self._active, self.entries, strict=True)}
+        self._matcher = Matcher(self._active)
+        self._patterns: dict[tuple[Entry, str], enforce._Patterns] = {}
+        self._others: dict[str, tuple[str, ...]] = {}
+        for e in self._active:
+            wrong = (*e.wrong, *self._variants[e])
+            if wrong:
+                known = self._others.get(e.target, ())
+                self._others[e.target] = tuple(dict.fromkeys((*known, *wrong)))
+        self._names = frozenset(
+            e.target for e in self._active if e.category in ("place", "person")
+        )
+        self._titles = frozenset(
+            w.lower()
+            for e in self._active
+            if e.category in ("rank", "person")
+            for t in (e.target, *(c.target for c in e.context))
+            for w in t.split()
+        )
 
     @classmethod
-    def from_yaml(cls, text: str, *, where: str = "<glossary>") -> Glossary:
+    def from_yaml(
+        cls, text: str, *, where: str = "<glossary>", style: str = DEFAULT_STYLE
+    ) -> Glossary:
         """Validate glossary YAML text (see `translator.glossary.schema`)."""
-        return cls([loc.entry for loc in parse_entries(text, where)])
+        return cls([loc.entry for loc in parse_entries(text, where)], style=style)
+
+    def with_style(self, style: str) -> Glossary:
+        """The same entries under another house style."""
+        return type(self)(self.entries, path=self.path, style=style)
 
     def __len__(self) -> int:
         return len(self.entries)
 
     def __repr__(self) -> str:
-        return f"Glossary({len(self)} entries, version={self.version})"
+        return f"Glossary({len(self)} entries, style={self.style}, version={self.version})"
 
     @cached_property
     def version(self) -> str:
-        """A stable hash of the entries and the enforcement method."""
+        """A stable hash of the entries, the house style and the enforcement method."""
         blob = json.dumps(
-            [METHOD_VERSION, [e.to_dict() for e in self.entries]],
+            [METHOD_VERSION, self.style, [e.to_dict() for e in self.entries]],
             sort_keys=True,
             ensure_ascii=False,
         )
@@ -106,7 +147,9 @@ class Glossary:
     @cached_property
     def renderings(self) -> frozenset[str]:
         """Every English rendering the glossary requires."""
-        return frozenset(e.target for e in self.entries)
+        return frozenset(
+            t for e in self._active for t in (e.target, *(c.target for c in e.context))
+        )
 
     # -- matching ----------------------------------------------------------------------------
 
@@ -118,8 +161,8 @@ class Glossary:
         """Spans of an English text that are glossary renderings (any case/spacing)."""
         found: list[Match] = []
         taken = bytearray(len(text))
-        for entry in sorted(self.entries, key=lambda e: len(e.target), reverse=True):
-            for m in self._pats(entry).mangled.finditer(text):
+        for entry in sorted(self._active, key=lambda e: len(e.target), reverse=True):
+            for m in self._pats(entry, entry.target).mangled.finditer(text):
                 if not any(taken[m.start() : m.end()]):
                     exact = m.group(0) == entry.target
                     found.append(Match(entry, m.start(), m.end(), m.group(0), exact))
@@ -135,7 +178,7 @@ class Glossary:
                 how = f"contains {m.text!r}"
             results.setdefault(m.entry, how)
         needle = term.casefold().strip()
-        for e in self.entries:
+        for e in self._active:
             if e in results or not needle:
                 continue
             if any(needle in f.casefold() for f in e.source_forms):
@@ -150,11 +193,11 @@ class Glossary:
 
     def prepare(self, sentence: str) -> Prepared:
         """The sentence with the English rendering of every matched term injected."""
-        return enforce.prepare(sentence, self.find(sentence))
+        return enforce.prepare(sentence, self.find(sentence), self._names)
 
     def finalize(self, prepared: Any, target: str) -> tuple[str, list[TermHit]]:
         """Verify and repair the renderings in ``target``; report every matched term."""
-        return enforce.finalize(prepared, target, self._pats)
+        return enforce.finalize(prepared, target, self._pats, self._titles, self._names)
 
     def with_enforce(self, mode: Enforce) -> Glossary:
         """This glossary with every entry's ``enforce`` mode set to ``mode`` (a new object).
@@ -163,19 +206,27 @@ class Glossary:
         version hash changes with the entries, so outputs and memory keys never mix.
         """
         entries = [e.model_copy(update={"enforce": mode}) for e in self.entries]
-        return Glossary(entries, path=self.path)
+        return type(self)(entries, path=self.path, style=self.style)
 
-    def _pats(self, entry: Entry) -> enforce._Patterns:
-        pats = self._patterns.get(entry)
+    def _pats(self, entry: Entry, want: str) -> enforce._Patterns:
+        pats = self._patterns.get((entry, want))
         if pats is None:
-            pats = self._patterns[entry] = enforce._Patterns(entry, self._with_wrong)
+            # Other styles' spellings are repaired for the entry's own rendering only, not
+            # for a rendering chosen by context ("US Secretary of State").
+            variants = self._variants.get(entry, ()) if want == entry.target else ()
+            pats = self._patterns[(entry, want)] = enforce._Patterns(
+                entry, want, variants, self._others
+            )
         return pats
 
     def to_yaml(self) -> str:
         return dump_entries(list(self.entries))
 
 
-def load_glossary(path: Path) -> Glossary:
-    """Read and validate a glossary YAML file; `GlossaryError` names file, line and entry."""
+def load_glossary(path: Path, *, style: str = DEFAULT_STYLE) -> Glossary:
+    """Read and validate a glossary YAML file; `GlossaryError` names file, line and entry.
+
+    ``style``: the house style (``ap``, ``reuters``, ``bbc``; see `translator.glossary.style`).
+    """
     located: list[Located] = read_entries(Path(path))
-    return Glossary([loc.entry for loc in located], path=Path(path))
+    return Glossary([loc.entry for loc in located], path=Path(path), style=style)

@@ -1,19 +1,38 @@
 """Enforcing glossary renderings around an MT engine: inject, verify, repair, report.
 
-Before translation (`prepare`) every matched source term is replaced by its English rendering
-inside the German sentence. MarianMT copies capitalised or foreign tokens through far more
-reliably than it keeps placeholders or tags intact (LibreTranslate#944, EasyNMT#35, Opus-MT#78),
-and injected text needs no restoring when it survives as is.
+Before translation (`prepare`) every matched source term of an ``inject`` entry is replaced by
+its English rendering inside the German sentence. MarianMT copies capitalised or foreign tokens
+through far more reliably than it keeps placeholders or tags intact (LibreTranslate#944,
+EasyNMT#35, Opus-MT#78), and injected text needs no restoring when it survives as is. The
+rendering each occurrence needs (`expected`) may depend on the sentence: a ``context`` cue
+("US-", "britische", a country named in the sentence), the grammatical number (``number:
+both``: "ein Nordkoreaner" is "a North Korean"), a title before a name ("President Zelenskyy",
+but "the president said"). A German definite article before a rendering that brings its own
+determiner ("South Korea's ...") is dropped, so the English never says "the South Korea's".
 
-After translation (`finalize`) nothing is trusted; per matched term, in this order:
+After translation (`finalize`) nothing is trusted, and nothing is changed that is not the term.
+Per matched term, up to as many times as the term occurs in the source:
 
-1. known *wrong* renderings of the entry (``wrong:``, e.g. "Kiev", and those implied by the
-   entries its rendering contains) are replaced: ``repaired``;
-2. the rendering as the glossary writes it is in the output: ``applied``;
-3. a mangled form of it (case, hyphens, spacing, plural -s), the German source form copied
-   through untranslated, or a misspelt copy ("Rusiia", "Kladimir Putin": similar, and with a
-   word unknown in English) is replaced by the rendering: ``repaired``;
+1. the rendering as the glossary writes it (a lower-case one also capitalised, a ``number:
+   both`` one in either number) is in the output: ``applied``;
+   Another correct rendering the entry accepts (``accept:``, e.g. "Kupyansk") is ``applied``
+   as it stands;
+2. a *wrong* rendering (``wrong:``, e.g. "Kiev") or another house style's rendering
+   ("Zelenskiy" when the style is ``ap``) stands where the term is -- as a whole phrase, in the
+   case the entry states, and not inside a longer name ("Peking University", "Chicken Kiev",
+   "the Ukraine Defense Contact Group") -- and is replaced: ``repaired``. No attention
+   alignment is used: when there are more wrong renderings than terms, the ones nearest to
+   the terms' relative positions in the source are taken (a positional alignment);
+3. a mangled form of the rendering (case, hyphens, spacing, plural -s), the German source form
+   copied through untranslated, or a misspelt copy ("Rusiia", "Kladimir Putin": similar, and
+   with a word unknown in English) is replaced by the rendering: ``repaired``. A lower-case
+   rendering found as other correct English ("front-line" for "front line") is ``applied``
+   as it stands;
 4. otherwise the term is ``missed`` -- reported, never silently dropped.
+
+``suggest`` entries (words with several senses: Rakete, Granate, Panzer) are never injected and
+never repaired: the term is ``applied`` when the rendering is there, else ``suggested`` (which
+``--strict`` does not count as missed).
 
 A span of the output counts for one term only, and longer renderings are checked first, so
 "Kursk region" is not also counted as "Kursk".
@@ -22,7 +41,7 @@ A span of the output counts for one term only, and longer renderings are checked
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
@@ -35,10 +54,18 @@ _LEADING = re.compile(r"^[\s\"'„“”‚‘’»«(\[–—-]*")
 
 @dataclass
 class Planned:
-    """A matched term and the text injected in its place."""
+    """A matched term, the rendering this occurrence needs, and the text injected for it."""
 
     match: Match
     injected: str
+    target: str = ""  # the rendering required here ("" for the entry's own target)
+    start: int = -1  # where the injected text begins in the source (-1: the match's start)
+
+    def __post_init__(self) -> None:
+        if not self.target:
+            self.target = self.match.entry.target
+        if self.start < 0:
+            self.start = self.match.start
 
     @property
     def entry(self) -> Entry:
@@ -62,6 +89,20 @@ def _capitalised(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+_MINOR = frozenset({"of", "the", "in", "for", "and", "on", "to", "a"})
+
+
+def title_case(text: str) -> str:
+    """A title before a name: "defense minister" -> "Defense Minister", "commander-in-chief"
+    -> "Commander-in-Chief", "secretary of state" -> "Secretary of State"."""
+
+    def word(m: re.Match[str]) -> str:
+        w = m.group(0)
+        return w if (w in _MINOR and m.start()) else _capitalised(w)
+
+    return re.sub(r"[^\W\d_]+", word, text)
+
+
 #: How each category is enforced when an entry does not say (``enforce:``).
 CATEGORY_ENFORCE: dict[str, Enforce] = {
     "term": "inject",
@@ -81,14 +122,199 @@ def enforce_mode(entry: Entry) -> Enforce:
     return entry.enforce or CATEGORY_ENFORCE[entry.category]
 
 
-def injection(match: Match, sentence: str) -> str:
-    """What replaces ``match`` in the German sentence (the match itself unless injected)."""
+# -- number --------------------------------------------------------------------------------------
+
+
+def plural(phrase: str) -> str:
+    """English plural of a phrase's last word (regular nouns: the glossary's ``number: both``)."""
+    head, _, last = phrase.rpartition(" ")
+    if re.search(r"[^aeiou]y$", last):
+        last = last[:-1] + "ies"
+    elif re.search(r"(?:s|x|z|ch|sh)$", last):
+        last += "es"
+    elif last.endswith("person"):
+        last = last[: -len("person")] + "people"
+    else:
+        last += "s"
+    return f"{head} {last}".strip()
+
+
+def singular(phrase: str) -> str:
+    """English singular of a phrase's last word (the inverse of `plural` for regular nouns)."""
+    head, _, last = phrase.rpartition(" ")
+    if last.endswith("ies"):
+        last = last[:-3] + "y"
+    elif re.search(r"(?:ss|x|z|ch|sh)es$", last):
+        last = last[:-2]
+    elif last.endswith("people"):
+        last = last[: -len("people")] + "person"
+    elif last.endswith("s") and not last.endswith("ss"):
+        last = last[:-1]
+    return f"{head} {last}".strip()
+
+
+def written_plural(target: str) -> bool:
+    last = target.split()[-1]
+    return (last.endswith("s") and not last.endswith("ss")) or last.endswith("people")
+
+
+def number_forms(entry: Entry, target: str) -> tuple[str, str]:
+    """(singular, plural) of a ``number: both`` entry's rendering."""
+    if written_plural(target):
+        return singular(target), target
+    return target, plural(target)
+
+
+_SINGULAR_CUES = frozenset(
+    "ein eine einen einem eines einer kein keinen keinem keines jeder jeden jedem jedes".split()
+)
+_PLURAL_CUES = frozenset(
+    """die zwei drei vier fünf sechs sieben acht neun zehn elf zwölf zwanzig dreißig hundert
+    tausend hunderte tausende dutzende zehntausende mehrere viele einige zahlreiche alle beide
+    keine weitere wenige""".split()
+)
+_PREV_WORDS = re.compile(r"([\w.,]+)\s+(?:([\w]+)\s+)?$")
+
+
+def _number_here(match: Match, sentence: str) -> str | None:
+    """ "singular", "plural" or None (unknown) for a ``number: both`` term in ``sentence``."""
+    text = match.text
+    forms = {f.casefold() for f in match.entry.source_forms}
+    if text.casefold() not in forms:
+        if any(text.casefold() == f + "s" for f in forms):
+            return "singular"  # genitive singular: "eines Nordkoreaners"
+        if any(text.casefold() in (f + "n", f + "en") for f in forms):
+            return "plural"  # dative plural: "mit Nordkoreanern"
+    m = _PREV_WORDS.search(sentence[: match.start])
+    if m is None:
+        return None
+    words = [w.casefold() for w in (m.group(2), m.group(1)) if w]
+    # The determiner is the word before the term, or the one before an adjective.
+    for word in reversed(words):
+        if word in _SINGULAR_CUES:
+            return "singular"
+        if word in _PLURAL_CUES or re.fullmatch(r"[\d.,]+", word):
+            return "plural"
+    return None
+
+
+# -- context -------------------------------------------------------------------------------------
+
+
+_QUALIFIER_BEFORE = re.compile(r"(?:([^\W\d_][\w-]*isch(?:e|en|er|es|em)?)\s+|([A-ZÄÖÜ]{2,})-)$")
+
+
+def _cue_regex(cue: str) -> re.Pattern[str]:
+    first = cue[:1]
+    head = f"[{first.upper()}{first.lower()}]" if first.isalpha() else re.escape(first)
+    tail = "" if cue.endswith("-") else r"[\w-]*"
+    return re.compile(rf"(?<![\w-]){head}{re.escape(cue[1:])}{tail}")
+
+
+def _context_target(match: Match, sentence: str) -> str | None:
+    """The rendering a ``context`` entry takes in ``sentence`` (None: its fallback target).
+
+    A qualifier right before the term decides ("britische Außenminister", "NRW-
+    Ministerpräsident"); a qualifier that is none of the entry's cues ("ukrainische
+    Außenminister") means the fallback. Otherwise the cue nearest to the term anywhere in the
+    sentence wins ("Außenminister der USA", "In Washington sagte der Außenminister").
+    """
+    contexts = match.entry.context
+    before = _QUALIFIER_BEFORE.search(sentence[: match.start])
+    if before is not None:
+        word = before.group(1) or before.group(2) + "-"
+        for ctx in contexts:
+            if any(_cue_regex(cue).fullmatch(word) for cue in ctx.when):
+                return ctx.target
+        return None
+    best: tuple[int, str] | None = None
+    for ctx in contexts:
+        for cue in ctx.when:
+            for m in _cue_regex(cue).finditer(sentence):
+                if match.start <= m.start() < match.end:
+                    continue
+                gap = match.start - m.end() if m.end() <= match.start else m.start() - match.end
+                if best is None or gap < best[0]:
+                    best = (gap, ctx.target)
+    return None if best is None else best[1]
+
+
+def expected(match: Match, sentence: str, matches: list[Match] | None = None) -> str:
+    """The rendering ``match`` needs in ``sentence``: context, number, title before a name."""
+    entry = match.entry
+    text = entry.target
+    if entry.context:
+        text = _context_target(match, sentence) or text
+    if entry.number == "both":
+        one, many = number_forms(entry, text)
+        text = {"singular": one, "plural": many}.get(_number_here(match, sentence) or "", text)
+    first = text.split()[0]
+    if (
+        entry.category == "rank"
+        and (first.islower() or first.isupper())  # "Kremlin spokesman" is no title
+        and not _DESCRIPTIVE.intersection(text.lower().split())
+        and _before_name(match, sentence, matches)
+    ):
+        text = title_case(text)
+    return text
+
+
+#: Words of a rank rendering that describe rather than title: "North Korean leader Kim Jong
+#: Un", "commander Oleksandr Syrskyi" stay lower case before a name (AP).
+_DESCRIPTIVE = frozenset(
+    """leader leaders commander commanders commander-in-chief spokesperson spokespeople
+    spokesman sniper snipers soldier soldiers officer officers head""".split()
+)
+
+
+def _before_name(match: Match, sentence: str, matches: list[Match] | None) -> bool:
+    """Is the term followed by a name ("Präsident Selenskyj", "Oberst Kindratenko")?"""
+    after = sentence[match.end :]
+    word = re.match(r"\s+([A-ZÄÖÜ][\w'’-]*)", after)
+    if word is None:
+        return False
+    at = match.end + word.start(1)
+    for other in matches or ():
+        if other.start == at:
+            return other.entry.category == "person"  # "Präsident Russlands": not a name
+    return True
+
+
+# -- injection -----------------------------------------------------------------------------------
+
+
+_POSSESSIVE = re.compile(r"^(.+?)['’]s\s")
+
+
+def brings_determiner(text: str, names: frozenset[str] = frozenset()) -> bool:
+    """Does ``text`` open with its own determiner, so that no article may precede it?
+
+    "South Korea's National Intelligence Service" does (a name in the possessive: ``names``
+    holds the glossary's place and person renderings), "the ..." does; "Korean People's Army"
+    does not ("the Korean People's Army").
+    """
+    if text[:4].lower() == "the ":
+        return True
+    m = _POSSESSIVE.match(text)
+    return m is not None and m.group(1) in names
+
+
+_GERMAN_ARTICLE = re.compile(r"(?<!\w)(der|die|das|den|dem|des)\s+$", re.IGNORECASE)
+
+
+def injection(
+    match: Match, sentence: str, text: str | None = None, names: frozenset[str] = frozenset()
+) -> tuple[int, str]:
+    """(start, text): what replaces ``sentence[start:match.end]`` in the German sentence."""
     entry = match.entry
     if enforce_mode(entry) != "inject":
-        return match.text
-    text = entry.target
+        return match.start, match.text
+    text = entry.target if text is None else text
+    start = match.start
+    article = _GERMAN_ARTICLE.search(sentence[: match.start])
     if (
-        inflection(entry) == "genitive"
+        article is None  # "des Schwarzen Meeres": the article carries the case
+        and inflection(entry) == "genitive"
         and not match.exact
         and match.text.endswith("s")
         and not text.endswith("s")
@@ -100,17 +326,32 @@ def injection(match: Match, sentence: str) -> str:
         before = sentence[: match.start].rstrip().rsplit(maxsplit=1)
         after_noun = bool(before) and before[-1][:1].isupper()
         text = f"of {text}" if after_noun and not after[:1].isupper() else f"{text}'s"
-    if _at_sentence_start(sentence, match.start):
+    if article is not None and brings_determiner(text, names):
+        # "der südkoreanische Geheimdienst" -> "South Korea's National Intelligence Service",
+        # not "the South Korea's ..."; "des ..." -> "of South Korea's ...".
+        start = article.start()
+        if article.group(1).lower() == "des":
+            text = f"of {text}"
+    if _at_sentence_start(sentence, start):
         text = _capitalised(text)
-    return text
+    return start, text
 
 
-def prepare(sentence: str, matches: list[Match]) -> Prepared:
+def prepare(
+    sentence: str, matches: list[Match], names: frozenset[str] = frozenset()
+) -> Prepared:
     """Inject the renderings of ``matches`` (non-overlapping, in text order) into ``sentence``."""
-    planned = [Planned(m, injection(m, sentence)) for m in matches]
+    planned = []
+    pos = 0
+    for m in matches:
+        target = expected(m, sentence, matches)
+        start, text = injection(m, sentence, target, names)
+        start = max(start, pos)
+        planned.append(Planned(m, text, target, start))
+        pos = m.end
     pieces, pos = [], 0
     for p in planned:
-        pieces += [sentence[pos : p.match.start], p.injected]
+        pieces += [sentence[pos : p.start], p.injected]
         pos = p.match.end
     pieces.append(sentence[pos:])
     return Prepared(source=sentence, text="".join(pieces), planned=planned)
@@ -181,96 +422,81 @@ def near_miss(out: _Output, target: str) -> tuple[int, int] | None:
 
     _, start, end = best
     found = out.text[start:end]
-    if found.lower() == want or all(
-        zipf_frequency(w, "en") > 0 for w in _OUT_WORD.findall(found)
-    ):
+    if found.lower() == want or all(zipf_frequency(w, "en") > 0 for w in _OUT_WORD.findall(found)):
         return None
     return start, end
 
 
-def derived_wrong(entry: Entry, others: tuple[Entry, ...]) -> list[str]:
-    """Wrong renderings of ``entry`` implied by the entries its rendering contains.
+def derived_wrong(target: str, others: Mapping[str, tuple[str, ...]]) -> list[str]:
+    """Wrong renderings of ``target`` implied by the renderings it contains.
 
-    "President Volodymyr Selenskyj" is wrong for "President Volodymyr Zelensky" because
-    "Selenskyj" is a wrong rendering of "Zelensky".
+    "President Volodymyr Selenskyj" is wrong for "President Volodymyr Zelenskyy" because
+    "Selenskyj" is a wrong rendering of "Zelenskyy"; ``others`` maps a rendering to its wrong
+    renderings and other styles' spellings.
     """
     derived = []
-    for other in others:
-        if other is entry or not other.wrong or other.target == entry.target:
+    for rendering, wrong in others.items():
+        if rendering == target or not wrong:
             continue
-        inside = re.compile(rf"(?<!\w){re.escape(other.target)}(?!\w)")
-        if inside.search(entry.target):
-            derived += [inside.sub(w.replace("\\", "\\\\"), entry.target) for w in other.wrong]
+        inside = re.compile(rf"(?<!\w){re.escape(rendering)}(?!\w)")
+        if inside.search(target):
+            derived += [inside.sub(w.replace("\\", "\\\\"), target) for w in wrong]
     return derived
 
 
-def _wrong_patterns(wrong: list[str]) -> list[re.Pattern[str]]:
-    # Damaged like any copied text ("kiev" is still "Kiev"), hence the mangled pattern.
-    return [mangled_pattern(w) for w in sorted(set(wrong), key=len, reverse=True)]
+def wrong_pattern(text: str) -> re.Pattern[str]:
+    """A wrong rendering as the entry states it: whole words, its case (a lower-case first
+    letter may be capitalised), any whitespace, either apostrophe."""
+    return rendering_pattern(text)
+
+
+_NAME_AFTER = re.compile(r"(?:[-‐‑]|\s+)[A-ZÄÖÜ]")
+_NAME_BEFORE = re.compile(r"([A-ZÄÖÜ][\w'’.]*)(?:[-‐‑]|\s+)$")
+
+
+def inside_longer_name(text: str, start: int, end: int, titles: frozenset[str]) -> bool:
+    """Is ``text[start:end]`` part of a longer name ("Peking University", "Chicken Kiev",
+    "the Ukraine Defense Contact Group")? A title before it ("President Zelenskiy") is not."""
+    if _NAME_AFTER.match(text, end):
+        return True
+    before = _NAME_BEFORE.search(text, 0, start)
+    if before is None or _at_sentence_start(text, before.start()):
+        return False
+    if re.search(r"[.!?:;]\s*$", text[: before.start()]):
+        return False
+    return before.group(1).lower().rstrip(".") not in titles
+
+
+_ARTICLE_BEFORE = re.compile(r"(?<!\w)the\s+$", re.IGNORECASE)
+_A_BEFORE = re.compile(r"(?<!\w)(?:a|an|one|each|every)\s+$", re.IGNORECASE)
 
 
 def finalize(
-    prepared: Prepared, target: str, cache: Callable[[Entry], _Patterns] | None = None
+    prepared: Prepared,
+    target: str,
+    cache: Callable[[Entry, str], _Patterns] | None = None,
+    titles: frozenset[str] = frozenset(),
+    names: frozenset[str] = frozenset(),
 ) -> tuple[str, list[TermHit]]:
     """Verify and repair the engine's output; one `TermHit` per matched term, in source order."""
     get = cache or _Patterns
     out = _Output(target)
-    groups: dict[Entry, list[Planned]] = {}
+    groups: dict[tuple[Entry, str], list[Planned]] = {}
     for p in prepared.planned:
-        groups.setdefault(p.entry, []).append(p)
+        groups.setdefault((p.entry, p.target), []).append(p)
     statuses: dict[int, TermStatus] = {}
     # Longer renderings first, so a shorter one cannot claim part of a longer one's span.
-    for entry in sorted(groups, key=lambda e: len(e.target), reverse=True):
-        items = groups[entry]
-        pats = get(entry)
-        found: list[TermStatus] = []
-        if enforce_mode(entry) == "suggest":
-            # Never changed, only reported: present renderings are credited, the rest missed.
-            for m in out.occurrences(pats.rendering):
-                if len(found) >= len(items):
-                    break
-                out.take(m.start(), m.end())
-                found.append("applied")
-            for i, p in enumerate(items):
-                statuses[id(p)] = found[i] if i < len(found) else "missed"
-            continue
-        for pattern in pats.wrong:
-            # Every wrong rendering is replaced (consistency), but a span is credited to this
-            # entry only as often as the term occurs; the rest stay free for other entries
-            # with the same rendering.
-            for m in reversed(out.occurrences(pattern)):
-                if pats.rendering.fullmatch(m.group(0)):
-                    continue  # "NATO" is right even though "Nato" is listed as wrong
-                out.replace(m.start(), m.end(), entry.target, take=len(found) < len(items))
-                if len(found) < len(items):
-                    found.append("repaired")
-        for m in out.occurrences(pats.rendering):
-            if len(found) >= len(items):
-                break
-            out.take(m.start(), m.end())
-            if m.group(0)[:1].islower() and _at_sentence_start(out.text, m.start()):
-                out.replace(m.start(), m.end(), m.group(0))  # only capitalises
-            found.append("applied")
-        for pattern in (pats.mangled, pats.source):
-            while len(found) < len(items):
-                spots = out.occurrences(pattern)
-                if not spots:
-                    break
-                out.replace(spots[0].start(), spots[0].end(), entry.target)
-                found.append("repaired")
-        while len(found) < len(items):
-            spot = near_miss(out, entry.target)
-            if spot is None:
-                break
-            out.replace(*spot, entry.target)
-            found.append("repaired")
-        for i, p in enumerate(items):
-            statuses[id(p)] = found[i] if i < len(found) else "missed"
+    for entry, want in sorted(groups, key=lambda k: len(k[1]), reverse=True):
+        items = groups[(entry, want)]
+        where = [p.match.start / max(1, len(prepared.source)) for p in items]
+        found = _verify(out, entry, get(entry, want), len(items), titles, names, where)
+        for p, status in zip(items, found, strict=True):
+            statuses[id(p)] = status
     hits = [
         TermHit(
             entry=p.entry.source,
             source=p.match.text,
-            expected=p.entry.target,
+            expected=p.target,
             status=statuses[id(p)],
             category=p.entry.category,
         )
@@ -279,11 +505,172 @@ def finalize(
     return out.text, hits
 
 
-class _Patterns:
-    """The English-side patterns of one entry (built once per entry and cached by Glossary)."""
+def _nearest(
+    spots: list[tuple[int, int]], k: int, where: list[float] | None, size: int
+) -> list[tuple[int, int]]:
+    """The ``k`` spots (a positional alignment) nearest to the terms' relative positions."""
+    if k <= 0:
+        return []
+    if len(spots) <= k or not where:
+        return sorted(spots)[:k]
+    chosen: list[tuple[int, int]] = []
+    left = list(spots)
+    for pos in sorted(where)[-k:] if len(where) > k else sorted(where):
+        best = min(left, key=lambda sp: abs((sp[0] + sp[1]) / 2 / max(1, size) - pos))
+        chosen.append(best)
+        left.remove(best)
+    return chosen
 
-    def __init__(self, entry: Entry, others: tuple[Entry, ...] = ()) -> None:
-        self.rendering = rendering_pattern(entry.target, plural=True)
-        self.mangled = mangled_pattern(entry.target)
-        self.wrong = _wrong_patterns([*entry.wrong, *derived_wrong(entry, others)])
+
+def _verify(
+    out: _Output,
+    entry: Entry,
+    pats: _Patterns,
+    count: int,
+    titles: frozenset[str],
+    names: frozenset[str] = frozenset(),
+    where: list[float] | None = None,
+) -> list[TermStatus]:
+    """Find, credit and (unless ``suggest``) repair ``count`` occurrences of one rendering.
+
+    ``where``: the terms' relative positions in the source; when there are more wrong
+    renderings than uncredited terms, those nearest to the terms' positions are repaired.
+    """
+    want = pats.want
+    found: list[TermStatus] = []
+    spans: list[int] = []
+
+    def credit(start: int, end: int, status: TermStatus) -> None:
+        out.take(start, end)
+        spans.append(start)
+        found.append(status)
+
+    def repair(start: int, end: int) -> None:
+        new = want
+        if pats.singular and _A_BEFORE.search(out.text, 0, start):
+            new = pats.singular  # never "a North Koreans"
+        out.replace(start, end, new, take=False)
+        credit(start, start + len(new), "repaired")
+
+    for m in out.occurrences(pats.rendering):
+        if len(found) >= count:
+            break
+        if (
+            pats.singular
+            and written_plural(m.group(0))
+            and _A_BEFORE.search(out.text, 0, m.start())
+        ):
+            repair(m.start(), m.end())  # "a North Koreans" -> "a North Korean"
+            continue
+        if m.group(0)[:1].islower() and _at_sentence_start(out.text, m.start()):
+            out.replace(m.start(), m.end(), m.group(0), take=False)  # only capitalises
+        credit(m.start(), m.end(), "applied")
+    for pattern in pats.accept:
+        # Another correct rendering ("Kupyansk", "Valery Zaluzhny"): credited as it stands.
+        for m in out.occurrences(pattern):
+            if len(found) >= count:
+                break
+            credit(m.start(), m.end(), "applied")
+    if enforce_mode(entry) == "suggest":
+        # Never changed, only reported: present renderings are credited, the rest suggested.
+        return found + ["suggested"] * (count - len(found))
+    wrong_spots: list[tuple[int, int]] = []
+    for pattern in pats.wrong:  # longest first; a span is taken once
+        for m in out.occurrences(pattern):
+            if any(m.start() < e and s < m.end() for s, e in wrong_spots):
+                continue
+            if pats.rendering.fullmatch(m.group(0)):
+                continue
+            if inside_longer_name(out.text, m.start(), m.end(), titles):
+                continue
+            wrong_spots.append((m.start(), m.end()))
+    for start, end in sorted(_nearest(wrong_spots, count - len(found), where, len(out.text)))[::-1]:
+        repair(start, end)
+    for pattern in (pats.mangled, pats.source):
+        while len(found) < count:
+            spots = out.occurrences(pattern)
+            if not spots:
+                break
+            spot = spots[0]
+            at_start = _at_sentence_start(out.text, spot.start())
+            if pattern is pats.mangled and pats.variant_ok(spot.group(0), at_start):
+                credit(spot.start(), spot.end(), "applied")  # "front-line", "Frontline"
+            elif pattern is pats.source and inside_longer_name(
+                out.text, spot.start(), spot.end(), titles
+            ):
+                out.take(spot.start(), spot.end())  # "Peking University" stays
+            else:
+                repair(spot.start(), spot.end())
+    while len(found) < count:
+        near = near_miss(out, want)
+        if near is None:
+            break
+        repair(*near)
+    if brings_determiner(want, names):
+        # "the South Korea's National Intelligence Service": drop the doubled article.
+        for start in sorted(spans, reverse=True):
+            the = _ARTICLE_BEFORE.search(out.text, 0, start)
+            if the is not None:
+                out.replace(the.start(), start, "", take=False)
+                if _at_sentence_start(out.text, the.start()):
+                    rest = out.text[the.start() :]
+                    out.text = out.text[: the.start()] + _capitalised(rest)
+    return found + ["missed"] * (count - len(found))
+
+
+_ENGLISH_WORD = re.compile(r"[^\W\d_]+")
+_JOINERS = re.compile(r"[\s\-‐‑]+")
+
+
+class _Patterns:
+    """The English-side patterns of one entry's rendering (built once and cached by Glossary).
+
+    ``wrong``: the entry's wrong renderings, the other house styles' renderings and those
+    implied by the renderings ``want`` contains (see `derived_wrong`).
+    """
+
+    def __init__(
+        self,
+        entry: Entry,
+        want: str | None = None,
+        wrong: tuple[str, ...] = (),
+        others: Mapping[str, tuple[str, ...]] | None = None,
+    ) -> None:
+        want = entry.target if want is None else want
+        self.want = want
+        accepted = [want]
+        self.singular: str | None = None
+        if entry.number == "both":
+            one, many = number_forms(entry, want)
+            accepted = [one, many]
+            self.singular = one
+        self.rendering = re.compile(
+            "|".join(rendering_pattern(a, plural=entry.number != "both").pattern for a in accepted)
+        )
+        self.mangled = mangled_pattern(want)
+        items = [*entry.wrong, *wrong]
+        if others:
+            items += derived_wrong(want, others)
+        items = [w for w in dict.fromkeys(items) if not self.rendering.fullmatch(w)]
+        self.wrong = [wrong_pattern(w) for w in sorted(items, key=len, reverse=True)]
+        self.accept = [wrong_pattern(a) for a in sorted(entry.accept, key=len, reverse=True)]
         self.source = entry_regex(entry)
+        self._lower = want[:1].islower()
+
+    def variant_ok(self, found: str, at_start: bool) -> bool:
+        """Is a mangled form of a lower-case rendering itself correct English ("front-line",
+        "frontline" for "front line")? Then it is kept as it stands. Only joining and
+        hyphenation may differ, in lower case (capitalised at the start of a sentence)."""
+        joined, want = _JOINERS.sub("", found), _JOINERS.sub("", self.want)
+        if (
+            not self._lower
+            or (found[:1].isupper() and not at_start)
+            or joined[1:] != want[1:]
+            or joined[:1].lower() != want[:1]
+            or found.count("-") < self.want.count("-")  # "non commissioned officer"
+        ):
+            return False
+        from wordfreq import zipf_frequency
+
+        words = _ENGLISH_WORD.findall(found)
+        return bool(words) and all(zipf_frequency(w, "en") >= 2.5 for w in words)

@@ -2,14 +2,17 @@
 
 CSV/TSV. A plain DeepL glossary -- rows of ``source,target`` (optionally followed by DeepL's
 ``source_lang,target_lang`` columns) and no header -- imports as entries of category ``term``.
-Our export starts with the header ``source,target,category,forms,wrong,inflect,note`` and is
-read back without loss: several forms/wrong renderings share a cell, separated by ``|``
-(a literal ``|`` or ``\\`` in a term is escaped with a backslash).
+Our export starts with the header ``source,target,category,forms,wrong,inflect,note,enforce,
+number,styles,context`` and is read back without loss: several forms/wrong renderings share a
+cell, separated by ``|`` (a literal ``|`` or ``\\`` in a term is escaped with a backslash);
+``styles`` and ``context`` cells hold JSON (``{"bbc": "Nato"}``). Exports with fewer columns
+(older ones) import too.
 
 TBX. One ``conceptEntry`` per entry: the ``de`` language section holds the source form and the
 extra forms (``termType`` ``variant``), the ``en`` section the rendering (``administrativeStatus``
 ``preferredTerm-admn-sts``) and the wrong renderings (``deprecatedTerm-admn-sts``); category,
-inflection and note are ``descrip``/``admin``/``note`` elements. TBX v2 element names
+inflection and note are ``descrip``/``admin``/``note`` elements; enforce, number, styles and
+context are ``admin`` elements (styles and context as JSON). TBX v2 element names
 (``termEntry``/``langSet``/``tig``) are read as well. Documents declaring entities are refused
 (no entity expansion, no external resources).
 """
@@ -18,6 +21,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 import xml.etree.ElementTree as ET
 from typing import Any
@@ -28,7 +32,45 @@ from ..errors import GlossaryError
 from .schema import Entry, Located, cross_check
 
 FORMATS = ("csv", "tsv", "tbx")
-HEADER = ("source", "target", "category", "forms", "wrong", "inflect", "note")
+HEADER = (
+    "source",
+    "target",
+    "category",
+    "forms",
+    "wrong",
+    "inflect",
+    "note",
+    "accept",
+    "enforce",
+    "number",
+    "styles",
+    "context",
+)
+
+
+def _extra(e: Entry) -> dict[str, str]:
+    """The optional fields beyond the DeepL-like core, as cell/element text (empty: unset)."""
+    return {
+        "accept": _join(e.accept),
+        "enforce": e.enforce or "",
+        "number": e.number or "",
+        "styles": json.dumps(e.styles.to_dict(), ensure_ascii=False) if e.styles else "",
+        "context": (
+            json.dumps([c.to_dict() for c in e.context], ensure_ascii=False) if e.context else ""
+        ),
+    }
+
+
+def _read_extra(cells: dict[str, str], data: dict[str, Any], at: str) -> None:
+    for key in ("enforce", "number"):
+        if cells.get(key, "").strip():
+            data[key] = cells[key].strip()
+    for key in ("styles", "context"):
+        if cells.get(key, "").strip():
+            try:
+                data[key] = json.loads(cells[key])
+            except json.JSONDecodeError:
+                raise GlossaryError(f"{at}: {key} must be JSON") from None
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 TBX_NS = "urn:iso:std:iso:30042:ed-2"
 
@@ -56,6 +98,7 @@ def to_delimited(entries: list[Entry], delimiter: str) -> str:
         inflect = "" if e.inflect is None else str(e.inflect).lower()
         writer.writerow(
             [e.source, e.target, e.category, _join(e.forms), _join(e.wrong), inflect, e.note or ""]
+            + list(_extra(e).values())
         )
     return buf.getvalue()
 
@@ -76,6 +119,9 @@ def to_tbx(entries: list[Entry]) -> str:
             ET.SubElement(concept, f"{q}admin", {"type": "inflect"}).text = str(e.inflect).lower()
         if e.note is not None:
             ET.SubElement(concept, f"{q}note").text = e.note
+        for key, value in _extra(e).items():
+            if value and key != "accept":
+                ET.SubElement(concept, f"{q}admin", {"type": key}).text = value
         de = ET.SubElement(concept, f"{q}langSec", {_XML_LANG: "de"})
         for j, form in enumerate(e.source_forms):
             term_sec = ET.SubElement(de, f"{q}termSec")
@@ -83,7 +129,11 @@ def to_tbx(entries: list[Entry]) -> str:
             kind = "fullForm" if j == 0 else "variant"
             ET.SubElement(term_sec, f"{q}termNote", {"type": "termType"}).text = kind
         en = ET.SubElement(concept, f"{q}langSec", {_XML_LANG: "en"})
-        for text, status in [(e.target, "preferred"), *((w, "deprecated") for w in e.wrong)]:
+        for text, status in [
+            (e.target, "preferred"),
+            *((w, "deprecated") for w in e.wrong),
+            *((a, "admitted") for a in e.accept),
+        ]:
             term_sec = ET.SubElement(en, f"{q}termSec")
             ET.SubElement(term_sec, f"{q}term").text = text
             ET.SubElement(term_sec, f"{q}termNote", {"type": "administrativeStatus"}).text = (
@@ -162,7 +212,7 @@ def from_delimited(
             data = {"source": cells["source"], "target": cells.get("target", "")}
             if cells.get("category"):
                 data["category"] = cells["category"]
-            for key in ("forms", "wrong"):
+            for key in ("forms", "wrong", "accept"):
                 if cells.get(key, "").strip():
                     data[key] = _split(cells[key])
             inflect = cells.get("inflect", "").strip().lower()
@@ -172,6 +222,7 @@ def from_delimited(
                 data["inflect"] = inflect == "true"
             if cells.get("note", "").strip():
                 data["note"] = cells["note"]
+            _read_extra(cells, data, at)
         _default_category(data, number, category, defaulted)
         located.append(Located(_entry(data, at), number))
     return located
@@ -205,6 +256,7 @@ def from_tbx(
     for number, concept in enumerate(concepts, 1):
         at = f"{where}: concept {concept.get('id') or number}"
         data: dict[str, Any] = {}
+        extra: dict[str, str] = {}
         for el in concept:
             kind, typ = _local(el.tag), el.get("type")
             # Only our own "category" maps to a category; another tool's subjectField
@@ -213,11 +265,14 @@ def from_tbx(
                 data["category"] = _text(el)
             elif kind == "admin" and typ == "inflect":
                 data["inflect"] = _text(el).lower() == "true"
+            elif kind == "admin" and typ in ("enforce", "number", "styles", "context"):
+                extra[typ] = _text(el)
             elif kind == "note" and _text(el):
                 data["note"] = _text(el)
         sources: list[str] = []
         targets: list[str] = []
         wrong: list[str] = []
+        accept: list[str] = []
         for lang_sec in _children(concept, "langSec", "langSet"):
             lang = (lang_sec.get(_XML_LANG) or lang_sec.get("lang") or "").lower()[:2]
             for term_sec in _children(lang_sec, "termSec", "tig", "ntig"):
@@ -229,7 +284,12 @@ def from_tbx(
                 if lang == "de":
                     sources.append(value)
                 elif lang == "en":
-                    (wrong if "deprecated" in status else targets).append(value)
+                    if "deprecated" in status:
+                        wrong.append(value)
+                    elif "admitted" in status:
+                        accept.append(value)
+                    else:
+                        targets.append(value)
         if not sources or not targets:
             raise GlossaryError(f"{at}: needs a German (de) and an English (en) term")
         data.update(source=sources[0], target=targets[0])
@@ -237,6 +297,9 @@ def from_tbx(
             data["forms"] = sources[1:]
         if wrong:
             data["wrong"] = wrong
+        if accept:
+            data["accept"] = accept
+        _read_extra(extra, data, at)
         _default_category(data, number, category, defaulted)
         located.append(Located(_entry(data, at), number))
     return located

@@ -67,9 +67,10 @@ def _literal(text: str) -> str:
 def _first_letter_either_case(pattern: str, word: str) -> str:
     first = word[:1]
     if first.isalpha() and first.lower() != first.upper():
-        return f"[{re.escape(first.upper())}{re.escape(first.lower())}]" + pattern[
-            len(re.escape(first)) :
-        ]
+        return (
+            f"[{re.escape(first.upper())}{re.escape(first.lower())}]"
+            + pattern[len(re.escape(first)) :]
+        )
     return pattern
 
 
@@ -89,10 +90,39 @@ def _word_pattern(word: str, mode: Inflection, last: bool) -> str:
     return _literal(word)
 
 
+_NAME_ADJECTIVE = re.compile(r"[A-ZÄÖÜ][^\W\d_]{2,}(?:e|er|es)")
+
+
+def _declined_adjective(words: list[str], i: int, mode: Inflection) -> bool:
+    """Is ``words[i]`` the capitalised adjective of an adjective-noun name ("Weißes Haus")?
+
+    It is in the nominative ("Weißes", "Schwarzes", "Internationaler", "Europäische") and
+    followed by another capitalised word of the name; the matcher then accepts every declined
+    form ("im Weißen Haus", "des Schwarzen Meeres", "der Internationale Strafgerichtshof").
+    """
+    return (
+        mode != "none"
+        and i < len(words) - 1
+        and words[i + 1][:1].isupper()
+        and bool(_NAME_ADJECTIVE.fullmatch(words[i]))
+        and not words[i].isupper()
+    )
+
+
 def form_pattern(form: str, mode: Inflection) -> str:
     """The regex (without boundaries) for one source form."""
     words = form.split()
-    parts = [_word_pattern(w, mode, i == len(words) - 1) for i, w in enumerate(words)]
+    parts = []
+    declined = False
+    for i, w in enumerate(words):
+        last = i == len(words) - 1
+        if _declined_adjective(words, i, mode):
+            declined = True
+            parts.append(_literal(_ADJ_STRIP.sub("", w)) + _ADJ_ENDINGS)
+        elif last and declined and mode == "genitive" and w[:1].isupper() and w[-1] not in "sxzß":
+            parts.append(_literal(w) + "(?:e?s)?")  # "des Schwarzen Meeres"
+        else:
+            parts.append(_word_pattern(w, mode, last))
     if parts:
         parts[0] = _first_letter_either_case(parts[0], words[0])
     return r"\s+".join(parts)
@@ -117,11 +147,13 @@ def rendering_pattern(text: str, *, plural: bool = False) -> re.Pattern[str]:
     not show number; the sentence decides it).
     """
     words = text.split()
-    parts = [_literal(w) for w in words]
-    if words[0][:1].islower():
-        # Only a lower-case rendering may change case (at the start of a sentence); a
-        # capitalised one ("Kursk", "Russia") in lower case is damage to repair.
-        parts[0] = _first_letter_either_case(parts[0], words[0])
+    # Only a lower-case word may change case: at the start of a sentence, and in title case
+    # ("defense minister" before a name: "Defense Minister Rustem Umerov", "Kursk Region"); a
+    # capitalised one ("Kursk", "Russia") in lower case is damage to repair.
+    parts = [
+        _first_letter_either_case(_literal(w), w) if w[:1].islower() else _literal(w)
+        for w in words
+    ]
     if plural and words[-1][-1:].isalpha() and not words[-1].endswith("s"):
         parts[-1] += "(?:s|es)?"
     return re.compile(bounded(r"\s+".join(parts)))

@@ -9,8 +9,24 @@ A glossary is YAML read with the *safe* loader::
         category: place         # required: one of CATEGORIES
         forms: [Kiews, Kiewer]  # optional: more source forms (inflections the matcher misses)
         wrong: [Kiev]           # optional: wrong English renderings to repair in MT output
+        accept: [...]           # optional: other correct renderings, never repaired
         inflect: false          # optional: override the category's inflection default
+        enforce: inject         # optional: inject | verify | suggest (default: by category)
         note: AP/Reuters spelling since 2019   # optional: source/reason of the rendering
+
+Optional fields for renderings that depend on something:
+
+* ``styles: {ap: Zelenskyy, reuters: Zelenskiy, bbc: Zelensky}`` -- the rendering under each
+  house style (``--style``); a style left out uses ``target``. The other styles' spellings are
+  not wrong: they are repaired only where the term is, when a style was chosen. Entries without
+  ``styles`` follow the spelling rule of `translator.glossary.style` (defense/defence,
+  mobilization/mobilisation, ...).
+* ``context: [{when: [US-, USA, amerikanisch], target: Secretary of State}]`` -- a rendering
+  for a country (or other qualifier) named in the same source sentence; the cue nearest to the
+  term wins, and ``target`` is the fallback when no cue is present.
+* ``number: both`` -- German shows no number ("Nordkoreaner", "Söldner"): the English takes
+  the number of the sentence (singular after "ein", "einen", ...; ``target`` otherwise).
+  ``singular``/``plural`` state the number of ``target`` (the default: as written).
 
 Every problem is collected and reported at once (`GlossaryError`), one line each:
 ``glossary.yaml:12: entry 'Kiew': unknown key 'targt' (allowed: ...)``.
@@ -45,10 +61,36 @@ CATEGORIES: tuple[str, ...] = get_args(Category)
 #: it only reports (for sense-ambiguous words).
 Enforce = Literal["inject", "verify", "suggest"]
 ENFORCE_MODES: tuple[str, ...] = get_args(Enforce)
+Number = Literal["singular", "plural", "both"]
 SCHEMA_VERSION = 1
 TOP_LEVEL_KEYS = ("schema", "name", "source_language", "target_language", "entries")
 
 Text = Annotated[str, Strict(), StringConstraints(strip_whitespace=True, min_length=1)]
+
+
+class Styles(BaseModel):
+    """An entry's rendering per house style (see `translator.glossary.style`)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    ap: Text | None = None
+    reuters: Text | None = None
+    bbc: Text | None = None
+
+    def to_dict(self) -> dict[str, str]:
+        return {k: v for k, v in self.model_dump().items() if v is not None}
+
+
+class Context(BaseModel):
+    """A rendering used when one of ``when`` occurs in the source sentence."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    when: tuple[Text, ...]
+    target: Text
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"when": list(self.when), "target": self.target}
 
 
 class Entry(BaseModel):
@@ -61,9 +103,13 @@ class Entry(BaseModel):
     category: Category
     forms: tuple[Text, ...] = ()
     wrong: tuple[Text, ...] = ()
+    accept: tuple[Text, ...] = ()
     note: Text | None = None
     inflect: Annotated[bool, Strict()] | None = None
     enforce: Enforce | None = None  # None: the category's default (see match.enforce_mode)
+    styles: Styles | None = None
+    context: tuple[Context, ...] = ()
+    number: Number | None = None
 
     @property
     def source_forms(self) -> tuple[str, ...]:
@@ -81,10 +127,18 @@ class Entry(BaseModel):
             data["forms"] = list(self.forms)
         if self.wrong:
             data["wrong"] = list(self.wrong)
+        if self.accept:
+            data["accept"] = list(self.accept)
         if self.inflect is not None:
             data["inflect"] = self.inflect
         if self.enforce is not None:
             data["enforce"] = self.enforce
+        if self.styles is not None:
+            data["styles"] = self.styles.to_dict()
+        if self.context:
+            data["context"] = [c.to_dict() for c in self.context]
+        if self.number is not None:
+            data["number"] = self.number
         if self.note is not None:
             data["note"] = self.note
         return data
@@ -131,10 +185,14 @@ def _pydantic_problem(err: Any, lines: dict[str, int], line: int, name: str, whe
     kind = err["type"]
     if kind == "missing":
         msg = f"missing required field {key!r}"
+    elif kind == "extra_forbidden" and len(loc) > 1:
+        msg = f"{'.'.join(str(p) for p in loc[:-1])}: unknown key {loc[-1]!r}"
     elif kind == "extra_forbidden":
         msg = f"unknown key {key!r} (allowed: {', '.join(FIELDS)})"
     elif kind == "string_too_short":
         msg = f"{key!r} is empty" + (f" (item {loc[1] + 1})" if len(loc) > 1 else "")
+    elif kind == "literal_error" and key != "category":
+        msg = f"{key!r} must be one of {err['ctx']['expected']} (got {err['input']!r})"
     elif kind == "literal_error":
         msg = f"unknown category {err['input']!r} (one of: {', '.join(CATEGORIES)})"
     else:
@@ -224,6 +282,8 @@ def cross_check(located: list[Located], where: str) -> list[str]:
             problems.append(f"{at}: the target {e.target!r} is also listed as wrong")
         if len({_key(w) for w in e.wrong}) != len(e.wrong):
             problems.append(f"{at}: a wrong rendering is listed twice")
+        if {_key(w) for w in e.wrong} & {_key(a) for a in e.accept}:
+            problems.append(f"{at}: a rendering is listed both as wrong and as accepted")
         for form in dict.fromkeys(forms):
             other = by_form.get(form)
             if other is None:
