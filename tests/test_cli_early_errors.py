@@ -82,3 +82,21 @@ def test_batch_checks_its_output_folder_before_any_work(
     code, _, err = cli(monkeypatch, capsys, "batch", str(in_dir), str(tmp_path / "out"))
     assert code == 0, err
     assert (tmp_path / "out" / "artikel.txt").is_file()
+
+
+@pytest.mark.parametrize("command", ["translate", "batch"])
+def test_a_missing_gpu_is_the_first_and_only_thing_said(
+    monkeypatch: pytest.MonkeyPatch, capsys: Capture, built: list[Any], article: Path,
+    tmp_path: Path, command: str,
+) -> None:  # fmt: skip
+    from translator.engine.base import cuda_device_count
+
+    if cuda_device_count():
+        pytest.skip("this machine has a CUDA device")
+    where = [str(article)] if command == "translate" else [str(tmp_path), str(tmp_path / "o")]
+    code, out, err = cli(monkeypatch, capsys, command, *where, "--device", "cuda")
+    assert (code, out, built) == (4, "", [])
+    assert err == (
+        "translator: error: --device cuda asked for, but no CUDA device is available here; "
+        "use --device cpu or auto\n"
+    )

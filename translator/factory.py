@@ -72,8 +72,11 @@ def lazy_engine(
     """The engine for ``options``, loaded at first need. With a translation memory it signs,
     until then, with the signature this setup's engine gave last time (the memory remembers
     it per setup), so a run whose sentences are all in the memory loads no model at all."""
+    from .engine.base import check_device
     from .engine.lazy import LazyEngine
     from .engine.setup import setup_key
+
+    check_device(options.device)  # a GPU asked for and absent: say so before any work
 
     def load() -> Engine:
         if on_step is not None:

@@ -52,8 +52,10 @@ def load_engine(
     conversion exists but cannot be used).
     """
     from .. import config
+    from .base import check_device
 
     model = model or config.model_name()
+    check_device(device)  # before a backend is announced or a model converted
     if backend == "auto":
         from .select import converted_model_for
 
