@@ -47,6 +47,7 @@ def check(path: PathArg = None) -> None:
 
     target = _path(path)
     try:
+        # Always the file itself (never a stored copy), with lines for the warnings.
         located = read_entries(target)
         glossary = Glossary([loc.entry for loc in located], path=target)
     except GlossaryValidationError as exc:
@@ -127,12 +128,29 @@ def import_(
             show_default=False,
         ),
     ] = None,
+    on_conflict: Annotated[
+        str,
+        typer.Option(
+            "--on-conflict",
+            help="Entries sharing a source form (e.g. differing only in the first letter's "
+            "case): error (refuse the import), first (keep the first), most-frequent (keep "
+            "the rendering the file gives most often). Each dropped entry is listed.",
+        ),
+    ] = "error",
+    allow_common: Annotated[
+        bool,
+        typer.Option(
+            "--allow-common",
+            help="Import entries that match common German words (der, bei, dabei), which are "
+            "refused by default: they would be injected into nearly every sentence.",
+        ),
+    ] = False,
 ) -> None:
     """Convert a CSV/TSV/TBX glossary into glossary YAML (stdout, or -o FILE)."""
     from ..document import write_atomic
     from ..errors import GlossaryError, InputError
     from ..glossary import dump_entries
-    from ..glossary.interchange import FORMATS, guess_format, import_text
+    from ..glossary.interchange import FORMATS, guess_format, import_glossary
     from ..glossary.schema import Category
 
     categories = typing.get_args(Category)
@@ -154,25 +172,40 @@ def import_(
         raise GlossaryError(f"unknown format {kind!r} (one of: {', '.join(FORMATS)})")
     try:
         defaulted: list[int] = []
-        entries = import_text(text, kind, str(file), category, defaulted)
+        result = import_glossary(
+            text,
+            kind,
+            str(file),
+            on_conflict=on_conflict.lower(),
+            allow_common=allow_common,
+            category=category,
+            defaulted=defaulted,
+        )
     except GlossaryError as exc:
         for line in str(exc).splitlines():
             typer.echo(line, err=True)
         raise typer.Exit(EXIT_GLOSSARY) from None
+    for line in result.dropped:
+        typer.echo(line, err=True)
+    for line in result.common:
+        typer.echo(f"{line} (imported: --allow-common)", err=True)
     if defaulted:
         where = "concepts" if kind == "tbx" else "rows"
         typer.echo(
-            f"warning: {len(defaulted)} of {len(entries)} entries have no category in {file} "
-            f"and were imported as 'term' ({where} {_first(defaulted)}); names of people and "
-            "places need their own category: give one with --category or edit the YAML",
+            f"warning: {len(defaulted)} of {len(result.entries)} entries have no category in "
+            f"{file} and were imported as 'term' ({where} {_first(defaulted)}); names of people "
+            "and places need their own category: give one with --category or edit the YAML",
             err=True,
         )
-    yaml_text = dump_entries(entries)
+    yaml_text = dump_entries(result.entries)
     if output is None:
         sys.stdout.write(yaml_text)
     else:
         write_atomic(output, yaml_text, inputs=[file])
-        typer.echo(f"{output}: {len(entries)} entries", err=True)
+    extra = [f"{len(result.dropped)} dropped"] if result.dropped else []
+    extra += [f"{len(result.common)} matching common words"] if result.common else []
+    note = f" ({', '.join(extra)})" if extra else ""
+    typer.echo(f"{output or '<stdout>'}: {len(result.entries)} entries{note}", err=True)
 
 
 def _first(numbers: list[int], shown: int = 5) -> str:

@@ -32,32 +32,44 @@ Public API for other checks (QA, mixed-language detection):
 * ``Glossary.renderings`` -- the set of English renderings; ``Glossary.lookup(term)`` -- the
   entries a term (or part of one) belongs to.
 
-Matching rules: `translator.glossary.match`; file schema: `translator.glossary.schema` and the
-README, section "Glossary"; CSV/TSV/TBX exchange: `translator.glossary.interchange`.
+Large glossaries are validated and indexed once, then read from the cache directory
+(`translator.glossary.compiled`). Matching rules: `translator.glossary.match`; file schema:
+`translator.glossary.schema` and the README, section "Glossary"; CSV/TSV/TBX exchange:
+`translator.glossary.interchange`.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from ..errors import GlossaryError
 from ..result import TermHit
-from . import enforce
+from . import compiled, enforce
 from .enforce import Prepared
-from .match import Match, Matcher, mangled_pattern
+from .match import (
+    Match,
+    Matcher,
+    MatcherIndex,
+    RenderingIndex,
+    contained_renderings,
+    mangled_pattern,
+)
 from .schema import (
     CATEGORIES,
     Enforce,
     Entry,
     GlossaryValidationError,
     Located,
+    collector_paused,
+    decode,
     dump_entries,
     parse_entries,
-    read_entries,
+    read_bytes,
 )
 from .style import DEFAULT_STYLE, STYLES, check_style, styled_targets
 
@@ -87,10 +99,16 @@ class Glossary:
         *,
         path: Path | None = None,
         style: str = DEFAULT_STYLE,
+        digest: str | None = None,
+        index: MatcherIndex | None = None,
     ):
+        """``digest`` and ``index`` are those computed before for the same entries (stored by
+        `translator.glossary.compiled`, so a large glossary is not hashed and indexed again)."""
         self.entries: tuple[Entry, ...] = tuple(entries)  # as written in the file
         self.path = path
         self.style = check_style(style)
+        if digest is not None:
+            self.__dict__["digest"] = digest
         # The entries as enforced: each target in the house style's spelling.
         styled = styled_targets(self.entries, self.style)
         self._active = tuple(
@@ -98,8 +116,10 @@ class Glossary:
             for e in self.entries
         )
         self._variants = {a: styled[e][1:] for a, e in zip(self._active, self.entries, strict=True)}
-        self._matcher = Matcher(self._active)
+        # The index holds entry positions and source forms, which styles do not change.
+        self._matcher = Matcher(self._active, index)
         self._patterns: dict[tuple[Entry, str], enforce._Patterns] = {}
+        self._mangled: dict[int, re.Pattern[str]] = {}
         self._others: dict[str, tuple[str, ...]] = {}
         for e in self._active:
             wrong = (*e.wrong, *self._variants[e])
@@ -135,13 +155,15 @@ class Glossary:
         return f"Glossary({len(self)} entries, style={self.style}, version={self.version})"
 
     @cached_property
+    def digest(self) -> str:
+        """A stable hash of the entries as written (stored with a compiled glossary)."""
+        blob = json.dumps([e.to_dict() for e in self.entries], sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+    @cached_property
     def version(self) -> str:
         """A stable hash of the entries, the house style and the enforcement method."""
-        blob = json.dumps(
-            [METHOD_VERSION, self.style, [e.to_dict() for e in self.entries]],
-            sort_keys=True,
-            ensure_ascii=False,
-        )
+        blob = json.dumps([METHOD_VERSION, self.style, self.digest])
         return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
     @cached_property
@@ -161,8 +183,15 @@ class Glossary:
         """Spans of an English text that are glossary renderings (any case/spacing)."""
         found: list[Match] = []
         taken = bytearray(len(text))
-        for entry in sorted(self._active, key=lambda e: len(e.target), reverse=True):
-            for m in self._pats(entry, entry.target).mangled.finditer(text):
+        # Only the entries whose rendering may occur (`RenderingIndex`), longest first.
+        maybe = self._renderings_index.entries_for(text)
+        active = self._active
+        for i in sorted(maybe, key=lambda i: len(active[i].target), reverse=True):
+            entry = active[i]
+            pattern = self._mangled.get(i)
+            if pattern is None:
+                pattern = self._mangled[i] = mangled_pattern(entry.target)
+            for m in pattern.finditer(text):
                 if not any(taken[m.start() : m.end()]):
                     exact = m.group(0) == entry.target
                     found.append(Match(entry, m.start(), m.end(), m.group(0), exact))
@@ -212,21 +241,51 @@ class Glossary:
         pats = self._patterns.get((entry, want))
         if pats is None:
             # Other styles' spellings are repaired for the entry's own rendering only, not
-            # for a rendering chosen by context ("US Secretary of State").
+            # for a rendering chosen by context ("US Secretary of State"). Only the renderings
+            # that occur in ``want`` can imply a wrong rendering of it (`enforce.derived_wrong`):
+            # found by lookup, not by trying every rendering.
             variants = self._variants.get(entry, ()) if want == entry.target else ()
+            keys = self._other_renderings
+            inside = contained_renderings(want, self._others_index)
+            others = {keys[i]: self._others[keys[i]] for i in inside}
             pats = self._patterns[(entry, want)] = enforce._Patterns(
-                entry, want, variants, self._others
+                entry, want, variants, others
             )
         return pats
+
+    @cached_property
+    def _renderings_index(self) -> RenderingIndex:
+        return RenderingIndex(self._active)
+
+    @cached_property
+    def _other_renderings(self) -> list[str]:
+        return list(self._others)
+
+    @cached_property
+    def _others_index(self) -> dict[str, list[int]]:
+        return {rendering: [i] for i, rendering in enumerate(self._other_renderings)}
 
     def to_yaml(self) -> str:
         return dump_entries(list(self.entries))
 
 
-def load_glossary(path: Path, *, style: str = DEFAULT_STYLE) -> Glossary:
+def load_glossary(path: Path, *, style: str = DEFAULT_STYLE, stored: bool = True) -> Glossary:
     """Read and validate a glossary YAML file; `GlossaryError` names file, line and entry.
 
     ``style``: the house style (``ap``, ``reuters``, ``bbc``; see `translator.glossary.style`).
+    A large glossary is validated and indexed once and then read from the cache directory
+    (`translator.glossary.compiled`); ``stored=False`` always parses and validates the file.
     """
-    located: list[Located] = read_entries(Path(path))
-    return Glossary([loc.entry for loc in located], path=Path(path), style=style)
+    path = Path(path)
+    raw = read_bytes(path)
+    with collector_paused():
+        if stored:
+            found = compiled.load(raw)
+            if found is not None:
+                entries, digest, index = found
+                return Glossary(entries, path=path, style=style, digest=digest, index=index)
+        located: list[Located] = parse_entries(decode(raw, path), str(path))
+        glossary = Glossary([loc.entry for loc in located], path=path, style=style)
+        if stored and len(glossary) >= compiled.MIN_ENTRIES:
+            compiled.store(raw, glossary.entries, glossary.digest, glossary._matcher.index)
+    return glossary

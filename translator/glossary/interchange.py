@@ -24,12 +24,21 @@ import io
 import json
 import re
 import xml.etree.ElementTree as ET
+from collections import Counter
+from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import ValidationError
 
 from ..errors import GlossaryError
-from .schema import Entry, Located, cross_check
+from .schema import (
+    Entry,
+    GlossaryValidationError,
+    Located,
+    _key,
+    collector_paused,
+    cross_check,
+)
 
 FORMATS = ("csv", "tsv", "tbx")
 HEADER = (
@@ -229,7 +238,7 @@ def from_delimited(
 
 
 def _local(tag: str) -> str:
-    return tag.rsplit("}", 1)[-1]
+    return tag[tag.rfind("}") + 1 :]
 
 
 def _children(el: ET.Element, *names: str) -> list[ET.Element]:
@@ -305,30 +314,167 @@ def from_tbx(
     return located
 
 
-def import_text(
+#: What ``--on-conflict`` accepts: keep the first entry of a source form, the one whose
+#: rendering the termbase gives most often, or refuse the import (the default).
+ON_CONFLICT = ("first", "most-frequent", "error")
+
+#: Pronominal adverbs ("dabei", "darauf", "wofür", "hierzu"): as frequent as the words of a
+#: stop-word list, but missing from most.
+_PREPOSITIONS = (
+    "an auf aus bei durch für gegen hinter in mit nach neben über um unter von vor zu zwischen"
+).split()
+
+
+def common_words() -> frozenset[str]:
+    """German function words: a term matching one would be injected into most sentences.
+
+    The German stop-word list of the ``stop-words`` package (articles, pronouns, prepositions,
+    conjunctions, auxiliaries) and the pronominal adverbs formed from the prepositions.
+    """
+    from stop_words import get_stop_words
+
+    words = set(get_stop_words("de"))
+    for prep in _PREPOSITIONS:
+        linked = "r" if prep[0] in "aeiouäöü" else ""
+        words |= {f"da{linked}{prep}", f"wo{linked}{prep}", f"hier{prep}"}
+    return frozenset(words)
+
+
+@dataclass
+class Imported:
+    """The result of an import: the entries to write and what was left out or is suspicious."""
+
+    entries: list[Entry]
+    #: One line per entry left out by ``on_conflict`` (which entry was kept instead).
+    dropped: list[str] = field(default_factory=list)
+    #: One line per entry that matches a common German word (refused unless allowed).
+    common: list[str] = field(default_factory=list)
+
+
+def _drop_conflicts(located: list[Located], on_conflict: str, where: str) -> tuple[
+    list[Located], list[str]
+]:
+    """Keep one entry per source form (first letter's case and whitespace ignored)."""
+    if on_conflict == "most-frequent":
+        # Within the entries sharing a source, the rendering given most often wins (ties: the
+        # first given); the others are dropped first, then any remaining overlap as "first".
+        groups: dict[str, list[Located]] = {}
+        for loc in located:
+            groups.setdefault(_key(loc.entry.source), []).append(loc)
+        preferred: set[int] = set()
+        for group in groups.values():
+            counts = Counter(loc.entry.target for loc in group)
+            best = max(counts.values())
+            winner = next(loc for loc in group if counts[loc.entry.target] == best)
+            preferred.add(id(winner))
+        order = sorted(located, key=lambda loc: id(loc) not in preferred)
+    else:
+        order = located
+    kept: dict[int, Located] = {}
+    owner: dict[str, Located] = {}
+    dropped: list[tuple[int, str]] = []
+    for loc in order:
+        keys = [_key(f) for f in loc.entry.source_forms]
+        clash = next((owner[k] for k in keys if k in owner), None)
+        if clash is None:
+            for k in keys:
+                owner[k] = loc
+            kept[id(loc)] = loc
+            continue
+        e, other = loc.entry, clash.entry
+        kind = "duplicate of" if e.target == other.target else "conflicts with"
+        dropped.append(
+            (
+                loc.line,
+                f"{where}:{loc.line}: dropped entry {e.source!r} -> {e.target!r}: {kind} "
+                f"entry {other.source!r} -> {other.target!r} ({clash.line}), which is kept "
+                f"(--on-conflict {on_conflict})",
+            )
+        )
+    return [loc for loc in located if id(loc) in kept], [line for _, line in sorted(dropped)]
+
+
+def common_word_matches(entries: list[Entry]) -> list[tuple[Entry, str]]:
+    """(entry, word) for each entry that matches a whole common German word."""
+    from .match import Matcher
+
+    matcher = Matcher(tuple(entries))
+    found: dict[Entry, str] = {}
+    for word in sorted(common_words()):
+        for m in matcher.candidates(word):
+            if (m.start, m.end) == (0, len(word)):
+                found.setdefault(m.entry, word)
+    order = {e: i for i, e in enumerate(entries)}
+    return sorted(found.items(), key=lambda item: order[item[0]])
+
+
+def import_glossary(
     text: str,
     fmt: str,
     where: str,
+    *,
+    on_conflict: str = "error",
+    allow_common: bool = False,
     category: str | None = None,
     defaulted: list[int] | None = None,
-) -> list[Entry]:
-    """Entries from CSV/TSV/TBX text, validated like a glossary file (duplicates, conflicts).
-    Entries the file gives no category get ``category``; with None they get ``term`` and
-    their lines (rows, or concept numbers in TBX) go into ``defaulted`` when it is given."""
-    if fmt == "csv":
-        located = from_delimited(text, ",", where, category, defaulted)
-    elif fmt == "tsv":
-        located = from_delimited(text, "\t", where, category, defaulted)
-    elif fmt == "tbx":
-        located = from_tbx(text, where, category, defaulted)
-    else:
-        raise GlossaryError(f"unknown glossary format {fmt!r} (one of: {', '.join(FORMATS)})")
-    problems = cross_check(located, where)
-    if problems:
-        from .schema import GlossaryValidationError
+) -> Imported:
+    """Entries from CSV/TSV/TBX text, validated like a glossary file.
 
+    ``on_conflict``: ``error`` refuses entries that share a source form (differing only in the
+    case of the first letter or in spacing), ``first`` keeps the first of them, ``most-frequent``
+    the one whose rendering is given most often. Entries that match a common German word
+    ("der", "bei", "dabei") are refused unless ``allow_common``; they are listed either way.
+    Entries the file gives no category get ``category``; with None they get ``term`` and
+    their lines (rows, or concept numbers in TBX) go into ``defaulted`` when it is given.
+    """
+    if on_conflict not in ON_CONFLICT:
+        raise GlossaryError(
+            f"unknown --on-conflict {on_conflict!r} (one of: {', '.join(ON_CONFLICT)})"
+        )
+    with collector_paused():  # tens of thousands of entries: see schema.collector_paused
+        if fmt == "csv":
+            located = from_delimited(text, ",", where, category, defaulted)
+        elif fmt == "tsv":
+            located = from_delimited(text, "\t", where, category, defaulted)
+        elif fmt == "tbx":
+            located = from_tbx(text, where, category, defaulted)
+        else:
+            raise GlossaryError(f"unknown glossary format {fmt!r} (one of: {', '.join(FORMATS)})")
+        dropped: list[str] = []
+        if on_conflict != "error":
+            located, dropped = _drop_conflicts(located, on_conflict, where)
+        problems = cross_check(located, where)
+        shared = sum(": conflicts with entry" in p or ": duplicate of entry" in p for p in problems)
+        if shared and on_conflict == "error":
+            problems.append(
+                f"{where}: {shared} entr{'y shares' if shared == 1 else 'ies share'} a source "
+                "form with another; --on-conflict first|most-frequent keeps one of each"
+            )
+        entries = [loc.entry for loc in located]
+        lines = {id(loc.entry): loc.line for loc in located}
+        if defaulted:  # only the entries kept
+            kept = {loc.line for loc in located}
+            defaulted[:] = [line for line in defaulted if line in kept]
+        common = [
+            f"{where}:{lines[id(e)]}: entry {e.source!r} -> {e.target!r} matches the common "
+            f"German word {word!r}"
+            for e, word in common_word_matches(entries)
+        ]
+    if common and not allow_common:
+        problems += [
+            *common,
+            f"{where}: {len(common)} entr{'y' if len(common) == 1 else 'ies'} would be "
+            "injected into most sentences; remove them or import with --allow-common",
+        ]
+    if problems:
+        # Everything at once: conflicts, other problems and common words.
         raise GlossaryValidationError(problems)
-    return [loc.entry for loc in located]
+    return Imported(entries, dropped, common)
+
+
+def import_text(text: str, fmt: str, where: str) -> list[Entry]:
+    """Entries from CSV/TSV/TBX text, validated like a glossary file (duplicates, conflicts)."""
+    return import_glossary(text, fmt, where, allow_common=True).entries
 
 
 def guess_format(name: str, text: str) -> str:

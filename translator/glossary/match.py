@@ -18,6 +18,11 @@ German side. Each entry compiles to one regular expression over its source forms
 Among overlapping matches the longest wins (then the one that is a listed form as written, then the
 leftmost), so "DPRK-Truppen" beats "DPRK" and "Institute for the Study of War (ISW)" beats "ISW".
 
+Cost. `Matcher` tries only the entries whose first word (any inflection) occurs among the words
+of the text, compiling each entry's regex when it is first tried, so the cost per sentence does
+not grow with the glossary; `RenderingIndex` does the same for English renderings. Both give
+exactly the results of trying every entry (`ReferenceMatcher`), which the tests check.
+
 English side. `rendering_pattern` finds a rendering as the glossary writes it (a lower-case
 first letter may be capitalised, any whitespace, an English plural -s allowed);
 `mangled_pattern` also accepts what MT does to copied text: any case, hyphens/spaces/nothing
@@ -205,8 +210,31 @@ def _anchors(entry: Entry) -> tuple[str, ...]:
     return tuple(anchors)
 
 
-class Matcher:
-    """Finds the non-overlapping glossary matches in a text (longest match wins)."""
+def _select(candidates: list[Match], length: int) -> list[Match]:
+    """Non-overlapping matches, in text order; the longest wins where they overlap."""
+    ranked = sorted(candidates, key=lambda m: (-(m.end - m.start), not m.exact, m.start))
+    chosen: list[Match] = []
+    taken = bytearray(length)
+    for m in ranked:
+        if not any(taken[m.start : m.end]):
+            chosen.append(m)
+            taken[m.start : m.end] = b"\x01" * (m.end - m.start)
+    return sorted(chosen, key=lambda m: m.start)
+
+
+def _matches(entry: Entry, regex: re.Pattern[str], forms: set[str], text: str) -> list[Match]:
+    return [
+        Match(entry, m.start(), m.end(), m.group(0), m.group(0).casefold() in forms)
+        for m in regex.finditer(text)
+    ]
+
+
+class ReferenceMatcher:
+    """The straightforward matcher: every entry's regex is tried on every text.
+
+    Its cost grows with the glossary; `Matcher` gives the same results and is kept identical to
+    this one by tests (``tests/test_glossary_scale.py``) and ``benchmarks/bench_glossary_scale.py``.
+    """
 
     def __init__(self, entries: tuple[Entry, ...]) -> None:
         self._compiled = [
@@ -222,20 +250,266 @@ class Matcher:
             # A cheap substring test first: most entries do not occur in a given sentence.
             if anchors and not any(a in lowered for a in anchors):
                 continue
-            for m in regex.finditer(text):
-                exact = m.group(0).casefold() in forms
-                found.append(Match(entry, m.start(), m.end(), m.group(0), exact))
+            found += _matches(entry, regex, forms, text)
         return found
 
     def find(self, text: str) -> list[Match]:
         """Non-overlapping matches, in text order; the longest wins where they overlap."""
-        ranked = sorted(
-            self.candidates(text), key=lambda m: (-(m.end - m.start), not m.exact, m.start)
-        )
-        chosen: list[Match] = []
-        taken = bytearray(len(text))
-        for m in ranked:
-            if not any(taken[m.start : m.end]):
-                chosen.append(m)
-                taken[m.start : m.end] = b"\x01" * (m.end - m.start)
-        return sorted(chosen, key=lambda m: m.start)
+        return _select(self.candidates(text), len(text))
+
+
+# -- the index ------------------------------------------------------------------------------------
+#
+# Which entries can match a text is decided from its words, so that the cost per sentence does
+# not grow with the glossary. The key of an entry is the first run of word characters (``\w+``)
+# of each source form, case-folded; where a match of the form starts, the text has a word-character
+# run that is that run, or it with an inflection ending added, or its stem (an ending removed)
+# with an ending added. Both sides are therefore indexed under every "stem" (the run and the run
+# with any German noun, adjective or genitive ending removed), and an entry is a candidate when a
+# stem of a word of the text is a stem of its key. This is deliberately generous (a superset of
+# what any of the per-form patterns allow, including endings they may allow in future): the
+# entry's regex still decides every match.
+
+_RUN = re.compile(r"\w+")
+#: Every ending a per-form pattern may add to or remove from a word (nouns, adjectives,
+#: genitive), and some it does not today; more only costs a few extra candidates.
+_STRIP = ("e", "en", "em", "er", "ern", "es", "n", "s", "ens", "ns", "nen")
+_STRIP_ANY = tuple({e[-1] for e in _STRIP})
+
+
+def _stems(run: str) -> set[str]:
+    """``run`` (case-folded) and it with any one ending removed."""
+    stems = {run}
+    if run.endswith(_STRIP_ANY):
+        for ending in _STRIP:
+            if run.endswith(ending) and len(run) > len(ending):
+                stems.add(run[: -len(ending)])
+    return stems
+
+
+def _same_case_fold(char: str) -> bool:
+    """Both cases of ``char`` are one character and fold alike (so case-folding is safe)."""
+    upper, lower = char.upper(), char.lower()
+    return (
+        len(upper) == 1
+        and len(lower) == 1
+        and upper.casefold() == lower.casefold() == char.casefold()
+    )
+
+
+def source_keys(entry: Entry) -> set[str] | None:
+    """The index keys of ``entry``; None when it cannot be indexed (then it is always tried)."""
+    keys: set[str] = set()
+    for form in entry.source_forms:
+        run = _RUN.search(form)
+        if run is None or not _same_case_fold(form[:1]):
+            return None
+        keys |= _stems(run.group(0).casefold())
+    return keys
+
+
+def needles(entry: Entry) -> tuple[tuple[frozenset[str], ...], ...]:
+    """Per source form, per word-character run of it: the run's stems.
+
+    Every run of a form is in a match as a run of the text, inflected or not (the reasoning of
+    the index key holds for each of them), so a text whose `text_keys` miss the stems of one
+    run of each form cannot contain a match of the entry.
+    """
+    return tuple(
+        tuple(frozenset(_stems(run.casefold())) for run in _RUN.findall(form))
+        for form in entry.source_forms
+    )
+
+
+def text_keys(text: str) -> set[str]:
+    """The stems of every word-character run of ``text``."""
+    keys: set[str] = set()
+    for run in set(_RUN.findall(text.casefold())):
+        keys |= _stems(run)
+    return keys
+
+
+#: Entry indices by key, and the indices of the entries that cannot be indexed. Tuples, not
+#: lists: the garbage collector stops looking at a tuple of ints, never at a list.
+MatcherIndex = tuple[dict[str, tuple[int, ...]], tuple[int, ...]]
+
+
+def build_index(entries: tuple[Entry, ...]) -> MatcherIndex:
+    """Every entry under each of its `source_keys` (in glossary order)."""
+    index: dict[str, list[int]] = {}
+    always: list[int] = []
+    for i, entry in enumerate(entries):
+        keys = source_keys(entry)
+        if keys is None:
+            always.append(i)
+            continue
+        for key in keys:
+            bucket = index.get(key)
+            if bucket is None:
+                index[key] = [i]
+            else:
+                bucket.append(i)
+    return {k: tuple(v) for k, v in index.items()}, tuple(always)
+
+
+class Matcher:
+    """Finds the non-overlapping glossary matches in a text (longest match wins).
+
+    Same results as `ReferenceMatcher`, but only the entries whose key occurs among the words of
+    the text are tried, and an entry's regex is compiled the first time it is tried.
+    """
+
+    def __init__(self, entries: tuple[Entry, ...], index: MatcherIndex | None = None) -> None:
+        self._entries = entries
+        self._compiled: dict[int, tuple[re.Pattern[str], set[str]]] = {}
+        self._needles: dict[int, tuple[tuple[frozenset[str], ...], ...]] = {}
+        self._index: dict[str, tuple[int, ...]] | None = None
+        self._always: tuple[int, ...] = ()
+        if index is not None:
+            self._index, self._always = index
+
+    def _build(self) -> dict[str, tuple[int, ...]]:
+        self._index, self._always = build_index(self._entries)
+        return self._index
+
+    @property
+    def index(self) -> MatcherIndex:
+        """The key index and the always-tried entries (to store, see `translator.glossary`)."""
+        if self._index is None:
+            self._build()
+        assert self._index is not None
+        return self._index, self._always
+
+    def _regex(self, i: int) -> tuple[re.Pattern[str], set[str]]:
+        compiled = self._compiled.get(i)
+        if compiled is None:
+            entry = self._entries[i]
+            compiled = (entry_regex(entry), {f.casefold() for f in entry.source_forms})
+            self._compiled[i] = compiled
+        return compiled
+
+    def entries_for(self, text: str) -> list[int]:
+        """Indices (in glossary order) of the entries that may match in ``text``."""
+        index = self._index if self._index is not None else self._build()
+        chosen: set[int] = set()
+        keys = text_keys(text)
+        for key in keys:
+            hit = index.get(key)
+            if hit is not None:
+                chosen.update(hit)
+        # Of the entries whose first word occurs, only those whose every word occurs are worth
+        # compiling and running their regex.
+        possible = [i for i in chosen if self._possible(i, keys)]
+        return sorted([*possible, *self._always])
+
+    def _possible(self, i: int, keys: set[str]) -> bool:
+        forms = self._needles.get(i)
+        if forms is None:
+            forms = self._needles[i] = needles(self._entries[i])
+        return any(all(not stems.isdisjoint(keys) for stems in form) for form in forms)
+
+    def candidates(self, text: str) -> list[Match]:
+        """Every match of every entry, overlapping ones included."""
+        found: list[Match] = []
+        for i in self.entries_for(text):
+            regex, forms = self._regex(i)
+            found += _matches(self._entries[i], regex, forms, text)
+        return found
+
+    def find(self, text: str) -> list[Match]:
+        """Non-overlapping matches, in text order; the longest wins where they overlap."""
+        return _select(self.candidates(text), len(text))
+
+
+def _fold(text: str) -> str:
+    """Case-folding that puts together what ``re.IGNORECASE`` puts together."""
+    return text.casefold().replace("ı", "i")
+
+
+class RenderingIndex:
+    """Which entries' renderings (`mangled_pattern`) may occur in an English text.
+
+    A match of the mangled pattern starts at a token of the text (a word-character run or a
+    punctuation mark) with the rendering's first token, in any case. A one-token rendering is
+    the whole run (with a plural -s/-es added or dropped); the first token of a longer one is
+    the run or, where MT joined the words ("Kurskregion"), its beginning. So one-token
+    renderings are indexed by the folded token (and without its -s), the others by the folded
+    first token, looked up among the beginnings of each run.
+    """
+
+    def __init__(self, entries: tuple[Entry, ...]) -> None:
+        self.whole: dict[str, list[int]] = {}
+        self.start: dict[str, list[int]] = {}
+        self.always: list[int] = []
+        self.needles: dict[int, tuple[str, ...]] = {}
+        lengths: set[int] = set()
+        for i, entry in enumerate(entries):
+            tokens = [t for t in _TOKENS.findall(entry.target) if t not in "-‐‑–"]
+            if not tokens or _APOSTROPHE.fullmatch(tokens[0]):
+                self.always.append(i)
+                continue
+            # Every token is in a match (any case), the last one perhaps without its -s.
+            last = tokens[-1]
+            cut = last[:-1] if last.isalpha() and len(last) > 3 and last.endswith("s") else last
+            self.needles[i] = tuple(_fold(_APOSTROPHE.sub("'", t)) for t in [*tokens[:-1], cut])
+            head = tokens[0]
+            if len(tokens) == 1 and _RUN.fullmatch(head):
+                keys = {_fold(head)}
+                if head.endswith("s"):
+                    keys.add(_fold(head[:-1]))
+                for k in keys:
+                    self.whole.setdefault(k, []).append(i)
+            else:
+                lengths.add(len(head))
+                self.start.setdefault(_fold(head), []).append(i)
+        self.lengths = sorted(lengths)
+
+    def entries_for(self, text: str) -> list[int]:
+        """Indices (in glossary order) of the entries whose rendering may occur in ``text``."""
+        chosen: set[int] = set()
+        for token in set(_TOKENS.findall(text)):
+            folded = _fold(token)
+            for k in (folded, folded[:-1], folded[:-2]):
+                hit = self.whole.get(k)
+                if hit is not None:
+                    chosen.update(hit)
+            for n in self.lengths:
+                if n > len(token):
+                    break
+                hit = self.start.get(_fold(token[:n]))
+                if hit is not None:
+                    chosen.update(hit)
+        folded = _fold(_APOSTROPHE.sub("'", text))
+        possible = [i for i in chosen if all(n in folded for n in self.needles[i])]
+        return sorted([*possible, *self.always])
+
+
+def contained_index(entries: tuple[Entry, ...]) -> dict[str, list[int]]:
+    """Entries with wrong renderings, by their rendering (for `contained_renderings`)."""
+    index: dict[str, list[int]] = {}
+    for i, entry in enumerate(entries):
+        if entry.wrong:
+            index.setdefault(entry.target, []).append(i)
+    return index
+
+
+def contained_renderings(target: str, index: dict[str, list[int]]) -> list[int]:
+    r"""Indices of the indexed entries whose rendering occurs in ``target`` as whole words.
+
+    What ``re.search(rf"(?<!\w){re.escape(t)}(?!\w)", target)`` finds for each rendering ``t``,
+    without trying every rendering.
+    """
+    starts = [i for i in range(len(target)) if i == 0 or not _is_word(target[i - 1])]
+    ends = [j for j in range(1, len(target) + 1) if j == len(target) or not _is_word(target[j])]
+    found: set[int] = set()
+    for i in starts:
+        for j in ends:
+            if j > i:
+                hit = index.get(target[i:j])
+                if hit is not None:
+                    found.update(hit)
+    return sorted(found)
+
+
+def _is_word(char: str) -> bool:
+    return _RUN.match(char) is not None
