@@ -243,8 +243,8 @@ class BatchProgress:
         self.progress = Progress(
             SpinnerColumn(),
             TextColumn("{task.description:<9}"),
-            BarColumn(),
-            MofNCompleteColumn(),
+            _counted(BarColumn()),
+            _counted(MofNCompleteColumn()),
             TextColumn("{task.fields[rate]}"),
             TimeElapsedColumn(),
             _eta_column(),
@@ -252,7 +252,8 @@ class BatchProgress:
             transient=True,  # the summary table replaces the bars
             disable=not console.is_terminal or console.is_dumb_terminal,
         )
-        self.step = self.progress.add_task("", total=None, rate="", visible=False, eta=False)
+        self.step = self.progress.add_task("", total=None, rate="", visible=False, eta=False,
+                                           counted=False)  # fmt: skip
         self.files = self.progress.add_task("files", total=None, rate="", visible=False,
                                             eta=False)  # fmt: skip
         self.sentences = self.progress.add_task("sentences", total=0, rate="", visible=False,
@@ -295,6 +296,18 @@ class BatchProgress:
     def _rate(self, task_id: Any, unit: str) -> None:
         speed = self.progress.tasks[task_id].speed
         self.progress.update(task_id, rate=f"{speed:.1f} {unit}" if speed else "")
+
+
+def _counted(column: Any) -> Any:
+    """``column`` on the counting rows only (a step such as "loading the model" has no bar)."""
+    from rich.progress import ProgressColumn, Task
+    from rich.text import Text
+
+    class Counted(ProgressColumn):
+        def render(self, task: Task) -> Any:
+            return column.render(task) if task.fields.get("counted", True) else Text("")
+
+    return Counted()
 
 
 def _eta_column() -> Any:
