@@ -87,7 +87,9 @@ class Activity:
     def _describe(self) -> str:
         if self._what or not self._counting:
             return self._what or "starting"
-        return f"translating {min(self._done, self._total)}/{self._total} sentences"
+        if self._total and self._done >= self._total:
+            return f"checking the translation ({self._total} sentences)"
+        return f"translating {self._done}/{self._total} sentences"
 
     def _update(self) -> None:
         if self._progress is not None and self._task is not None:
