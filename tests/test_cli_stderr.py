@@ -202,3 +202,36 @@ def test_batch_help_shows_the_default_patterns(
     code, out, _ = cli(monkeypatch, capsys, "batch", "--help")
     assert code == 0
     assert " ".join(f'"{p}"' for p in DEFAULT_PATTERNS) in out
+
+
+def test_batch_progress_on_a_terminal_only(tmp_path: Path) -> None:
+    pexpect = pytest.importorskip("pexpect")
+    in_dir = tmp_path / "in"
+    in_dir.mkdir()
+    for name in ("a.txt", "b.txt"):
+        (in_dir / name).write_bytes(SEED.read_bytes())
+    child = pexpect.spawn(
+        sys.executable,
+        ["-c", _RUN, "batch", str(in_dir), str(tmp_path / "tty")],
+        cwd=str(ROOT),
+        env=_env(tmp_path, TERM="xterm-256color"),
+        dimensions=(24, 100),
+        encoding="utf-8",
+        timeout=120,
+    )
+    child.expect(r"sentences .*\d+/70")  # the total of both files, known from the start
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+
+    proc = subprocess.run(
+        [sys.executable, "-c", _RUN, "batch", str(in_dir), str(tmp_path / "redirected")],
+        cwd=ROOT,
+        env=_env(tmp_path, TERM="xterm-256color"),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "Batch summary" in proc.stderr
+    assert "━" not in proc.stderr and "/70" not in proc.stderr and "\x1b" not in proc.stderr
