@@ -86,7 +86,7 @@ class Activity:
 
     def _describe(self) -> str:
         if self._what or not self._counting:
-            return self._what or "starting"
+            return self._what or "preparing (glossary, sentences)"
         if self._total and self._done >= self._total:
             return f"checking the translation ({self._total} sentences)"
         return f"translating {self._done}/{self._total} sentences"
