@@ -11,6 +11,12 @@ matched source terms (the WMT 2023 terminology measure). The table gives it for
 * the glossary's injection alone (status ``applied``: the rendering survived the engine);
 * injection + verification + repair (``applied`` + ``repaired``) -- what the user gets.
 
+Enforcement policy (``--policy``): ``glossary`` uses each entry's ``enforce`` (or its category's
+default, `translator.glossary.enforce.CATEGORY_ENFORCE`); ``inject`` injects every entry;
+``verify`` injects none (every term is only verified and repaired after translation). Names that
+no entry lists but that `translator.glossary.names` transliterated are counted apart
+(``--no-transliterate`` turns that off).
+
 Engines: ``--model`` loads a MarianMT model (Hub id or folder) through the product's own
 loader. Without it the script uses the copy-trained tiny MarianMT of the test suite
 (``tests/data/copy-marian``, built by ``scripts/build_copy_model.py``) when present -- it runs
@@ -83,12 +89,19 @@ def main() -> None:
     parser.add_argument("--input", type=Path, default=SEED, help="German article [the seed]")
     parser.add_argument("--beam-size", type=int, default=4)
     parser.add_argument("--missed", action="store_true", help="list every missed term")
+    parser.add_argument("--policy", choices=("glossary", "inject", "verify"), default="glossary",
+                        help="enforcement policy to measure [default: as the glossary says]")
+    parser.add_argument("--no-transliterate", action="store_true")
     args = parser.parse_args()
 
     from translator import Pipeline, config
-    from translator.glossary import load_glossary
+    from translator.glossary import Glossary, load_glossary
 
-    glossary = load_glossary(args.glossary or config.packaged_glossary())
+    glossary = load_glossary(args.glossary or config.packaged_glossary(),
+                             transliterate=not args.no_transliterate)
+    if args.policy != "glossary":
+        entries = [e.model_copy(update={"enforce": args.policy}) for e in glossary.entries]
+        glossary = Glossary(entries, path=glossary.path, transliterate=glossary.transliterate)
     text = args.input.read_text(encoding="utf-8")
     engine, described = pick_engine(args)
 
@@ -96,15 +109,17 @@ def main() -> None:
     base_ok, base_n = baseline(Pipeline, engine, glossary, text)
     result = Pipeline(engine, glossary=glossary).translate_text(text)
     seconds = time.perf_counter() - started
-    status = Counter(t.status for t in result.terms)
-    n = len(result.terms)
+    terms = [t for t in result.terms if t.category != "name"]
+    names = [t for t in result.terms if t.category == "name"]
+    status = Counter(t.status for t in terms)
+    n = len(terms)
 
     def rate(k: int, total: int = n) -> str:
         return f"{k / total:.3f}" if total else "n/a"
 
     print(f"engine:   {described}")
     print(f"input:    {args.input.name} ({len(result.sentences)} sentences)")
-    print(f"glossary: {len(glossary)} entries, version {glossary.version}")
+    print(f"glossary: {len(glossary)} entries, version {glossary.version}; policy {args.policy}")
     print()
     print(f"| {'run':<44} | {'rendered':>8} | {'matched':>7} | {'term success':>12} |")
     print(f"|{'-' * 46}|{'-' * 10}|{'-' * 9}|{'-' * 14}|")
@@ -121,15 +136,18 @@ def main() -> None:
         f"missed {status['missed']}, suggested {status['suggested']} (never enforced); "
         f"{seconds:.1f} s for both runs"
     )
+    if names:
+        found = sum(t.status == "transliterated" for t in names)
+        print(f"unlisted names transliterated: {found} of {len(names)} in the output")
     by_cat: dict[str, Counter[str]] = {}
-    for t in result.terms:
+    for t in terms:
         by_cat.setdefault(t.category, Counter())[t.status] += 1
     print("by category: " + ", ".join(
         f"{c} {cnt['applied'] + cnt['repaired']}/{sum(cnt.values())}"
         for c, cnt in sorted(by_cat.items())
     ))  # fmt: skip
     if args.missed or status["missed"] <= 10:
-        for t in result.missed_terms:
+        for t in [t for t in result.missed_terms if t.category != "name"]:
             print(f"  missed ¶{t.paragraph + 1}.{t.sentence + 1}: {t.source!r} -> {t.expected!r}")
 
 

@@ -225,14 +225,19 @@ def detect_files(
 
 
 def suggestions_yaml(findings: list[Finding], *, header: str = "") -> str:
-    """The proposed entries as YAML to paste under ``entries:`` of glossary.yaml."""
+    """The proposed entries as YAML to paste under ``entries:`` of glossary.yaml, the most
+    frequent first (over all files), each with its count and the files it occurs in."""
     import yaml
 
     order = {"name": 0, "english": 1, "hybrid": 2}
-    findings = sorted(findings, key=lambda f: (order[f.kind], f.text.casefold()))
+    findings = sorted(findings, key=lambda f: (-f.count, order[f.kind], f.text.casefold()))
     lines = [f"# {line}" for line in header.splitlines()]
     for f in findings:
-        where = f" in {', '.join(f.names)}" if f.names else ""
+        where = ""
+        if len(f.names) > 3:
+            where = f" in {len(f.names)} files ({', '.join(f.names[:3])}, …)"
+        elif f.names:
+            where = f" in {', '.join(f.names)}"
         lines.append(f"  # {f.kind}, {f.count}x{where}: {_snippet(f.context, f.text)}")
         block = yaml.safe_dump([f.entry()], sort_keys=False, allow_unicode=True, width=100)
         lines.extend("  " + line for line in block.splitlines())

@@ -30,6 +30,7 @@ class Options:
     use_qa: bool = True
     # House style of the glossary's renderings: ap | reuters | bbc (translator.glossary.style).
     style: str = "ap"
+    transliterate: bool = True  # Slavic names no entry lists -> English spelling (glossary.names)
 
 
 def build_pipeline(
@@ -47,7 +48,9 @@ def build_pipeline(
 
         path = options.glossary or config.glossary_path()
         if path is not None:
-            glossary = load_glossary(path, style=options.style)
+            glossary = load_glossary(
+                path, style=options.style, transliterate=options.transliterate
+            )
     checker = None
     if options.use_qa:
         from .qa import QualityChecker

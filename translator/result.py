@@ -6,12 +6,10 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 Severity = Literal["info", "warning", "error"]
-TermStatus = Literal[
-    "applied",
-    "repaired",
-    "missed",
-    "suggested",  # a suggest entry whose rendering is not in the output (not a miss)
-]
+#: ``suggested``: a suggest entry whose rendering is not in the output (not a miss).
+#: ``transliterated``: not a glossary term but a Slavic personal name in German spelling that
+#: `translator.glossary.names` rewrote into English-news spelling (and found in the output).
+TermStatus = Literal["applied", "repaired", "missed", "suggested", "transliterated"]
 
 #: Version of the JSON layout produced by `TranslationResult.to_dict()`. 2 added the input
 #: ``format``, the document's ``metadata`` and each paragraph's ``origin``.

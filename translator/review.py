@@ -1,10 +1,10 @@
 """The HTML review page (``--format html``): one self-contained file an analyst reads.
 
 Source and translation side by side per paragraph (stacked on a phone), glossary terms
-highlighted by status (applied / repaired / missed / suggested), the QA flags of every sentence
-next to it, and the signature of what produced the translation at the bottom. Inline CSS only: no
-scripts, fonts or images to fetch, so the page works offline and from an e-mail attachment.
-Everything taken from the document is escaped.
+highlighted by status (applied / repaired / missed / suggested; transliterated names in their
+own colour), the QA flags of every sentence next to it, and the signature of what produced the
+translation at the bottom. Inline CSS only: no scripts, fonts or images to fetch, so the page
+works offline and from an e-mail attachment. Everything taken from the document is escaped.
 """
 
 from __future__ import annotations
@@ -21,7 +21,8 @@ _SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 _CSS = """
 :root { --fg:#1d2330; --muted:#5d6677; --line:#d9dde5; --bg:#fff; --band:#f5f6f8;
   --ok:#d7f2dd; --ok-line:#2f8a46; --fix:#fde9c4; --fix-line:#b5790f;
-  --miss:#fbd5d5; --miss-line:#c22a2a; --info:#dfe9fb; --info-line:#2d5fb8; }
+  --miss:#fbd5d5; --miss-line:#c22a2a; --info:#dfe9fb; --info-line:#2d5fb8;
+  --name:#ece1fa; --name-line:#7443b5; }
 * { box-sizing: border-box; }
 body { margin:0; font:16px/1.55 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;
   color:var(--fg); background:var(--bg); }
@@ -54,6 +55,7 @@ header p, header div, ul.flags li { overflow-wrap:anywhere; }
 .term.missed { background:var(--miss); border-color:var(--miss-line); }
 .term.suggested { background:var(--info); border-color:var(--info-line);
   border-bottom-style:dashed; }
+.term.transliterated { background:var(--name); border-color:var(--name-line); }
 .badge { display:inline-block; font-size:.7rem; font-weight:600; line-height:1.3;
   padding:.05rem .35rem; border-radius:999px; vertical-align:.12em; margin-left:.2rem;
   border:1px solid; white-space:nowrap; font-style:normal; }
@@ -137,6 +139,7 @@ def _header(result: TranslationResult, title: str) -> str:
     summary = (
         f"<b>{len(result.paragraphs)}</b> paragraphs · <b>{n_sent}</b> sentences · terms: "
         f"<b>{terms['applied']}</b> applied, <b>{terms['repaired']}</b> repaired, "
+        f"<b>{terms['transliterated']}</b> names transliterated, "
         f'<b class="missed-count">{terms["missed"]}</b> missed, '
         f"<b>{terms['suggested']}</b> suggested · flags: "
         f"<b>{open_flags['error']}</b> errors, <b>{open_flags['warning']}</b> warnings, "
@@ -148,6 +151,8 @@ def _header(result: TranslationResult, title: str) -> str:
         '<span class="term missed">missed</span>'
         '<span class="term suggested" title="a word with several senses: the glossary suggests '
         'a rendering and changes nothing">suggested</span>'
+        '<span class="term transliterated" title="a Slavic name no glossary entry lists, '
+        'rewritten from German into English spelling">name transliterated</span>'
         "<span>Flags:</span>"
         '<span class="badge sev-error">error</span>'
         '<span class="badge sev-warning">warning</span>'

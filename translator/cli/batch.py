@@ -26,6 +26,7 @@ from .common import (
     NoCacheOpt,
     NoGlossaryOpt,
     NoQaOpt,
+    NoTransliterateOpt,
     StrictOpt,
     StyleOpt,
     check_format,
@@ -113,6 +114,7 @@ def batch(
     strict: StrictOpt = False,
     no_cache: NoCacheOpt = False,
     no_qa: NoQaOpt = False,
+    no_transliterate: NoTransliterateOpt = False,
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="No progress and no summary table (for scripts).")
     ] = False,
@@ -131,6 +133,7 @@ def batch(
     options = make_options(
         model, backend, device, beam_size, batch_size, glossary, no_glossary, no_cache, no_qa,
         style=style,
+        no_transliterate=no_transliterate,
     )
     # Refuse a bad output before any work (reading, hashing, loading the model).
     check_batch_output(out_dir, mkdir=mkdir)

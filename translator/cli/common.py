@@ -82,6 +82,13 @@ StrictOpt = Annotated[
 ]
 NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Do not use the translation memory.")]
 NoQaOpt = Annotated[bool, typer.Option("--no-qa", help="Skip the quality checks.")]
+NoTransliterateOpt = Annotated[
+    bool,
+    typer.Option(
+        "--no-transliterate",
+        help="Keep Slavic names no glossary entry lists in their German spelling.",
+    ),
+]
 QuietOpt = Annotated[
     bool,
     typer.Option("--quiet", "-q", help="Errors only on stderr: no progress, warnings or summary."),
@@ -116,6 +123,7 @@ def make_options(
     no_qa: bool,
     *,
     style: str = "ap",
+    no_transliterate: bool = False,
 ) -> Options:
     from ..factory import Options
     from ..glossary.style import STYLES
@@ -131,6 +139,7 @@ def make_options(
         use_cache=not no_cache,
         use_qa=not no_qa,
         style=_choice(style, STYLES, "--style"),
+        transliterate=not no_transliterate,
     )
 
 
@@ -164,7 +173,13 @@ def print_terms_table(result: TranslationResult) -> None:
     table = Table(title=f"Glossary terms{f' — {result.name}' if result.name else ''}")
     for col in ("source", "expected", "status", "category", "where"):
         table.add_column(col)
-    colours = {"applied": "green", "repaired": "yellow", "missed": "bold red", "suggested": "cyan"}
+    colours = {
+        "applied": "green",
+        "repaired": "yellow",
+        "missed": "bold red",
+        "suggested": "cyan",
+        "transliterated": "magenta",
+    }
     for t in result.terms:
         table.add_row(
             t.source,
@@ -177,13 +192,13 @@ def print_terms_table(result: TranslationResult) -> None:
         table.caption = "no glossary term matched"
     else:
         counts = {s: sum(t.status == s for t in result.terms) for s in colours}
-        rendered = counts["applied"] + counts["repaired"]
+        rendered = counts["applied"] + counts["repaired"] + counts["transliterated"]
         # Suggested terms (sense-ambiguous words) are never enforced: not in the success rate.
         enforced = len(result.terms) - counts["suggested"]
         success = f"{rendered / enforced:.1%}" if enforced else "n/a"
         table.caption = (
             f"{len(result.terms)} terms: {counts['applied']} applied, {counts['repaired']} "
-            f"repaired, {counts['missed']} missed, {counts['suggested']} suggested — "
-            f"term success {success}"
+            f"repaired, {counts['transliterated']} names transliterated, {counts['missed']} "
+            f"missed, {counts['suggested']} suggested — term success {success}"
         )
     stderr_console().print(table)

@@ -20,6 +20,7 @@ from .common import (
     NoCacheOpt,
     NoGlossaryOpt,
     NoQaOpt,
+    NoTransliterateOpt,
     QuietOpt,
     StrictOpt,
     StyleOpt,
@@ -62,6 +63,7 @@ def translate(
     strict: StrictOpt = False,
     no_cache: NoCacheOpt = False,
     no_qa: NoQaOpt = False,
+    no_transliterate: NoTransliterateOpt = False,
     quiet: QuietOpt = False,
     verbose: Annotated[
         bool, typer.Option("--verbose", "-v", help="List every flag, one line each.")
@@ -88,6 +90,7 @@ def translate(
     options = make_options(
         model, backend, device, beam_size, batch_size, glossary, no_glossary, no_cache, no_qa,
         style=style,
+        no_transliterate=no_transliterate,
     )
     console = stderr_console()
     with Activity(console, enabled=not quiet) as activity:

@@ -43,13 +43,13 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
 from ..errors import GlossaryError
 from ..result import TermHit
-from . import compiled, enforce
+from . import compiled, enforce, names
 from .enforce import Prepared
 from .match import (
     Match,
@@ -88,6 +88,8 @@ __all__ = [
 
 #: Bumped whenever matching or enforcement changes what the engine is given.
 METHOD_VERSION = "inject-verify-repair/2"
+#: Bumped whenever name transliteration (`translator.glossary.names`) changes its output.
+NAMES_VERSION = "names/1"
 
 
 class Glossary:
@@ -99,6 +101,7 @@ class Glossary:
         *,
         path: Path | None = None,
         style: str = DEFAULT_STYLE,
+        transliterate: bool = True,
         digest: str | None = None,
         index: MatcherIndex | None = None,
     ):
@@ -107,6 +110,9 @@ class Glossary:
         self.entries: tuple[Entry, ...] = tuple(entries)  # as written in the file
         self.path = path
         self.style = check_style(style)
+        #: Rewrite Slavic personal names no entry lists into English spelling
+        #: (`translator.glossary.names`); reported as ``transliterated``.
+        self.transliterate = transliterate
         if digest is not None:
             self.__dict__["digest"] = digest
         # The entries as enforced: each target in the house style's spelling.
@@ -139,14 +145,22 @@ class Glossary:
 
     @classmethod
     def from_yaml(
-        cls, text: str, *, where: str = "<glossary>", style: str = DEFAULT_STYLE
+        cls,
+        text: str,
+        *,
+        where: str = "<glossary>",
+        style: str = DEFAULT_STYLE,
+        transliterate: bool = True,
     ) -> Glossary:
         """Validate glossary YAML text (see `translator.glossary.schema`)."""
-        return cls([loc.entry for loc in parse_entries(text, where)], style=style)
+        entries = [loc.entry for loc in parse_entries(text, where)]
+        return cls(entries, style=style, transliterate=transliterate)
 
     def with_style(self, style: str) -> Glossary:
         """The same entries under another house style."""
-        return type(self)(self.entries, path=self.path, style=style)
+        return type(self)(
+            self.entries, path=self.path, style=style, transliterate=self.transliterate
+        )
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -163,7 +177,8 @@ class Glossary:
     @cached_property
     def version(self) -> str:
         """A stable hash of the entries, the house style and the enforcement method."""
-        blob = json.dumps([METHOD_VERSION, self.style, self.digest])
+        method = METHOD_VERSION + (f"+{NAMES_VERSION}" if self.transliterate else "")
+        blob = json.dumps([method, self.style, self.digest])
         return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
     @cached_property
@@ -221,8 +236,18 @@ class Glossary:
     # -- enforcement (the pipeline's TermGlossary protocol) -------------------------------------
 
     def prepare(self, sentence: str) -> Prepared:
-        """The sentence with the English rendering of every matched term injected."""
-        return enforce.prepare(sentence, self.find(sentence), self._names)
+        """The sentence with the English rendering of every matched term injected (and, with
+        ``transliterate``, every Slavic name no entry covers in English spelling)."""
+        matches = self.find(sentence)
+        if not self.transliterate:
+            return enforce.prepare(sentence, matches, self._names)
+        spans = [m.span for m in matches]
+        persons = [m.span for m in matches if m.entry.category in ("person", "rank")]
+        found = [_name_match(n) for n in names.find_names(sentence, spans, persons)]
+        if not found:
+            return enforce.prepare(sentence, matches, self._names)
+        merged = sorted([*matches, *found], key=lambda m: m.start)
+        return enforce.prepare(sentence, merged, self._names, frozenset(m.span for m in found))
 
     def finalize(self, prepared: Any, target: str) -> tuple[str, list[TermHit]]:
         """Verify and repair the renderings in ``target``; report every matched term."""
@@ -235,7 +260,9 @@ class Glossary:
         version hash changes with the entries, so outputs and memory keys never mix.
         """
         entries = [e.model_copy(update={"enforce": mode}) for e in self.entries]
-        return type(self)(entries, path=self.path, style=self.style)
+        return type(self)(
+            entries, path=self.path, style=self.style, transliterate=self.transliterate
+        )
 
     def _pats(self, entry: Entry, want: str) -> enforce._Patterns:
         pats = self._patterns.get((entry, want))
@@ -269,10 +296,13 @@ class Glossary:
         return dump_entries(list(self.entries))
 
 
-def load_glossary(path: Path, *, style: str = DEFAULT_STYLE, stored: bool = True) -> Glossary:
+def load_glossary(
+    path: Path, *, style: str = DEFAULT_STYLE, transliterate: bool = True, stored: bool = True
+) -> Glossary:
     """Read and validate a glossary YAML file; `GlossaryError` names file, line and entry.
 
-    ``style``: the house style (``ap``, ``reuters``, ``bbc``; see `translator.glossary.style`).
+    ``style``: the house style (``ap``, ``reuters``, ``bbc``; see `translator.glossary.style`);
+    ``transliterate``: also rewrite Slavic personal names no entry lists (see `Glossary`).
     A large glossary is validated and indexed once and then read from the cache directory
     (`translator.glossary.compiled`); ``stored=False`` always parses and validates the file.
     """
@@ -283,9 +313,35 @@ def load_glossary(path: Path, *, style: str = DEFAULT_STYLE, stored: bool = True
             found = compiled.load(raw)
             if found is not None:
                 entries, digest, index = found
-                return Glossary(entries, path=path, style=style, digest=digest, index=index)
+                return Glossary(
+                    entries,
+                    path=path,
+                    style=style,
+                    transliterate=transliterate,
+                    digest=digest,
+                    index=index,
+                )
         located: list[Located] = parse_entries(decode(raw, path), str(path))
-        glossary = Glossary([loc.entry for loc in located], path=path, style=style)
+        glossary = Glossary(
+            [loc.entry for loc in located], path=path, style=style, transliterate=transliterate
+        )
         if stored and len(glossary) >= compiled.MIN_ENTRIES:
             compiled.store(raw, glossary.entries, glossary.digest, glossary._matcher.index)
     return glossary
+
+
+@lru_cache(maxsize=4096)
+def _name_entry(source: str, target: str) -> Entry:
+    return Entry(
+        source=source,
+        target=target,
+        category="person",
+        inflect=False,
+        enforce="inject",
+        note="transliterated by translator.glossary.names",
+    )
+
+
+def _name_match(name: names.Name) -> Match:
+    """A transliterated name as a match, enforced like an injected entry."""
+    return Match(_name_entry(name.text, name.english), name.start, name.end, name.text, True)

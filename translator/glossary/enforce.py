@@ -33,6 +33,9 @@ Per matched term, up to as many times as the term occurs in the source:
 ``suggest`` entries (words with several senses: Rakete, Granate, Panzer) are never injected and
 never repaired: the term is ``applied`` when the rendering is there, else ``suggested`` (which
 ``--strict`` does not count as missed).
+A Slavic personal name that no entry lists but `translator.glossary.names` rewrote into English
+spelling goes through the same steps; when its English spelling is in the output it is reported
+as ``transliterated`` (category ``name``), else ``missed``.
 
 A span of the output counts for one term only, and longer renderings are checked first, so
 "Kursk region" is not also counted as "Kursk".
@@ -60,6 +63,7 @@ class Planned:
     injected: str
     target: str = ""  # the rendering required here ("" for the entry's own target)
     start: int = -1  # where the injected text begins in the source (-1: the match's start)
+    name: bool = False  # a transliterated name (`translator.glossary.names`), not an entry
 
     def __post_init__(self) -> None:
         if not self.target:
@@ -338,16 +342,24 @@ def injection(
 
 
 def prepare(
-    sentence: str, matches: list[Match], names: frozenset[str] = frozenset()
+    sentence: str,
+    matches: list[Match],
+    names: frozenset[str] = frozenset(),
+    transliterated: frozenset[tuple[int, int]] = frozenset(),
 ) -> Prepared:
-    """Inject the renderings of ``matches`` (non-overlapping, in text order) into ``sentence``."""
+    """Inject the renderings of ``matches`` (non-overlapping, in text order) into ``sentence``.
+
+    ``names``: the glossary's place and person renderings (for the article before a
+    possessive); ``transliterated``: spans of the matches that are transliterated names, not
+    glossary entries.
+    """
     planned = []
     pos = 0
     for m in matches:
         target = expected(m, sentence, matches)
         start, text = injection(m, sentence, target, names)
         start = max(start, pos)
-        planned.append(Planned(m, text, target, start))
+        planned.append(Planned(m, text, target, start, m.span in transliterated))
         pos = m.end
     pieces, pos = [], 0
     for p in planned:
@@ -456,7 +468,11 @@ _NAME_BEFORE = re.compile(r"([A-ZÄÖÜ][\w'’.]*)(?:[-‐‑]|\s+)$")
 
 def inside_longer_name(text: str, start: int, end: int, titles: frozenset[str]) -> bool:
     """Is ``text[start:end]`` part of a longer name ("Peking University", "Chicken Kiev",
-    "the Ukraine Defense Contact Group")? A title before it ("President Zelenskiy") is not."""
+    "the Ukraine Defense Contact Group")? A title before it ("President Zelenskiy") is not,
+    and neither is a span that starts in lower case: names are capitalised, and a German
+    adjective left in the output stands before a capitalised word ("ukrainische President")."""
+    if text[start : start + 1].islower():
+        return False
     if _NAME_AFTER.match(text, end):
         return True
     before = _NAME_BEFORE.search(text, 0, start)
@@ -497,8 +513,8 @@ def finalize(
             entry=p.entry.source,
             source=p.match.text,
             expected=p.target,
-            status=statuses[id(p)],
-            category=p.entry.category,
+            status="transliterated" if p.name and statuses[id(p)] != "missed" else statuses[id(p)],
+            category="name" if p.name else p.entry.category,
         )
         for p in prepared.planned
     ]

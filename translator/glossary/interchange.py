@@ -278,6 +278,8 @@ def from_tbx(
                 extra[typ] = _text(el)
             elif kind == "note" and _text(el):
                 data["note"] = _text(el)
+            elif kind == "admin" and typ == "enforce" and _text(el):
+                data["enforce"] = _text(el)
         sources: list[str] = []
         targets: list[str] = []
         wrong: list[str] = []
