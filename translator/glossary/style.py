@@ -74,16 +74,18 @@ def styled_targets(entries: tuple[Entry, ...], style: str) -> dict[Entry, tuple[
     styled = [e for e in entries if e.styles is not None]
     # Longest first, so "Volodymyr Zelensky" is substituted before "Zelensky".
     styled.sort(key=lambda e: len(e.target), reverse=True)
-    inside = {e: re.compile(rf"(?<!\w){re.escape(e.target)}(?!\w)") for e in styled}
+    # Pairs, not a dict keyed by entry: hashing a (frozen pydantic) entry hashes all its
+    # fields, and this loop runs entries x styles x styled entries times.
+    inside = [(e, re.compile(rf"(?<!\w){re.escape(e.target)}(?!\w)")) for e in styled]
 
     def render(entry: Entry, s: str) -> str:
         own = _own(entry, s)
         if own is not None:
             return own
         text = entry.target
-        for other in styled:
-            if other is not entry and inside[other].search(text):
-                text = inside[other].sub(_own(other, s) or other.target, text)
+        for other, pattern in inside:
+            if other is not entry and pattern.search(text):
+                text = pattern.sub(_own(other, s) or other.target, text)
                 break
         return spell(text, s)
 
