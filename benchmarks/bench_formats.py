@@ -3,16 +3,17 @@
     python benchmarks/bench_formats.py           # full-size random model (built once, ~minutes)
     python benchmarks/bench_formats.py --quick   # tiny model: a smoke run
 
-The seed article is laid out as each format the tool reads, built here (no downloads): the
-text itself; a DOCX (python-docx: Title, Heading 1, a date line, body paragraphs, a header and a
+The seed article is laid out as each format the tool reads, built here (no downloads): the text
+itself; a DOCX (python-docx: Title, Heading 1, a date line, body paragraphs, a header and a
 footer); a saved news page (navigation, cookie banner, ads, "read more" list, comments and a
-footer around the article); a Markdown file with front matter. Each row gives the best of
-``--runs`` extractions (``translator.formats.read_document``: detection, parsing, blocks), the
-translation of the same document by the tool's pipeline with CTranslate2 int8 (beam 4) and the
-extraction's share of it. The model is ``benchmarks/bench_speed.py``'s: the full opus-mt-de-en
-architecture with random weights, every output forced to 1.2 x its source length in tokens
-(see there), so translation time is what a real model spends. Goal: extraction under 10 % of
-translation. (PDF rows come from the PDF reader's own benchmark.)
+footer around the article); a Markdown file with front matter; a two-column news PDF with a
+running header and footer, page numbers, a caption and a footnote (``tests/pdfs.py``). Each row
+gives the best of ``--runs`` extractions (``translator.formats.read_document``: detection,
+parsing, blocks), the translation of the same document by the tool's pipeline with CTranslate2
+int8 (beam 4) and the extraction's share of it. The model is ``benchmarks/bench_speed.py``'s:
+the full opus-mt-de-en architecture with random weights, every output forced to 1.2 x its source
+length in tokens (see there), so translation time is what a real model spends. Goal: extraction
+under 10 % of translation. Extraction per PDF page: ``benchmarks/bench_documents.py``.
 """
 
 from __future__ import annotations
@@ -90,6 +91,12 @@ def as_markdown(blocks: list[Any]) -> bytes:
     return "\n".join(lines).encode("utf-8")
 
 
+def seed_pdf() -> bytes:
+    from tests.pdfs import seed_news_pdf
+
+    return seed_news_pdf()
+
+
 def best_of(fn: Callable[[], object], runs: int) -> float:
     times = []
     for _ in range(runs):
@@ -120,6 +127,7 @@ def main() -> None:
         "docx": ("seed.docx", as_docx(blocks)),
         "html": ("seed.html", as_html(blocks)),
         "markdown": ("seed.md", as_markdown(blocks)),
+        "pdf": ("seed.pdf", seed_pdf()),
     }
     for name, data in inputs.values():  # first use of each library (imports) not timed
         read_document(data, name=name)
