@@ -235,3 +235,17 @@ def test_batch_progress_on_a_terminal_only(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     assert "Batch summary" in proc.stderr
     assert "━" not in proc.stderr and "/70" not in proc.stderr and "\x1b" not in proc.stderr
+
+
+def test_a_first_conversion_shows_as_a_step() -> None:
+    import logging
+
+    from translator.cli.progress import steps_from_log
+
+    steps: list[str] = []
+    notes = logging.getLogger("translator.progress")
+    with steps_from_log(steps.append):
+        notes.info("converting %s for CTranslate2, once (later runs use ...) ...", "m")
+        notes.info("converted %s in %.1f s: %s", "m", 12.5, "/cache/ct2/m-int8")
+    notes.info("converting again")  # after the run: not a step of it
+    assert steps == ["converting the model for CTranslate2 (once)", "loading the model"]

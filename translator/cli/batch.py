@@ -155,7 +155,7 @@ def batch(
         on_event=progress,
     )
     interrupted = False
-    with _sigterm_interrupts(), progress or _nothing():
+    with _sigterm_interrupts(), progress or _nothing(), _conversion_steps(progress):
         try:
             summary = runner.run()
         except BatchInterrupted as exc:
@@ -184,6 +184,16 @@ def batch(
 @contextmanager
 def _nothing() -> Iterator[None]:
     yield
+
+
+def _conversion_steps(progress: BatchProgress | None) -> Any:
+    """A first conversion of the model shows as a step of the progress display."""
+    if progress is None:
+        return _nothing()
+    from ..batch import Working
+    from .progress import steps_from_log
+
+    return steps_from_log(lambda what: progress(Working(what)))
 
 
 @contextmanager

@@ -5,7 +5,9 @@ the work ends (the report follows)."""
 
 from __future__ import annotations
 
+import contextlib
 import threading
+from collections.abc import Callable, Iterator
 from types import TracebackType
 from typing import TYPE_CHECKING
 
@@ -99,3 +101,30 @@ class Activity:
         with self._lock:
             if self._progress is not None:
                 self._progress.start()
+
+
+@contextlib.contextmanager
+def steps_from_log(on_step: Callable[[str], None]) -> Iterator[None]:
+    """Turn the library's progress notes (the ``translator.progress`` logger: a first
+    conversion of the model for CTranslate2) into steps of the progress display."""
+    import logging
+
+    class Steps(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            message = record.getMessage()
+            if message.startswith("converting"):
+                on_step("converting the model for CTranslate2 (once)")
+            elif message.startswith("converted"):
+                on_step("loading the model")
+
+    handler = Steps(logging.INFO)
+    logger = logging.getLogger("translator.progress")
+    level = logger.level
+    if logger.getEffectiveLevel() > logging.INFO:
+        logger.setLevel(logging.INFO)  # the notes are INFO records
+    logger.addHandler(handler)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)

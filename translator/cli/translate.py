@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -31,7 +32,7 @@ from .common import (
     stderr_console,
 )
 from .paths import check_output_file
-from .progress import Activity
+from .progress import Activity, steps_from_log
 from .report import print_report
 
 
@@ -93,7 +94,9 @@ def translate(
         no_transliterate=no_transliterate,
     )
     console = stderr_console()
-    with Activity(console, enabled=not quiet) as activity:
+    activity = Activity(console, enabled=not quiet)
+    steps = steps_from_log(activity.step) if activity.enabled else contextlib.nullcontext()
+    with activity, steps:
         # The model loads at the first sentence the translation memory does not hold.
         pipeline = build_pipeline(options, on_step=activity.step)
         job = pipeline.prepare_document(document, name=name)
