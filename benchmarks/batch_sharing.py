@@ -89,9 +89,9 @@ def main() -> None:
     args = parser.parse_args()
 
     from translator.batch import translate_folder
-    from translator.factory import Options
+    from translator.options import Options
 
-    options = Options(use_cache=False, use_glossary=False, use_qa=False)
+    options = Options(glossary=False, qa=False)
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         make_articles(work / "in", args.files, args.sentences)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,10 @@ def _isolated_user_dirs(
     monkeypatch.setenv("HF_HUB_DISABLE_PROGRESS_BARS", "1")
     monkeypatch.delenv("TRANSLATOR_MODEL", raising=False)
     monkeypatch.delenv("TRANSLATOR_GLOSSARY", raising=False)
+    monkeypatch.delenv("TRANSLATOR_DEVICE", raising=False)
+    # `--backend auto` (the default) converts a model for CTranslate2 on first use, which
+    # costs seconds per test with a fresh cache; tests about that pass `auto` explicitly.
+    monkeypatch.setenv("TRANSLATOR_BACKEND", "transformers")
     os.environ.pop("TRANSLATOR_DEBUG", None)
 
 
@@ -82,3 +87,18 @@ def _one_torch_thread(monkeypatch: pytest.MonkeyPatch) -> None:
     each other: the long-input test took 30 s with two threads and 3 s with one.
     """
     monkeypatch.setenv("OMP_NUM_THREADS", "1")
+
+
+@pytest.fixture(autouse=True)
+def _browser_present(request: pytest.FixtureRequest) -> None:
+    """Tests marked ``browser`` need Debian chromium + chromedriver. Without them they fail,
+    never skip silently: the README's test command runs what CI runs."""
+    if request.node.get_closest_marker("browser") is None:
+        return
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not (chromium and shutil.which("chromedriver")):
+        pytest.fail(
+            "needs Debian chromium + chromium-driver: apt-get install -y chromium "
+            "chromium-driver (bash .ci/run installs them), or deselect with -m 'not browser'",
+            pytrace=False,
+        )

@@ -36,11 +36,11 @@ from translator.batch import (
     translate_folder,
 )
 from translator.errors import InputError, OutputError
-from translator.factory import Options
+from translator.options import Options
 
 #: No glossary, QA or translation memory unless a test is about them: the recorded engine
 #: calls then show exactly the sentences a run translated.
-PLAIN = Options(use_glossary=False, use_cache=False, use_qa=False)
+PLAIN = Options(glossary=False, qa=False)
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -259,8 +259,8 @@ import json, sys
 sys.path.insert(0, sys.argv[3])
 from tests.doubles import WordEngine
 from translator.batch import translate_folder
-from translator.factory import Options
-options = Options(use_glossary=False, use_cache=False, use_qa=False)
+from translator.options import Options
+options = Options(glossary=False, qa=False)
 summary = translate_folder(sys.argv[1], sys.argv[2], engine=WordEngine(), options=options)
 print(json.dumps([[f.source, f.status, f.reason] for f in summary.files]))
 """
@@ -305,6 +305,29 @@ def test_unreadable_file_and_folder_are_reported() -> None:
     assert len(files) == 3
 
 
+def test_a_file_that_cannot_be_read_is_reported(
+    folders: Folders, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What the OS does for a chmod-000 file, simulated so that it also runs as root (CI):
+    the file is listed and stat-ed, but opening it is denied."""
+    in_dir, out_dir = folders
+    put(in_dir, "ok.txt", article(1))
+    locked = put(in_dir, "locked.txt", article(3))
+    real_open = Path.open
+
+    def open_(self: Path, *args: Any, **kwargs: Any) -> Any:
+        if self.name == locked.name:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_open(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", open_)
+    summary = run(in_dir, out_dir)
+    assert [f.source for f in summary.translated] == ["ok.txt"]
+    assert [(f.source, f.reason) for f in summary.failed] == [("locked.txt", "permission denied")]
+    assert not summary.ok
+    assert sorted(p.name for p in out_dir.iterdir() if not p.name.startswith(".")) == ["ok.txt"]
+
+
 def test_a_folder_that_cannot_be_listed_is_reported(
     folders: Folders, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -326,6 +349,28 @@ def test_a_folder_that_cannot_be_listed_is_reported(
         ("closed/", "folder cannot be read: Permission denied")
     ]
     assert not summary.ok
+
+
+def test_a_second_run_on_the_same_output_folder_is_refused(folders: Folders) -> None:
+    """Another run holds OUT_DIR's lock (taken here as any process would, with flock on the
+    lock file): this run writes nothing and says why; once the lock is free it runs."""
+    import fcntl
+
+    in_dir, out_dir = folders
+    put(in_dir, "a.txt", article(1))
+    out_dir.mkdir()
+    fd = os.open(out_dir / ".translator-manifest.lock", os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        engine = WordEngine()
+        with pytest.raises(OutputError, match="another batch run is writing to this folder"):
+            run(in_dir, out_dir, engine)
+        assert engine.calls == [] and sorted(p.name for p in out_dir.iterdir()) == [
+            ".translator-manifest.lock"
+        ]
+    finally:
+        os.close(fd)
+    assert [f.source for f in run(in_dir, out_dir).translated] == ["a.txt"]
 
 
 def test_never_writes_into_the_input_folder(folders: Folders) -> None:
@@ -466,7 +511,7 @@ def test_changed_glossary_translates_everything_again(folders: Folders, tmp_path
     for i in range(3):
         put(in_dir, f"a{i}.txt", article(i))
     glossary = put(tmp_path, "glossary.yaml", GLOSSARY)
-    options = Options(glossary=glossary, use_cache=False, use_qa=False)
+    options = Options(glossary=glossary, qa=False)
     run(in_dir, out_dir, options=options)
     engine = WordEngine()
     assert run(in_dir, out_dir, engine, options=options).unchanged
@@ -480,7 +525,7 @@ def test_changed_glossary_translates_everything_again(folders: Folders, tmp_path
 @pytest.mark.parametrize(
     ("first", "second"),
     [
-        ({"options": PLAIN}, {"options": Options(use_glossary=False, use_cache=False)}),  # QA on
+        ({"options": PLAIN}, {"options": Options(glossary=False)}),  # QA on
         ({"options": PLAIN}, {"options": PLAIN, "engine": type("E", (WordEngine,), {
             "signature": {"backend": "test-double", "model": "other"}})()}),
     ],
@@ -542,8 +587,11 @@ def test_manifest_records_what_produced_each_output(folders: Folders) -> None:
     assert ok["source"] == "sub/a.txt" and ok["status"] == "ok" and ok["sentences"] == 3
     assert len(ok["source_sha256"]) == len(ok["output_sha256"]) == 64
     signature = manifest["signatures"][ok["signature"]]
-    assert signature["engine"] == {"backend": "test-double", "model": "word-engine"}
+    assert signature["backend"] == "test-double" and signature["model"] == "word-engine"
     assert {"version", "glossary", "qa", "format"} <= set(signature)
+    # The output's own signature comes from the same function: they agree on every key.
+    output = json.loads((out_dir / "sub/a.json").read_text("utf-8"))["signature"]
+    assert {k: v for k, v in signature.items() if k != "format"} == output
     assert bad["status"] == "failed" and bad["error"]
 
 
@@ -567,7 +615,9 @@ def test_interrupt_keeps_finished_files_and_the_next_run_continues(folders: Fold
     done = [f.source for f in summary.translated]
     assert len(done) >= 3 and done == rels[: len(done)]
     assert [f.source for f in summary.pending] == rels[len(done) :]
-    for path in out_dir.glob("a*.json"):  # outputs written but not yet recorded are complete too
+    written = sorted(out_dir.glob("a*.json"))
+    assert len(written) >= len(done)
+    for path in written:  # outputs written but not yet recorded are complete too
         assert json.loads(path.read_text("utf-8"))["name"] == path.stem + ".txt"
 
     engine = WordEngine()

@@ -12,7 +12,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -21,6 +20,7 @@ from tests.cli import run_cli as cli
 from tests.cli import use_engine
 from tests.doubles import MangleEngine, WordEngine
 from translator.batch import MANIFEST_NAME
+from translator.document import temp_target
 
 ROOT = Path(__file__).resolve().parents[1]
 Capture = pytest.CaptureFixture[str]
@@ -196,10 +196,51 @@ def test_ctrl_c_stops_cleanly_with_a_summary_and_exit_130(
 # -- the real CLI and the tiny MarianMT, killed mid-run ------------------------------------------
 
 
-def _start(in_dir: Path, out_dir: Path, model: Path, *extra: str) -> subprocess.Popen[str]:
+#: Runs `translator ARGS` and stops itself at a point fixed in advance, so the test needs no
+#: polling: ``term N`` sends SIGTERM right after the runner reports (``FileDone``) its N-th
+#: written output; ``kill N`` dies by SIGKILL in the middle of writing the N-th output (its
+#: data is in the temp file, the rename has not happened).
+_STOPPING = """
+import os, signal, sys
+from pathlib import Path
+from translator.batch.events import FileDone
+from translator.batch.records import Ledger
+from translator.cli import main
+
+how, at = sys.argv[1], int(sys.argv[2])
+sys.argv = ["translator", *sys.argv[3:]]
+count = 0
+if how == "term":
+    emit = Ledger.emit
+    def emit_and_stop(self, event):
+        global count
+        emit(self, event)
+        if isinstance(event, FileDone) and event.outcome.status == "translated":
+            count += 1
+            if count == at:
+                os.kill(os.getpid(), signal.SIGTERM)
+    Ledger.emit = emit_and_stop
+elif how == "kill":
+    replace = os.replace
+    def replace_or_die(src, dst, *args, **kwargs):
+        global count
+        if not Path(dst).name.startswith("."):  # an output, not the manifest
+            count += 1
+            if count == at:
+                os.kill(os.getpid(), signal.SIGKILL)
+        return replace(src, dst, *args, **kwargs)
+    os.replace = replace_or_die
+main()
+"""
+
+
+def _start(
+    in_dir: Path, out_dir: Path, model: Path, *extra: str, stop: tuple[str, int] | None = None
+) -> subprocess.Popen[str]:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "HF_HUB_OFFLINE": "1"}
+    runner = ["-c", _STOPPING, stop[0], str(stop[1])] if stop else ["-m", "translator"]
     return subprocess.Popen(
-        [sys.executable, "-m", "translator", "batch", str(in_dir), str(out_dir),
+        [sys.executable, *runner, "batch", str(in_dir), str(out_dir),
          "--model", str(model), "--backend", "transformers", "--device", "cpu",
          "--format", "json", "--beam-size", "1", "--chunk-sentences", "12", "--no-cache",
          "--no-glossary", *extra],
@@ -223,25 +264,8 @@ def _rerun_loads_nothing(in_dir: Path, out_dir: Path, model: Path) -> str:
 
 
 def _done_in_manifest(out_dir: Path) -> list[str]:
-    try:
-        files = json.loads((out_dir / MANIFEST_NAME).read_text("utf-8"))["files"]
-    except (OSError, ValueError):
-        return []
-    return [out for out, entry in files.items() if entry["status"] == "ok"]
-
-
-def _wait_for_progress(proc: subprocess.Popen[str], out_dir: Path, after: int) -> int:
-    """Wait until the manifest lists more than ``after`` finished files; return how many."""
-    deadline = time.monotonic() + 300
-    while time.monotonic() < deadline:
-        done = len(_done_in_manifest(out_dir))
-        if done > after:
-            return done
-        if proc.poll() is not None:
-            pytest.fail(f"batch ended before it could be interrupted: {proc.stderr.read()}")  # type: ignore[union-attr]
-        time.sleep(0.05)
-    proc.kill()
-    pytest.fail("no progress within 300 s")
+    files = json.loads((out_dir / MANIFEST_NAME).read_text("utf-8"))["files"]
+    return sorted(out for out, entry in files.items() if entry["status"] == "ok")
 
 
 @pytest.mark.slow
@@ -252,34 +276,38 @@ def test_killed_mid_batch_then_rerun_every_output_complete(
     rels = [f"{d}/artikel {i}.txt" for d in ("politik", "welt/östlich") for i in range(8)]
     for i, rel in enumerate(rels):
         put(in_dir, rel, article(i, paragraphs=3))
+    expected = [r[:-4] + ".json" for r in rels]
 
-    # SIGTERM: stops like Ctrl-C, exit 130, with a summary.
-    proc = _start(in_dir, out_dir, tiny_model_dir)
-    _wait_for_progress(proc, out_dir, 0)
-    proc.send_signal(signal.SIGTERM)
-    _, err = proc.communicate(timeout=120)
+    # SIGTERM right after the second output is reported: stops like Ctrl-C, exit 130, with a
+    # summary; what was written is in the manifest.
+    proc = _start(in_dir, out_dir, tiny_model_dir, stop=("term", 2))
+    _, err = proc.communicate(timeout=300)
     assert proc.returncode == 130, err
     assert "Batch interrupted" in err and "Traceback" not in err
-    after_term = len(_done_in_manifest(out_dir))
+    after_term = _done_in_manifest(out_dir)
+    assert len(after_term) >= 2 and set(after_term) < set(expected)
 
-    # SIGKILL: no chance to clean up at all.
-    proc = _start(in_dir, out_dir, tiny_model_dir)
-    killed_after = _wait_for_progress(proc, out_dir, after_term)
-    proc.kill()
-    proc.communicate(timeout=60)
-    assert proc.returncode == -signal.SIGKILL
-    assert killed_after < len(rels), "the batch finished before it was killed"
-    # Whatever is there is complete: every visible output parses.
-    for path in out_dir.rglob("*.json"):
-        if not path.name.startswith("."):
-            json.loads(path.read_text("utf-8"))
+    # SIGKILL in the middle of writing the second output of the next run: no chance to clean
+    # up at all. That output's data sits in a hidden temp file; the output itself is absent.
+    proc = _start(in_dir, out_dir, tiny_model_dir, stop=("kill", 2))
+    _, err = proc.communicate(timeout=300)
+    assert proc.returncode == -signal.SIGKILL, err
+    written = sorted(p.relative_to(out_dir).as_posix() for p in out_dir.rglob("*.json")
+                     if not p.name.startswith("."))  # fmt: skip
+    assert len(written) == len(after_term) + 1 < len(expected)
+    [temp] = out_dir.rglob(".*.tmp")
+    target = temp.parent / (temp_target(temp.name) or "?")
+    assert target.suffix == ".json" and not target.exists()
+    json.loads(temp.read_text("utf-8"))  # written in full before the rename that never came
+    for rel in written:  # whatever is visible is complete
+        json.loads((out_dir / rel).read_text("utf-8"))
 
     summary_path = tmp_path / "summary.json"
     proc = _start(in_dir, out_dir, tiny_model_dir, "--summary-json", str(summary_path))
     _, err = proc.communicate(timeout=600)
     assert proc.returncode == 0, err
     summary = json.loads(summary_path.read_text("utf-8"))
-    assert summary["counts"]["unchanged"] >= killed_after
+    assert summary["counts"]["unchanged"] >= len(after_term)
     assert summary["counts"]["unchanged"] + summary["counts"]["translated"] == len(rels)
 
     outputs = sorted(p.relative_to(out_dir).as_posix() for p in out_dir.rglob("*") if p.is_file())

@@ -21,11 +21,12 @@ def built(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
     """Every engine the CLI builds (a WordEngine each time)."""
     engines: list[Any] = []
 
-    def load(options: Any) -> WordEngine:
-        engines.append(options)
+    def load(*args: Any, **kwargs: Any) -> WordEngine:
+        engines.append((args, kwargs))
         return WordEngine()
 
-    monkeypatch.setattr(translator.factory, "engine_for", load)
+    # The loader under factory.engine_for, so that what engine_for checks first still runs.
+    monkeypatch.setattr(translator.factory, "load_engine", load)
     return engines
 
 

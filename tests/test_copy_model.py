@@ -18,8 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from translator import Pipeline
+from translator import Pipeline, config
 from translator.engine.marian import MarianEngine
+from translator.glossary import load_glossary
 
 pytestmark = pytest.mark.slow
 
@@ -130,14 +131,27 @@ def test_an_input_over_the_512_token_limit_is_split_not_truncated(
 
 
 @pytest.mark.parametrize(
-    "sentence",
+    ("sentence", "english"),
     [
-        "Ein Sprecher der Special Operations Forces sagte in Kyiv, die Lage sei stabil.",
-        "Laut dem Institute for the Study of War haben Ukrainian officials die Angaben bestätigt.",
-        "Die North Korean troops wurden nach Kyiv und in die Kursk region verlegt.",
+        # English already in the German copy, and German terms the glossary renders.
+        ("Ein Offizier der Special Operations Forces sagte in Kiew, die Front sei stabil.",
+         ["Special Operations Forces", "Kyiv"]),
+        ("Laut dem Institute for the Study of War haben Ukrainian officials die Angaben "
+         "bestätigt.", ["Institute for the Study of War", "Ukrainian officials"]),
+        ("Die North Korean troops wurden nach Kyiv und in die Region Kursk verlegt.",
+         ["North Korean troops", "Kyiv", "Kursk region"]),
+        ("Laut ISW haben nordkoreanische Truppen die Region Kursk verlassen.",
+         ["ISW", "North Korean troops", "Kursk region"]),
     ],
-)
-def test_english_injected_into_german_comes_through(greedy: MarianEngine, sentence: str) -> None:
-    result = Pipeline(greedy, glossary=None).translate_text(sentence)
-
-    assert result.target == sentence
+)  # fmt: skip
+def test_english_injected_into_german_comes_through(
+    greedy: MarianEngine, sentence: str, english: list[str]
+) -> None:
+    glossary = load_glossary(config.packaged_glossary())
+    pipeline = Pipeline(greedy, glossary=glossary)
+    [[unit]] = pipeline.prepare(sentence).units
+    result = pipeline.translate_text(sentence)
+    assert result.target == unit.engine_input  # the copy model gives its input back
+    assert result.terms and [t.status for t in result.terms] == ["applied"] * len(result.terms)
+    for fragment in english:
+        assert result.target.count(fragment) == 1, fragment

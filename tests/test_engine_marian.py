@@ -7,6 +7,7 @@ pure and tested directly.
 
 from __future__ import annotations
 
+import math
 import shutil
 from pathlib import Path
 
@@ -250,6 +251,7 @@ def test_retranslate_returns_one_output_per_input(tiny_engine) -> None:  # type:
     assert len(out) == 3
     assert out[1] == ""
     assert out[0] and out[2]
+    assert len(tiny_engine.last_lengths) == 2  # the empty input is not decoded
     for n_in, n_out in tiny_engine.last_lengths:
         assert n_out <= output_bound(n_in)
 
@@ -297,14 +299,17 @@ def test_threads_follow_omp_num_threads(
 
 
 @pytest.mark.slow
-def test_cuda_when_unavailable_is_a_model_error(tiny_model_dir: Path) -> None:
+def test_cuda_when_unavailable_is_a_model_error(
+    tiny_model_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import torch
 
     from translator.engine.marian import MarianEngine
 
-    if torch.cuda.is_available():
-        pytest.skip("a CUDA device is present")
-    with pytest.raises(ModelError, match="CUDA"):
+    # Faked absent, so that this also runs on a GPU machine (present: tests/test_devices.py).
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    monkeypatch.setattr(torch.cuda, "device_count", lambda: 0)
+    with pytest.raises(ModelError, match="no such CUDA device"):
         MarianEngine(str(tiny_model_dir), device="cuda")
 
 
@@ -462,6 +467,22 @@ def test_split_long_repacks_when_summed_counts_underestimate() -> None:
     pieces = split_long(text, joined, 5)
     assert "".join(pieces) == text
     assert all(joined(p) <= 5 for p in pieces)
+
+
+def test_split_long_repacks_between_words_never_inside_one() -> None:
+    # Sub-word pieces (about 3 characters each) plus one token per join: the summed counts of
+    # "alpha beta gamma " say 6, the text itself counts 8. Packed again word by word it is
+    # cut between words; a cut by characters would split "gamma" ("alpha beta gam" fits).
+    def pieces_and_joins(text: str) -> int:
+        found = text.split()
+        return sum(math.ceil(len(w) / 3) for w in found) + max(0, len(found) - 1)
+
+    text = "alpha beta gamma delta epsilon zeta eta theta"
+    pieces = split_long(text, pieces_and_joins, 7)
+    assert "".join(pieces) == text
+    assert all(pieces_and_joins(p) <= 7 for p in pieces)
+    assert [w for p in pieces for w in p.split()] == text.split()  # no word cut in two
+    assert len(pieces) > 2
 
 
 @pytest.mark.slow

@@ -24,8 +24,8 @@ from tests.doubles import MangleEngine, WordEngine
 from translator.cli import main
 from translator.evaluate import evaluate, load_eval_set, setups_for
 from translator.evaluate.metrics import TermCounter
-from translator.factory import Options
 from translator.glossary import Glossary, load_glossary
+from translator.options import Options
 from translator.pipeline import Pipeline
 from translator.qa import QualityChecker
 
@@ -129,7 +129,7 @@ def test_copy_model_scores_folders_of_articles_per_document(
 def replace_glossary(options: Options, use: bool) -> Options:
     from dataclasses import replace
 
-    return replace(options, use_glossary=use)
+    return replace(options, glossary=None if use else False)
 
 
 # -- a test double: the scores are sacrebleu's on the same strings -----------------------------
@@ -143,14 +143,14 @@ REFERENCES = [
 ]
 
 
-@pytest.mark.parametrize("use_qa", [False, True])
-def test_scores_equal_sacrebleu_on_the_double_output(tmp_path: Path, use_qa: bool) -> None:
+@pytest.mark.parametrize("qa", [False, True])
+def test_scores_equal_sacrebleu_on_the_double_output(tmp_path: Path, qa: bool) -> None:
     src = write_lines(tmp_path / "test.de", PLAIN)
     ref = write_lines(tmp_path / "test.en", REFERENCES)
     # The word-by-word double: its output for a line is known without the pipeline.
     expected = [WordEngine()._one(line) for line in PLAIN]
 
-    options = Options(use_glossary=False, use_qa=use_qa)
+    options = Options(glossary=False, qa=qa)
     report = evaluate(
         load_eval_set(src, ref), options, setups_for(None, options), engine=WordEngine()
     )
@@ -164,7 +164,7 @@ def test_scores_equal_sacrebleu_on_the_double_output(tmp_path: Path, use_qa: boo
 def test_blank_source_lines_stay_aligned(tmp_path: Path) -> None:
     src = write_lines(tmp_path / "s.de", ["die Truppen", "", "der Region"])
     ref = write_lines(tmp_path / "r.en", ["the troops", "", "the region"])
-    options = Options(use_glossary=False, use_qa=False)
+    options = Options(glossary=False, qa=False)
     (run,) = evaluate(
         load_eval_set(src, ref), options, setups_for(None, options), engine=WordEngine()
     ).runs
@@ -420,7 +420,7 @@ def test_compare_compute_type_on_the_tiny_model(
 
 def test_a_given_engine_is_not_compared_with_others(tmp_path: Path) -> None:
     src = write_lines(tmp_path / "s.de", ["eins"])
-    options = Options(use_glossary=False)
+    options = Options(glossary=False)
     with pytest.raises(ValueError, match="cannot be compared"):
         evaluate(load_eval_set(src, src), options, setups_for("beam", options), engine=WordEngine())
 

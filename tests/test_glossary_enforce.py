@@ -156,6 +156,7 @@ def rendered(expected: str) -> re.Pattern[str]:
 
 def assert_report_complete(result: TranslationResult, glossary: Glossary) -> None:
     """Every matched term is reported once, with a status that is true of the output."""
+    assert result.terms, "no term matched: nothing below would be checked"
     for p_index, paragraph in enumerate(result.paragraphs):
         for s_index, sentence in enumerate(paragraph.sentences):
             matches = glossary.find(sentence.source)
@@ -293,7 +294,7 @@ def test_injected_renderings_that_survive_are_always_applied(words: list[str]) -
     prepared = SHIPPED.prepare(sentence)
     target, hits = SHIPPED.finalize(prepared, CopyEngine().translate_batch([prepared.text])[0])
     assert [h.source for h in hits] == [m.text for m in SHIPPED.find(sentence)]
-    assert [h for h in hits if h.status == "missed"] == []
+    assert [h for h in hits if h.status != "applied"] == []
 
 
 @settings(max_examples=150, deadline=None)

@@ -127,7 +127,9 @@ def test_longest_match_wins(text: str, winner: str) -> None:
 
 def test_spans_point_into_the_text() -> None:
     text = "Laut ISW haben DPRK-Truppen in der Region Kursk gekämpft."
-    for m in GLOSSARY.find(text):
+    found = GLOSSARY.find(text)
+    assert [m.text for m in found] == ["ISW", "DPRK-Truppen", "Region Kursk"]
+    for m in found:
         assert text[m.start : m.end] == m.text
 
 

@@ -91,26 +91,40 @@ def test_both_backends_agree_token_for_token_with_the_restriction(
     assert engine.last_lengths == reference.last_lengths
 
 
-def test_the_restriction_changes_what_the_random_model_says(
-    split_model: Path, seed_text: str
+@pytest.mark.parametrize("beam_size", [1, 3])
+def test_the_restricted_engine_generates_only_target_side_ids(
+    split_model: Path, seed_text: str, beam_size: int
 ) -> None:
-    # Unrestricted, the random model does produce source-only pieces; restricted, it cannot.
-    import torch
-    from transformers import MarianMTModel, MarianTokenizer
+    # One engine, the same inputs and decoding options, run with and without its
+    # restriction: the ids each run generated are read from the model's generate().
+    engine = MarianEngine(str(split_model), device="cpu", beam_size=beam_size)
+    tokenizer = engine._tokenizer
+    allowed = set(tokenizer.convert_tokens_to_ids(target_pieces(split_model) or []))
+    pad = tokenizer.pad_token_id
+    assert allowed and pad not in allowed
+    generated: list[list[int]] = []
+    generate = engine._model.generate
 
-    allowed = set(target_pieces(split_model) or [])
-    tokenizer = MarianTokenizer.from_pretrained(str(split_model))
-    model = MarianMTModel.from_pretrained(str(split_model)).eval()
-    texts = sentences(seed_text)[:6]
-    batch = tokenizer(texts, return_tensors="pt", padding=True)
-    with torch.inference_mode():
-        raw = model.generate(**batch, num_beams=1, max_new_tokens=20)
-    raw_tokens = {t for row in raw.tolist() for t in tokenizer.convert_ids_to_tokens(row)}
-    assert raw_tokens - allowed - {"<pad>"}, "the raw model never left the target side"
+    def recording(*args: object, **kwargs: object) -> object:
+        out = generate(*args, **kwargs)
+        # Column 0 is the decoder start (<pad>); finished rows are padded after </s>.
+        generated.extend([t for t in row[1:] if t != pad] for row in out.tolist())
+        return out
 
-    engine = MarianEngine(str(split_model), device="cpu", beam_size=1)
-    out = engine.translate_batch(texts)
-    assert out != tokenizer.batch_decode(raw, skip_special_tokens=True)
+    engine._model.generate = recording  # type: ignore[method-assign]
+    texts = sentences(seed_text)[:12]
+
+    restricted = engine.translate_batch(texts)
+    with_restriction, generated[:] = list(generated), []
+    restriction, engine._restrict = engine._restrict, []
+    unrestricted = engine.translate_batch(texts)
+    engine._restrict = restriction
+
+    assert len(with_restriction) == len(generated) == len(texts)
+    outside = {t for row in generated for t in row} - allowed
+    assert outside, "unrestricted, the random model never left the target side: no test"
+    assert {t for row in with_restriction for t in row} <= allowed
+    assert restricted != unrestricted
 
 
 def test_forced_greedy_lengths_are_per_sentence(split_f32: Path) -> None:

@@ -500,7 +500,6 @@ def test_any_typeset_article_comes_back_exactly(
 
 
 @pytest.mark.browser
-@pytest.mark.skipif(not pdfs.CHROMIUM, reason="needs Debian chromium (.ci/run installs it)")
 def test_seed_printed_by_chromium() -> None:
     """Another producer: Chromium's (Skia) PDF with embedded DejaVu subsets and CSS columns."""
     blocks = pdfs.seed_blocks()

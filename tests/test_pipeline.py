@@ -56,11 +56,14 @@ class ShortEngine(WordEngine):
         return super().translate_batch(sentences)[:-1]
 
 
+#: Tests about the pipeline's mechanics: no glossary and no QA (both are on by default).
+BARE: dict[str, Any] = {"glossary": False, "qa": False}
+
 TEXT = "Die Truppen sind in der Stadt. Die Soldaten berichten.\n\nZweiter Absatz hier."
 
 
 def test_every_sentence_reaches_the_result_in_order(word_engine: WordEngine) -> None:
-    result = translate_text(TEXT, engine=word_engine)
+    result = translate_text(TEXT, engine=word_engine, **BARE)
     assert [len(p.sentences) for p in result.paragraphs] == [2, 1]
     assert [s.source for s in result.sentences] == [
         "Die Truppen sind in der Stadt.",
@@ -73,7 +76,7 @@ def test_every_sentence_reaches_the_result_in_order(word_engine: WordEngine) -> 
 
 def test_identical_sentences_are_translated_once(word_engine: WordEngine) -> None:
     text = "Die Truppen sind hier.\n\nDie Truppen sind hier.\n\nDie Truppen sind hier."
-    result = translate_text(text, engine=word_engine)
+    result = translate_text(text, engine=word_engine, **BARE)
     assert word_engine.sentences_seen == 1
     assert [s.target for s in result.sentences] == ["Die troops are hier."] * 3
 
@@ -100,7 +103,7 @@ def test_chunks_are_sorted_by_length_and_report_progress(word_engine: WordEngine
 
 def test_empty_translation_is_retried_then_source_kept_and_flagged() -> None:
     engine = EmptyEngine(trigger="LEER")
-    result = translate_text("Die Truppen sind hier. Das ist LEER.", engine=engine)
+    result = translate_text("Die Truppen sind hier. Das ist LEER.", engine=engine, **BARE)
     kept = result.sentences[1]
     assert kept.target == "Das ist LEER."
     assert [f.code for f in kept.flags] == ["kept-source"]
@@ -137,11 +140,11 @@ def test_memory_namespace_depends_on_engine_signature() -> None:
 
 def test_engine_returning_wrong_count_is_a_model_error() -> None:
     with pytest.raises(ModelError, match="returned 1 translations for 2 sentences"):
-        translate_text("Eins ist hier. Zwei ist da.", engine=ShortEngine())
+        translate_text("Eins ist hier. Zwei ist da.", engine=ShortEngine(), **BARE)
 
 
 def test_signature_names_engine_version_and_glossary(word_engine: WordEngine) -> None:
-    sig = translate_text("Hallo Welt.", engine=word_engine).signature
+    sig = translate_text("Hallo Welt.", engine=word_engine, **BARE).signature
     assert sig["tool"] == "translator"
     assert sig["model"] == "word-engine"
     assert sig["glossary"] is None
@@ -149,7 +152,7 @@ def test_signature_names_engine_version_and_glossary(word_engine: WordEngine) ->
 
 
 def test_empty_text_gives_an_empty_result(word_engine: WordEngine) -> None:
-    result = translate_text("   \n\n ", engine=word_engine)
+    result = translate_text("   \n\n ", engine=word_engine, **BARE)
     assert result.paragraphs == []
     assert word_engine.calls == []
 

@@ -7,14 +7,23 @@ from __future__ import annotations
 
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import get_args
 
 import pytest
 
 from tests.doubles import FaultyEngine
-from translator import Pipeline
+from translator import Pipeline, config
+from translator.glossary import load_glossary
 from translator.qa import QualityChecker
 from translator.render import render
-from translator.result import Flag, ParagraphResult, SentenceResult, TermHit, TranslationResult
+from translator.result import (
+    Flag,
+    ParagraphResult,
+    SentenceResult,
+    TermHit,
+    TermStatus,
+    TranslationResult,
+)
 from translator.review import render_html
 
 
@@ -93,16 +102,39 @@ def test_self_contained() -> None:
 
 
 def test_rows_terms_and_flags_through_the_pipeline(seed_text: str) -> None:
+    glossary = load_glossary(config.packaged_glossary())
     engine = FaultyEngine({})
-    pipeline = Pipeline(engine, checker=QualityChecker())
-    sentence = "Schätzungen zufolge wurden rund 12.000 nordkoreanische Soldaten entsandt."
-    engine.faults[sentence] = "Estimates say 12.000 North Korean soldiers were sent."
+    pipeline = Pipeline(engine, glossary=glossary, checker=QualityChecker(glossary))
+    # Two deliberate faults: a number in German format, and "Kiew" (-> Kyiv) left out.
+    faults = {
+        "12.000 nordkoreanische Soldaten nach": "Estimates say 12.000 North Korean soldiers "
+        "were sent to Russia.",
+        "Kiew": "In the Ukrainian city military officials report that the troops are gone.",
+    }
+    for units in pipeline.prepare(seed_text).units:
+        for unit in units:
+            for key, output in faults.items():
+                if key in unit.source:
+                    engine.faults[unit.engine_input] = output
+    assert len(engine.faults) == 2
     result = pipeline.translate_text(seed_text)
     page = parse(render(result, "review"))
     rows = page.classes("row")
-    assert len(rows) == len(result.paragraphs)
+    assert len(rows) == len(result.paragraphs) == 22
     assert [r["data-paragraph"] for r in rows] == [str(i) for i in range(len(rows))]
-    assert len(page.classes("flag")) == len(result.flags)
+    # Terms: each marked in its German sentence, and (unless missed) in the English one; the
+    # legend has one of each status.
+    missed = [t for t in result.terms if t.status == "missed"]
+    absent = missed + [t for t in result.terms if t.status == "suggested"]  # not in the English
+    assert len(result.terms) > 50 and "Kyiv" in {t.expected for t in missed}
+    legend = len(get_args(TermStatus))  # one sample of each status
+    assert len(page.classes("term")) == legend + len(result.terms) + len(result.terms) - len(
+        absent
+    )
+    assert len(page.classes("missed")) == 1 + len(missed)
+    assert len(page.classes("applied")) > 1
+    # Flags: one per QA flag, plus a note per missed term.
+    assert len(page.classes("flag")) == len(result.flags) + len(missed)
     fixed = [f for f in page.classes("flag") if f.get("data-code") == "number-format"]
     assert len(fixed) == sum(f.code == "number-format" for f in result.flags) >= 1
     assert all("sev-info" in (f["class"] or "") for f in fixed)  # fixed: shown as info

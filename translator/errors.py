@@ -27,6 +27,19 @@ class TermsMissedError(TranslatorError):
     """`--strict`: a glossary term was matched in the source but is missing in the output."""
 
 
+class UsageError(TranslatorError):
+    """An option has a value the library does not accept (the CLI exits with 2).
+
+    ``option`` names it as ``Options`` does (``backend``) or the environment variable it came
+    from (``TRANSLATOR_BACKEND``); ``reason`` says what is wrong, so the CLI can name its flag.
+    """
+
+    def __init__(self, option: str, reason: str) -> None:
+        super().__init__(f"{option} {reason}")
+        self.option = option
+        self.reason = reason
+
+
 class ScannedPdfError(InputError):
     """A PDF without a text layer (scanned pages, outlined text): it needs OCR first."""
 

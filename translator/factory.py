@@ -1,68 +1,60 @@
-"""Assemble a Pipeline from user-facing options (shared by `translate` and `batch`)."""
+"""Options -> glossary, translation memory, QA checker, engine -> Pipeline.
+
+The one assembly path: ``translate_text``, the ``translate`` and ``batch`` commands and
+``translate_folder`` all call :func:`build_pipeline`, so they get the same defaults (see
+``translator.options``).
+"""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from . import config
 from .engine import Engine, engine_signature, load_engine
+from .options import GlossarySpec, Options
 from .pipeline import Pipeline
 
 if TYPE_CHECKING:
     from .cache import TranslationMemory
     from .engine.lazy import LazyEngine
+    from .glossary import Glossary
 
-
-@dataclass
-class Options:
-    model: str | None = None
-    backend: str = "auto"
-    device: str = "auto"
-    beam_size: int = 4
-    batch_size: int = 32
-    glossary: Path | None = None  # None: the default glossary (config.glossary_path())
-    use_glossary: bool = True
-    use_cache: bool = True
-    cache_path: Path | None = None
-    use_qa: bool = True
-    # House style of the glossary's renderings: ap | reuters | bbc (translator.glossary.style).
-    style: str = "ap"
-    transliterate: bool = True  # Slavic names no entry lists -> English spelling (glossary.names)
+__all__ = ["BackgroundEngine", "Options", "build_pipeline", "engine_for", "glossary_for"]
 
 
 def build_pipeline(
-    options: Options,
+    options: Options | None = None,
     *,
     engine: Engine | None = None,
     on_step: Callable[[str], None] | None = None,
 ) -> Pipeline:
-    """Load glossary, translation memory, QA checker; the engine (unless given) loads at its
-    first sentence (see `lazy_engine`). ``on_step("loading the model")`` is called when it
-    starts loading, ``on_step("")`` when it is done."""
-    glossary = None
-    if options.use_glossary:
-        from .glossary import load_glossary
+    """Load the glossary, translation memory, QA checker and (unless given) the engine.
 
-        path = options.glossary or config.glossary_path()
-        if path is not None:
-            glossary = load_glossary(
-                path, style=options.style, transliterate=options.transliterate
-            )
+    The engine is a `LazyEngine` (see `lazy_engine`): a run whose sentences are all in the
+    translation memory loads no model. ``on_step("loading the model")`` is called when the
+    model starts to load (or is waited for), ``on_step("")`` when it is there."""
+    options = (options or Options()).resolved()
+    memory = None
+    path = options.memory_path()
+    if path is not None:
+        from .cache import TranslationMemory
+
+        memory = TranslationMemory(path)
+    warming = False
+    if engine is None:
+        engine, warming = lazy_engine(options, memory, on_step=on_step)
+    glossary = glossary_for(
+        options.glossary, style=options.style, transliterate=options.transliterate
+    )
     checker = None
-    if options.use_qa:
+    if options.qa:
         from .qa import QualityChecker
 
         checker = QualityChecker(glossary=glossary)
-    memory = None
-    if options.use_cache:
-        from .cache import TranslationMemory
-
-        memory = TranslationMemory(options.cache_path)
-    if engine is None:
-        engine = lazy_engine(options, memory, on_step=on_step)
+        if warming:
+            checker.warm_up()  # while the model loads
     return Pipeline(engine, glossary=glossary, checker=checker, memory=memory)
 
 
@@ -71,50 +63,131 @@ def lazy_engine(
     memory: TranslationMemory | None,
     *,
     on_step: Callable[[str], None] | None = None,
-) -> LazyEngine:
-    """The engine for ``options``, loaded at first need. With a translation memory it signs,
-    until then, with the signature this setup's engine gave last time (the memory remembers
-    it per setup), so a run whose sentences are all in the memory loads no model at all."""
-    from .engine.base import check_device
-    from .engine.lazy import LazyEngine
-    from .engine.setup import setup_key
+) -> tuple[LazyEngine, bool]:
+    """The engine for ``options``, loaded at first need, and whether it is already loading.
 
-    check_device(options.device)  # a GPU asked for and absent: say so before any work
+    With a translation memory it signs, until it is loaded, with the signature this setup's
+    engine gave last time (the memory remembers it per setup, see ``engine.setup``), so a run
+    whose sentences are all in the memory loads no model at all. A setup the memory does not
+    know yet loads as before: a CTranslate2 conversion in a thread from now on (while the
+    glossary and the checks are set up), anything else at first need.
+    """
+    from .engine.lazy import LazyEngine
+
+    key = known = None
+    if memory is not None:
+        from .engine.setup import setup_key
+
+        key = setup_key(
+            options.model or "",
+            backend=options.backend or "auto",
+            device=options.device or "auto",
+            beam_size=options.beam_size,
+            batch_size=options.batch_size,
+        )
+        known = memory.known_setup(key)
+    background = BackgroundEngine(options) if known is None and _ct2_ready(options) else None
 
     def load() -> Engine:
         if on_step is not None:
             on_step("loading the model")
         try:
-            return engine_for(options)
+            return background.get() if background is not None else engine_for(options)
         finally:
             if on_step is not None:
                 on_step("")
 
-    if memory is None:
-        return LazyEngine(load)
-    key = setup_key(
-        options.model or config.model_name(),
-        backend=options.backend,
-        device=options.device,
-        beam_size=options.beam_size,
-        batch_size=options.batch_size,
-    )
-    known = memory.known_setup(key)
-
     def remember(engine: Engine) -> None:
-        signature = engine_signature(engine)
-        if signature != known:
-            memory.remember_setup(key, signature)
+        if memory is not None and key is not None:
+            signature = engine_signature(engine)
+            if signature != known:
+                memory.remember_setup(key, signature)
 
-    return LazyEngine(load, signature=known, on_load=remember)
+    return LazyEngine(load, signature=known, on_load=remember), background is not None
 
 
-def engine_for(options: Options) -> Engine:
-    """Load the engine the options ask for (`batch` calls this only once there is work)."""
+def glossary_for(
+    spec: GlossarySpec, *, style: str = "ap", transliterate: bool = True
+) -> Glossary | None:
+    """A loaded glossary for ``spec`` (see ``Options.glossary``), or None for ``False``.
+
+    ``style`` and ``transliterate`` apply to a glossary loaded here; a ``Glossary`` passed in
+    is used as it is (it carries its own)."""
+    if spec is False:
+        return None
+    if spec is not None and not isinstance(spec, str | Path):
+        return spec  # already a Glossary (or any object with the pipeline's glossary methods)
+    path = Options(glossary=spec).glossary_path()
+    if path is None:
+        return None
+    from .glossary import load_glossary
+
+    return load_glossary(path, style=style, transliterate=transliterate)
+
+
+def engine_for(options: Options, **kwargs: Any) -> Engine:
+    """Load the engine the options ask for (``batch`` calls this only once there is work)."""
+    from .engine.base import check_device
+
+    options = options.resolved()
+    check_device(options.device)  # a GPU asked for and absent: said before anything else
     return load_engine(
         options.model,
-        backend=options.backend,
-        device=options.device,
+        backend=options.backend or "auto",
+        device=options.device or "auto",
         beam_size=options.beam_size,
         batch_size=options.batch_size,
+        **kwargs,
     )
+
+
+def _ct2_ready(options: Options) -> bool:
+    """True when the engine will be CTranslate2 from an existing conversion (no conversion
+    to run first, and not torch: torch's thread settings belong to the thread that sets
+    them, so the transformers engine is loaded in the thread that uses it)."""
+    if options.backend == "transformers":
+        return False
+    from .engine.select import converted_model_for
+
+    return converted_model_for(options.model or "", device=options.device or "auto") is not None
+
+
+class BackgroundEngine:
+    """The engine for ``options``, loading in a thread from construction on.
+
+    The first use waits for it; an error while loading (a ModelError) is raised there.
+    """
+
+    def __init__(self, options: Options) -> None:
+        self._engine: Engine | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(
+            target=self._load, args=(options,), name="translator-engine-load"
+        )
+        self._thread.start()
+
+    def _load(self, options: Options) -> None:
+        try:
+            self._engine = engine_for(options)
+        except BaseException as exc:  # handed to the first user
+            self._error = exc
+
+    def get(self) -> Engine:
+        """The loaded engine (waits for the loading thread)."""
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        assert self._engine is not None
+        return self._engine
+
+    def translate_batch(self, sentences: list[str]) -> list[str]:
+        return self.get().translate_batch(sentences)
+
+    @property
+    def signature(self) -> dict[str, Any]:
+        return engine_signature(self.get())
+
+    def __getattr__(self, name: str) -> Any:  # retranslate(), stats and the like
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return getattr(self.get(), name)

@@ -8,7 +8,6 @@ source sentence is kept and flagged.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import time
@@ -16,7 +15,6 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
-from ._version import __version__
 from .document import Block, rebuild
 from .engine import Engine, engine_signature
 from .result import (
@@ -29,6 +27,10 @@ from .result import (
     unique_flags,
 )
 from .segment import split_sentences
+from .signature import memory_namespace, signature
+
+if TYPE_CHECKING:
+    from .options import Options
 
 if TYPE_CHECKING:
     from .formats import Document
@@ -126,24 +128,34 @@ class Pipeline:
         self.memory = memory
         self.chunk_size = max(1, chunk_size)
 
+    @classmethod
+    def build(
+        cls, options: Options | None = None, *, engine: Engine | None = None, **changes: Any
+    ) -> Pipeline:
+        """A pipeline with the defaults every entry point shares (``translator.Options``):
+        the packaged glossary, QA, the model (loaded unless ``engine`` is given); any
+        Options field may be changed as a keyword (``glossary=False``, ``memory=True``...)."""
+        from dataclasses import replace
+
+        from .factory import build_pipeline
+        from .options import Options
+
+        return build_pipeline(replace(options or Options(), **changes), engine=engine)
+
     # -- signature -------------------------------------------------------------------------
 
     @property
     def signature(self) -> dict[str, Any]:
         """What produced the output: model, revision, backend, options, glossary, version."""
-        sig: dict[str, Any] = {"tool": "translator", "version": __version__}
-        sig.update(engine_signature(self.engine))
-        sig["glossary"] = self.glossary.version if self.glossary is not None else None
-        sig["qa"] = self.checker is not None
-        return sig
+        return signature(
+            engine_signature(self.engine),
+            glossary=self.glossary.version if self.glossary is not None else None,
+            qa=self.checker is not None,
+        )
 
     def memory_namespace(self) -> str:
         """Translation-memory key prefix: everything that changes an engine output."""
-        key: dict[str, Any] = {"engine": engine_signature(self.engine)}
-        if self.glossary is not None:
-            key["glossary"] = self.glossary.version
-        blob = json.dumps(key, sort_keys=True, default=str)
-        return hashlib.sha256(blob.encode()).hexdigest()[:32]
+        return memory_namespace(self.signature)
 
     # -- preparation -----------------------------------------------------------------------
 
@@ -373,17 +385,20 @@ def translate_text(
     text: str,
     *,
     engine: Engine | None = None,
-    glossary: TermGlossary | None = None,
-    checker: Checker | None = None,
-    memory: Memory | None = None,
+    options: Options | None = None,
     name: str | None = None,
+    **changes: Any,
 ) -> TranslationResult:
-    """Translate a German article. ``engine`` defaults to MarianMT opus-mt-de-en."""
-    if engine is None:
-        from .engine import load_engine
+    """Translate a German article, with the same defaults as ``translator translate``.
 
-        engine = load_engine()
-    pipeline = Pipeline(engine, glossary=glossary, checker=checker, memory=memory)
+    The pipeline is assembled from ``options`` (default ``Options()``) with any of its fields
+    given as keywords changed (``glossary=``, ``qa=``, ``memory=``, ``model=``, ``backend=``,
+    ``device=``, ``beam_size=``, ``batch_size=``; see ``translator.Options``): the packaged
+    glossary and the quality checks are on; the translation memory is off unless asked for
+    (``memory=True`` or a path), so a library call writes nothing to disk. ``engine``
+    (any object with ``translate_batch``) replaces the MarianMT model.
+    """
+    pipeline = Pipeline.build(options, engine=engine, **changes)
     return pipeline.translate_text(text, name=name)
 
 

@@ -19,10 +19,11 @@ import os
 import stat
 import threading
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ..errors import InputError, OutputError, TranslatorError
 from ..formats.base import Document
@@ -76,6 +77,7 @@ class LocalRunner:
         fmt: str | None,
         max_bytes: int,
         chunk_sentences: int,
+        what_ran: Callable[[Pipeline], dict[str, Any] | None] | None = None,
     ) -> None:
         self.pipeline = pipeline
         self.ledger = ledger
@@ -83,6 +85,8 @@ class LocalRunner:
         self.fmt = fmt
         self.max_bytes = max_bytes
         self.chunk_sentences = max(1, chunk_sentences)
+        #: Gives the loaded engine's signature once it has run (the manifest records that).
+        self.what_ran = what_ran
         # An output folder that leads back into IN_DIR (a symlink) is refused.
         self._real_in, self._real_out = in_dir.resolve(), out_dir.resolve()
         # The sentence splitter keeps state per call; reader thread and a retry share it.
@@ -204,6 +208,9 @@ class LocalRunner:
                 item.job = self._prepare(item.document, item.task.file.rel)  # the run changed it
                 self._run_chunk([item])
             return
+        ran = self.what_ran(self.pipeline) if self.what_ran is not None else None
+        if ran is not None:
+            self.ledger.ran(ran)
         # Progress counts distinct sentences; make the total come out right.
         rest = sum(item.sentences for item in chunk) - reported
         if rest > 0:

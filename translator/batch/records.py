@@ -81,6 +81,11 @@ class Ledger:
         #: Outcome by source path: unchanged, pending, then translated or failed.
         self.outcomes: dict[str, FileOutcome] = {}
 
+    def ran(self, signature: dict[str, Any]) -> None:
+        """What actually ran (the loaded engine's signature): recorded from now on."""
+        if signature != self.signature:
+            self.signature, self.signature_key = signature, signature_key(signature)
+
     def note(self, outcomes: list[FileOutcome]) -> None:
         """Outcomes known before any work (unchanged, pending, discovery problems)."""
         for outcome in outcomes:

@@ -17,11 +17,14 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from .. import config
 from ..engine import Engine
+from ..engine.lazy import LazyEngine
 from ..errors import OutputError
-from ..factory import Options, build_pipeline
+from ..factory import build_pipeline
+from ..options import Options
 from ..pipeline import Pipeline
 from .discovery import DEFAULT_PATTERNS, discover
 from .events import BatchInterrupted, BatchSummary, Event, FileOutcome, Planned, Working
@@ -60,13 +63,12 @@ class BatchRunner:
         chunk_sentences: int = DEFAULT_CHUNK_SENTENCES,
         on_event: Callable[[Event], None] | None = None,
     ) -> None:
-        from ..formats import EXTENSIONS
+        from ..options import check_format
 
-        if fmt is not None and fmt not in EXTENSIONS:
-            raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(EXTENSIONS)}")
+        fmt = check_format(fmt)
         self.in_dir = Path(in_dir)
         self.out_dir = Path(out_dir)
-        self.options = options if options is not None else Options()
+        self.options = (options if options is not None else Options()).resolved()
         self.engine = engine
         self.fmt = fmt  # None: each input's own format (see formats.default_output)
         self.patterns = tuple(patterns) or DEFAULT_PATTERNS
@@ -128,11 +130,13 @@ class BatchRunner:
                         fmt=self.fmt,
                         max_bytes=self.max_bytes,
                         chunk_sentences=self.chunk_sentences,
+                        what_ran=self._what_ran,
                     ).run(plan.due)
             except KeyboardInterrupt:
                 summary.interrupted = True
             finally:
                 ledger.save()
+                summary.signature = ledger.signature  # what ran, once the engine has loaded
                 summary.files = ledger.files()
                 summary.seconds = time.perf_counter() - started
         if summary.interrupted:
@@ -154,6 +158,16 @@ class BatchRunner:
     def _emit(self, event: Event) -> None:
         if self.on_event is not None:
             self.on_event(event)
+
+    def _what_ran(self, pipeline: Pipeline) -> dict[str, Any] | None:
+        """Once the engine has loaded, its own signature, not the prediction (after an
+        ``auto`` fallback to transformers, the manifest says transformers)."""
+        engine = pipeline.engine
+        if self.engine is None and isinstance(engine, LazyEngine) and engine.loaded:
+            return batch_signature(
+                pipeline, self.fmt or "own", options=self.options, engine=None, loaded=True
+            )
+        return None
 
 
 def translate_folder(

@@ -1,63 +1,86 @@
 """What would change an output, computed without loading the model.
 
 A re-run must decide what needs work before paying for the model (importing torch alone takes
-seconds), so the batch signature is built from the options and cheap facts on disk: the model
-name and its revision as the local folder or the Hugging Face cache knows it, the resolved
-backend, the decoding options, the glossary version, QA on/off, output format, tool version.
+seconds), so the batch signature is first predicted from the options and cheap facts on disk:
+the model name and its revision as the local folder or the Hugging Face cache knows it, the
+backend ``auto`` will take, the decoding options, glossary version, QA, output format, tool
+version. Once the engine has loaded, the runner records what actually ran
+(:func:`batch_signature` with the loaded engine): after an ``auto`` fallback to transformers
+the manifest says transformers. Both go through the one ``translator.signature.signature``.
 """
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 from typing import Any
 
-from .. import config
-from .._version import __version__
 from ..engine import Engine, engine_signature
-from ..factory import Options
+from ..options import Options
 from ..pipeline import Pipeline
+from ..signature import manifest_engine, signature
+
+#: The backends whose signature the prediction below reproduces.
+OUR_BACKENDS = ("transformers", "ctranslate2")
 
 
 def model_signature(options: Options) -> dict[str, Any]:
-    """Model name, revision (if known locally), backend and decoding options."""
+    """The manifest's engine facts for ``options``, predicted without loading anything."""
     from ..engine.hub import model_info
-    from ..engine.select import converted_model_for
+    from ..engine.select import converted_model_for, read_meta
 
-    name = options.model or config.model_name()
-    backend = options.backend
-    converted = converted_model_for(name)
+    options = options.resolved()
+    name = options.model or ""
+    device = options.device or "auto"
+    backend = options.backend or "auto"
+    converted = converted_model_for(name, device=device)
     if backend == "auto":
-        backend = "ctranslate2" if converted is not None else "transformers"
+        # auto converts on first use when it can (engine.load_engine), else transformers
+        can_convert = importlib.util.find_spec("ctranslate2") is not None
+        backend = "ctranslate2" if converted is not None or can_convert else "transformers"
     info = model_info(name)
     sig: dict[str, Any] = {
+        "backend": backend,
         "model": str(Path(name).expanduser().resolve()) if info["kind"] == "folder" else name,
         "revision": info["revision"],
-        "backend": backend,
         "beam_size": options.beam_size,
-        "device": options.device,
     }
-    if backend == "ctranslate2" and converted is not None:
-        sig["converted"] = str(converted)
-    return sig
+    if backend == "ctranslate2":
+        if converted is not None:  # the engine signs with the conversion's own record
+            meta = read_meta(converted)
+            sig["quantization"] = meta.get("quantization")
+            sig["revision"] = meta.get("revision")
+        else:
+            from ..engine.convert import default_quantization
+
+            sig["quantization"] = default_quantization(device)
+    return manifest_engine(sig) | {"device": device}
 
 
 def batch_signature(
-    pipeline: Pipeline, fmt: str, *, options: Options | None, engine: Engine | None
+    pipeline: Pipeline,
+    fmt: str,
+    *,
+    options: Options | None,
+    engine: Engine | None,
+    loaded: bool = False,
 ) -> dict[str, Any]:
-    """The signature a manifest entry is compared against.
+    """The signature a manifest entry is compared against and recorded with.
 
-    With an engine given by the caller its own signature is used (it is already loaded);
-    otherwise the model part comes from ``options`` without loading anything.
+    With an engine given by the caller, or once the pipeline's engine has ``loaded``, the
+    engine's own signature is used (what actually runs); otherwise the engine part is
+    predicted from ``options`` without loading anything.
     """
     if engine is not None or options is None:
-        model = engine_signature(engine if engine is not None else pipeline.engine)
+        model = manifest_engine(engine_signature(engine if engine is not None else pipeline.engine))
+    elif loaded and engine_signature(pipeline.engine).get("backend") in OUR_BACKENDS:
+        device = options.resolved().device or "auto"
+        model = manifest_engine(engine_signature(pipeline.engine)) | {"device": device}
     else:
         model = model_signature(options)
-    return {
-        "tool": "translator",
-        "version": __version__,
-        "engine": model,
-        "glossary": pipeline.glossary.version if pipeline.glossary is not None else None,
-        "qa": pipeline.checker is not None,
-        "format": fmt,
-    }
+    return signature(
+        model,
+        glossary=pipeline.glossary.version if pipeline.glossary is not None else None,
+        qa=pipeline.checker is not None,
+        format=fmt,
+    )

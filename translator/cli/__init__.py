@@ -6,8 +6,10 @@ errors into one-line messages and exit codes; users never see a traceback for th
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
+from typing import Any
 
 from . import batch as _batch  # noqa: F401  (registers `translator batch`)
 from . import convert as _convert  # noqa: F401  (registers `translator model convert`)
@@ -30,10 +32,11 @@ def main() -> None:
     """Entry point of the `translator` console script."""
     from ..errors import TranslatorError
 
+    _log_to_stderr()
     try:
         app(prog_name="translator")
     except TranslatorError as exc:
-        print(f"translator: error: {exc}", file=sys.stderr)
+        print(f"translator: error: {_message(exc)}", file=sys.stderr)
         sys.exit(exit_code_for(exc))
     except KeyboardInterrupt:
         print("translator: interrupted", file=sys.stderr)
@@ -52,3 +55,38 @@ def main() -> None:
             file=sys.stderr,
         )
         sys.exit(EXIT_INTERNAL)
+
+
+class _StderrHandler(logging.StreamHandler):
+    """Writes to whatever sys.stderr is when a record comes (tests replace it)."""
+
+    @property
+    def stream(self) -> Any:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value: Any) -> None:
+        pass
+
+
+def _log_to_stderr() -> None:
+    """The library's warnings, and its progress notes (a first conversion), on stderr."""
+    logging.getLogger("translator.progress").setLevel(logging.INFO)  # (--quiet: WARNING)
+    log = logging.getLogger("translator")
+    if any(getattr(h, "_translator_cli", False) for h in log.handlers):
+        return  # main() ran before in this process (tests)
+    handler = _StderrHandler()
+    handler.setFormatter(logging.Formatter("translator: %(message)s"))
+    handler._translator_cli = True  # type: ignore[attr-defined]
+    log.addHandler(handler)
+    if log.level == logging.NOTSET:
+        log.setLevel(logging.WARNING)
+
+
+def _message(exc: BaseException) -> str:
+    """The error's line; a bad option value is named by its flag (``--beam-size``)."""
+    from ..errors import UsageError
+
+    if isinstance(exc, UsageError) and not exc.option.startswith("TRANSLATOR_"):
+        return f"--{exc.option.replace('_', '-')} {exc.reason}"
+    return str(exc)

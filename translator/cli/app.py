@@ -61,6 +61,7 @@ def exit_code_for(exc: BaseException) -> int:
         (errors.GlossaryError, EXIT_GLOSSARY),
         (errors.OutputError, EXIT_OUTPUT),
         (errors.TermsMissedError, EXIT_TERMS_MISSED),
+        (errors.UsageError, EXIT_USAGE),
     ]
     for kind, code in table:
         if isinstance(exc, kind):

@@ -29,8 +29,8 @@ from .common import (
     NoTransliterateOpt,
     StrictOpt,
     StyleOpt,
-    check_format,
     make_options,
+    quiet_progress,
     stderr_console,
 )
 from .paths import check_batch_output, check_output_file
@@ -104,8 +104,8 @@ def batch(
         ),
     ] = 256,
     model: ModelOpt = None,
-    backend: BackendOpt = "auto",
-    device: DeviceOpt = "auto",
+    backend: BackendOpt = None,
+    device: DeviceOpt = None,
     beam_size: BeamOpt = 4,
     batch_size: BatchSizeOpt = 32,
     glossary: GlossaryOpt = None,
@@ -124,8 +124,11 @@ def batch(
     Exit codes: 0 done, 8 some files failed, 7 terms missed (--strict), 130 interrupted.
     """
     from ..batch import BatchInterrupted, BatchRunner
+    from ..options import check_format
 
     fmt = check_format(fmt)
+    if quiet:
+        quiet_progress()
     max_bytes = parse_size(max_size)
     if max_bytes > config.MAX_INPUT_BYTES:
         limit = f"at most {config.MAX_INPUT_BYTES:,} bytes (the reader's limit)"

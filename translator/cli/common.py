@@ -13,7 +13,7 @@ from .. import config
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from ..factory import Options
+    from ..options import Options
     from ..result import TranslationResult
 
 FormatOpt = Annotated[
@@ -32,21 +32,27 @@ ModelOpt = Annotated[
     typer.Option(
         "--model",
         "-m",
-        envvar=config.ENV_MODEL,
-        help=f"Hub id or local folder of a MarianMT model [default: {config.DEFAULT_MODEL}]",
+        help="Hub id or local folder of a MarianMT model or of its CTranslate2 conversion "
+        f"(default: ${config.ENV_MODEL}, else {config.DEFAULT_MODEL})",
         show_default=False,
     ),
 ]
 BackendOpt = Annotated[
-    str,
+    str | None,
     typer.Option(
         "--backend",
-        envvar=config.ENV_BACKEND,
-        help="transformers | ctranslate2 | auto (CTranslate2 when a converted model exists)",
+        help="auto | ctranslate2 | transformers (auto: CTranslate2, converting the model once "
+        f"on first use; default: ${config.ENV_BACKEND}, else auto)",
+        show_default=False,
     ),
 ]
 DeviceOpt = Annotated[
-    str, typer.Option("--device", envvar=config.ENV_DEVICE, help="auto | cpu | cuda")
+    str | None,
+    typer.Option(
+        "--device",
+        help=f"auto | cpu | cuda (default: ${config.ENV_DEVICE}, else auto)",
+        show_default=False,
+    ),
 ]
 BeamOpt = Annotated[
     int, typer.Option("--beam-size", min=1, max=16, help="Beam width (1 = greedy).")
@@ -59,8 +65,8 @@ GlossaryOpt = Annotated[
     typer.Option(
         "--glossary",
         "-g",
-        envvar=config.ENV_GLOSSARY,
-        help="Glossary YAML [default: ./glossary.yaml, else the packaged one]",
+        help=f"Glossary YAML (default: ${config.ENV_GLOSSARY}, else ./glossary.yaml, else "
+        "the packaged one)",
         show_default=False,
     ),
 ]
@@ -94,27 +100,11 @@ QuietOpt = Annotated[
     typer.Option("--quiet", "-q", help="Errors only on stderr: no progress, warnings or summary."),
 ]
 
-_FORMATS = ("text", "markdown", "json", "html", "review", "docx")
-_BACKENDS = ("auto", "transformers", "ctranslate2")
-_DEVICES = ("auto", "cpu", "cuda")
-
-
-def _choice(value: str, allowed: tuple[str, ...], what: str) -> str:
-    value = value.lower()
-    if value not in allowed:
-        raise typer.BadParameter(f"{what} must be one of {', '.join(allowed)} (got {value!r})")
-    return value
-
-
-def check_format(fmt: str | None) -> str | None:
-    """The --format value, checked; None means each input's own format."""
-    return None if fmt is None else _choice(fmt, _FORMATS, "--format")
-
 
 def make_options(
     model: str | None,
-    backend: str,
-    device: str,
+    backend: str | None,
+    device: str | None,
     beam_size: int,
     batch_size: int,
     glossary: Path | None,
@@ -125,22 +115,28 @@ def make_options(
     style: str = "ap",
     no_transliterate: bool = False,
 ) -> Options:
-    from ..factory import Options
-    from ..glossary.style import STYLES
+    """The command's options as the library's Options (which checks them: UsageError)."""
+    from ..options import Options
 
-    return Options(
+    return Options(  # resolved now: a bad $TRANSLATOR_* value stops the command before work
         model=model,
-        backend=_choice(backend, _BACKENDS, "--backend"),
-        device=_choice(device, _DEVICES, "--device"),
+        backend=backend,  # type: ignore[arg-type]
+        device=device,
         beam_size=beam_size,
         batch_size=batch_size,
-        glossary=glossary,
-        use_glossary=not no_glossary,
-        use_cache=not no_cache,
-        use_qa=not no_qa,
-        style=_choice(style, STYLES, "--style"),
+        glossary=False if no_glossary else glossary,
+        qa=not no_qa,
+        memory=not no_cache,  # the CLI keeps a translation memory unless --no-cache
+        style=style,  # type: ignore[arg-type]  # checked by Options
         transliterate=not no_transliterate,
-    )
+    ).resolved()
+
+
+def quiet_progress() -> None:
+    """--quiet: no progress notes (a first conversion) on stderr; warnings still."""
+    import logging
+
+    logging.getLogger("translator.progress").setLevel(logging.WARNING)
 
 
 def human_size(n: int) -> str:

@@ -105,7 +105,7 @@ def eval_command(
             highlight=False,
         )
     else:
-        scorer = Comet(comet, gpus=1 if options.device.startswith("cuda") else 0)
+        scorer = Comet(comet, gpus=1 if (options.device or "").startswith("cuda") else 0)
     setups = setups_for(compare, options)
     if not quiet:
         console.print(f"{data.size}, {len(setups)} run(s)", highlight=False)

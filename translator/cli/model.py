@@ -28,18 +28,31 @@ RevisionOpt = Annotated[
 
 
 @app.command()
-def download(name: NameArg = None, revision: RevisionOpt = None) -> None:
-    """Download the model into the Hugging Face cache (run this on a connected machine).
+def download(
+    name: NameArg = None,
+    revision: RevisionOpt = None,
+    no_convert: Annotated[
+        bool, typer.Option("--no-convert", help="Do not convert it for CTranslate2.")
+    ] = False,
+) -> None:
+    """Download the model into the Hugging Face cache and convert it for CTranslate2.
 
-    Fetches only what translation needs (*.json, *.spm, model.safetensors). The cache is
-    ~/.cache/huggingface/hub unless HF_HOME or HF_HUB_CACHE say otherwise; copy that folder,
-    or the printed snapshot folder (use it with --model PATH), to an offline machine.
+    Run this on a connected machine. Fetches only what translation needs (*.json, *.spm,
+    model.safetensors). The cache is ~/.cache/huggingface/hub unless HF_HOME or HF_HUB_CACHE
+    say otherwise; copy that folder, or the printed snapshot folder (use it with --model
+    PATH), to an offline machine. The conversion (what `--backend auto` uses) goes to
+    $TRANSLATOR_CACHE_DIR/ct2/, as with `translator model convert`.
     """
+    from ..engine.convert import ensure_converted
     from ..engine.hub import download_model
 
     model = name or config.model_name()
     folder = download_model(model, revision=revision)
     typer.echo(f"{model} downloaded to {folder}")
+    if not no_convert:
+        done = ensure_converted(model, revision=revision)  # warns (one line) when it cannot
+        if done is not None:
+            typer.echo(f"converted for CTranslate2 ({done.quantization}): {done.path}")
     typer.echo(f"offline use: translator translate FILE --model {folder}")
 
 

@@ -26,9 +26,9 @@ from .common import (
     StrictOpt,
     StyleOpt,
     TermsOpt,
-    check_format,
     make_options,
     print_terms_table,
+    quiet_progress,
     stderr_console,
 )
 from .paths import check_output_file
@@ -53,8 +53,8 @@ def translate(
     ] = False,
     fmt: FormatOpt = None,
     model: ModelOpt = None,
-    backend: BackendOpt = "auto",
-    device: DeviceOpt = "auto",
+    backend: BackendOpt = None,
+    device: DeviceOpt = None,
     beam_size: BeamOpt = 4,
     batch_size: BatchSizeOpt = 32,
     glossary: GlossaryOpt = None,
@@ -78,8 +78,16 @@ def translate(
     from ..errors import OutputError, TermsMissedError
     from ..factory import build_pipeline
     from ..formats import default_output, read_document, write
+    from ..options import check_format
 
     asked = check_format(fmt)
+    if quiet:
+        quiet_progress()
+    options = make_options(
+        model, backend, device, beam_size, batch_size, glossary, no_glossary, no_cache, no_qa,
+        style=style,
+        no_transliterate=no_transliterate,
+    )
     inputs = [] if source == "-" else [Path(source)]
     if output is not None:  # refuse before reading anything or loading the model
         check_output_file(output, inputs=inputs, mkdir=mkdir)
@@ -88,11 +96,6 @@ def translate(
     fmt = asked or default_output(document.format)
     if fmt == "docx" and output is None and sys.stdout.isatty():
         raise OutputError("DOCX is binary: write it with -o FILE.docx or redirect stdout")
-    options = make_options(
-        model, backend, device, beam_size, batch_size, glossary, no_glossary, no_cache, no_qa,
-        style=style,
-        no_transliterate=no_transliterate,
-    )
     console = stderr_console()
     activity = Activity(console, enabled=not quiet)
     steps = steps_from_log(activity.step) if activity.enabled else contextlib.nullcontext()

@@ -39,27 +39,41 @@ def engine_signature(engine: Engine) -> dict[str, Any]:
 def load_engine(
     model: str | None = None,
     *,
-    backend: str = "auto",
-    device: str = "auto",
+    backend: str | None = None,
+    device: str | None = None,
     beam_size: int = 4,
     batch_size: int = 32,
     **kwargs: Any,
 ) -> Engine:
-    """Load the engine for ``model`` (Hub id or local folder).
+    """Load the engine for ``model`` (Hub id or local folder; default $TRANSLATOR_MODEL, else
+    opus-mt-de-en).
 
-    ``backend``: ``transformers``, ``ctranslate2`` or ``auto`` (CTranslate2 when a converted
-    model exists for ``model`` and loads, else transformers, with a warning when a
-    conversion exists but cannot be used).
+    ``backend`` (default $TRANSLATOR_BACKEND, else ``auto``): ``transformers``,
+    ``ctranslate2`` (an existing conversion) or ``auto``: CTranslate2, converting the model
+    once into the cache when it has no conversion yet (``convert.ensure_converted``); when
+    that is impossible (ctranslate2 missing, conversion failed, conversion unusable) a
+    one-line warning and transformers. ``device`` (default $TRANSLATOR_DEVICE, else ``auto``).
+    Bad values raise UsageError.
     """
-    from .. import config
+    from ..options import Options
     from .base import check_device
 
-    model = model or config.model_name()
+    options = Options(model=model, backend=backend, device=device).resolved()  # type: ignore[arg-type]
+    model, backend, device = options.model or "", options.backend, options.device or "auto"
     check_device(device)  # before a backend is announced or a model converted
     if backend == "auto":
         from .select import converted_model_for
 
-        if converted_model_for(model) is not None:
+        if converted_model_for(model, device=device) is None:
+            from .convert import ensure_converted
+
+            ensure_converted(
+                model,
+                device=device,
+                revision=kwargs.get("revision"),
+                local_files_only=kwargs.get("local_files_only"),
+            )
+        if converted_model_for(model, device=device) is not None:
             from ..errors import ModelError
 
             try:
@@ -80,12 +94,8 @@ def load_engine(
         return MarianEngine(
             model, device=device, beam_size=beam_size, batch_size=batch_size, **kwargs
         )
-    if backend == "ctranslate2":
-        from .ct2 import CTranslate2Engine
+    from .ct2 import CTranslate2Engine
 
-        return CTranslate2Engine(
-            model, device=device, beam_size=beam_size, batch_size=batch_size, **kwargs
-        )
-    from ..errors import ModelError
-
-    raise ModelError(f"unknown backend {backend!r} (use transformers, ctranslate2 or auto)")
+    return CTranslate2Engine(
+        model, device=device, beam_size=beam_size, batch_size=batch_size, **kwargs
+    )

@@ -31,6 +31,9 @@ from .select import (
 from .vocab import read_json, target_pieces, write_vmap
 
 log = logging.getLogger("translator")
+#: Messages about long one-off work (the first conversion) that a user should see as it
+#: happens; the CLI shows this logger's INFO messages on stderr.
+progress = logging.getLogger("translator.progress")
 
 
 @dataclass
@@ -120,6 +123,51 @@ def convert_model(
         shutil.rmtree(work, ignore_errors=True)
     log.info("converted %s (%s) to %s", model, quantization, target)
     return Conversion(target, quantization, created=True)
+
+
+def ensure_converted(
+    model: str,
+    *,
+    device: str = "auto",
+    revision: str | None = None,
+    local_files_only: bool | None = None,
+) -> Conversion | None:
+    """Convert ``model`` for CTranslate2 once, into the cache, for ``--backend auto``.
+
+    Returns the conversion, or None after a one-line warning when it is impossible
+    (ctranslate2 not installed, or the converter failed): the caller goes on with
+    transformers. A model that cannot be found at all raises ModelError as usual.
+    """
+    import importlib.util
+
+    if importlib.util.find_spec("ctranslate2") is None:
+        log.warning(
+            "ctranslate2 is not installed, so the model cannot be converted for the fast "
+            "backend; using transformers (pip install ctranslate2)"
+        )
+        return None
+    from .hub import resolve_model
+    from .select import converted_model_for
+
+    resolve_model(model, revision=revision, local_files_only=local_files_only)  # missing: error
+    existing = converted_model_for(model, device=device, revision=revision)
+    if existing is not None:
+        return Conversion(existing, str(read_meta(existing).get("quantization")), created=False)
+    started = time.perf_counter()
+    progress.info(
+        "converting %s for CTranslate2, once (later runs use the conversion in %s) ...",
+        model,
+        conversion_dir(model, "…", revision).parent,
+    )
+    try:
+        done = convert_model(
+            model, device=device, revision=revision, local_files_only=local_files_only
+        )
+    except (ModelError, OSError, ImportError) as exc:
+        log.warning("cannot convert %s for CTranslate2 (%s); using transformers", model, exc)
+        return None
+    progress.info("converted %s in %.1f s: %s", model, time.perf_counter() - started, done.path)
+    return done
 
 
 def _run_converter(folder: Path, out: Path, quantization: str) -> dict[str, Any]:

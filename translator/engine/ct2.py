@@ -194,7 +194,7 @@ class CTranslate2Engine(BaseEngine[str]):
             )
         except (RuntimeError, ValueError, OSError) as exc:
             raise ModelError(
-                f"cannot load the CTranslate2 model in {folder}: {first_line(exc)}"
+                f"cannot load the CTranslate2 model in {folder} on {picked}: {first_line(exc)}"
             ) from exc
         self._pieces = MarianPieces(folder)
         self._set_limits(int(self.meta.get("max_position_embeddings", 512)), max_input_tokens)

@@ -239,7 +239,10 @@ def _load(path: os.PathLike[str] | str, device: str) -> tuple[Any, Any]:
             model = MarianMTModel.from_pretrained(str(path), dtype=torch.float32)
     except Exception as exc:  # corrupt or foreign files: one line, naming the folder
         raise ModelError(f"cannot load the model in {path}: {first_line(exc)}") from exc
-    model.to(device)  # type: ignore[arg-type]
+    try:
+        model.to(device)  # type: ignore[arg-type]
+    except (RuntimeError, AssertionError) as exc:  # out of memory, a driver or build mismatch
+        raise ModelError(f"cannot load the model in {path} on {device}: {first_line(exc)}") from exc
     model.eval()
     return tokenizer, model
 

@@ -28,8 +28,8 @@ from .metrics import Comet, Score, TermCounter, TermScore, bleu, chrf, comet_ins
 
 if TYPE_CHECKING:
     from ..engine import Engine
-    from ..factory import Options
     from ..glossary import Glossary
+    from ..options import Options
     from ..pipeline import Pipeline
 
 __all__ = [
@@ -75,7 +75,7 @@ class Setup:
 
 def setups_for(compare: str | None, options: Options) -> list[Setup]:
     """The runs of ``--compare`` (one run of the options as given when ``compare`` is None)."""
-    glossary: GlossaryMode = "inject" if options.use_glossary else "none"
+    glossary: GlossaryMode = "inject" if options.glossary is not False else "none"
     if compare is None:
         return [Setup("as configured", glossary=glossary)]
     if compare == "glossary":
@@ -95,7 +95,7 @@ def setups_for(compare: str | None, options: Options) -> list[Setup]:
     if compare == "compute-type":
         return [
             Setup(f"ctranslate2 {ct}", glossary=glossary, backend="ctranslate2", compute_type=ct)
-            for ct in compute_types(options.device)
+            for ct in compute_types(options.device or "auto")
         ]
     raise ValueError(f"unknown comparison {compare!r} (one of {', '.join(COMPARISONS)})")
 
@@ -319,11 +319,10 @@ def score_run(
 
 def _glossary(options: Options) -> Glossary | None:
     """The glossary the options name (or the default one), for the term figures."""
-    from .. import config
-    from ..glossary import load_glossary
+    from ..factory import glossary_for
 
-    path = options.glossary or config.glossary_path()
-    return load_glossary(path) if path is not None else None
+    spec = None if options.glossary is False else options.glossary
+    return glossary_for(spec, style=options.style, transliterate=options.transliterate)
 
 
 def load_engine(options: Options, setup: Setup) -> Engine:
@@ -332,17 +331,17 @@ def load_engine(options: Options, setup: Setup) -> Engine:
 
     opts = replace(
         options,
-        backend=setup.backend or options.backend,
+        backend=setup.backend or options.backend,  # type: ignore[arg-type]  # a Setup's own
         beam_size=setup.beam_size or options.beam_size,
-    )
+    ).resolved()
     if setup.compute_type is None:
         return engine_for(opts)
     from ..engine import load_engine as load
 
     return load(
         opts.model,
-        backend=opts.backend,
-        device=opts.device,
+        backend=opts.backend or "auto",
+        device=opts.device or "auto",
         beam_size=opts.beam_size,
         batch_size=opts.batch_size,
         compute_type=setup.compute_type,
@@ -354,7 +353,8 @@ def assemble(options: Options, setup: Setup, engine: Engine) -> Pipeline:
     from ..factory import build_pipeline
     from ..glossary import Glossary
 
-    opts = replace(options, use_glossary=setup.glossary != "none", use_cache=False)
+    glossary = options.glossary if setup.glossary != "none" else False
+    opts = replace(options, glossary=glossary, memory=False)
     pipeline = build_pipeline(opts, engine=engine)
     if setup.glossary == "verify" and isinstance(pipeline.glossary, Glossary):
         pipeline.glossary = pipeline.glossary.with_enforce("verify")

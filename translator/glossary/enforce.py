@@ -450,6 +450,8 @@ def derived_wrong(target: str, others: Mapping[str, tuple[str, ...]]) -> list[st
     for rendering, wrong in others.items():
         if rendering == target or not wrong:
             continue
+        if rendering not in target:
+            continue  # the pattern below needs it as a substring: skip compiling it
         inside = re.compile(rf"(?<!\w){re.escape(rendering)}(?!\w)")
         if inside.search(target):
             derived += [inside.sub(w.replace("\\", "\\\\"), target) for w in wrong]

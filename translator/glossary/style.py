@@ -23,12 +23,11 @@ The other styles' renderings are not *wrong* English: they are repaired only whe
 from __future__ import annotations
 
 import re
-from typing import Literal, get_args
 
+from ..options import STYLES, Style
 from .schema import Entry
 
-Style = Literal["ap", "reuters", "bbc"]
-STYLES: tuple[str, ...] = get_args(Style)
+__all__ = ["BRITISH", "DEFAULT_STYLE", "STYLES", "Style", "check_style", "styled_targets"]
 #: The default house style (AP: the stylebook most US and international newsrooms follow).
 DEFAULT_STYLE: Style = "ap"
 BRITISH: frozenset[str] = frozenset({"reuters", "bbc"})

@@ -51,6 +51,13 @@ class QualityChecker:
         pipeline may remember them (a re-run from the translation memory then runs none)."""
         return _code_version() + (f"-{self.glossary.version}" if self.glossary else "")
 
+    def warm_up(self) -> None:
+        """Build now what the first check would build (number and date patterns from CLDR):
+        the pipeline calls this while the model loads in the background."""
+        from .numbers import warm_up
+
+        warm_up()
+
     def needs_retry(self, source: str, target: str) -> bool:
         """True when ``target`` loops or is far longer or shorter than ``source``."""
         return repetition(source, target) is not None or bad_length(source, target) is not None

@@ -53,6 +53,11 @@ def _alt(names: dict[str, int]) -> str:
     return "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
 
 
+def warm_up() -> None:
+    """Compile the patterns now rather than at the first sentence."""
+    _patterns()
+
+
 @lru_cache(maxsize=1)
 def _patterns() -> dict[str, re.Pattern[str]]:
     de, en, _ = _months()

@@ -1,0 +1,271 @@
+"""Break the code on purpose and see whether the tests notice (a hand-written mutation check).
+
+Each mutant below is one small source patch: a behaviour the README promises, broken the way
+a careless edit would break it (an output written in place, a failure forgotten, a term
+credited wrongly, a long sentence losing a piece...). For each, the script copies the
+repository to a scratch folder (the working tree is never touched), applies the patch there,
+runs the tests that should catch it, and reports the mutant as
+
+* ``killed``   the tests failed: they guard this behaviour;
+* ``SURVIVED`` the tests passed: nothing notices this break (a hole in the suite, or a
+  mutant that does not change behaviour);
+* ``stale``    the patched text is no longer in the source (update the mutant).
+
+Usage (from the repository root; about 15 minutes on 2 cores)::
+
+    python scripts/mutation_check.py            # every mutant
+    python scripts/mutation_check.py --list     # names only
+    python scripts/mutation_check.py batch-     # the mutants whose name contains "batch-"
+    python scripts/mutation_check.py --check    # does every patch still apply? (no tests)
+
+First the chosen mutants' tests run on the unchanged copy (skip with ``--no-baseline``): a
+test that fails anyway would count every mutant as killed.
+
+Exit code 0 when every mutant was killed, 1 otherwise. Not part of CI.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@dataclass(frozen=True)
+class Mutant:
+    name: str
+    path: str  # relative to the repository root
+    old: str  # must occur exactly once in the file
+    new: str
+    tests: tuple[str, ...]  # pytest arguments: files, node ids, -k expressions
+
+
+M = Mutant
+ATOMIC = ("tests/test_atomic_outputs.py", "tests/test_document.py")
+BATCH = ("tests/test_batch.py", "tests/test_batch_cli.py", "tests/test_atomic_outputs.py")
+ENFORCE = ("tests/test_glossary_enforce.py",)
+TEXT = ("tests/test_engine_marian.py", "tests/test_copy_model.py")
+
+MUTANTS: list[Mutant] = [
+    # -- document.py: reading and atomic writing ----------------------------------------------
+    M("document-write-in-place", "translator/document.py",
+      'fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=_TEMP_SUFFIX, dir=parent)',
+      "fd, tmp = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644), str(target)",
+      ATOMIC),
+    M("document-temp-left-on-failure", "translator/document.py",
+      "            os.unlink(tmp)\n        if isinstance(exc, OSError):",
+      "            pass\n        if isinstance(exc, OSError):", ATOMIC),
+    M("document-no-fsync", "translator/document.py",
+      "            os.fsync(fh.fileno())\n", "", ATOMIC),
+    M("document-mode-0600", "translator/document.py",
+      "        os.chmod(tmp, _file_mode(target))\n", "", ATOMIC),
+    M("document-overwrites-input", "translator/document.py",
+      'raise OutputError(f"{target}: refusing to overwrite the input file")', "pass",
+      ("tests/test_document.py", "tests/test_batch.py")),
+    M("document-temp-name-unknown", "translator/document.py",
+      "    return match[\"name\"] if match else None", "    return None",
+      ("tests/test_document.py", "tests/test_batch.py")),
+    M("document-no-nfc", "translator/document.py",
+      'return unicodedata.normalize("NFC", text)', "return text", ("tests/test_document.py",)),
+    M("document-empty-accepted", "translator/document.py",
+      '    if not text.strip():\n        raise InputError(f"{name}: is empty")',
+      "    if False:\n        pass", ("tests/test_document.py",)),
+    M("document-size-limit-off-by-one", "translator/document.py",
+      "    if len(data) > limit:", "    if len(data) > limit + 1:", ("tests/test_document.py",)),
+    M("document-latin1-only", "translator/document.py",
+      'WESTERN_ENCODINGS = ["cp1252", "iso8859_15", "latin_1"]',
+      'WESTERN_ENCODINGS = ["latin_1"]', ("tests/test_document.py",)),
+    # -- batch/: what is due, the local runner, records ---------------------------------------
+    M("batch-runner-writes-in-place", "translator/batch/local.py",
+      "            write_atomic(path, data, inputs=[f.path])",
+      '            path.write_text(data, "utf-8")', BATCH),
+    M("batch-read-failure-forgotten", "translator/batch/local.py",
+      '            return _Item(task, error=str(exc).removeprefix(f"{f.path}: "))',
+      '            return _Item(task, error=None)', ("tests/test_batch.py",)),
+    M("batch-symlink-into-input-allowed", "translator/batch/local.py",
+      "            if parent.is_relative_to(self._real_in) and not parent.is_relative_to("
+      "self._real_out):",
+      "            if False:", ("tests/test_batch.py",)),
+    M("batch-bad-chunk-fails-its-neighbours", "translator/batch/local.py",
+      "            if len(chunk) == 1:", "            if True:", ("tests/test_batch.py",)),
+    M("batch-finished-writes-not-recorded-on-interrupt", "translator/batch/local.py",
+      "                self._collect_writes(wait=True)", "                pass",
+      ("tests/test_batch.py", "tests/test_batch_cli.py")),
+    M("batch-edited-output-kept", "translator/batch/manifest.py",
+      "        return sha256_file(self.out_dir / out_rel) == entry.output_sha256",
+      "        return True", ("tests/test_batch.py",)),
+    M("batch-signature-ignored", "translator/batch/manifest.py",
+      "            signature,\n        ):", "            entry.signature,\n        ):",
+      ("tests/test_batch.py",)),
+    M("batch-force-ignored", "translator/batch/plan.py",
+      "        if not force and manifest.is_current(",
+      "        if manifest.is_current(", ("tests/test_batch.py",)),
+    M("batch-failure-recorded-as-ok", "translator/batch/records.py",
+      'status="ok" if self.status == "translated" else "failed"', 'status="ok"',
+      ("tests/test_batch.py",)),
+    M("batch-stale-temps-kept", "translator/batch/runner.py",
+      "                remove_stale_temps(self.out_dir / rel for rel in targets)",
+      "                pass", BATCH),
+    M("batch-hidden-files-read", "translator/batch/discovery.py",
+      '            if name.startswith("."):\n                continue',
+      '            if False:\n                continue', ("tests/test_batch.py",)),
+    M("batch-no-lock", "translator/batch/manifest.py",
+      "            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)", "            pass",
+      ("tests/test_batch.py",)),
+    # -- glossary/enforce.py -----------------------------------------------------------------
+    M("enforce-no-injection", "translator/glossary/enforce.py",
+      '    if enforce_mode(entry) != "inject":\n        return match.text',
+      "    if True:\n        return match.text", ENFORCE + ("tests/test_copy_model.py",)),
+    M("enforce-applied-called-repaired", "translator/glossary/enforce.py",
+      '                out.replace(m.start(), m.end(), m.group(0))  # only capitalises\n'
+      '            found.append("applied")',
+      '                out.replace(m.start(), m.end(), m.group(0))  # only capitalises\n'
+      '            found.append("repaired")', ENFORCE),
+    M("enforce-wrong-renderings-kept", "translator/glossary/enforce.py",
+      "        for pattern in pats.wrong:", "        for pattern in []:", ENFORCE),
+    M("enforce-no-near-miss-repair", "translator/glossary/enforce.py",
+      "            spot = near_miss(out, entry.target)", "            spot = None", ENFORCE),
+    M("enforce-shorter-renderings-first", "translator/glossary/enforce.py",
+      "    for entry in sorted(groups, key=lambda e: len(e.target), reverse=True):",
+      "    for entry in sorted(groups, key=lambda e: len(e.target)):", ENFORCE),
+    M("enforce-no-capitalisation", "translator/glossary/enforce.py",
+      "    if _at_sentence_start(sentence, match.start):\n        text = _capitalised(text)",
+      "    if False:\n        text = _capitalised(text)", ENFORCE),
+    M("enforce-suggest-changes-output", "translator/glossary/enforce.py",
+      '        if enforce_mode(entry) == "suggest":', '        if False:', ENFORCE),
+    M("enforce-genitive-always-s", "translator/glossary/enforce.py",
+      "        text = f\"of {text}\" if after_noun and not after[:1].isupper() else f\"{text}'s\"",
+      "        text = f\"{text}'s\"", ENFORCE),
+    # -- engine/text.py: planning ------------------------------------------------------------
+    M("text-bound-without-extra", "translator/engine/text.py",
+      "    return max(1, min(cap, math.ceil(ratio * n_input_tokens) + extra))",
+      "    return max(1, min(cap, math.ceil(ratio * n_input_tokens)))", TEXT),
+    M("text-cut-chars-drops-one", "translator/engine/text.py",
+      "        rest = rest[lo:]", "        rest = rest[lo + 1 :]", TEXT),
+    M("text-pack-over-limit", "translator/engine/text.py",
+      "        if len(chunk) == 1 or count(text) <= limit:", "        if True:", TEXT),
+    M("text-pieces-reversed", "translator/engine/text.py",
+      "        pieces[owner].append(out)", "        pieces[owner].insert(0, out)", TEXT),
+    M("text-token-budget-ignored", "translator/engine/text.py",
+      "            if count > 1 and (count * longest > max_tokens or batch_cost > max_cost):",
+      "            if count > 1 and batch_cost > max_cost:", TEXT),
+    M("text-max-input-at-cap", "translator/engine/text.py",
+      "    return max(1, math.floor((cap - extra) / ratio))", "    return cap", TEXT),
+    M("text-empty-sentence-translated", "translator/engine/text.py",
+      "    index = [i for i, s in enumerate(sentences) if s and s.strip()]",
+      "    index = [i for i, s in enumerate(sentences) if s]", TEXT),
+    # -- the points of issue 18 outside those modules ----------------------------------------
+    M("cli-translate-writes-in-place", "translator/cli/translate.py",
+      "        write_atomic(output, rendered, inputs=inputs)",
+      '        Path(output).write_text(rendered, "utf-8")', ("tests/test_atomic_outputs.py",)),
+    M("marian-output-unrestricted", "translator/engine/marian.py",
+      "            self._restrict = [_only(keep, int(cfg.vocab_size), self.device)]",
+      "            self._restrict = []", ("tests/test_output_vocabulary.py",)),
+    M("ct2-one-batch-at-a-time", "translator/engine/ct2.py",
+      "                inter_threads=self.parallel_batches,", "                inter_threads=1,",
+      ("tests/test_ct2.py", "-k", "parallel or two_batches")),
+    M("device-auto-never-cuda", "translator/engine/base.py",
+      '        return "cuda" if cuda_devices > 0 else "cpu"', '        return "cpu"',
+      ("tests/test_devices.py",)),
+    M("cli-debug-ignored", "translator/cli/__init__.py",
+      '        if os.environ.get("TRANSLATOR_DEBUG"):', "        if False:",
+      ("tests/test_environment.py",)),
+    M("download-error-not-caught", "translator/engine/hub.py",
+      "    except Exception as exc:  # network, auth, unknown repo",
+      "    except ZeroDivisionError as exc:  # network, auth, unknown repo",
+      ("tests/test_environment.py",)),
+]  # fmt: skip
+
+
+def scratch_copy() -> Path:
+    """The repository's files (tracked and untracked, not ignored) in a new scratch folder."""
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=ROOT, capture_output=True, check=True,
+    ).stdout.decode().split("\0")  # fmt: skip
+    dest = Path(tempfile.mkdtemp(prefix="translator-mutants-"))
+    for rel in filter(None, listed):
+        src = ROOT / rel
+        if src.is_file():
+            (dest / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, dest / rel, follow_symlinks=False)
+    return dest
+
+
+def run_tests(copy: Path, tests: tuple[str, ...], timeout: float) -> tuple[str, float]:
+    env = {**os.environ, "PYTHONPATH": str(copy), "PYTHONDONTWRITEBYTECODE": "1"}
+    command = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", *tests]
+    start = time.monotonic()
+    try:
+        done = subprocess.run(command, cwd=copy, env=env, capture_output=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return "timeout", time.monotonic() - start
+    seconds = time.monotonic() - start
+    # 0: all passed; 1: some failed; anything else (2-5: interrupted, internal or usage
+    # error, no tests) says nothing about the mutant.
+    return {0: "SURVIVED", 1: "killed"}.get(done.returncode, f"error {done.returncode}"), seconds
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("names", nargs="*", help="run only mutants whose name contains one")
+    parser.add_argument("--list", action="store_true", help="list the mutants and exit")
+    parser.add_argument("--timeout", type=float, default=900, help="seconds per mutant")
+    parser.add_argument("--keep", action="store_true", help="keep the scratch copy")
+    parser.add_argument("--check", action="store_true", help="only check that patches apply")
+    parser.add_argument("--no-baseline", action="store_true", help="skip the unchanged run")
+    args = parser.parse_args()
+    chosen = [m for m in MUTANTS if not args.names or any(n in m.name for n in args.names)]
+    if args.list or args.check:
+        stale = 0
+        for m in chosen:
+            found = (ROOT / m.path).read_text(encoding="utf-8").count(m.old)
+            stale += found != 1
+            print(f"{m.name:48} {m.path:34} {'' if found == 1 else 'stale'}")
+        return 1 if stale else 0
+    copy = scratch_copy()
+    print(f"scratch copy: {copy}", file=sys.stderr)
+    results: list[tuple[Mutant, str, float]] = []
+    try:
+        if not args.no_baseline:
+            # Every test file any chosen mutant runs, once (a -k selection is part of its file).
+            files = tuple(dict.fromkeys(t for m in chosen for t in m.tests if t.endswith(".py")))
+            status, seconds = run_tests(copy, files, args.timeout * 2)
+            print(f"baseline {seconds:6.1f}s  {status}", file=sys.stderr)
+            if status != "SURVIVED":  # i.e. the unchanged code does not pass
+                print(f"the tests fail without a mutant ({status}): {' '.join(files)}")
+                return 2
+        for m in chosen:
+            path = copy / m.path
+            original = path.read_text(encoding="utf-8")
+            if original.count(m.old) != 1:
+                results.append((m, "stale", 0.0))
+            else:
+                path.write_text(original.replace(m.old, m.new), encoding="utf-8")
+                try:
+                    status, seconds = run_tests(copy, m.tests, args.timeout)
+                finally:
+                    path.write_text(original, encoding="utf-8")
+                results.append((m, status, seconds))
+            print(f"{results[-1][1]:9} {results[-1][2]:6.1f}s  {m.name}", file=sys.stderr)
+    finally:
+        if not args.keep:
+            shutil.rmtree(copy, ignore_errors=True)
+    print(f"\n{'mutant':48} {'file':34} {'result':9} seconds")
+    for m, status, seconds in results:
+        print(f"{m.name:48} {m.path:34} {status:9} {seconds:7.1f}")
+    killed = sum(status == "killed" for _, status, _ in results)
+    print(f"\n{killed} of {len(results)} mutants killed")
+    return 0 if killed == len(results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

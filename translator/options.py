@@ -1,0 +1,155 @@
+"""One set of options for every entry point: defaults, environment, validation.
+
+``translate_text``, the ``translate`` and ``batch`` commands and ``translate_folder`` all build
+their pipeline from an :class:`Options` (``translator.factory.build_pipeline``), so they share
+the same defaults:
+
+=============  ==========================================  =======================
+option         default                                     environment
+=============  ==========================================  =======================
+``model``      ``Helsinki-NLP/opus-mt-de-en``              ``TRANSLATOR_MODEL``
+``backend``    ``auto`` (CTranslate2, converted once)      ``TRANSLATOR_BACKEND``
+``device``     ``auto`` (CUDA when present)                ``TRANSLATOR_DEVICE``
+``glossary``   ./glossary.yaml, else the packaged one      ``TRANSLATOR_GLOSSARY``
+``qa``         on
+``memory``     off in the library, on in the CLI           ``TRANSLATOR_CACHE_DIR``
+``beam_size``  4
+``style``      ``ap`` (house style of glossary spellings)
+``transliterate``  on (Slavic names no entry lists)
+=============  ==========================================  =======================
+
+Values left unset (``None``) are read from the environment when the options are resolved
+(:meth:`Options.resolved`, called by ``build_pipeline``), never at import. Every value is
+checked once, here: a bad one raises :class:`~translator.errors.UsageError` naming the option
+(or the environment variable it came from) and the allowed values.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal, Union, get_args
+
+from . import config
+from .errors import UsageError
+
+if TYPE_CHECKING:
+    from .glossary import Glossary
+
+Backend = Literal["auto", "ctranslate2", "transformers"]
+Device = Literal["auto", "cpu", "cuda"]
+#: Output formats (``translator.formats`` writes them): ``html`` is the translated page,
+#: ``review`` the side-by-side review page. A new format is one more name here and its writer.
+Format = Literal["text", "markdown", "json", "html", "review", "docx"]
+#: House styles for the spellings outlets disagree on (``translator.glossary.style``).
+Style = Literal["ap", "reuters", "bbc"]
+
+BACKENDS: tuple[str, ...] = get_args(Backend)
+DEVICES: tuple[str, ...] = get_args(Device)
+FORMATS: tuple[str, ...] = get_args(Format)
+STYLES: tuple[str, ...] = get_args(Style)
+
+#: What ``glossary=`` accepts: a loaded Glossary, a YAML path, None (the default glossary)
+#: or False (no glossary).
+GlossarySpec = Union["Glossary", Path, str, None, Literal[False]]
+
+
+@dataclass(frozen=True)
+class Options:
+    """What a translation is built from (see the module docstring for defaults).
+
+    ``model``: Hub id or local folder (a MarianMT model, or a CTranslate2 conversion of one).
+    ``backend``: ``auto`` uses CTranslate2 and converts the model for it on first use (once,
+    into the cache); ``ctranslate2`` insists on an existing conversion; ``transformers``
+    never converts. ``device``: ``auto``, ``cpu`` or ``cuda`` (``cuda:N`` too).
+    ``glossary``: a ``Glossary``, a YAML path, ``None`` for the default glossary or
+    ``False`` for none. ``qa``: the quality checks. ``memory``: the SQLite translation
+    memory: ``False`` (the library's default: nothing is written unless asked), ``True`` (the
+    CLI's default: ``$TRANSLATOR_CACHE_DIR/memory.sqlite3``) or the path of a memory file.
+    ``style``: the house style of the glossary's spellings (``ap``, ``reuters``, ``bbc``).
+    ``transliterate``: rewrite Slavic personal names no glossary entry lists into English
+    spelling (reported as ``transliterated``; needs a glossary).
+    """
+
+    model: str | None = None
+    backend: Backend | None = None
+    device: str | None = None
+    beam_size: int = 4
+    batch_size: int = 32
+    glossary: GlossarySpec = None
+    qa: bool = True
+    memory: bool | Path | str = False
+    style: Style = "ap"
+    transliterate: bool = True
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "style", choice("style", self.style, STYLES))
+        if self.backend is not None:
+            object.__setattr__(self, "backend", choice("backend", self.backend, BACKENDS))
+        if self.device is not None:
+            object.__setattr__(self, "device", device_choice("device", self.device))
+        for name in ("beam_size", "batch_size"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise UsageError(name, f"must be a whole number of at least 1 (got {value!r})")
+        if self.glossary is True:
+            raise UsageError("glossary", "must be a Glossary, a path, None (default) or False")
+
+    def resolved(self) -> Options:
+        """These options with every unset value taken from the environment or the default."""
+        model = self.model or os.environ.get(config.ENV_MODEL) or config.DEFAULT_MODEL
+        backend = self.backend or _from_env(config.ENV_BACKEND, BACKENDS) or "auto"
+        device = self.device or _from_env(config.ENV_DEVICE, DEVICES) or "auto"
+        return replace(self, model=model, backend=backend, device=device)  # type: ignore[arg-type]
+
+    def glossary_path(self) -> Path | None:
+        """The YAML file the glossary comes from (None: no glossary, or one given loaded)."""
+        spec = self.glossary
+        if spec is False or (spec is not None and not isinstance(spec, str | Path)):
+            return None
+        if spec is None:
+            return config.glossary_path()  # $TRANSLATOR_GLOSSARY, ./glossary.yaml, packaged
+        return Path(spec).expanduser()
+
+    def memory_path(self) -> Path | None:
+        """The translation-memory file, or None when the memory is off."""
+        if self.memory is False:
+            return None
+        if self.memory is True:
+            from .cache import default_path
+
+            return default_path()
+        return Path(self.memory).expanduser()
+
+
+def choice(what: str, value: str, allowed: tuple[str, ...]) -> str:
+    """``value`` (any case) if it is one of ``allowed``, else UsageError."""
+    if isinstance(value, str) and value.strip().lower() in allowed:
+        return value.strip().lower()
+    raise UsageError(what, f"must be one of {', '.join(allowed)} (got {value!r})")
+
+
+def device_choice(what: str, value: str) -> str:
+    """``auto``, ``cpu``, ``cuda`` or ``cuda:N``."""
+    text = value.strip().lower() if isinstance(value, str) else value
+    if isinstance(text, str) and text.startswith("cuda:") and text[5:].isdigit():
+        return text
+    return choice(what, value, DEVICES)
+
+
+def check_format(fmt: str | None) -> Format | None:
+    """The output format ``fmt`` (any case), or UsageError listing the formats; ``None``
+    means each input's own format (see ``translator.formats.default_output``)."""
+    if fmt is None:
+        return None
+    return choice("format", fmt, FORMATS)  # type: ignore[return-value]
+
+
+def _from_env(name: str, allowed: tuple[str, ...]) -> str | None:
+    value = os.environ.get(name)
+    if not value:
+        return None
+    if allowed is DEVICES:
+        return device_choice(name, value)
+    return choice(name, value, allowed)
