@@ -56,11 +56,8 @@ def check_device(device: str | None) -> None:
     if device not in ("cuda", f"cuda:{index}") or not index.isdigit():
         raise ModelError(f"unknown device {device!r} (use auto, cpu or cuda)")
     seen = cuda_device_count()
-    if int(index) >= seen:
-        have = "no CUDA device is" if seen == 0 else f"only {seen} CUDA device(s) are"
-        raise ModelError(
-            f"--device {device} asked for, but {have} available here; use --device cpu or auto"
-        )
+    if int(index) >= seen:  # the words of pick_device, which says it when loading
+        raise ModelError(f"--device {device} asked for, but no such CUDA device is available")
 
 
 def cuda_device_count() -> int:
