@@ -31,6 +31,7 @@ from translator.batch import (
     Planned,
     SentencesDone,
     SentencesQueued,
+    Working,
     discover,
     translate_folder,
 )
@@ -778,3 +779,56 @@ def test_a_file_name_that_is_not_utf8_works(folders: Folders) -> None:
     assert json.loads((out_dir / name).with_suffix(".json").read_text("utf-8"))["name"]
     assert json.loads(summary.to_json())["files"][1]["source"] == name  # exact round trip
     assert [f.source for f in run(in_dir, out_dir, fmt="json").unchanged] == ["b.txt", name]
+
+
+def test_the_lock_file_is_removed_when_the_run_ends(tmp_path: Path) -> None:
+    from translator.batch.manifest import LOCK_NAME, locked
+
+    in_dir, out_dir = tmp_path / "in", tmp_path / "out"
+    put(in_dir, "a.txt", article(1))
+    summary = run(in_dir, out_dir)
+    assert [f.source for f in summary.translated] == ["a.txt"]
+    assert not (out_dir / LOCK_NAME).exists()
+
+    (out_dir / LOCK_NAME).touch()  # left behind by a run that was killed
+    with locked(out_dir):
+        assert (out_dir / LOCK_NAME).exists()
+        with pytest.raises(OutputError, match="another batch run"), locked(out_dir):
+            pass
+        assert (out_dir / LOCK_NAME).exists()  # a refused run leaves the holder's lock alone
+    assert not (out_dir / LOCK_NAME).exists()
+
+
+class SlowWordEngine(WordEngine):
+    """Takes a moment per call, as a model does, so that writes finish while it works."""
+
+    def translate_batch(self, sentences: list[str]) -> list[str]:
+        import time
+
+        time.sleep(0.2)
+        return super().translate_batch(sentences)
+
+
+def test_progress_knows_its_totals_first_and_counts_files_as_they_are_written(
+    folders: Folders, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    in_dir, out_dir = folders
+    for i in range(86):
+        put(in_dir, f"a{i:02d}.txt", article(i))  # 3 sentences each: 258
+    monkeypatch.setattr(translator.factory, "engine_for", lambda options: SlowWordEngine())
+    events: list[Event] = []
+    # Two chunks of 129 sentences, each translated in three engine calls (64, 64, 1).
+    translate_folder(in_dir, out_dir, options=PLAIN, chunk_sentences=129,
+                     on_event=events.append)  # fmt: skip
+    kinds = [type(e).__name__ for e in events]
+    first_done = kinds.index("SentencesDone")
+    assert [e for e in events if isinstance(e, SentencesQueued)] == [SentencesQueued(258)]
+    assert kinds.index("SentencesQueued") < first_done
+    # No engine given: the model "loads" at first need, and the events say so.
+    assert events[kinds.index("Working")] == Working("loading the model")
+    assert kinds.index("Working") < first_done and Working("") in events[:first_done]
+    # The first chunk's files count as soon as they are written (while the second chunk is
+    # translated), not when that chunk ends.
+    last_done = len(kinds) - 1 - kinds[::-1].index("SentencesDone")
+    assert kinds.index("FileDone") < last_done
+    assert kinds.count("FileDone") == 86

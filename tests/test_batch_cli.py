@@ -83,7 +83,7 @@ def test_failed_files_exit_8_and_are_listed_with_reasons(
     summary = tmp_path / "report" / "summary.json"
     code, _, err = cli(monkeypatch, capsys, "batch", str(tmp_path / "in"),
                        str(tmp_path / "out"), "--max-size", "1k", "--summary-json",
-                       str(summary), *PLAIN)  # fmt: skip
+                       str(summary), "--mkdir", *PLAIN)  # fmt: skip
     assert code == 8
     assert "[bin].txt" in err and "big.txt" in err and "too large" in err
     data = json.loads(summary.read_text("utf-8"))
@@ -312,7 +312,7 @@ def test_killed_mid_batch_then_rerun_every_output_complete(
 
     outputs = sorted(p.relative_to(out_dir).as_posix() for p in out_dir.rglob("*") if p.is_file())
     assert outputs == sorted(
-        [MANIFEST_NAME, ".translator-manifest.lock", *(r[:-4] + ".json" for r in rels)]
+        [MANIFEST_NAME, *(r[:-4] + ".json" for r in rels)]
     )  # one output per input, nothing missing, nothing doubled, no temp files left
     for rel in rels:
         data = json.loads((out_dir / rel).with_suffix(".json").read_text("utf-8"))
@@ -324,3 +324,65 @@ def test_killed_mid_batch_then_rerun_every_output_complete(
 
     # Nothing changed: the re-run neither translates nor even imports torch/transformers.
     assert _rerun_loads_nothing(in_dir, out_dir, tiny_model_dir) == "0 False False"
+
+
+def test_a_folder_with_no_matching_file_says_so_and_suggests_p(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: Capture, engine: WordEngine
+) -> None:
+    put(tmp_path / "in", "a.rtf", article(1))
+    put(tmp_path / "in", "sub/b.rtf", article(2))
+    put(tmp_path / "in", "notes", article(3))
+    code, out, err = cli(monkeypatch, capsys, "batch", str(tmp_path / "in"),
+                         str(tmp_path / "out"), *PLAIN)  # fmt: skip
+    assert code == 0 and out == "" and engine.calls == []
+    lines = [line for line in err.splitlines() if line.startswith("warning:")]
+    assert lines == [
+        f'warning: no file in {tmp_path / "in"} matched "*.txt" "*.md" "*.html" "*.htm" '
+        '"*.docx" "*.pdf"; it holds 3 (.rtf 2, no extension 1): to take them, add -p "*.rtf"'
+    ]
+
+    code, _, err = cli(monkeypatch, capsys, "batch", str(tmp_path / "in"),
+                       str(tmp_path / "out"), "-p", "*.rtf", *PLAIN)  # fmt: skip
+    assert code == 0 and "warning:" not in err
+    assert sorted(p.name for p in (tmp_path / "out").rglob("*.txt")) == ["a.txt", "b.txt"]
+
+
+def test_the_summary_counts_files_skipped_by_pattern_with_their_extensions(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: Capture, engine: WordEngine
+) -> None:
+    put(tmp_path / "in", "a.txt", article(1))
+    put(tmp_path / "in", "b.odt", b"PK\x03\x04")
+    put(tmp_path / "in", "c.ODT", b"PK\x03\x04")
+    summary = tmp_path / "s.json"
+    code, _, err = cli(monkeypatch, capsys, "batch", str(tmp_path / "in"), str(tmp_path / "out"),
+                       "--summary-json", str(summary), *PLAIN)  # fmt: skip
+    assert code == 0, err
+    assert "skipped (no -p pattern matched)" in err and "2 (.odt 2)" in err
+    data = json.loads(summary.read_text("utf-8"))
+    assert data["skipped"]["unmatched"] == {".odt": 2}
+    assert data["patterns"] == ["*.txt", "*.md", "*.html", "*.htm", "*.docx", "*.pdf"]
+
+
+def test_an_earlier_runs_output_folder_inside_in_is_never_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: Capture, engine: WordEngine
+) -> None:
+    in_dir = tmp_path / "in"
+    put(in_dir, "a.txt", article(1))
+    code, _, err = cli(monkeypatch, capsys, "batch", str(in_dir), str(in_dir / "english"),
+                       *PLAIN)  # fmt: skip
+    assert code == 0, err
+    assert (in_dir / "english" / "a.txt").is_file()
+    engine.calls.clear()
+    code, _, err = cli(monkeypatch, capsys, "batch", str(in_dir), str(tmp_path / "elsewhere"),
+                       *PLAIN)  # fmt: skip
+    assert code == 0, err
+    assert sorted(p.relative_to(tmp_path / "elsewhere").as_posix()
+                  for p in (tmp_path / "elsewhere").rglob("*.txt")) == ["a.txt"]  # fmt: skip
+    assert len(engine.calls) == 1 and all("english" not in s for s in engine.calls[0])
+    assert "skipped (earlier runs' output folders)" in err and "english/" in err
+
+    # An earlier run's output folder given as the input is refused with one line.
+    code, _, err = cli(monkeypatch, capsys, "batch", str(in_dir / "english"),
+                       str(tmp_path / "again"), *PLAIN)  # fmt: skip
+    assert code == 3
+    assert "output of an earlier batch run" in err and len(err.strip().splitlines()) == 1

@@ -105,6 +105,7 @@ def test_output_file_is_written_atomically(
         str(article),
         "-o",
         str(target),
+        "--mkdir",  # out/ does not exist yet
         "--model",
         str(tiny_model_dir),
         *FAST,

@@ -244,3 +244,48 @@ def test_no_glossary_means_no_terms(
     assert code == 0
     data = json.loads(out)
     assert data["terms"] == [] and data["signature"]["glossary"] is None
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "defaulted"),
+    [
+        ("deepl.csv", "Kiew,Kyiv\nSelenskyj,Zelensky\nISW,ISW\n", "3 of 3 entries"),
+        ("ours.csv", "source,target,category\nKiew,Kyiv,place\nPanzer,tank,\n", "1 of 2 entries"),
+        ("v2.tbx", """<martif><text><body>
+<termEntry id="1"><langSet xml:lang="de"><tig><term>Kiew</term></tig></langSet>
+<langSet xml:lang="en"><tig><term>Kyiv</term></tig></langSet></termEntry>
+</body></text></martif>""", "1 of 1 entries"),
+    ],
+)  # fmt: skip
+def test_import_warns_when_it_defaults_the_category_and_category_sets_it(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: Capture,
+    name: str,
+    content: str,
+    defaulted: str,
+) -> None:
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    code, out, err = cli(monkeypatch, capsys, "glossary", "import", str(path))
+    assert code == 0, err
+    [line] = [line for line in err.splitlines() if line.startswith("warning:")]
+    assert line.startswith(f"warning: {defaulted} have no category in {path}")
+    assert "--category" in line
+
+    code, out, err = cli(monkeypatch, capsys, "glossary", "import", str(path), "-c", "place")
+    assert code == 0 and "warning" not in err
+    out_path = tmp_path / "g.yaml"
+    out_path.write_text(out, encoding="utf-8")
+    categories = [e.category for e in load_glossary(out_path).entries]
+    assert "place" in categories and "term" not in categories
+
+
+def test_import_rejects_an_unknown_category(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: Capture
+) -> None:
+    path = tmp_path / "g.csv"
+    path.write_text("Kiew,Kyiv\n", encoding="utf-8")
+    code, out, err = cli(monkeypatch, capsys, "glossary", "import", str(path), "-c", "city")
+    assert (code, out) == (2, "")
+    assert "--category" in err and "place" in err

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.doubles import EmptyEngine, WordEngine
-from translator import ModelError, Pipeline, translate_text
+from translator import ModelError, Pipeline, config, translate_text
 from translator.result import Flag
 
 
@@ -154,3 +155,37 @@ def test_empty_text_gives_an_empty_result(word_engine: WordEngine) -> None:
     result = translate_text("   \n\n ", engine=word_engine, **BARE)
     assert result.paragraphs == []
     assert word_engine.calls == []
+
+
+def test_quality_check_results_are_remembered_with_the_translation_memory(
+    tmp_path: Path, seed_text: str
+) -> None:
+    from translator.cache import TranslationMemory
+    from translator.glossary import load_glossary
+    from translator.qa import QualityChecker
+
+    class CountingChecker(QualityChecker):
+        calls = 0
+
+        def check(self, source: str, target: str) -> tuple[str, list[Flag]]:
+            CountingChecker.calls += 1
+            return super().check(source, target)
+
+    def translate(glossary: Any) -> Any:
+        with TranslationMemory(tmp_path / "memory.sqlite3") as memory:
+            pipeline = Pipeline(WordEngine(), glossary=glossary,
+                                checker=CountingChecker(glossary), memory=memory)  # fmt: skip
+            return pipeline.translate_text(seed_text)
+
+    glossary = load_glossary(config.packaged_glossary())
+    first = translate(glossary)
+    n = CountingChecker.calls
+    assert n == len(first.sentences) and first.flags  # every sentence checked; flags found
+    again = translate(glossary)
+    assert CountingChecker.calls == n  # nothing checked again
+    assert [(s.target, s.flags) for s in again.sentences] == [
+        (s.target, s.flags) for s in first.sentences
+    ]
+    # Another glossary version is another set of checks: they run again.
+    translate(None)
+    assert CountingChecker.calls == 2 * n

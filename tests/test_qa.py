@@ -365,3 +365,15 @@ GOOD = [
 @pytest.mark.parametrize(("source", "output"), GOOD)
 def test_good_translations_raise_no_flags(source: str, output: str) -> None:
     assert run(source, output) == (output, {})
+
+
+def test_a_flag_raised_twice_in_a_sentence_is_listed_once_with_its_count() -> None:
+    _, flags = run(
+        "Erst 12.000, dann wieder 12.000 Soldaten; 60.000 und nochmals 60.000 Verluste.",
+        "First 12.000, then again 12.000 soldiers; and losses.",
+    )
+    [fixed] = flags["number-format"]
+    assert fixed.message == "12.000 written the English way: 12,000 (2×)"
+    [missing] = flags["number-missing"]
+    assert missing.message.endswith("is not in the translation (2×)")
+    assert missing.message.startswith("60.000")

@@ -171,3 +171,31 @@ def test_filter_shows_only_flagged_paragraphs(browser: Any, page: Path) -> None:
     assert 0 < len(flagged) < len(rows)
     browser.find_element(By.CSS_SELECTOR, "label.filter").click()
     assert [r for r in rows if r.is_displayed()] == flagged
+
+
+def test_phone_never_scrolls_sideways_with_a_long_path_and_long_tokens(
+    browser: Any, tmp_path: Path
+) -> None:
+    # A user passes a deep path; the text holds a URL and a compound longer than a phone line.
+    from selenium.webdriver.common.by import By
+
+    from tests.doubles import WordEngine
+
+    long_path = "/home/analyst/" + "/".join(["sehr_langer_ordnername_fuer_berichte"] * 6)
+    url = "https://example.org/" + "x" * 150
+    text = (
+        "Kiew meldet neue Angriffe.\n\n"
+        f"Quelle: {url} und Donaudampfschifffahrtsgesellschaftskapitänswitwenrentenkasse.\n"
+    )
+    result = Pipeline(WordEngine()).translate_text(text, name=f"{long_path}/bericht.txt")
+    page = tmp_path / "review.html"
+    page.write_text(render_html(result), encoding="utf-8")
+
+    open_at(browser, page, 375, 800)
+    screenshot(browser, tmp_path / "phone-long.png")
+    width = browser.execute_script("return window.innerWidth")
+    assert browser.execute_script("return document.documentElement.scrollWidth") <= width
+    assert browser.find_element(By.CSS_SELECTOR, "header h1").text == (
+        "Translation review: bericht.txt"
+    )
+    assert long_path in browser.find_element(By.CSS_SELECTOR, "footer.signature").text

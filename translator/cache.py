@@ -4,6 +4,10 @@ The pipeline builds the namespace from everything that changes an engine output 
 revision, backend, quantization, decoding options, glossary version; see
 ``Pipeline.memory_namespace``), so a memory entry is only ever reused for the same setup.
 
+It also remembers, per setup (options and the facts on disk that decide the engine: see
+``translator.engine.setup``), the signature of the engine that setup loaded, so that a re-run
+can look its sentences up before loading any model, and load none when all are there.
+
 The memory is a speed-up, never a reason to fail a translation: a corrupt file is moved aside
 (with a warning) and a fresh one started; a locked or unwritable file is skipped (with a
 warning) and the translation goes on without it. Several processes may use one file at the
@@ -12,6 +16,7 @@ same time (WAL journal, busy timeout, one short transaction per store).
 
 from __future__ import annotations
 
+import json
 import logging
 import sqlite3
 import threading
@@ -20,6 +25,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 log = logging.getLogger("translator")
 
@@ -104,6 +110,38 @@ class TranslationMemory:
 
         self._guarded("write", run)
 
+    # -- setups: engine signatures known before loading --------------------------------------
+
+    def known_setup(self, key: str) -> dict[str, Any] | None:
+        """The engine signature recorded for the setup ``key``, if any."""
+        found: list[str] = []
+
+        def run(conn: sqlite3.Connection) -> None:
+            row = conn.execute("SELECT signature FROM setups WHERE key = ?", (key,)).fetchone()
+            found[:] = [row[0]] if row else []
+
+        self._guarded("read", run)
+        if not found:
+            return None
+        try:
+            signature = json.loads(found[0])
+        except ValueError:
+            return None
+        return signature if isinstance(signature, dict) else None
+
+    def remember_setup(self, key: str, signature: dict[str, Any]) -> None:
+        """Record the signature of the engine that the setup ``key`` loaded."""
+        blob = json.dumps(signature, sort_keys=True, default=str)
+
+        def run(conn: sqlite3.Connection) -> None:
+            with _write(conn):
+                conn.execute(
+                    "INSERT OR REPLACE INTO setups (key, signature, created) VALUES (?, ?, ?)",
+                    (key, blob, time.time()),
+                )
+
+        self._guarded("write", run)
+
     # -- maintenance ---------------------------------------------------------------------------
 
     def stats(self) -> MemoryStats:
@@ -133,6 +171,7 @@ class TranslationMemory:
             with _write(conn):
                 if namespace is None:
                     cur = conn.execute("DELETE FROM entries")
+                    conn.execute("DELETE FROM setups")
                 else:
                     cur = conn.execute("DELETE FROM entries WHERE namespace = ?", (namespace,))
                 deleted[:] = [cur.rowcount]
@@ -186,6 +225,10 @@ class TranslationMemory:
                 "CREATE TABLE IF NOT EXISTS entries ("
                 " namespace TEXT NOT NULL, source TEXT NOT NULL, target TEXT NOT NULL,"
                 " created REAL NOT NULL, PRIMARY KEY (namespace, source)) WITHOUT ROWID"
+            )
+            conn.execute(
+                "CREATE TABLE IF NOT EXISTS setups ("
+                " key TEXT PRIMARY KEY, signature TEXT NOT NULL, created REAL NOT NULL)"
             )
             version = conn.execute("PRAGMA user_version").fetchone()[0]
             if version == 0:

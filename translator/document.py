@@ -278,6 +278,20 @@ def check_output(path: Path | str, *, inputs: Iterable[Path | str] = ()) -> Path
     return target
 
 
+def check_folder_writable(folder: Path | str) -> None:
+    """Raise OutputError unless a file can be created in ``folder`` (an existing folder):
+    tried for real with a temporary file, so that permissions, read-only mounts and special
+    file systems (``/sys``, ``/proc``) all count. Callers check before any work."""
+    folder = Path(folder)
+    try:
+        fd, probe = tempfile.mkstemp(prefix=".translator-probe.", suffix=_TEMP_SUFFIX, dir=folder)
+    except OSError as exc:
+        raise OutputError(f"cannot write into {folder} ({exc.strerror or exc})") from exc
+    os.close(fd)
+    with contextlib.suppress(OSError):
+        os.unlink(probe)
+
+
 def _same_file(a: Path, b: Path) -> bool:
     try:
         return os.path.samefile(a, b)

@@ -8,6 +8,7 @@ The one assembly path: ``translate_text``, the ``translate`` and ``batch`` comma
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -16,18 +17,34 @@ from .options import GlossarySpec, Options
 from .pipeline import Pipeline
 
 if TYPE_CHECKING:
+    from .cache import TranslationMemory
+    from .engine.lazy import LazyEngine
     from .glossary import Glossary
 
 __all__ = ["BackgroundEngine", "Options", "build_pipeline", "engine_for", "glossary_for"]
 
 
-def build_pipeline(options: Options | None = None, *, engine: Engine | None = None) -> Pipeline:
-    """Load the glossary, translation memory, QA checker and (unless given) the engine."""
+def build_pipeline(
+    options: Options | None = None,
+    *,
+    engine: Engine | None = None,
+    on_step: Callable[[str], None] | None = None,
+) -> Pipeline:
+    """Load the glossary, translation memory, QA checker and (unless given) the engine.
+
+    The engine is a `LazyEngine` (see `lazy_engine`): a run whose sentences are all in the
+    translation memory loads no model. ``on_step("loading the model")`` is called when the
+    model starts to load (or is waited for), ``on_step("")`` when it is there."""
     options = (options or Options()).resolved()
+    memory = None
+    path = options.memory_path()
+    if path is not None:
+        from .cache import TranslationMemory
+
+        memory = TranslationMemory(path)
+    warming = False
     if engine is None:
-        # Loading a CTranslate2 model is mostly C++ that releases the GIL: let it run while
-        # the glossary and the checks are set up here.
-        engine = BackgroundEngine(options) if _ct2_ready(options) else engine_for(options)
+        engine, warming = lazy_engine(options, memory, on_step=on_step)
     glossary = glossary_for(
         options.glossary, style=options.style, transliterate=options.transliterate
     )
@@ -36,15 +53,57 @@ def build_pipeline(options: Options | None = None, *, engine: Engine | None = No
         from .qa import QualityChecker
 
         checker = QualityChecker(glossary=glossary)
-        if isinstance(engine, BackgroundEngine):
+        if warming:
             checker.warm_up()  # while the model loads
-    memory = None
-    path = options.memory_path()
-    if path is not None:
-        from .cache import TranslationMemory
-
-        memory = TranslationMemory(path)
     return Pipeline(engine, glossary=glossary, checker=checker, memory=memory)
+
+
+def lazy_engine(
+    options: Options,
+    memory: TranslationMemory | None,
+    *,
+    on_step: Callable[[str], None] | None = None,
+) -> tuple[LazyEngine, bool]:
+    """The engine for ``options``, loaded at first need, and whether it is already loading.
+
+    With a translation memory it signs, until it is loaded, with the signature this setup's
+    engine gave last time (the memory remembers it per setup, see ``engine.setup``), so a run
+    whose sentences are all in the memory loads no model at all. A setup the memory does not
+    know yet loads as before: a CTranslate2 conversion in a thread from now on (while the
+    glossary and the checks are set up), anything else at first need.
+    """
+    from .engine.lazy import LazyEngine
+
+    key = known = None
+    if memory is not None:
+        from .engine.setup import setup_key
+
+        key = setup_key(
+            options.model or "",
+            backend=options.backend or "auto",
+            device=options.device or "auto",
+            beam_size=options.beam_size,
+            batch_size=options.batch_size,
+        )
+        known = memory.known_setup(key)
+    background = BackgroundEngine(options) if known is None and _ct2_ready(options) else None
+
+    def load() -> Engine:
+        if on_step is not None:
+            on_step("loading the model")
+        try:
+            return background.get() if background is not None else engine_for(options)
+        finally:
+            if on_step is not None:
+                on_step("")
+
+    def remember(engine: Engine) -> None:
+        if memory is not None and key is not None:
+            signature = engine_signature(engine)
+            if signature != known:
+                memory.remember_setup(key, signature)
+
+    return LazyEngine(load, signature=known, on_load=remember), background is not None
 
 
 def glossary_for(
@@ -68,7 +127,10 @@ def glossary_for(
 
 def engine_for(options: Options, **kwargs: Any) -> Engine:
     """Load the engine the options ask for (``batch`` calls this only once there is work)."""
+    from .engine.base import check_device
+
     options = options.resolved()
+    check_device(options.device)  # a GPU asked for and absent: said before anything else
     return load_engine(
         options.model,
         backend=options.backend or "auto",

@@ -8,10 +8,11 @@ source sentence is kept and flagged.
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 from .document import Block, rebuild
@@ -23,6 +24,7 @@ from .result import (
     SentenceResult,
     TermHit,
     TranslationResult,
+    unique_flags,
 )
 from .segment import split_sentences
 from .signature import memory_namespace, signature
@@ -233,7 +235,9 @@ class Pipeline:
         retried = self._retry(todo, outputs)
         fresh = [(s, outputs[s]) for s in todo if outputs[s].strip()]
         if self.memory is not None and fresh:
-            self.memory.store(namespace, fresh)
+            # Asked again: an engine that signed with a remembered signature until it loaded
+            # (``LazyEngine``) now signs with its own, and that is what translated these.
+            self.memory.store(self.memory_namespace(), fresh)
 
         for unit in units:
             out = outputs.get(unit.engine_input, "")
@@ -291,10 +295,14 @@ class Pipeline:
     # -- assembly --------------------------------------------------------------------------
 
     def _assemble(self, job: Job) -> TranslationResult:
+        units = [u for block_units in job.units for u in block_units] + list(job.phrases)
+        finals = {id(u): self._glossary_target(u) for u in units}
+        checked = self._check_all([(u.source, finals[id(u)][0]) for u in units])
         paragraphs: list[ParagraphResult] = []
         for p_index, (block, block_units) in enumerate(zip(job.blocks, job.units, strict=True)):
             sentences = [
-                self._finish(unit, p_index, s_index) for s_index, unit in enumerate(block_units)
+                self._finish(unit, p_index, s_index, finals[id(unit)], checked)
+                for s_index, unit in enumerate(block_units)
             ]
             paragraphs.append(
                 ParagraphResult(
@@ -305,22 +313,71 @@ class Pipeline:
         if job.document is not None:
             result.format = job.document.format
             result.metadata = dict(job.document.metadata)
-        result.phrases = {u.source: self._finish(u, -1, -1).target for u in job.phrases}
+        result.phrases = {
+            u.source: self._finish(u, -1, -1, finals[id(u)], checked).target for u in job.phrases
+        }
         return result
 
-    def _finish(self, unit: _Unit, p_index: int, s_index: int) -> SentenceResult:
-        target = unit.raw
-        terms: list[TermHit] = []
-        flags = list(unit.flags)
+    def _glossary_target(self, unit: _Unit) -> tuple[str, list[TermHit]]:
+        """The engine's output with the glossary's renderings enforced, and the term hits."""
         if self.glossary is not None and unit.prepared is not None:
-            target, terms = self.glossary.finalize(unit.prepared, target)
-            for hit in terms:
-                hit.paragraph, hit.sentence = p_index, s_index
+            return self.glossary.finalize(unit.prepared, unit.raw)
+        return unit.raw, []
+
+    def _check_all(
+        self, pairs: list[tuple[str, str]]
+    ) -> dict[tuple[str, str], tuple[str, list[Flag]]]:
+        """The QA results of (source, target) pairs, when they can be remembered ({} when
+        not): with a translation memory and a checker that has a ``version``, they are kept
+        there, so a re-run whose sentences all come from the memory runs no check (and loads
+        no word lists)."""
+        checker = self.checker
+        version = getattr(checker, "version", None)
+        if checker is None or self.memory is None or not isinstance(version, str):
+            return {}
+        pairs = list(dict.fromkeys(pairs))
+        namespace = f"qa-{version}"
+        keys = {pair: f"{pair[0]}\x00{pair[1]}" for pair in pairs}
+        found = self.memory.lookup(namespace, list(keys.values()))
+        results: dict[tuple[str, str], tuple[str, list[Flag]]] = {}
+        fresh: list[tuple[str, str]] = []
+        for pair, key in keys.items():
+            if key in found:
+                data = json.loads(found[key])
+                results[pair] = (data["target"], [Flag(**f) for f in data["flags"]])
+                continue
+            target, flags = checker.check(*pair)
+            results[pair] = (target, flags)
+            value = {"target": target, "flags": [asdict(f) for f in flags]}
+            fresh.append((key, json.dumps(value, ensure_ascii=False)))
+        if fresh:
+            self.memory.store(namespace, fresh)
+        return results
+
+    def _finish(
+        self,
+        unit: _Unit,
+        p_index: int,
+        s_index: int,
+        final: tuple[str, list[TermHit]],
+        checked: dict[tuple[str, str], tuple[str, list[Flag]]],
+    ) -> SentenceResult:
+        target, terms = final
+        for hit in terms:
+            hit.paragraph, hit.sentence = p_index, s_index
+        flags = list(unit.flags)
         if self.checker is not None:
-            target, qa_flags = self.checker.check(unit.source, target)
+            known = checked.get((unit.source, target))
+            if known is None:
+                known = self.checker.check(unit.source, target)
+            target, qa_flags = known
             flags.extend(qa_flags)
         return SentenceResult(
-            source=unit.source, target=target, flags=flags, terms=terms, cached=unit.cached
+            source=unit.source,
+            target=target,
+            flags=unique_flags(flags),
+            terms=terms,
+            cached=unit.cached,
         )
 
 

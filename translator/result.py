@@ -33,6 +33,19 @@ class Flag:
     fixed: bool = False
 
 
+def unique_flags(flags: list[Flag]) -> list[Flag]:
+    """``flags`` with each repeated flag once, in first-seen order. A flag raised n times (the
+    same number missing twice, the same slip fixed twice) says so: ``… (2×)``."""
+    counts: dict[tuple[str, str, Severity, bool], int] = {}
+    for f in flags:
+        key = (f.code, f.message, f.severity, f.fixed)
+        counts[key] = counts.get(key, 0) + 1
+    return [
+        Flag(code, message if n == 1 else f"{message} ({n}×)", severity, fixed)
+        for (code, message, severity, fixed), n in counts.items()
+    ]
+
+
 @dataclass
 class TermHit:
     """One glossary term matched in a source sentence and what became of it in the output."""

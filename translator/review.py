@@ -28,7 +28,8 @@ body { margin:0; font:16px/1.55 system-ui,-apple-system,"Segoe UI",Roboto,sans-s
   color:var(--fg); background:var(--bg); }
 header, main, footer { max-width:1400px; margin:0 auto; padding:0 1.25rem; }
 header { padding-top:1rem; border-bottom:1px solid var(--line); }
-h1 { font-size:1.35rem; margin:.2rem 0 .4rem; }
+h1 { font-size:1.35rem; margin:.2rem 0 .4rem; overflow-wrap:anywhere; }
+header p, header div, ul.flags li { overflow-wrap:anywhere; }
 .summary { margin:.2rem 0; color:var(--muted); }
 .summary b { color:var(--fg); }
 .legend { display:flex; flex-wrap:wrap; gap:.4rem .9rem; margin:.5rem 0 .8rem;
@@ -92,7 +93,10 @@ footer dd { margin:0; overflow-wrap:anywhere; font-family:ui-monospace,monospace
 
 def render_html(result: TranslationResult) -> str:
     """The review page for ``result`` as one self-contained HTML document."""
-    title = f"Translation review: {result.name}" if result.name else "Translation review"
+    # The file name, not its path: a path as long as a phone is wide would make the page scroll
+    # sideways (the whole path is in the footer).
+    name = _file_name(result.name)
+    title = f"Translation review: {name}" if name else "Translation review"
     most = max((len(p.sentences) for p in result.paragraphs), default=0)
     parts = [
         "<!DOCTYPE html>",
@@ -116,6 +120,13 @@ def render_html(result: TranslationResult) -> str:
 
 
 # -- header and footer ---------------------------------------------------------------------
+
+
+def _file_name(name: str | None) -> str:
+    """The last component of ``name`` (a POSIX or Windows path), or the name itself."""
+    if not name:
+        return ""
+    return re.split(r"[/\\]", name.rstrip("/\\"))[-1] or name
 
 
 def _header(result: TranslationResult, title: str) -> str:
@@ -157,7 +168,7 @@ def _header(result: TranslationResult, title: str) -> str:
 
 
 def _footer(result: TranslationResult) -> str:
-    rows = []
+    rows = [f"<dt>source</dt><dd>{escape(result.name)}</dd>"] if result.name else []
     for key, value in {**result.signature, **{f"stats.{k}": v for k, v in
                                                result.stats.items()}}.items():
         shown = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False,

@@ -21,6 +21,7 @@ from .events import (
     Planned,
     SentencesDone,
     SentencesQueued,
+    Working,
 )
 from .lazy import LazyEngine
 from .local import LocalRunner
@@ -51,6 +52,7 @@ __all__ = [
     "SentencesQueued",
     "SourceFile",
     "Task",
+    "Working",
     "discover",
     "make_plan",
     "translate_folder",

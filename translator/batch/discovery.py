@@ -2,7 +2,9 @@
 
 Discovery is recursive and deterministic (sorted). It never takes as input:
 hidden files or folders (any path part starting with "."), anything inside the output
-folder (when that lies inside the input folder), or anything an exclude pattern matches.
+folder (when that lies inside the input folder), a folder holding a batch manifest (the
+output of an earlier run), or anything an exclude pattern matches. What it leaves out other
+than hidden files is counted, so the summary can say so.
 Symbolic links to folders are followed, but each real folder is visited once, so a link
 loop cannot make it hang or list a file twice.
 """
@@ -13,10 +15,11 @@ import fnmatch
 import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from ..errors import InputError, OutputError
+from .manifest import MANIFEST_NAME
 
 DEFAULT_PATTERNS = ("*.txt", "*.md", "*.html", "*.htm", "*.docx", "*.pdf")
 
@@ -27,6 +30,12 @@ class Discovery:
 
     files: list[SourceFile]
     problems: list[tuple[str, str]]  # (relative path, reason)
+    #: Files no pattern matched, by extension (lower case; "" for none).
+    unmatched: dict[str, int] = field(default_factory=dict)
+    #: Files and folders an exclude pattern left out.
+    excluded: int = 0
+    #: Folders (relative, ending in "/") holding a batch manifest: earlier runs' outputs.
+    earlier_outputs: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -86,10 +95,18 @@ def discover(
     and the sub-folders that could not be listed (reported, never silently dropped).
     ``extension`` is the outputs' extension, or a function of the input's relative path."""
     real_in, real_out = check_folders(in_dir, out_dir)
+    if (real_in / MANIFEST_NAME).is_file():
+        raise InputError(
+            f"{in_dir}: the output of an earlier batch run (it holds {MANIFEST_NAME}), "
+            "not German articles"
+        )
     patterns = tuple(patterns) or DEFAULT_PATTERNS
     found: list[tuple[Path, str]] = []
     seen_dirs: set[tuple[int, int]] = set()
     problems: list[tuple[str, str]] = []
+    unmatched: Counter[str] = Counter()
+    excluded = 0
+    earlier: list[str] = []
 
     def unlistable(exc: OSError) -> None:
         where = Path(exc.filename or real_in)
@@ -105,23 +122,37 @@ def discover(
             continue
         seen_dirs.add(key)
         rel_root = root_path.relative_to(real_in)
-        dirs[:] = sorted(
-            d
-            for d in dirs
-            if not d.startswith(".")
-            and not _inside(root_path / d, real_out)
-            and not (exclude and matches((rel_root / d).as_posix(), exclude))
-        )
+        kept = []
+        for d in sorted(dirs):
+            if d.startswith(".") or _inside(root_path / d, real_out):
+                continue
+            if exclude and matches((rel_root / d).as_posix(), exclude):
+                excluded += 1
+            elif (root_path / d / MANIFEST_NAME).is_file():
+                earlier.append((rel_root / d).as_posix() + "/")
+            else:
+                kept.append(d)
+        dirs[:] = kept
         for name in sorted(files):
             if name.startswith("."):
                 continue
             rel = (rel_root / name).as_posix()
-            if not matches(rel, patterns) or (exclude and matches(rel, exclude)):
+            if not matches(rel, patterns):
+                unmatched[PurePosixPath(name).suffix.lower()] += 1
+                continue
+            if exclude and matches(rel, exclude):
+                excluded += 1
                 continue
             if _inside(root_path / name, real_out):
                 continue  # a link into the output folder: our own output, not an input
             found.append((root_path / name, rel))
-    return Discovery(files=_with_outputs(found, extension), problems=problems)
+    return Discovery(
+        files=_with_outputs(found, extension),
+        problems=problems,
+        unmatched=dict(unmatched.most_common()),
+        excluded=excluded,
+        earlier_outputs=earlier,
+    )
 
 
 def _inside(path: Path, folder: Path) -> bool:

@@ -36,7 +36,8 @@ class Planned:
 
 @dataclass(frozen=True)
 class SentencesQueued:
-    """``count`` more sentences were read and split (the sentence total grows as files are read)."""
+    """``count`` more sentences are to be translated. The local runner sends the total of the
+    due files once, before the first is translated (and more only if a file grew since)."""
 
     count: int
 
@@ -55,7 +56,15 @@ class FileDone:
     outcome: FileOutcome
 
 
-Event = Planned | SentencesQueued | SentencesDone | FileDone
+@dataclass(frozen=True)
+class Working:
+    """A step that is not translation has started (``what``: "loading the model",
+    "converting the model"), or ended (``what`` empty)."""
+
+    what: str
+
+
+Event = Planned | SentencesQueued | SentencesDone | FileDone | Working
 
 
 @dataclass
@@ -69,6 +78,13 @@ class BatchSummary:
     files: list[FileOutcome] = field(default_factory=list)
     seconds: float = 0.0
     interrupted: bool = False
+    #: The patterns files were taken by, and what discovery left out: files no pattern
+    #: matched (by extension), files or folders an exclude pattern matched, and folders
+    #: holding an earlier run's output (never read as input).
+    patterns: list[str] = field(default_factory=list)
+    unmatched: dict[str, int] = field(default_factory=dict)
+    excluded: int = 0
+    earlier_outputs: list[str] = field(default_factory=list)
 
     def _with(self, status: FileStatus) -> list[FileOutcome]:
         return [f for f in self.files if f.status == status]
@@ -124,6 +140,12 @@ class BatchSummary:
             "sentences": self.sentences,
             "terms_missed": self.terms_missed,
             "flags": self.flags,
+            "patterns": self.patterns,
+            "skipped": {
+                "unmatched": self.unmatched,
+                "excluded": self.excluded,
+                "earlier_outputs": self.earlier_outputs,
+            },
             "seconds": round(self.seconds, 3),
             "interrupted": self.interrupted,
             "files": [asdict(f) for f in self.files],

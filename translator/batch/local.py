@@ -1,6 +1,9 @@
 """Run the due files in this process: read ahead, translate in shared chunks, write behind.
 
-A reader thread reads and splits the next files while the engine works; files are grouped
+Before the first chunk every due file is read and split once, so the sentence total is known
+from the start (``SentencesQueued`` with all of them); what was read is kept for the run up to
+``KEEP_BYTES`` of input, the rest is read again, by a reader thread, while the engine works.
+Files are grouped
 into chunks of about ``chunk_sentences`` sentences, and each chunk goes through
 ``Pipeline.run`` so the sentences of many short articles share engine batches. A writer
 thread writes each output atomically as soon as its chunk is done (fsync releases the GIL,
@@ -36,6 +39,8 @@ log = logging.getLogger("translator")
 
 #: Files read and split ahead of the engine.
 PREFETCH_FILES = 64
+#: Input bytes whose documents the counting pass keeps for the run (the rest is read again).
+KEEP_BYTES = 64 * 1024 * 1024
 
 
 @dataclass
@@ -46,10 +51,16 @@ class _Item:
     job: Job | None = None
     document: Document | None = None
     error: str | None = None
+    size: int = 0  # input bytes
+    counted: int = 0  # sentences when the counting pass read it
 
     @property
     def sentences(self) -> int:
         return sum(len(u) for u in self.job.units) if self.job is not None else 0
+
+    def forget(self) -> _Item:
+        """The item without its document (to be read again when its turn comes)."""
+        return _Item(self.task, counted=self.counted)
 
 
 class LocalRunner:
@@ -84,17 +95,20 @@ class LocalRunner:
         self._writes: deque[Future[FileRecord]] = deque()
 
     def run(self, tasks: list[Task]) -> None:
-        """Read ahead in one thread, translate here, write in another."""
+        """Count, then read ahead in one thread, translate here, write in another."""
+        counted = self._count(tasks)
+        self.ledger.emit(SentencesQueued(sum(item.counted for item in counted)))
         chunk: list[_Item] = []
         size = 0
-        with self._writer, Prefetch(self._read_all(tasks), PREFETCH_FILES,
+        with self._writer, Prefetch(self._read_again(counted), PREFETCH_FILES,
                                     name="translator-batch-reader") as items:  # fmt: skip
             try:
                 for item in items:
                     if item.error is not None:
                         self.ledger.record(FileRecord.failed(item.task, item.error))
                         continue
-                    self.ledger.emit(SentencesQueued(item.sentences))
+                    if item.sentences > item.counted:  # the file grew since it was counted
+                        self.ledger.emit(SentencesQueued(item.sentences - item.counted))
                     chunk.append(item)
                     size += item.sentences
                     if size >= self.chunk_sentences:
@@ -108,9 +122,29 @@ class LocalRunner:
 
     # -- reading (in the reader thread) ----------------------------------------------------
 
-    def _read_all(self, tasks: list[Task]) -> Iterator[_Item]:
+    def _count(self, tasks: list[Task]) -> list[_Item]:
+        """Read and split every due file once, for the totals; keep the first ``KEEP_BYTES``
+        of documents (and every failure) for the run."""
+        items = []
+        kept = 0
         for task in tasks:
-            yield self._read(task)
+            item = self._read(task)
+            item.counted = item.sentences
+            if item.job is not None:
+                kept += item.size
+                if kept > KEEP_BYTES:
+                    item = item.forget()
+            items.append(item)
+        return items
+
+    def _read_again(self, items: list[_Item]) -> Iterator[_Item]:
+        for item in items:
+            if item.job is None and item.error is None:
+                fresh = self._read(item.task)
+                fresh.counted = item.counted
+                yield fresh
+            else:
+                yield item
 
     def _read(self, task: Task) -> _Item:
         from ..document import read_bytes
@@ -135,7 +169,7 @@ class LocalRunner:
         except Exception as exc:  # a bug of ours on this one input: report it, go on
             log.debug("preparing %s failed", f.rel, exc_info=True)
             return _Item(task, error=f"internal error: {type(exc).__name__}: {exc}")
-        return _Item(task, job=job, document=document)
+        return _Item(task, job=job, document=document, size=st.st_size)
 
     def _prepare(self, document: Document, rel: str) -> Job:
         with self._prepare_lock:
@@ -150,6 +184,9 @@ class LocalRunner:
             nonlocal reported
             reported += count
             self.ledger.emit(SentencesDone(count))
+            # The previous chunk's outputs are written while this one translates: count
+            # each file as soon as it is on disk, not when this chunk ends.
+            self._collect_writes(wait=False)
 
         try:
             jobs = [item.job for item in chunk if item.job]

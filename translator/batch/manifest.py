@@ -8,12 +8,12 @@ Entries are keyed by output path, so runs with different formats can share an OU
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
 import os
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass, fields
 from datetime import UTC, datetime
 from pathlib import Path
@@ -160,21 +160,37 @@ class Manifest:
         self.dirty = False
 
 
-@contextmanager
+@contextlib.contextmanager
 def locked(out_dir: Path) -> Iterator[None]:
     """Hold an exclusive lock on OUT_DIR's manifest for the run: two batch runs writing the
-    same folder would overwrite each other's manifest. The OS drops the lock if we die."""
+    same folder would overwrite each other's manifest. The OS drops the lock if we die; the
+    lock file is removed when the run ends."""
     try:
         import fcntl
     except ImportError:  # not POSIX: no locking, as before
         yield
         return
-    fd = os.open(out_dir / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
-    try:
+    path = out_dir / LOCK_NAME
+    while True:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError as exc:
+            os.close(fd)
             raise OutputError(f"{out_dir}: another batch run is writing to this folder") from exc
+        # The run before us may have removed the file between our open and our lock: a lock
+        # on a file no longer at ``path`` guards nothing, so take the one that is there.
+        try:
+            same = os.stat(path).st_ino == os.fstat(fd).st_ino
+        except FileNotFoundError:
+            same = False
+        if same:
+            break
+        os.close(fd)
+    try:
         yield
     finally:
+        # Removed while still held, so a run waiting on this file retries on a fresh one.
+        with contextlib.suppress(OSError):
+            os.unlink(path)
         os.close(fd)

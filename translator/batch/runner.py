@@ -19,15 +19,15 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from .. import config, factory
+from .. import config
 from ..engine import Engine
+from ..engine.lazy import LazyEngine
 from ..errors import OutputError
 from ..factory import build_pipeline
 from ..options import Options
 from ..pipeline import Pipeline
 from .discovery import DEFAULT_PATTERNS, discover
-from .events import BatchInterrupted, BatchSummary, Event, FileOutcome, Planned
-from .lazy import LazyEngine
+from .events import BatchInterrupted, BatchSummary, Event, FileOutcome, Planned, Working
 from .local import LocalRunner
 from .manifest import MANIFEST_NAME, Manifest, locked
 from .plan import discovery_problems, make_plan
@@ -103,6 +103,10 @@ class BatchRunner:
                 out_dir=str(self.out_dir),
                 format=self.fmt or "own",
                 signature=signature,
+                patterns=list(self.patterns),
+                unmatched=found.unmatched,
+                excluded=found.excluded,
+                earlier_outputs=found.earlier_outputs,
             )
             ledger.note(discovery_problems(found))
             try:
@@ -145,11 +149,15 @@ class BatchRunner:
         return EXTENSIONS[output_format_for(rel, self.fmt)]
 
     def _pipeline(self) -> Pipeline:
-        options = self.options
-        engine = self.engine
-        if engine is None:
-            engine = LazyEngine(lambda: factory.engine_for(options))
-        return build_pipeline(options, engine=engine)
+        # Without an engine of the caller's, the model loads at the first sentence the memory
+        # does not hold (none at all when nothing is due, or every chunk is in the memory).
+        return build_pipeline(
+            self.options, engine=self.engine, on_step=lambda what: self._emit(Working(what))
+        )
+
+    def _emit(self, event: Event) -> None:
+        if self.on_event is not None:
+            self.on_event(event)
 
     def _what_ran(self, pipeline: Pipeline) -> dict[str, Any] | None:
         """Once the engine has loaded, its own signature, not the prediction (after an

@@ -2,7 +2,31 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import typer
+import typer.core
+
+
+def _plain_flags() -> None:
+    """Show on/off options as plain flags in --help (``--terms``, not ``--terms <bool>``):
+    Typer 0.29 gives every option a type column, flags included, which reads as if they took
+    a value (and ``--terms true`` is then rejected)."""
+    option = typer.core.TyperOption
+    shown = getattr(option, "display_type_rich", None)
+    if shown is None or getattr(shown, "_plain_flags", False):
+        return
+
+    def display_type_rich(self: typer.core.TyperOption, ctx: Any) -> str | None:
+        if self.is_flag and self.metavar is None:
+            return None
+        return shown(self, ctx)
+
+    display_type_rich._plain_flags = True  # type: ignore[attr-defined]
+    option.display_type_rich = display_type_rich  # type: ignore[method-assign]
+
+
+_plain_flags()
 
 app = typer.Typer(
     name="translator",

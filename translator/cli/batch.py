@@ -33,6 +33,7 @@ from .common import (
     quiet_progress,
     stderr_console,
 )
+from .paths import check_batch_output, check_output_file
 
 if TYPE_CHECKING:
     from ..batch import BatchSummary, Event
@@ -58,7 +59,11 @@ def batch(
         Path, typer.Argument(help="Folder of German articles (searched recursively).")
     ],
     out_dir: Annotated[
-        Path, typer.Argument(help="Output folder; its tree mirrors IN_DIR's. Created if needed.")
+        Path,
+        typer.Argument(
+            help="Output folder; its tree mirrors IN_DIR's. Created if missing (its parent "
+            "must exist, unless --mkdir)."
+        ),
     ],
     pattern: Annotated[
         list[str] | None,
@@ -66,7 +71,7 @@ def batch(
             "--pattern",
             "-p",
             help="Files to take (glob, repeatable) "
-            '[default: "*.txt" "*.md" "*.html" "*.htm" "*.docx" "*.pdf"]',
+            '\\[default: "*.txt" "*.md" "*.html" "*.htm" "*.docx" "*.pdf"]',
             show_default=False,
         ),
     ] = None,
@@ -77,6 +82,10 @@ def batch(
     fmt: FormatOpt = None,
     force: Annotated[
         bool, typer.Option("--force", help="Translate every file again, changed or not.")
+    ] = False,
+    mkdir: Annotated[
+        bool,
+        typer.Option("--mkdir", help="Create OUT_DIR's missing parent folders (as mkdir -p)."),
     ] = False,
     summary_json: Annotated[
         Path | None,
@@ -129,8 +138,12 @@ def batch(
         style=style,
         no_transliterate=no_transliterate,
     )
+    # Refuse a bad output before any work (reading, hashing, loading the model).
+    check_batch_output(out_dir, mkdir=mkdir)
     if summary_json is not None:
         _check_summary_target(summary_json, in_dir, out_dir)
+        if str(summary_json) != "-":
+            check_output_file(summary_json, mkdir=mkdir)
     progress = None if quiet else BatchProgress()
     runner = BatchRunner(
         in_dir,
@@ -145,7 +158,7 @@ def batch(
         on_event=progress,
     )
     interrupted = False
-    with _sigterm_interrupts(), progress or _nothing():
+    with _sigterm_interrupts(), progress or _nothing(), _conversion_steps(progress):
         try:
             summary = runner.run()
         except BatchInterrupted as exc:
@@ -174,6 +187,16 @@ def batch(
 @contextmanager
 def _nothing() -> Iterator[None]:
     yield
+
+
+def _conversion_steps(progress: BatchProgress | None) -> Any:
+    """A first conversion of the model shows as a step of the progress display."""
+    if progress is None:
+        return _nothing()
+    from ..batch import Working
+    from .progress import steps_from_log
+
+    return steps_from_log(lambda what: progress(Working(what)))
 
 
 @contextmanager
@@ -217,31 +240,40 @@ def _write_summary(summary: BatchSummary, target: Path) -> None:
 
 
 class BatchProgress:
-    """Rich progress bars (files and sentences: done, rate, ETA) fed by the runner's events."""
+    """Rich progress on a terminal, fed by the runner's events: what is being done (loading
+    or converting the model), files written n/N, sentences n/N with their rate and the ETA
+    from that rate. Nothing is drawn when stderr is not a terminal (or under TERM=dumb);
+    lines printed through it (unchanged files, failures) show either way."""
 
     def __init__(self) -> None:
         from rich.progress import (
             BarColumn,
             MofNCompleteColumn,
             Progress,
+            SpinnerColumn,
             TextColumn,
             TimeElapsedColumn,
-            TimeRemainingColumn,
         )
 
+        console = stderr_console()
         self.progress = Progress(
+            SpinnerColumn(),
             TextColumn("{task.description:<9}"),
-            BarColumn(),
-            MofNCompleteColumn(),
+            _counted(BarColumn()),
+            _counted(MofNCompleteColumn()),
             TextColumn("{task.fields[rate]}"),
             TimeElapsedColumn(),
-            TextColumn("ETA"),
-            TimeRemainingColumn(),
-            console=stderr_console(),
+            _eta_column(),
+            console=console,
             transient=True,  # the summary table replaces the bars
+            disable=not console.is_terminal or console.is_dumb_terminal,
         )
-        self.files = self.progress.add_task("files", total=None, rate="", visible=False)
-        self.sentences = self.progress.add_task("sentences", total=0, rate="", visible=False)
+        self.step = self.progress.add_task("", total=None, rate="", visible=False, eta=False,
+                                           counted=False)  # fmt: skip
+        self.files = self.progress.add_task("files", total=None, rate="", visible=False,
+                                            eta=False)  # fmt: skip
+        self.sentences = self.progress.add_task("sentences", total=0, rate="", visible=False,
+                                                eta=True)  # fmt: skip
 
     def __enter__(self) -> BatchProgress:
         self.progress.start()
@@ -251,7 +283,7 @@ class BatchProgress:
         self.progress.stop()
 
     def __call__(self, event: Event) -> None:
-        from ..batch import FileDone, Planned, SentencesDone, SentencesQueued
+        from ..batch import FileDone, Planned, SentencesDone, SentencesQueued, Working
 
         p = self.progress
         if isinstance(event, Planned):
@@ -260,6 +292,8 @@ class BatchProgress:
             if event.todo:
                 p.update(self.files, total=event.todo, visible=True)
                 p.update(self.sentences, visible=True)
+        elif isinstance(event, Working):
+            p.update(self.step, description=event.what, visible=bool(event.what))
         elif isinstance(event, SentencesQueued):
             task = p.tasks[self.sentences]
             p.update(self.sentences, total=(task.total or 0) + event.count)
@@ -268,7 +302,6 @@ class BatchProgress:
             self._rate(self.sentences, "sent/s")
         elif isinstance(event, FileDone):
             p.advance(self.files, 1)
-            self._rate(self.files, "files/s")
             outcome = event.outcome
             if outcome.status == "failed":
                 from rich.markup import escape
@@ -279,6 +312,40 @@ class BatchProgress:
     def _rate(self, task_id: Any, unit: str) -> None:
         speed = self.progress.tasks[task_id].speed
         self.progress.update(task_id, rate=f"{speed:.1f} {unit}" if speed else "")
+
+
+def _counted(column: Any) -> Any:
+    """``column`` on the counting rows only (a step such as "loading the model" has no bar)."""
+    from rich.progress import ProgressColumn, Task
+    from rich.text import Text
+
+    class Counted(ProgressColumn):
+        def render(self, task: Task) -> Any:
+            return column.render(task) if task.fields.get("counted", True) else Text("")
+
+    return Counted()
+
+
+def _eta_column() -> Any:
+    from rich.progress import ProgressColumn, Task
+    from rich.text import Text
+
+    class EtaColumn(ProgressColumn):
+        """``ETA 0:01:23`` from the sentence rate (sentences left / sentences per second), on
+        the sentences row only: files finish in bursts, so their rate says little."""
+
+        def render(self, task: Task) -> Text:
+            if not task.fields.get("eta"):
+                return Text("")
+            speed = task.finished_speed or task.speed
+            if task.total is None or not speed:
+                return Text("ETA -:--:--", style="progress.remaining")
+            left = max(0.0, task.total - task.completed) / speed
+            hours, rest = divmod(int(left), 3600)
+            return Text(f"ETA {hours}:{rest // 60:02d}:{rest % 60:02d}",
+                        style="progress.remaining")  # fmt: skip
+
+    return EtaColumn()
 
 
 def print_summary(summary: BatchSummary) -> None:
@@ -293,6 +360,18 @@ def print_summary(summary: BatchSummary) -> None:
     table.add_column("count", justify="right")
     table.add_row("translated", str(len(summary.translated)))
     table.add_row("skipped (unchanged)", str(len(summary.unchanged)))
+    if summary.unmatched:
+        table.add_row("skipped (no -p pattern matched)", escape(skipped_by_pattern(summary)))
+    if summary.excluded:
+        table.add_row("skipped (-x)", str(summary.excluded))
+    if summary.earlier_outputs:
+        folders = ", ".join(summary.earlier_outputs[:3]) + (
+            ", …" if len(summary.earlier_outputs) > 3 else ""
+        )
+        table.add_row(
+            "skipped (earlier runs' output folders)",
+            f"{len(summary.earlier_outputs)}: {escape(folders)}",
+        )
     table.add_row("failed", f"[red]{len(summary.failed)}[/]" if summary.failed else "0")
     if summary.pending:
         table.add_row("not reached (interrupted)", str(len(summary.pending)))
@@ -314,3 +393,23 @@ def print_summary(summary: BatchSummary) -> None:
                 f"and {len(summary.failed) - _MAX_FAILED_ROWS} more (all in --summary-json)"
             )
         console.print(failed)
+    if not summary.files:
+        console.print(f"[yellow]warning:[/] {escape(nothing_matched(summary))}", highlight=False)
+
+
+def skipped_by_pattern(summary: BatchSummary) -> str:
+    """``5 (.rtf 3, .odt 1, no extension 1)``."""
+    parts = [f"{ext or 'no extension'} {n}" for ext, n in summary.unmatched.items()]
+    return f"{sum(summary.unmatched.values())} ({', '.join(parts)})"
+
+
+def nothing_matched(summary: BatchSummary) -> str:
+    """Why a run had nothing to do, and the -p that would take the files it passed over."""
+    patterns = " ".join(f'"{p}"' for p in summary.patterns)
+    message = f"no file in {summary.in_dir} matched {patterns}"
+    if summary.unmatched:
+        ext = next((e for e in summary.unmatched if e), "")
+        message += f"; it holds {skipped_by_pattern(summary)}"
+        if ext:
+            message += f": to take them, add -p \"*{ext}\""
+    return message

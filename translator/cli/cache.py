@@ -15,7 +15,7 @@ PathOpt = Annotated[
     Path | None,
     typer.Option(
         "--path",
-        help="Translation-memory file [default: $TRANSLATOR_CACHE_DIR/memory.sqlite3, "
+        help="Translation-memory file \\[default: $TRANSLATOR_CACHE_DIR/memory.sqlite3, "
         "else the user cache dir]",
         show_default=False,
         dir_okay=False,

@@ -95,7 +95,10 @@ NoTransliterateOpt = Annotated[
         help="Keep Slavic names no glossary entry lists in their German spelling.",
     ),
 ]
-QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but the output.")]
+QuietOpt = Annotated[
+    bool,
+    typer.Option("--quiet", "-q", help="Errors only on stderr: no progress, warnings or summary."),
+]
 
 
 def make_options(
@@ -147,9 +150,16 @@ def human_size(n: int) -> str:
 
 
 def stderr_console() -> Console:
+    """Rich's console on stderr: colour and width only on a terminal (Rich honours NO_COLOR,
+    FORCE_COLOR, COLUMNS and TERM=dumb). A message is never hard-wrapped: one message, one
+    line, however narrow the terminal or wherever stderr goes (a log, grep)."""
+    import sys
+
     from rich.console import Console
 
-    return Console(stderr=True)
+    # Not a terminal: no width to fit, so tables are as wide as their content, never folded.
+    width = None if sys.stderr.isatty() else 10_000
+    return Console(stderr=True, soft_wrap=True, highlight=False, width=width)
 
 
 def print_terms_table(result: TranslationResult) -> None:
@@ -188,19 +198,3 @@ def print_terms_table(result: TranslationResult) -> None:
             f"missed, {counts['suggested']} suggested — term success {success}"
         )
     stderr_console().print(table)
-
-
-def print_flags_summary(result: TranslationResult) -> None:
-    """One line per sentence that needs an editor's eye (QA warnings and errors)."""
-    console = stderr_console()
-    for p_index, paragraph in enumerate(result.paragraphs):
-        for s_index, sentence in enumerate(paragraph.sentences):
-            for flag in sentence.flags:
-                if flag.severity == "info":
-                    continue
-                colour = "red" if flag.severity == "error" else "yellow"
-                console.print(
-                    f"[{colour}]{flag.severity}[/] ¶{p_index + 1}.{s_index + 1} "
-                    f"{flag.code}: {flag.message}",
-                    highlight=False,
-                )

@@ -21,7 +21,7 @@ def convert(
             "--quantization",
             "-q",
             help="int8 | int8_float32 | int8_float16 | int8_bfloat16 | int16 | float16 | "
-            "bfloat16 | float32 [default: int8 on CPU, float16 on CUDA]",
+            "bfloat16 | float32 \\[default: int8 on CPU, float16 on CUDA]",
             show_default=False,
         ),
     ] = None,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import typing
 from pathlib import Path
 from typing import Annotated
 
@@ -17,7 +18,7 @@ app = typer.Typer(no_args_is_help=True)
 PathArg = Annotated[
     Path | None,
     typer.Argument(
-        help="Glossary YAML [default: $TRANSLATOR_GLOSSARY, ./glossary.yaml, the packaged one]",
+        help="Glossary YAML \\[default: $TRANSLATOR_GLOSSARY, ./glossary.yaml, the packaged one]",
         show_default=False,
     ),
 ]
@@ -114,7 +115,18 @@ def import_(
         Path | None, typer.Option("--output", "-o", help="Write the YAML here (atomically).")
     ] = None,
     fmt: Annotated[
-        str | None, typer.Option("--format", "-f", help="csv | tsv | tbx [default: from the name]")
+        str | None,
+        typer.Option("--format", "-f", help="csv | tsv | tbx \\[default: from the name]"),
+    ] = None,
+    category: Annotated[
+        str | None,
+        typer.Option(
+            "--category",
+            "-c",
+            help="Category of the entries the file gives none (a DeepL CSV gives none) "
+            "\\[default: term, with a warning]",
+            show_default=False,
+        ),
     ] = None,
     on_conflict: Annotated[
         str,
@@ -139,6 +151,13 @@ def import_(
     from ..errors import GlossaryError, InputError
     from ..glossary import dump_entries
     from ..glossary.interchange import FORMATS, guess_format, import_glossary
+    from ..glossary.schema import Category
+
+    categories = typing.get_args(Category)
+    if category is not None and category not in categories:
+        raise typer.BadParameter(
+            f"one of {', '.join(categories)} (got {category!r})", param_hint="--category"
+        )
 
     try:
         text = file.read_bytes().decode("utf-8-sig")
@@ -152,8 +171,15 @@ def import_(
     if kind not in FORMATS:
         raise GlossaryError(f"unknown format {kind!r} (one of: {', '.join(FORMATS)})")
     try:
+        defaulted: list[int] = []
         result = import_glossary(
-            text, kind, str(file), on_conflict=on_conflict.lower(), allow_common=allow_common
+            text,
+            kind,
+            str(file),
+            on_conflict=on_conflict.lower(),
+            allow_common=allow_common,
+            category=category,
+            defaulted=defaulted,
         )
     except GlossaryError as exc:
         for line in str(exc).splitlines():
@@ -163,6 +189,14 @@ def import_(
         typer.echo(line, err=True)
     for line in result.common:
         typer.echo(f"{line} (imported: --allow-common)", err=True)
+    if defaulted:
+        where = "concepts" if kind == "tbx" else "rows"
+        typer.echo(
+            f"warning: {len(defaulted)} of {len(result.entries)} entries have no category in "
+            f"{file} and were imported as 'term' ({where} {_first(defaulted)}); names of people "
+            "and places need their own category: give one with --category or edit the YAML",
+            err=True,
+        )
     yaml_text = dump_entries(result.entries)
     if output is None:
         sys.stdout.write(yaml_text)
@@ -172,6 +206,11 @@ def import_(
     extra += [f"{len(result.common)} matching common words"] if result.common else []
     note = f" ({', '.join(extra)})" if extra else ""
     typer.echo(f"{output or '<stdout>'}: {len(result.entries)} entries{note}", err=True)
+
+
+def _first(numbers: list[int], shown: int = 5) -> str:
+    head = ", ".join(map(str, numbers[:shown]))
+    return head + (", …" if len(numbers) > shown else "")
 
 
 @app.command()

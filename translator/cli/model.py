@@ -18,7 +18,7 @@ app = typer.Typer(no_args_is_help=True)
 NameArg = Annotated[
     str | None,
     typer.Argument(
-        help=f"Hub id or local folder [default: $TRANSLATOR_MODEL or {config.DEFAULT_MODEL}]",
+        help=f"Hub id or local folder \\[default: $TRANSLATOR_MODEL or {config.DEFAULT_MODEL}]",
         show_default=False,
     ),
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -26,10 +27,13 @@ from .common import (
     StyleOpt,
     TermsOpt,
     make_options,
-    print_flags_summary,
     print_terms_table,
     quiet_progress,
+    stderr_console,
 )
+from .paths import check_output_file
+from .progress import Activity, steps_from_log
+from .report import print_report
 
 
 @app.command()
@@ -44,6 +48,9 @@ def translate(
         Path | None,
         typer.Option("--output", "-o", help="Write here (atomically) instead of stdout."),
     ] = None,
+    mkdir: Annotated[
+        bool, typer.Option("--mkdir", help="Create the output's missing folders.")
+    ] = False,
     fmt: FormatOpt = None,
     model: ModelOpt = None,
     backend: BackendOpt = None,
@@ -59,12 +66,15 @@ def translate(
     no_qa: NoQaOpt = False,
     no_transliterate: NoTransliterateOpt = False,
     quiet: QuietOpt = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="List every flag, one line each.")
+    ] = False,
 ) -> None:
     """Translate one German article into English, keeping its structure.
 
     The format is detected from the content; the output keeps it (PDF gives Markdown).
     """
-    from ..document import check_output, read_source, write_atomic
+    from ..document import read_source, write_atomic
     from ..errors import OutputError, TermsMissedError
     from ..factory import build_pipeline
     from ..formats import default_output, read_document, write
@@ -79,15 +89,22 @@ def translate(
         no_transliterate=no_transliterate,
     )
     inputs = [] if source == "-" else [Path(source)]
-    if output is not None:
-        check_output(output, inputs=inputs)  # refuse before loading the model
+    if output is not None:  # refuse before reading anything or loading the model
+        check_output_file(output, inputs=inputs, mkdir=mkdir)
     data, name = read_source(source)
     document = read_document(data, name=name)
     fmt = asked or default_output(document.format)
     if fmt == "docx" and output is None and sys.stdout.isatty():
         raise OutputError("DOCX is binary: write it with -o FILE.docx or redirect stdout")
-    pipeline = build_pipeline(options)
-    result = pipeline.translate_document(document, name=name)
+    console = stderr_console()
+    activity = Activity(console, enabled=not quiet)
+    steps = steps_from_log(activity.step) if activity.enabled else contextlib.nullcontext()
+    with activity, steps:
+        # The model loads at the first sentence the translation memory does not hold.
+        pipeline = build_pipeline(options, on_step=activity.step)
+        job = pipeline.prepare_document(document, name=name)
+        activity.sentences(len({u.engine_input for units in job.units for u in units}))
+        [result] = pipeline.run([job], progress=activity.advance)
     rendered = write(result, document, fmt)
     if output is None:
         if isinstance(rendered, bytes):
@@ -98,10 +115,16 @@ def translate(
             sys.stdout.flush()
     else:
         write_atomic(output, rendered, inputs=inputs)
-    if terms:
+    if terms and not quiet:
         print_terms_table(result)
-    if not quiet:
-        print_flags_summary(result)
+    print_report(
+        console,
+        result,
+        written="stdout" if output is None else str(output),
+        fmt=fmt,
+        verbose=verbose,
+        quiet=quiet,
+    )
     if strict and result.missed_terms:
         missed = ", ".join(sorted({t.expected for t in result.missed_terms}))
         raise TermsMissedError(f"{len(result.missed_terms)} glossary term(s) missed: {missed}")

@@ -56,9 +56,11 @@ def load_engine(
     Bad values raise UsageError.
     """
     from ..options import Options
+    from .base import check_device
 
     options = Options(model=model, backend=backend, device=device).resolved()  # type: ignore[arg-type]
     model, backend, device = options.model or "", options.backend, options.device or "auto"
+    check_device(device)  # before a backend is announced or a model converted
     if backend == "auto":
         from .select import converted_model_for
 

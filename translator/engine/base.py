@@ -44,6 +44,40 @@ def folder_name(model: str) -> str:
     return str(path.resolve()) if path.is_dir() else model
 
 
+def check_device(device: str | None) -> None:
+    """ModelError, before a backend is chosen, converted for or loaded, when ``device`` asks
+    for a CUDA device that neither model library can see (``auto`` and ``cpu`` always pass).
+    CTranslate2 is asked first (it imports in a fraction of a second), torch only if it sees
+    none."""
+    device = (device or "auto").lower()
+    if not device.startswith("cuda"):
+        return
+    index = device.partition(":")[2] or "0"
+    if device not in ("cuda", f"cuda:{index}") or not index.isdigit():
+        raise ModelError(f"unknown device {device!r} (use auto, cpu or cuda)")
+    seen = cuda_device_count()
+    if int(index) >= seen:  # the words of pick_device, which says it when loading
+        raise ModelError(f"--device {device} asked for, but no such CUDA device is available")
+
+
+def cuda_device_count() -> int:
+    """CUDA devices CTranslate2 or, failing that, torch can use (0 without either)."""
+    try:
+        import ctranslate2
+
+        count = int(ctranslate2.get_cuda_device_count())
+    except Exception:  # not installed, or no CUDA runtime
+        count = 0
+    if count:
+        return count
+    try:
+        import torch
+
+        return int(torch.cuda.device_count()) if torch.cuda.is_available() else 0
+    except Exception:
+        return 0
+
+
 def pick_device(device: str, cuda_devices: int) -> str:
     """``cpu``, ``cuda`` or ``cuda:N`` for ``auto`` (CUDA when there is a device), ``cpu``,
     ``cuda`` or ``cuda:N``; ModelError for an unknown value or a CUDA device that is absent."""

@@ -177,8 +177,25 @@ def _entry(data: dict[str, Any], where: str) -> Entry:
         ) from None
 
 
-def from_delimited(text: str, delimiter: str, where: str) -> list[Located]:
-    """Entries from DeepL-style rows or from our own export (detected by its header)."""
+def _default_category(
+    data: dict[str, Any], number: int, category: str | None, defaulted: list[int] | None
+) -> None:
+    if "category" not in data:
+        data["category"] = category or "term"
+        if category is None and defaulted is not None:
+            defaulted.append(number)
+
+
+def from_delimited(
+    text: str,
+    delimiter: str,
+    where: str,
+    category: str | None = None,
+    defaulted: list[int] | None = None,
+) -> list[Located]:
+    """Entries from DeepL-style rows or from our own export (detected by its header). A row
+    without a category gets ``category`` (``term`` if None); its line goes into ``defaulted``
+    when that list is given and ``category`` is None."""
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=delimiter))
     header: list[str] | None = None
     if rows and [c.strip().lower() for c in rows[0][:2]] == ["source", "target"]:
@@ -196,13 +213,14 @@ def from_delimited(text: str, delimiter: str, where: str) -> list[Located]:
                 raise GlossaryError(
                     f"{at}: expected 'source{delimiter}target', got {len(row)} cells"
                 )
-            data: dict[str, Any] = {"source": row[0], "target": row[1], "category": "term"}
+            data: dict[str, Any] = {"source": row[0], "target": row[1]}
         else:
             if len(row) != len(header):
                 raise GlossaryError(f"{at}: expected {len(header)} cells, got {len(row)}")
             cells = dict(zip(header, row, strict=True))
             data = {"source": cells["source"], "target": cells.get("target", "")}
-            data["category"] = cells.get("category") or "term"
+            if cells.get("category"):
+                data["category"] = cells["category"]
             for key in ("forms", "wrong", "accept"):
                 if cells.get(key, "").strip():
                     data[key] = _split(cells[key])
@@ -214,6 +232,7 @@ def from_delimited(text: str, delimiter: str, where: str) -> list[Located]:
             if cells.get("note", "").strip():
                 data["note"] = cells["note"]
             _read_extra(cells, data, at)
+        _default_category(data, number, category, defaulted)
         located.append(Located(_entry(data, at), number))
     return located
 
@@ -230,8 +249,11 @@ def _text(el: ET.Element | None) -> str:
     return "".join(el.itertext()).strip() if el is not None else ""
 
 
-def from_tbx(text: str, where: str) -> list[Located]:
-    """Entries from a TBX document (v3 ``conceptEntry`` or v2 ``termEntry`` names)."""
+def from_tbx(
+    text: str, where: str, category: str | None = None, defaulted: list[int] | None = None
+) -> list[Located]:
+    """Entries from a TBX document (v3 ``conceptEntry`` or v2 ``termEntry`` names); a concept
+    without our ``category`` gets ``category`` as in `from_delimited`."""
     if re.search(r"<!ENTITY", text):
         raise GlossaryError(f"{where}: TBX files declaring XML entities are not accepted")
     try:
@@ -242,7 +264,7 @@ def from_tbx(text: str, where: str) -> list[Located]:
     concepts = [el for el in root.iter() if _local(el.tag) in ("conceptEntry", "termEntry")]
     for number, concept in enumerate(concepts, 1):
         at = f"{where}: concept {concept.get('id') or number}"
-        data: dict[str, Any] = {"category": "term"}
+        data: dict[str, Any] = {}
         extra: dict[str, str] = {}
         for el in concept:
             kind, typ = _local(el.tag), el.get("type")
@@ -289,6 +311,7 @@ def from_tbx(text: str, where: str) -> list[Located]:
         if accept:
             data["accept"] = accept
         _read_extra(extra, data, at)
+        _default_category(data, number, category, defaulted)
         located.append(Located(_entry(data, at), number))
     return located
 
@@ -388,7 +411,14 @@ def common_word_matches(entries: list[Entry]) -> list[tuple[Entry, str]]:
 
 
 def import_glossary(
-    text: str, fmt: str, where: str, *, on_conflict: str = "error", allow_common: bool = False
+    text: str,
+    fmt: str,
+    where: str,
+    *,
+    on_conflict: str = "error",
+    allow_common: bool = False,
+    category: str | None = None,
+    defaulted: list[int] | None = None,
 ) -> Imported:
     """Entries from CSV/TSV/TBX text, validated like a glossary file.
 
@@ -396,6 +426,8 @@ def import_glossary(
     case of the first letter or in spacing), ``first`` keeps the first of them, ``most-frequent``
     the one whose rendering is given most often. Entries that match a common German word
     ("der", "bei", "dabei") are refused unless ``allow_common``; they are listed either way.
+    Entries the file gives no category get ``category``; with None they get ``term`` and
+    their lines (rows, or concept numbers in TBX) go into ``defaulted`` when it is given.
     """
     if on_conflict not in ON_CONFLICT:
         raise GlossaryError(
@@ -403,11 +435,11 @@ def import_glossary(
         )
     with collector_paused():  # tens of thousands of entries: see schema.collector_paused
         if fmt == "csv":
-            located = from_delimited(text, ",", where)
+            located = from_delimited(text, ",", where, category, defaulted)
         elif fmt == "tsv":
-            located = from_delimited(text, "\t", where)
+            located = from_delimited(text, "\t", where, category, defaulted)
         elif fmt == "tbx":
-            located = from_tbx(text, where)
+            located = from_tbx(text, where, category, defaulted)
         else:
             raise GlossaryError(f"unknown glossary format {fmt!r} (one of: {', '.join(FORMATS)})")
         dropped: list[str] = []
@@ -422,6 +454,9 @@ def import_glossary(
             )
         entries = [loc.entry for loc in located]
         lines = {id(loc.entry): loc.line for loc in located}
+        if defaulted:  # only the entries kept
+            kept = {loc.line for loc in located}
+            defaulted[:] = [line for line in defaulted if line in kept]
         common = [
             f"{where}:{lines[id(e)]}: entry {e.source!r} -> {e.target!r} matches the common "
             f"German word {word!r}"

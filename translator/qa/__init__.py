@@ -19,6 +19,7 @@ name-form (warning).
 
 from __future__ import annotations
 
+import functools
 import logging
 from typing import Any
 
@@ -42,6 +43,13 @@ class QualityChecker:
 
     def __init__(self, glossary: Any = None) -> None:
         self.glossary = glossary
+
+    @property
+    def version(self) -> str:
+        """What the checks' results depend on besides the sentence: the checks' own code,
+        the word-frequency data and the glossary. Equal versions give equal results, so the
+        pipeline may remember them (a re-run from the translation memory then runs none)."""
+        return _code_version() + (f"-{self.glossary.version}" if self.glossary else "")
 
     def warm_up(self) -> None:
         """Build now what the first check would build (number and date patterns from CLDR):
@@ -75,3 +83,19 @@ class QualityChecker:
         if find is None:
             return []
         return [(m.start, m.end) for m in find(target)]
+
+
+@functools.lru_cache(maxsize=1)
+def _code_version() -> str:
+    import hashlib
+    from importlib import metadata
+    from pathlib import Path
+
+    digest = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    try:
+        digest.update(metadata.version("wordfreq").encode())
+    except metadata.PackageNotFoundError:
+        pass
+    return digest.hexdigest()[:16]

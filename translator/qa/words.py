@@ -26,10 +26,85 @@ _UMLAUT = re.compile(r"[äöüÄÖÜß]")
 
 @lru_cache(maxsize=65536)
 def zipf(word: str, lang: str) -> float:
-    """Zipf frequency of ``word`` in ``lang`` (``de`` or ``en``); 0.0 when unknown."""
-    from wordfreq import zipf_frequency
+    """Zipf frequency of ``word`` in ``lang`` (``de`` or ``en``); 0.0 when unknown.
 
-    return float(zipf_frequency(word, lang))
+    Looked up in wordfreq, whose word lists take about a second to import and load; the
+    values of the words a run asked for are kept in the cache folder (``_Known``), so a run
+    over words seen before (a re-run from the translation memory) never loads them.
+    """
+    key = f"{lang}:{word}"
+    known = _known_values()
+    value = known.get(key)
+    if value is None:
+        from wordfreq import zipf_frequency
+
+        value = float(zipf_frequency(word, lang))
+        known.add(key, value)
+    return value
+
+
+class _Known:
+    """Zipf values asked for before, in ``$TRANSLATOR_CACHE_DIR/word-frequencies-V.json``
+    (V: the wordfreq version). Read at the first lookup; new values are written back when the
+    process exits (atomically, merged with what other processes wrote meanwhile), up to
+    ``LIMIT`` entries. A missing, damaged or unwritable file only means slower lookups."""
+
+    LIMIT = 200_000
+
+    def __init__(self) -> None:
+        from importlib import metadata
+
+        from .. import config
+
+        try:
+            version = metadata.version("wordfreq")
+        except metadata.PackageNotFoundError:
+            version = "none"
+        self.path = config.cache_dir() / f"word-frequencies-{version}.json"
+        self.values = self._read()
+        self.new: dict[str, float] = {}
+
+    def _read(self) -> dict[str, float]:
+        import json
+
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return data if isinstance(data, dict) else {}
+
+    def get(self, key: str) -> float | None:
+        value = self.values.get(key)
+        return float(value) if isinstance(value, int | float) else None
+
+    def add(self, key: str, value: float) -> None:
+        if len(self.values) >= self.LIMIT:
+            return
+        if not self.new:
+            import atexit
+
+            atexit.register(self.save)
+        self.values[key] = value
+        self.new[key] = value
+
+    def save(self) -> None:
+        import contextlib
+        import json
+
+        from ..document import write_atomic
+
+        if not self.new:
+            return
+        merged = {**self._read(), **self.new}
+        with contextlib.suppress(Exception):  # a cache: never a reason to fail at exit
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(self.path, json.dumps(merged, ensure_ascii=False, separators=(",", ":")))
+        self.new = {}
+
+
+@lru_cache(maxsize=1)
+def _known_values() -> _Known:
+    return _Known()
 
 
 def lean(word: str) -> float:
