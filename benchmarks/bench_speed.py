@@ -247,7 +247,7 @@ def cold_start(work: Path) -> dict[str, Any]:
     parts = json.loads(parts_file.read_text())
     parts["exit"] = finished - parts["ended"]
     parts["rest"] = seconds - sum(parts[k] for k in STARTUP_PARTS if k != "rest")
-    startup = seconds - parts["translation"]
+    startup = seconds - sum(parts[k] for k in WORK_PARTS)
     breakdown = ", ".join(f"{k} {parts[k]:.2f}" for k in STARTUP_PARTS)
     return {
         "beam": 4,
@@ -259,8 +259,9 @@ def cold_start(work: Path) -> dict[str, Any]:
         "sentences": n,
         "startup": startup,
         "note": f"whole process ({n} sentences, glossary and QA on): {breakdown}; start-up "
-        f"(all but translation) {startup:.2f} s; model load took {parts['model load total']:.2f} "
-        f"s in its thread; main thread CPU {parts['main thread CPU']:.2f} s",
+        f"(all but the translation work) {startup:.2f} s; model load took "
+        f"{parts['model load total']:.2f} s in its thread; main thread CPU "
+        f"{parts['main thread CPU']:.2f} s",
     }
 
 
@@ -321,7 +322,21 @@ def cached_rerun(work: Path) -> dict[str, Any]:
 
 
 #: The parts of the start-up row, in the order printed.
-STARTUP_PARTS = ("imports", "model load", "glossary", "QA", "translation", "exit", "rest")
+STARTUP_PARTS = (
+    "imports",
+    "model load",
+    "glossary",
+    "QA",
+    "translation",
+    "glossary per sentence",
+    "QA per sentence",
+    "exit",
+    "rest",
+)
+#: The work of translating the article: the engine, and the glossary's enforcement and QA's
+#: checks of each sentence. The rest of the process is start-up (imports, model load, glossary
+#: compilation, QA set-up, exit), which the issue's target bounds.
+WORK_PARTS = ("translation", "glossary per sentence", "QA per sentence")
 
 
 # -- the children ------------------------------------------------------------------------------
@@ -562,11 +577,11 @@ def _time_parts(parts_file: Path) -> None:
     timed(ct2.CTranslate2Engine, "__init__", "model load total")  # in its thread
     timed(factory.BackgroundEngine, "get", "model load")  # what the run waited for
     timed(factory, "glossary_for", "glossary")
-    timed(Glossary, "prepare", "glossary")
-    timed(Glossary, "finalize", "glossary")
+    timed(Glossary, "prepare", "glossary per sentence")
+    timed(Glossary, "finalize", "glossary per sentence")
     timed(qa.QualityChecker, "__init__", "QA")
-    timed(qa.QualityChecker, "check", "QA")
-    timed(qa.QualityChecker, "needs_retry", "QA")
+    timed(qa.QualityChecker, "check", "QA per sentence")
+    timed(qa.QualityChecker, "needs_retry", "QA per sentence")
     timed(ct2.CTranslate2Engine, "translate_batch", "translation")
     timed(ct2.CTranslate2Engine, "retranslate", "translation")
 
@@ -679,7 +694,7 @@ def _targets(rows: list[dict[str, Any]], naive: dict[int, float]) -> list[str]:
             )
         if r["kind"] == "cold":
             out.append(
-                f"- start-up of `translator translate` (all but translation) <= 0.5 s: "
+                f"- start-up of `translator translate` (all but the translation work) <= 0.5 s: "
                 f"{r['startup']:.2f} s ({verdict(r['startup'] <= 0.5)})"
             )
         if r["kind"] == "help":
