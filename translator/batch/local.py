@@ -12,23 +12,20 @@ recorded as failed and the run goes on.
 from __future__ import annotations
 
 import logging
-import os
-import stat
 import threading
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import InputError, OutputError, TranslatorError
 from ..pipeline import Job, Pipeline
 from ..result import TranslationResult
 from .events import SentencesDone, SentencesQueued
-from .manifest import sha256_file
 from .plan import Task
 from .prefetch import Prefetch
 from .records import FileRecord, Ledger
+from .storage import Folder, LocalFolder
+from .work import Item, read_item, translate_chunk, write_output
 
 log = logging.getLogger("translator")
 
@@ -36,23 +33,10 @@ log = logging.getLogger("translator")
 PREFETCH_FILES = 64
 
 
-@dataclass
-class _Item:
-    """One due input on its way: read and split (``job``), or failed (``error``)."""
-
-    task: Task
-    job: Job | None = None
-    text: str = ""
-    error: str | None = None
-
-    @property
-    def sentences(self) -> int:
-        return sum(len(u) for u in self.job.units) if self.job is not None else 0
-
-
 class LocalRunner:
     """Translate ``tasks`` with ``pipeline`` and write them under ``out_dir``; every file's
-    record goes to ``ledger``. One instance per run."""
+    record goes to ``ledger``. One instance per run. The per-file steps are ``work.py``'s,
+    shared with the Ray runner."""
 
     def __init__(
         self,
@@ -64,15 +48,17 @@ class LocalRunner:
         fmt: str,
         max_bytes: int,
         chunk_sentences: int,
+        source: Folder | None = None,
+        target: Folder | None = None,
     ) -> None:
         self.pipeline = pipeline
         self.ledger = ledger
-        self.out_dir = out_dir
         self.fmt = fmt
         self.max_bytes = max_bytes
         self.chunk_sentences = max(1, chunk_sentences)
+        self.source = source if source is not None else LocalFolder(in_dir)
         # An output folder that leads back into IN_DIR (a symlink) is refused.
-        self._real_in, self._real_out = in_dir.resolve(), out_dir.resolve()
+        self.target = target if target is not None else LocalFolder(out_dir, inputs=in_dir)
         # The sentence splitter keeps state per call; reader thread and a retry share it.
         self._prepare_lock = threading.Lock()
         self._writer = ThreadPoolExecutor(1, thread_name_prefix="translator-batch-writer")
@@ -80,7 +66,7 @@ class LocalRunner:
 
     def run(self, tasks: list[Task]) -> None:
         """Read ahead in one thread, translate here, write in another."""
-        chunk: list[_Item] = []
+        chunk: list[Item] = []
         size = 0
         with self._writer, Prefetch(self._read_all(tasks), PREFETCH_FILES,
                                     name="translator-batch-reader") as items:  # fmt: skip
@@ -103,115 +89,33 @@ class LocalRunner:
 
     # -- reading (in the reader thread) ----------------------------------------------------
 
-    def _read_all(self, tasks: list[Task]) -> Iterator[_Item]:
+    def _read_all(self, tasks: list[Task]) -> Iterator[Item]:
         for task in tasks:
-            yield self._read(task)
+            yield read_item(task, self.source, self._prepare, max_bytes=self.max_bytes)
 
-    def _read(self, task: Task) -> _Item:
-        from ..document import read_file
-
-        f = task.file
-        try:
-            st = os.stat(f.path)
-            if not stat.S_ISREG(st.st_mode):
-                raise InputError("not a regular file")
-            if st.st_size > self.max_bytes:
-                raise InputError(
-                    f"too large ({st.st_size:,} bytes; the limit is {self.max_bytes:,})"
-                )
-            text = read_file(f.path)
-            job = self._prepare(text, f.rel)
-        except InputError as exc:
-            # The summary names the file already; keep the reason only.
-            return _Item(task, error=str(exc).removeprefix(f"{f.path}: "))
-        except OSError as exc:
-            return _Item(task, error=f"cannot be read: {exc.strerror or exc}")
-        except Exception as exc:  # a bug of ours on this one input: report it, go on
-            log.debug("preparing %s failed", f.rel, exc_info=True)
-            return _Item(task, error=f"internal error: {type(exc).__name__}: {exc}")
-        return _Item(task, job=job, text=text)
-
-    def _prepare(self, text: str, rel: str) -> Job:
+    def _prepare(self, text: str, name: str) -> Job:
         with self._prepare_lock:
-            return self.pipeline.prepare(text, name=_printable(rel))
+            return self.pipeline.prepare(text, name=name)
 
     # -- translating and writing -----------------------------------------------------------
 
-    def _run_chunk(self, chunk: list[_Item]) -> None:
-        reported = 0
-
+    def _run_chunk(self, chunk: list[Item]) -> None:
         def progress(count: int) -> None:
-            nonlocal reported
-            reported += count
             self.ledger.emit(SentencesDone(count))
 
-        try:
-            jobs = [item.job for item in chunk if item.job]
-            results = self.pipeline.run(jobs, progress=progress)
-        except TranslatorError:
-            raise  # model or cache trouble: every file would fail the same way
-        except Exception as exc:
-            if len(chunk) == 1:
-                log.debug("translating %s failed", chunk[0].task.file.rel, exc_info=True)
-                error = f"internal error: {type(exc).__name__}: {exc}"
-                self.ledger.record(FileRecord.failed(chunk[0].task, error))
-                return
-            # Find the one input that trips a bug instead of failing its neighbours.
-            log.warning(
-                "a chunk of %d files failed (%s); retrying them one by one", len(chunk), exc
-            )
-            for item in chunk:
-                item.job = self._prepare(item.text, item.task.file.rel)  # the run changed it
-                self._run_chunk([item])
-            return
-        # Progress counts distinct sentences; make the total come out right.
-        rest = sum(item.sentences for item in chunk) - reported
-        if rest > 0:
-            self.ledger.emit(SentencesDone(rest))
-        for item, result in zip(chunk, results, strict=True):
-            self._writes.append(self._writer.submit(self._write, item.task, result))
+        for item, done in translate_chunk(self.pipeline, chunk, self._prepare, progress):
+            if isinstance(done, FileRecord):
+                self.ledger.record(done)
+            else:
+                self._writes.append(self._writer.submit(self._write, item.task, done))
         self._collect_writes(wait=False)
 
     def _write(self, task: Task, result: TranslationResult) -> FileRecord:
         """Render and write one output atomically (in the writer thread; touches no state)."""
-        from ..document import write_atomic
-        from ..render import render
-
-        f = task.file
-        path = self.out_dir / f.out_rel
-        try:
-            data = render(result, self.fmt)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            parent = path.parent.resolve()
-            if parent.is_relative_to(self._real_in) and not parent.is_relative_to(self._real_out):
-                raise OutputError(f"{path.parent} leads into the input folder (a symlink?)")
-            write_atomic(path, data, inputs=[f.path])
-            written = sha256_file(path)
-        except OutputError as exc:
-            return FileRecord.failed(task, f"cannot write the output: {exc}")
-        except OSError as exc:
-            return FileRecord.failed(task, f"cannot write the output: {exc.strerror or exc}")
-        except Exception as exc:  # a bug of ours on this one result: report it, go on
-            log.debug("writing %s failed", f.out_rel, exc_info=True)
-            return FileRecord.failed(task, f"internal error: {type(exc).__name__}: {exc}")
-        return FileRecord(
-            f.rel,
-            f.out_rel,
-            task.source_sha256,
-            "translated",
-            output_sha256=written,
-            sentences=len(result.sentences),
-            terms_missed=len(result.missed_terms),
-            flags=sum(1 for fl in result.flags if fl.severity != "info"),
-        )
+        return write_output(task, result, self.target, self.fmt)
 
     def _collect_writes(self, *, wait: bool) -> None:
         """Record finished writes (in order) and save the manifest."""
         while self._writes and (wait or self._writes[0].done()):
             self.ledger.record(self._writes.popleft().result())
         self.ledger.save()
-
-
-def _printable(rel: str) -> str:
-    """A file name that is not valid UTF-8 (os.fsdecode's lone surrogates), made writable."""
-    return rel.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
