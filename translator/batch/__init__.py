@@ -26,6 +26,7 @@ from .lazy import LazyEngine
 from .local import LocalRunner
 from .manifest import MANIFEST_NAME, Manifest
 from .plan import Plan, Task, make_plan
+from .ray_runner import RaySettings
 from .records import FileRecord, Ledger
 from .runner import DEFAULT_CHUNK_SENTENCES, BatchRunner, translate_folder
 
@@ -47,6 +48,7 @@ __all__ = [
     "Manifest",
     "Plan",
     "Planned",
+    "RaySettings",
     "SentencesDone",
     "SentencesQueued",
     "SourceFile",

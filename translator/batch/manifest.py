@@ -107,7 +107,9 @@ class Manifest:
         except FileNotFoundError:
             return
         except (OSError, ValueError) as exc:
-            log.warning("ignoring unreadable manifest %s (%s); every file is redone", self.path, exc)
+            log.warning(
+                "ignoring unreadable manifest %s (%s); every file is redone", self.path, exc
+            )
             return
         if not isinstance(data, dict) or data.get("manifest") != MANIFEST_VERSION:
             log.warning("ignoring manifest %s of an unknown layout", self.path)

@@ -1,0 +1,409 @@
+"""Run the due files on a Ray cluster: Ray Data's actor pool, the standard offline-inference
+pattern (``map_batches`` with a callable class), with the local runner's per-file work.
+
+How a run goes (the driver is the process that called ``run``):
+
+1. the driver has planned as always (discovery, manifest: only due files come here);
+2. it reads and splits the due files (``work.read_item``, no model) to know their sentences,
+   looks them up in the translation memory, and groups the files: files that share a
+   sentence the memory lacks go into one group, so each such sentence is translated once;
+3. each group is one row of a Ray Dataset; ``map_batches(_Translate, concurrency=N)`` runs a
+   pool of N actors, each of which loads the engine once (through ``factory``, like every
+   entry point) and, per group, calls ``work.translate_files``: read, translate with glossary
+   and QA, render, write atomically. It returns one small record per file and the sentences
+   it translated;
+4. the driver streams the records as they come, files them into the manifest (saved every
+   second), the summary and the progress events, and stores the new sentences in the memory.
+
+A worker that dies (killed, out of memory, a crash) is restarted by Ray and its group
+retried (``max_restarts``, ``max_task_retries``). A group that still fails is skipped
+(``max_errored_blocks``), and its files are tried again one per group, so a file that
+crashes its worker fails alone and is reported.
+
+The translation memory stays with the driver (one SQLite file cannot be shared across
+nodes): workers get the stored translations of their files' sentences with the work and
+send back what they translated. Its entries are keyed by the batch signature (computed
+without a model), so Ray runs share them with each other, not with local runs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from ..engine import Engine
+from ..factory import Options
+from ..pipeline import Job, Pipeline, _Unit
+from .discovery import SourceFile
+from .events import SentencesDone, SentencesQueued
+from .plan import Task
+from .records import FileRecord, Ledger
+from .storage import Folder
+from .work import Item, read_item, translate_files
+
+log = logging.getLogger("translator")
+
+#: Threads each worker's engine uses (and CPUs Ray reserves for it) unless told otherwise.
+DEFAULT_THREADS_PER_WORKER = 1
+#: How often a try is repeated when a worker dies in it (Ray restarts the worker).
+TASK_RETRIES = 2
+#: Seconds between manifest saves while records stream in.
+SAVE_EVERY = 1.0
+INSTALL_HINT = "Ray is not installed; pip install 'translator[ray]'"
+
+
+@dataclass(frozen=True)
+class RaySettings:
+    """How to run on Ray. ``address``: the cluster to join (None: ``$RAY_ADDRESS``, else a
+    local Ray on this machine's cores). ``workers``: actors (None: the cluster's CPUs over
+    ``threads_per_worker``). ``engine_factory``: builds each worker's engine (picklable;
+    None: the options' engine, loaded as every entry point loads it)."""
+
+    address: str | None = None
+    workers: int | None = None
+    threads_per_worker: int | None = None
+    engine_factory: Callable[[], Engine] | None = None
+
+
+def ray_available() -> bool:
+    try:
+        import ray  # noqa: F401
+        import ray.data  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+class ray_session:  # noqa: N801 (a context manager, used like a function)
+    """Join the cluster (``address``, else ``$RAY_ADDRESS``) or start a local Ray (bound to
+    127.0.0.1, no dashboard, no usage statistics); leave it as found."""
+
+    def __init__(self, address: str | None = None) -> None:
+        self.address = address
+        self.started = False
+
+    def __enter__(self) -> ray_session:
+        os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
+        import ray
+
+        if ray.is_initialized():
+            return self
+        address = self.address or os.environ.get("RAY_ADDRESS") or None
+        common: dict[str, Any] = {"log_to_driver": False, "logging_level": logging.WARNING}
+        if address:
+            ray.init(address=address, **common)
+        else:
+            ray.init(
+                num_cpus=os.cpu_count() or 1,
+                include_dashboard=False,
+                _node_ip_address="127.0.0.1",
+                **common,
+            )
+        self.started = True
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        if self.started:
+            import ray
+
+            ray.shutdown()
+
+
+@dataclass
+class _WorkerSetup:
+    """What every actor needs to build its pipeline (pickled once per actor)."""
+
+    options: Options
+    engine_factory: Callable[[], Engine] | None
+    threads: int
+    source: Folder
+    target: Folder
+    fmt: str
+    max_bytes: int
+
+
+def worker_pipeline(setup: _WorkerSetup) -> Pipeline:
+    """The actor's pipeline, assembled where every entry point assembles one (``factory``).
+    The translation memory is the driver's (see the module's doc), so none is opened here."""
+    from ..factory import build_pipeline, engine_for
+
+    options = replace(setup.options, use_cache=False)
+    engine = setup.engine_factory() if setup.engine_factory else engine_for(options)
+    return build_pipeline(options, engine=engine)
+
+
+class _Given:
+    """The memory a worker sees: the driver's stored translations of this group's sentences;
+    what the worker translates is collected for the driver to store."""
+
+    def __init__(self, hits: dict[str, str]) -> None:
+        self.hits = hits
+        self.fresh: list[tuple[str, str]] = []
+
+    def lookup(self, namespace: str, sources: Any) -> dict[str, str]:
+        return {s: self.hits[s] for s in sources if s in self.hits}
+
+    def store(self, namespace: str, pairs: Any) -> None:
+        self.fresh.extend(pairs)
+
+
+class _Translate:
+    """One Ray actor: loads the engine once, then translates whole groups of files."""
+
+    def __init__(self, setup: _WorkerSetup) -> None:
+        # The engine's CPU share: what Ray reserved for this actor (both engines read this).
+        os.environ["OMP_NUM_THREADS"] = str(setup.threads)
+        self.setup = setup
+        self.pipeline = worker_pipeline(setup)
+
+    def __call__(self, batch: dict[str, Any]) -> dict[str, list[str]]:
+        records: list[str] = []
+        fresh: list[str] = []
+        for blob in batch["group"]:
+            group = json.loads(str(blob))
+            memory = _Given(group["hits"])
+            self.pipeline.memory = memory
+            if "sentences" in group:
+                # Engine inputs several files share: translated (retried, checked) the way
+                # Pipeline.run translates any sentence, and sent back for the memory.
+                units = [_Unit(s, None, s) for s in group["sentences"]]
+                self.pipeline._translate_units(units, None)
+                records.append("")
+                fresh.append(json.dumps(memory.fresh))
+                continue
+            tasks = [_task(t) for t in group["tasks"]]
+            done = translate_files(
+                self.pipeline,
+                tasks,
+                self.setup.source,
+                self.setup.target,
+                fmt=self.setup.fmt,
+                max_bytes=self.setup.max_bytes,
+            )
+            for i, rec in enumerate(done):
+                records.append(json.dumps(asdict(rec)))
+                fresh.append(json.dumps(memory.fresh if i == 0 else []))
+        return {"record": records, "memory": fresh}
+
+
+def _task_dict(task: Task) -> dict[str, Any]:
+    f = task.file
+    return {"path": str(f.path), "rel": f.rel, "out": f.out_rel, "sha": task.source_sha256}
+
+
+def _task(data: dict[str, Any]) -> Task:
+    return Task(SourceFile(Path(data["path"]), data["rel"], data["out"]), data["sha"])
+
+
+class RayRunner:
+    """Translate ``tasks`` on Ray (see the module's doc); every record goes to ``ledger``."""
+
+    def __init__(
+        self,
+        pipeline: Pipeline,
+        ledger: Ledger,
+        *,
+        options: Options,
+        settings: RaySettings,
+        source: Folder,
+        target: Folder,
+        fmt: str,
+        max_bytes: int,
+        chunk_sentences: int,
+    ) -> None:
+        self.pipeline = pipeline  # the driver's: glossary and memory, its engine never loaded
+        self.ledger = ledger
+        self.settings = settings
+        self.source = source
+        self.target = target
+        self.fmt = fmt
+        self.max_bytes = max_bytes
+        self.chunk_sentences = max(1, chunk_sentences)
+        # Every worker uses the backend the driver's signature names: a node that lacks the
+        # conversion fails its files instead of silently translating differently.
+        backend = ledger.signature.get("engine", {}).get("backend", options.backend)
+        self.options = replace(options, backend=backend)
+        blob = json.dumps(
+            {k: ledger.signature.get(k) for k in ("engine", "glossary", "version")},
+            sort_keys=True,
+            default=str,
+        )
+        self.namespace = "ray-" + hashlib.sha256(blob.encode()).hexdigest()[:28]
+        self._sentences: dict[str, int] = {}
+        #: Translations the workers sent back in this run.
+        self._fresh: dict[str, str] = {}
+
+    def run(self, tasks: list[Task]) -> None:
+        items = self._read(tasks)
+        if not items:
+            return
+        memory = self.pipeline.memory
+        distinct = list(dict.fromkeys(s for item in items for s in _inputs(item)))
+        hits = memory.lookup(self.namespace, distinct) if memory is not None and distinct else {}
+        with ray_session(self.settings.address):
+            import ray
+
+            threads, workers = self._shape(ray.cluster_resources().get("CPU", 1))
+            shared = _shared_misses(items, hits)
+            if shared:
+                # Sentences of several files first, so that each is translated once; then
+                # the files, each of which finds them in the memory it is handed.
+                size = max(1, min(self.chunk_sentences, -(-len(shared) // workers)))
+                rows = [_sentences_json(shared[i : i + size]) for i in range(0, len(shared), size)]
+                self._run_rows(rows, {}, threads, workers)
+                hits.update(self._fresh)
+            groups = _groups(items, self.chunk_sentences, workers)
+            missing = self._pass(groups, hits, threads, workers)
+            if missing:
+                # A group whose worker kept dying: its files once more, each on its own.
+                log.warning("retrying %d file(s) of a failed worker one by one", len(missing))
+                missing = self._pass([[item] for item in missing], hits, threads, workers)
+        for item in missing:
+            error = "its worker process died (crashed or was killed) on every try"
+            self.ledger.record(FileRecord.failed(item.task, error))
+
+    # -- on the driver -----------------------------------------------------------------------
+
+    def _read(self, tasks: list[Task]) -> list[Item]:
+        def prepare(text: str, name: str) -> Job:
+            return self.pipeline.prepare(text, name=name)
+
+        items = []
+        for task in tasks:
+            item = read_item(task, self.source, prepare, max_bytes=self.max_bytes)
+            if item.error is not None:
+                self.ledger.record(FileRecord.failed(task, item.error))
+                continue
+            self.ledger.emit(SentencesQueued(item.sentences))
+            self._sentences[task.file.rel] = item.sentences
+            items.append(item)
+        return items
+
+    def _pass(
+        self, groups: list[list[Item]], hits: dict[str, str], threads: int, workers: int
+    ) -> list[Item]:
+        """Run ``groups`` on a pool of ``workers`` actors; the items no record came back for."""
+        pending = {item.task.file.rel: item for group in groups for item in group}
+        self._run_rows([_group_json(group, hits) for group in groups], pending, threads, workers)
+        return list(pending.values())
+
+    def _run_rows(
+        self, groups: list[str], pending: dict[str, Item], threads: int, workers: int
+    ) -> None:
+        """Run the groups (JSON) on a pool of actors; records and translations stream in."""
+        import ray
+        from ray.data import DataContext
+
+        setup = _WorkerSetup(
+            self.options,
+            self.settings.engine_factory,
+            threads,
+            self.source,
+            self.target,
+            self.fmt,
+            self.max_bytes,
+        )
+        rows = [{"group": group} for group in groups]
+        ctx = DataContext.get_current()
+        saved = (ctx.max_errored_blocks, ctx.enable_progress_bars, ctx.print_on_execution_start)
+        ctx.max_errored_blocks = -1  # a group that keeps killing its worker is skipped
+        ctx.enable_progress_bars = False  # the CLI draws its own
+        ctx.print_on_execution_start = False
+        try:
+            ds = ray.data.from_items(rows, override_num_blocks=len(rows)).map_batches(
+                _Translate,
+                fn_constructor_kwargs={"setup": setup},
+                batch_size=1,
+                compute=ray.data.ActorPoolStrategy(size=max(1, min(workers, len(rows)))),
+                num_cpus=threads,
+                max_restarts=-1,
+                max_task_retries=TASK_RETRIES,
+            )
+            self._collect(ds.iter_rows(), pending)
+        finally:
+            ctx.max_errored_blocks, ctx.enable_progress_bars, ctx.print_on_execution_start = saved
+            self.ledger.save()
+
+    def _shape(self, cpus: float) -> tuple[int, int]:
+        """(threads per worker, workers) from the settings and the cluster's CPUs."""
+        cpus_n = max(1, int(cpus))
+        s = self.settings
+        if s.threads_per_worker:
+            threads = s.threads_per_worker
+        elif s.workers:
+            threads = max(1, cpus_n // s.workers)
+        else:
+            threads = DEFAULT_THREADS_PER_WORKER
+        workers = s.workers or max(1, cpus_n // threads)
+        return threads, workers
+
+    def _collect(self, rows: Iterable[dict[str, Any]], pending: dict[str, Item]) -> None:
+        saved = time.monotonic()
+        for row in rows:
+            pairs = [(s, t) for s, t in json.loads(row["memory"])]
+            self._fresh.update(pairs)
+            if pairs and self.pipeline.memory is not None:
+                self.pipeline.memory.store(self.namespace, pairs)
+            if not row["record"]:
+                continue  # a group of sentences: only translations
+            rec = FileRecord(**json.loads(row["record"]))
+            if pending.pop(rec.source, None) is None:
+                continue  # a retried group sent a file again: recorded already
+            self.ledger.emit(SentencesDone(self._sentences.get(rec.source, rec.sentences)))
+            self.ledger.record(rec)
+            if time.monotonic() - saved >= SAVE_EVERY:
+                self.ledger.save()
+                saved = time.monotonic()
+
+
+def _inputs(item: Item) -> list[str]:
+    """What the engine would be asked for this file (the memory's keys)."""
+    assert item.job is not None
+    return [u.engine_input for units in item.job.units for u in units]
+
+
+def _shared_misses(items: list[Item], hits: dict[str, str]) -> list[str]:
+    """Sentences the memory lacks that more than one file has (in order of appearance)."""
+    seen: dict[str, int] = {}
+    for item in items:
+        for s in dict.fromkeys(_inputs(item)):
+            if s not in hits:
+                seen[s] = seen.get(s, 0) + 1
+    return [s for s, count in seen.items() if count > 1]
+
+
+def _groups(items: list[Item], chunk_sentences: int, workers: int) -> list[list[Item]]:
+    """Files in groups of about ``chunk_sentences`` sentences (they share engine batches),
+    fewer when that would leave workers idle."""
+    total = sum(item.sentences for item in items)
+    target = max(1, min(chunk_sentences, total // (2 * max(1, workers))))
+    groups: list[list[Item]] = []
+    current: list[Item] = []
+    size = 0
+    for item in items:
+        current.append(item)
+        size += item.sentences
+        if size >= target:
+            groups.append(current)
+            current, size = [], 0
+    if current:
+        groups.append(current)
+    return groups
+
+
+def _group_json(group: list[Item], hits: dict[str, str]) -> str:
+    wanted = {s for item in group for s in _inputs(item) if s in hits}
+    return json.dumps(
+        {"tasks": [_task_dict(item.task) for item in group], "hits": {s: hits[s] for s in wanted}}
+    )
+
+
+def _sentences_json(sentences: list[str]) -> str:
+    return json.dumps({"sentences": sentences, "hits": {}})
