@@ -257,9 +257,7 @@ def test_object_store_paths(cluster: str, copy_model_dir: Path, tmp_path: Path) 
         assert ".translator-manifest.json" in got
         del got[".translator-manifest.json"]
         assert got == local
-        assert len(summary.translated) == 4 and [f.source for f in summary.failed] == [
-            "broken.txt"
-        ]
+        assert len(summary.translated) == 4 and [f.source for f in summary.failed] == ["broken.txt"]
         keys = {o["Key"] for o in s3.list_objects_v2(Bucket="news", Prefix="de/")["Contents"]}
         assert len(keys) == 5  # nothing written into IN
 
@@ -268,3 +266,31 @@ def test_object_store_paths(cluster: str, copy_model_dir: Path, tmp_path: Path) 
         assert len(again.unchanged) == 4 and not again.translated
     finally:
         server.stop()
+
+
+def test_the_cli_on_ray_writes_the_summary_a_local_run_writes(
+    cluster: str,
+    copy_model_dir: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import json
+
+    from tests.cli import run_cli
+
+    in_dir = article_folder(tmp_path / "in", 3)
+    common = ["--model", str(copy_model_dir), "--backend", "transformers", "--beam-size", "1"]
+
+    def batch(out: str, *extra: str) -> dict[str, Any]:
+        report = tmp_path / f"{out}.json"
+        args = ["batch", str(in_dir), str(tmp_path / out), *common, "--summary-json", str(report)]
+        code, _, err = run_cli(monkeypatch, capsys, *args, *extra)
+        assert code == 8, err  # broken.txt
+        assert "broken.txt" in err and "Batch summary" in err and "Traceback" not in err
+        data = json.loads(report.read_text(encoding="utf-8"))
+        del data["seconds"], data["out_dir"]
+        return data
+
+    assert batch("ray", "--ray", "--workers", "2") == batch("local")
+    assert tree(tmp_path / "ray") == tree(tmp_path / "local")

@@ -4,15 +4,18 @@ pattern (``map_batches`` with a callable class), with the local runner's per-fil
 How a run goes (the driver is the process that called ``run``):
 
 1. the driver has planned as always (discovery, manifest: only due files come here);
-2. it reads and splits the due files (``work.read_item``, no model) to know their sentences,
-   looks them up in the translation memory, and groups the files: files that share a
-   sentence the memory lacks go into one group, so each such sentence is translated once;
-3. each group is one row of a Ray Dataset; ``map_batches(_Translate, concurrency=N)`` runs a
-   pool of N actors, each of which loads the engine once (through ``factory``, like every
-   entry point) and, per group, calls ``work.translate_files``: read, translate with glossary
-   and QA, render, write atomically. It returns one small record per file and the sentences
-   it translated;
-4. the driver streams the records as they come, files them into the manifest (saved every
+2. it reads and splits the due files (``work.read_item``, no model) to know their sentences
+   and looks them up in the translation memory;
+3. sentences the memory lacks that several files share (a boilerplate line) are translated
+   first, in groups of sentences, so that each is translated once in the run (a pool of its
+   own: one more model load per worker, only when there are such sentences);
+4. then the files, in groups of about ``chunk_sentences`` sentences: each group is one row of
+   a Ray Dataset; ``map_batches(_Translate, compute=ActorPoolStrategy(size=N))`` runs a pool
+   of N actors, each of which loads the engine once (through ``factory``, like every entry
+   point) and, per group, calls ``work.translate_files``: read, translate with glossary and
+   QA, render, write atomically. It returns one small record per file and the sentences it
+   translated;
+5. the driver streams the records as they come, files them into the manifest (saved every
    second), the summary and the progress events, and stores the new sentences in the memory.
 
 A worker that dies (killed, out of memory, a crash) is restarted by Ray and its group
@@ -321,7 +324,12 @@ class RayRunner:
                 _Translate,
                 fn_constructor_kwargs={"setup": setup},
                 batch_size=1,
-                compute=ray.data.ActorPoolStrategy(size=max(1, min(workers, len(rows)))),
+                compute=ray.data.ActorPoolStrategy(
+                    size=max(1, min(workers, len(rows))),
+                    # One group at a time per actor: a worker that dies takes only its own
+                    # group down (and uses up only that group's retries).
+                    max_tasks_in_flight_per_actor=1,
+                ),
                 num_cpus=threads,
                 max_restarts=-1,
                 max_task_retries=TASK_RETRIES,
