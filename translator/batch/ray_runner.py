@@ -36,6 +36,7 @@ import json
 import logging
 import os
 import time
+import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
@@ -301,7 +302,6 @@ class RayRunner:
         self, groups: list[str], pending: dict[str, Item], threads: int, workers: int
     ) -> None:
         """Run the groups (JSON) on a pool of actors; records and translations stream in."""
-        import ray
         from ray.data import DataContext
 
         setup = _WorkerSetup(
@@ -320,24 +320,33 @@ class RayRunner:
         ctx.enable_progress_bars = False  # the CLI draws its own
         ctx.print_on_execution_start = False
         try:
-            ds = ray.data.from_items(rows, override_num_blocks=len(rows)).map_batches(
-                _Translate,
-                fn_constructor_kwargs={"setup": setup},
-                batch_size=1,
-                compute=ray.data.ActorPoolStrategy(
-                    size=max(1, min(workers, len(rows))),
-                    # One group at a time per actor: a worker that dies takes only its own
-                    # group down (and uses up only that group's retries).
-                    max_tasks_in_flight_per_actor=1,
-                ),
-                num_cpus=threads,
-                max_restarts=-1,
-                max_task_retries=TASK_RETRIES,
-            )
+            with warnings.catch_warnings():  # max_restarts & co. have no named parameter yet
+                warnings.simplefilter("ignore", DeprecationWarning)
+                ds = self._dataset(rows, setup, threads, workers)
             self._collect(ds.iter_rows(), pending)
         finally:
             ctx.max_errored_blocks, ctx.enable_progress_bars, ctx.print_on_execution_start = saved
             self.ledger.save()
+
+    def _dataset(
+        self, rows: list[dict[str, str]], setup: _WorkerSetup, threads: int, workers: int
+    ) -> Any:
+        import ray
+
+        return ray.data.from_items(rows, override_num_blocks=len(rows)).map_batches(
+            _Translate,
+            fn_constructor_kwargs={"setup": setup},
+            batch_size=1,
+            compute=ray.data.ActorPoolStrategy(
+                size=max(1, min(workers, len(rows))),
+                # One group at a time per actor: a worker that dies takes only its own
+                # group down (and uses up only that group's retries).
+                max_tasks_in_flight_per_actor=1,
+            ),
+            num_cpus=threads,
+            max_restarts=-1,
+            max_task_retries=TASK_RETRIES,
+        )
 
     def _shape(self, cpus: float) -> tuple[int, int]:
         """(threads per worker, workers) from the settings and the cluster's CPUs."""
