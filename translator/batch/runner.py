@@ -139,7 +139,17 @@ class BatchRunner:
                     # Ours to clean: we hold the lock, so no one else writes these now.
                     targets = [f.out_rel for f in found.files] + [MANIFEST_NAME]
                     remove_stale_temps(self.out_dir / rel for rel in targets)
-                plan = make_plan(found, ledger.manifest, ledger.signature_key, force=self.force)
+                digest_of = None
+                if isinstance(source, RemoteFolder):
+                    remote = source
+                    digest_of = lambda f: remote.sha256(f.rel)  # noqa: E731
+                plan = make_plan(
+                    found,
+                    ledger.manifest,
+                    ledger.signature_key,
+                    force=self.force,
+                    digest_of=digest_of,
+                )
                 ledger.note(plan.unchanged)
                 ledger.note([FileOutcome(t.file.rel, t.file.out_rel, "pending") for t in plan.due])
                 ledger.emit(
