@@ -21,6 +21,8 @@ import pytest
 
 from tests.ray_engines import Sabotaged, options
 
+# Before Ray is imported: a single-machine Ray whose servers bind to 127.0.0.1 only.
+os.environ.setdefault("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER", "0")
 ray = pytest.importorskip("ray", reason="Ray is an optional extra: pip install -e '.[ray]'")
 
 pytestmark = [pytest.mark.ray, pytest.mark.slow]
@@ -40,15 +42,11 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     )
     os.environ.update(RAY_USAGE_STATS_ENABLED="0", HF_HUB_OFFLINE="1", OMP_NUM_THREADS="1")
     os.environ["TRANSLATOR_CACHE_DIR"] = str(tmp_path_factory.mktemp("ray-worker-cache"))
-    ray.init(
-        num_cpus=2,
-        include_dashboard=False,
-        _node_ip_address="127.0.0.1",
-        log_to_driver=False,
-        configure_logging=False,
-    )
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, configure_logging=False)
     try:
-        yield ray.get_runtime_context().gcs_address
+        address = ray.get_runtime_context().gcs_address
+        assert address.startswith("127.0.0.1:"), address  # nothing listens on other addresses
+        yield address
     finally:
         ray.shutdown()
         os.environ.clear()

@@ -77,12 +77,13 @@ class RaySettings:
 
 
 def ray_available() -> bool:
+    """Whether Ray is installed (without importing it: see ``ray_session``)."""
+    from importlib.util import find_spec
+
     try:
-        import ray  # noqa: F401
-        import ray.data  # noqa: F401
-    except ImportError:
+        return find_spec("ray") is not None and find_spec("pyarrow") is not None
+    except (ImportError, ValueError):  # ValueError: sys.modules["ray"] is None
         return False
-    return True
 
 
 class ray_session:  # noqa: N801 (a context manager, used like a function)
@@ -95,19 +96,26 @@ class ray_session:  # noqa: N801 (a context manager, used like a function)
 
     def __enter__(self) -> ray_session:
         os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
+        # Ray's own notes (token set-up, Ray Data's progress) are not for our users; errors
+        # still show (the ray logger's level is ray.init's logging_level, below).
+        os.environ.setdefault("RAY_DATA_LOG_LEVEL", "ERROR")
+        address = self.address or os.environ.get("RAY_ADDRESS") or None
+        if not address:
+            # A single-machine Ray: this switch (read when ray is imported) makes Ray take
+            # 127.0.0.1 as the node's address, so every server of it binds to the loopback
+            # only (without it they listen on all interfaces). Its name is Ray's.
+            os.environ.setdefault("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER", "0")
         import ray
 
         if ray.is_initialized():
             return self
-        address = self.address or os.environ.get("RAY_ADDRESS") or None
-        common: dict[str, Any] = {"log_to_driver": False, "logging_level": logging.WARNING}
+        common: dict[str, Any] = {"log_to_driver": False, "logging_level": logging.ERROR}
         if address:
             ray.init(address=address, **common)
         else:
             ray.init(
                 num_cpus=os.cpu_count() or 1,
                 include_dashboard=False,
-                _node_ip_address="127.0.0.1",
                 **common,
             )
         self.started = True
@@ -259,7 +267,8 @@ class RayRunner:
             if shared:
                 # Sentences of several files first, so that each is translated once; then
                 # the files, each of which finds them in the memory it is handed.
-                size = max(1, min(self.chunk_sentences, -(-len(shared) // workers)))
+                # Usually a few lines: one group, one actor, one more model load.
+                size = self.chunk_sentences
                 rows = [_sentences_json(shared[i : i + size]) for i in range(0, len(shared), size)]
                 self._run_rows(rows, {}, threads, workers)
                 hits.update(self._fresh)
