@@ -191,7 +191,10 @@ def test_a_driver_killed_with_sigkill_resumes(
                          engine_factory=Sabotaged(model, delay=0.5)))
         """
     )
-    driver = subprocess.Popen([sys.executable, "-c", script], cwd=ROOT, env=os.environ.copy())
+    log = (tmp_path / "driver.log").open("w")
+    driver = subprocess.Popen(
+        [sys.executable, "-c", script], cwd=ROOT, env=os.environ.copy(), stderr=log, stdout=log
+    )
     try:
         deadline = time.monotonic() + 180
         while time.monotonic() < deadline and driver.poll() is None:
@@ -199,14 +202,15 @@ def test_a_driver_killed_with_sigkill_resumes(
             if manifest is not None and len(manifest.entries) >= 3:
                 break
             time.sleep(0.1)
-        assert driver.poll() is None, "the run ended before it could be killed"
+        driver_log = (tmp_path / "driver.log").read_text()[-3000:]
+        assert driver.poll() is None, f"the run ended before it could be killed: {driver_log}"
         driver.send_signal(signal.SIGKILL)
         driver.wait(30)
     finally:
         if driver.poll() is None:
             driver.kill()
     done_before = Manifest.load(out).entries
-    assert 3 <= len(done_before) < 13
+    assert 3 <= len(done_before) < 13, driver_log
 
     summary = run(in_dir, out, copy_model_dir, ray=RaySettings(workers=2))
     counts = {s: list(statuses(summary).values()).count(s) for s in ("translated", "unchanged")}

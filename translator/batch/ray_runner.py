@@ -4,8 +4,9 @@ pattern (``map_batches`` with a callable class), with the local runner's per-fil
 How a run goes (the driver is the process that called ``run``):
 
 1. the driver has planned as always (discovery, manifest: only due files come here);
-2. it reads and splits the due files (``work.read_item``, no model) to know their sentences
-   and looks them up in the translation memory;
+2. the due files are read and split on the cluster (``work.read_item`` in plain Ray tasks,
+   64 files each, no model), so the driver learns each file's sentences without doing that
+   work alone; it looks them up in the translation memory;
 3. sentences the memory lacks that several files share (a boilerplate line) are translated
    first, in groups of sentences, so that each is translated once in the run (a pool of its
    own: one more model load per worker, only when there are such sentences);
@@ -31,13 +32,14 @@ without a model), so Ray runs share them with each other, not with local runs.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
 import os
 import time
 import warnings
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -50,7 +52,7 @@ from .events import SentencesDone, SentencesQueued
 from .plan import Task
 from .records import FileRecord, Ledger
 from .storage import Folder
-from .work import Item, read_item, translate_files
+from .work import read_item, translate_files
 
 log = logging.getLogger("translator")
 
@@ -58,6 +60,8 @@ log = logging.getLogger("translator")
 DEFAULT_THREADS_PER_WORKER = 1
 #: How often a try is repeated when a worker dies in it (Ray restarts the worker).
 TASK_RETRIES = 2
+#: Files a survey task reads and splits.
+SURVEY_FILES = 64
 #: Seconds between manifest saves while records stream in.
 SAVE_EVERY = 1.0
 INSTALL_HINT = "Ray is not installed; pip install 'translator[ray]'"
@@ -248,22 +252,21 @@ class RayRunner:
             default=str,
         )
         self.namespace = "ray-" + hashlib.sha256(blob.encode()).hexdigest()[:28]
-        self._sentences: dict[str, int] = {}
         #: Translations the workers sent back in this run.
         self._fresh: dict[str, str] = {}
 
     def run(self, tasks: list[Task]) -> None:
-        items = self._read(tasks)
-        if not items:
-            return
-        memory = self.pipeline.memory
-        distinct = list(dict.fromkeys(s for item in items for s in _inputs(item)))
-        hits = memory.lookup(self.namespace, distinct) if memory is not None and distinct else {}
+        if not ray_available():
+            raise ImportError(INSTALL_HINT)
         with ray_session(self.settings.address):
             import ray
 
             threads, workers = self._shape(ray.cluster_resources().get("CPU", 1))
-            shared = _shared_misses(items, hits)
+            due = self._survey(tasks, threads)
+            memory = self.pipeline.memory
+            distinct = list(dict.fromkeys(s for d in due for s in d.inputs))
+            hits = memory.lookup(self.namespace, distinct) if memory and distinct else {}
+            shared = _shared_misses(due, hits)
             if shared:
                 # Sentences of several files first, so that each is translated once; then
                 # the files, each of which finds them in the memory it is handed.
@@ -272,48 +275,20 @@ class RayRunner:
                 rows = [_sentences_json(shared[i : i + size]) for i in range(0, len(shared), size)]
                 self._run_rows(rows, {}, threads, workers)
                 hits.update(self._fresh)
-            groups = _groups(items, self.chunk_sentences, workers)
+            groups = _groups(due, self.chunk_sentences, workers)
             missing = self._pass(groups, hits, threads, workers)
             if missing:
                 # A group whose worker kept dying: its files once more, each on its own.
                 log.warning("retrying %d file(s) of a failed worker one by one", len(missing))
-                missing = self._pass([[item] for item in missing], hits, threads, workers)
-        for item in missing:
+                missing = self._pass([[d] for d in missing], hits, threads, workers)
+        for d in missing:
             error = "its worker process died (crashed or was killed) on every try"
-            self.ledger.record(FileRecord.failed(item.task, error))
+            self.ledger.record(FileRecord.failed(d.task, error))
 
     # -- on the driver -----------------------------------------------------------------------
 
-    def _read(self, tasks: list[Task]) -> list[Item]:
-        def prepare(text: str, name: str) -> Job:
-            return self.pipeline.prepare(text, name=name)
-
-        items = []
-        for task in tasks:
-            item = read_item(task, self.source, prepare, max_bytes=self.max_bytes)
-            if item.error is not None:
-                self.ledger.record(FileRecord.failed(task, item.error))
-                continue
-            self.ledger.emit(SentencesQueued(item.sentences))
-            self._sentences[task.file.rel] = item.sentences
-            items.append(item)
-        return items
-
-    def _pass(
-        self, groups: list[list[Item]], hits: dict[str, str], threads: int, workers: int
-    ) -> list[Item]:
-        """Run ``groups`` on a pool of ``workers`` actors; the items no record came back for."""
-        pending = {item.task.file.rel: item for group in groups for item in group}
-        self._run_rows([_group_json(group, hits) for group in groups], pending, threads, workers)
-        return list(pending.values())
-
-    def _run_rows(
-        self, groups: list[str], pending: dict[str, Item], threads: int, workers: int
-    ) -> None:
-        """Run the groups (JSON) on a pool of actors; records and translations stream in."""
-        from ray.data import DataContext
-
-        setup = _WorkerSetup(
+    def _setup(self, threads: int) -> _WorkerSetup:
+        return _WorkerSetup(
             self.options,
             self.settings.engine_factory,
             threads,
@@ -322,19 +297,60 @@ class RayRunner:
             self.fmt,
             self.max_bytes,
         )
+
+    def _survey(self, tasks: list[Task], threads: int) -> list[_Due]:
+        """Read and split the due files on the cluster (no model: plain tasks, many files
+        each); what the engine will be asked for each, in the tasks' order. A file that
+        cannot be read is recorded as failed here."""
+        import ray
+
+        setup = self._setup(threads)
+        rows = [{"task": json.dumps(_task_dict(t))} for t in tasks]
+        blocks = max(1, -(-len(rows) // SURVEY_FILES))
+        found: dict[str, _Due] = {}
+        unreadable: set[str] = set()
+        with _data_context():
+            ds = ray.data.from_items(rows, override_num_blocks=blocks).map_batches(
+                _survey_batch,  # type: ignore[arg-type]  # setup comes as a keyword
+                fn_kwargs={"setup": setup},
+                batch_size=SURVEY_FILES,
+                num_cpus=1,
+            )
+            for row in ds.iter_rows():
+                task = _task(json.loads(row["task"]))
+                if row["error"]:
+                    self.ledger.record(FileRecord.failed(task, row["error"]))
+                    unreadable.add(task.file.rel)
+                    continue
+                d = _Due(task, int(row["sentences"]), json.loads(row["inputs"]))
+                self.ledger.emit(SentencesQueued(d.sentences))
+                found[task.file.rel] = d
+        self.ledger.save()
+        for task in tasks:
+            if task.file.rel not in found and task.file.rel not in unreadable:
+                self.ledger.record(FileRecord.failed(task, "could not be read on the cluster"))
+        return [found[t.file.rel] for t in tasks if t.file.rel in found]
+
+    def _pass(
+        self, groups: list[list[_Due]], hits: dict[str, str], threads: int, workers: int
+    ) -> list[_Due]:
+        """Run ``groups`` on a pool of ``workers`` actors; the files no record came back for."""
+        pending = {d.task.file.rel: d for group in groups for d in group}
+        self._run_rows([_group_json(group, hits) for group in groups], pending, threads, workers)
+        return list(pending.values())
+
+    def _run_rows(
+        self, groups: list[str], pending: dict[str, _Due], threads: int, workers: int
+    ) -> None:
+        """Run the groups (JSON) on a pool of actors; records and translations stream in."""
         rows = [{"group": group} for group in groups]
-        ctx = DataContext.get_current()
-        saved = (ctx.max_errored_blocks, ctx.enable_progress_bars, ctx.print_on_execution_start)
-        ctx.max_errored_blocks = -1  # a group that keeps killing its worker is skipped
-        ctx.enable_progress_bars = False  # the CLI draws its own
-        ctx.print_on_execution_start = False
         try:
-            with warnings.catch_warnings():  # max_restarts & co. have no named parameter yet
+            with _data_context(), warnings.catch_warnings():
+                # max_restarts and max_task_retries have no named parameter in Ray 2.60.
                 warnings.simplefilter("ignore", DeprecationWarning)
-                ds = self._dataset(rows, setup, threads, workers)
-            self._collect(ds.iter_rows(), pending)
+                ds = self._dataset(rows, self._setup(threads), threads, workers)
+                self._collect(ds.iter_rows(), pending)
         finally:
-            ctx.max_errored_blocks, ctx.enable_progress_bars, ctx.print_on_execution_start = saved
             self.ledger.save()
 
     def _dataset(
@@ -370,7 +386,7 @@ class RayRunner:
         workers = s.workers or max(1, cpus_n // threads)
         return threads, workers
 
-    def _collect(self, rows: Iterable[dict[str, Any]], pending: dict[str, Item]) -> None:
+    def _collect(self, rows: Iterable[dict[str, Any]], pending: dict[str, _Due]) -> None:
         saved = time.monotonic()
         for row in rows:
             pairs = [(s, t) for s, t in json.loads(row["memory"])]
@@ -380,42 +396,99 @@ class RayRunner:
             if not row["record"]:
                 continue  # a group of sentences: only translations
             rec = FileRecord(**json.loads(row["record"]))
-            if pending.pop(rec.source, None) is None:
+            done = pending.pop(rec.source, None)
+            if done is None:
                 continue  # a retried group sent a file again: recorded already
-            self.ledger.emit(SentencesDone(self._sentences.get(rec.source, rec.sentences)))
+            self.ledger.emit(SentencesDone(done.sentences))
             self.ledger.record(rec)
             if time.monotonic() - saved >= SAVE_EVERY:
                 self.ledger.save()
                 saved = time.monotonic()
 
 
-def _inputs(item: Item) -> list[str]:
-    """What the engine would be asked for this file (the memory's keys)."""
-    assert item.job is not None
-    return [u.engine_input for units in item.job.units for u in units]
+@dataclass
+class _Due:
+    """A due file as the survey found it: its sentence count and what the engine will be
+    asked for it (the memory's keys), in order, each once."""
+
+    task: Task
+    sentences: int
+    inputs: list[str]
 
 
-def _shared_misses(items: list[Item], hits: dict[str, str]) -> list[str]:
+def _survey_batch(batch: dict[str, Any], setup: _WorkerSetup) -> dict[str, list[str]]:
+    """Read and split a batch of files (on a Ray worker): the survey's rows."""
+    from ..factory import build_pipeline
+
+    # The glossary and splitter of every entry point; the engine is never asked.
+    pipeline = build_pipeline(replace(setup.options, use_cache=False), engine=_NO_ENGINE)
+
+    def prepare(text: str, name: str) -> Job:
+        return pipeline.prepare(text, name=name)
+
+    out: dict[str, list[str]] = {"task": [], "error": [], "sentences": [], "inputs": []}
+    for blob in batch["task"]:
+        item = read_item(_task(json.loads(str(blob))), setup.source, prepare,
+                         max_bytes=setup.max_bytes)  # fmt: skip
+        inputs = (
+            list(dict.fromkeys(u.engine_input for units in item.job.units for u in units))
+            if item.job is not None
+            else []
+        )
+        out["task"].append(str(blob))
+        out["error"].append(item.error or "")
+        out["sentences"].append(str(item.sentences))
+        out["inputs"].append(json.dumps(inputs))
+    return out
+
+
+class _NoEngine:
+    """The survey's pipeline prepares sentences only; translating with it is a bug."""
+
+    def translate_batch(self, sentences: list[str]) -> list[str]:
+        raise AssertionError("the survey does not translate")
+
+
+_NO_ENGINE = _NoEngine()
+
+
+@contextlib.contextmanager
+def _data_context() -> Iterator[None]:
+    """Ray Data settings for our datasets, restored afterwards."""
+    from ray.data import DataContext
+
+    ctx = DataContext.get_current()
+    saved = (ctx.max_errored_blocks, ctx.enable_progress_bars, ctx.print_on_execution_start)
+    ctx.max_errored_blocks = -1  # a group that keeps killing its worker is skipped
+    ctx.enable_progress_bars = False  # the CLI draws its own
+    ctx.print_on_execution_start = False
+    try:
+        yield
+    finally:
+        ctx.max_errored_blocks, ctx.enable_progress_bars, ctx.print_on_execution_start = saved
+
+
+def _shared_misses(due: list[_Due], hits: dict[str, str]) -> list[str]:
     """Sentences the memory lacks that more than one file has (in order of appearance)."""
     seen: dict[str, int] = {}
-    for item in items:
-        for s in dict.fromkeys(_inputs(item)):
+    for d in due:
+        for s in d.inputs:
             if s not in hits:
                 seen[s] = seen.get(s, 0) + 1
     return [s for s, count in seen.items() if count > 1]
 
 
-def _groups(items: list[Item], chunk_sentences: int, workers: int) -> list[list[Item]]:
+def _groups(due: list[_Due], chunk_sentences: int, workers: int) -> list[list[_Due]]:
     """Files in groups of about ``chunk_sentences`` sentences (they share engine batches),
     fewer when that would leave workers idle."""
-    total = sum(item.sentences for item in items)
+    total = sum(d.sentences for d in due)
     target = max(1, min(chunk_sentences, total // (2 * max(1, workers))))
-    groups: list[list[Item]] = []
-    current: list[Item] = []
+    groups: list[list[_Due]] = []
+    current: list[_Due] = []
     size = 0
-    for item in items:
-        current.append(item)
-        size += item.sentences
+    for d in due:
+        current.append(d)
+        size += d.sentences
         if size >= target:
             groups.append(current)
             current, size = [], 0
@@ -424,10 +497,10 @@ def _groups(items: list[Item], chunk_sentences: int, workers: int) -> list[list[
     return groups
 
 
-def _group_json(group: list[Item], hits: dict[str, str]) -> str:
-    wanted = {s for item in group for s in _inputs(item) if s in hits}
+def _group_json(group: list[_Due], hits: dict[str, str]) -> str:
+    wanted = {s for d in group for s in d.inputs if s in hits}
     return json.dumps(
-        {"tasks": [_task_dict(item.task) for item in group], "hits": {s: hits[s] for s in wanted}}
+        {"tasks": [_task_dict(d.task) for d in group], "hits": {s: hits[s] for s in wanted}}
     )
 
 
