@@ -6,7 +6,7 @@
 The model is bench_speed.py's (the full opus-mt-de-en architecture with random weights,
 converted to CTranslate2 int8; built under ``benchmarks/_work/`` when missing, reused when
 present), with outputs forced to 1.2 x their input's tokens as there, so every run does the
-work a real translation does. The folder: ``--files`` copies of the seed article, every
+work a real translation does. The folder: ``--files`` (32) copies of the seed article, every
 sentence made distinct by the file's number (so that no runner can serve one file's
 sentences from another's). Translation memory off, glossary and QA on (the defaults).
 
@@ -87,7 +87,7 @@ def run(label: str, folder: Path, out: Path, **kw: Any) -> dict[str, Any]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="tiny model, 4 files: a smoke run")
-    parser.add_argument("--files", type=int, default=None, help="files in the folder (16)")
+    parser.add_argument("--files", type=int, default=None, help="files in the folder (32)")
     parser.add_argument("--beam", type=int, default=4)
     args = parser.parse_args()
     work = WORK / ("quick" if args.quick else "full")
@@ -96,7 +96,7 @@ def main() -> None:
     os.environ.update(_env(work))
     os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
     os.environ["PYTHONPATH"] = os.pathsep.join([str(ROOT), str(ROOT / "benchmarks")])
-    files = args.files or (4 if args.quick else 16)
+    files = args.files or (4 if args.quick else 32)
     folder = work / "ray-in"
     per_file = make_folder(folder, files, args.quick)
     factory = Ct2Factory(str(work / "ct2-int8"), args.beam)

@@ -8,8 +8,8 @@ How a run goes (the driver is the process that called ``run``):
    64 files each, no model), so the driver learns each file's sentences without doing that
    work alone; it looks them up in the translation memory;
 3. sentences the memory lacks that several files share (a boilerplate line) are translated
-   first, in groups of sentences, so that each is translated once in the run (a pool of its
-   own: one more model load per worker, only when there are such sentences);
+   first, in groups of sentences, so that each is translated once in the run (a pass of its
+   own, usually one actor: one more model load, only when there are such sentences);
 4. then the files, in groups of about ``chunk_sentences`` sentences: each group is one row of
    a Ray Dataset; ``map_batches(_Translate, compute=ActorPoolStrategy(size=N))`` runs a pool
    of N actors, each of which loads the engine once (through ``factory``, like every entry
@@ -26,8 +26,10 @@ crashes its worker fails alone and is reported.
 
 The translation memory stays with the driver (one SQLite file cannot be shared across
 nodes): workers get the stored translations of their files' sentences with the work and
-send back what they translated. Its entries are keyed by the batch signature (computed
-without a model), so Ray runs share them with each other, not with local runs.
+send back what they translated. Nothing is translated twice in a run, except the group a
+dying worker had in hand, which Ray runs again. Its entries are keyed by the batch
+signature (computed without a model), so Ray runs share them with each other, not with
+local runs.
 """
 
 from __future__ import annotations
@@ -263,6 +265,8 @@ class RayRunner:
 
             threads, workers = self._shape(ray.cluster_resources().get("CPU", 1))
             due = self._survey(tasks, threads)
+            if not due:  # nothing readable: no actor, no model
+                return
             memory = self.pipeline.memory
             distinct = list(dict.fromkeys(s for d in due for s in d.inputs))
             hits = memory.lookup(self.namespace, distinct) if memory and distinct else {}
