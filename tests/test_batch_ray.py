@@ -296,3 +296,19 @@ def test_the_cli_on_ray_writes_the_summary_a_local_run_writes(
 
     assert batch("ray", "--ray", "--workers", "2") == batch("local")
     assert tree(tmp_path / "ray") == tree(tmp_path / "local")
+
+
+def test_a_model_missing_on_the_workers_stops_the_run_as_locally(
+    cluster: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from tests.cli import run_cli
+
+    in_dir = article_folder(tmp_path / "in", 2)
+    args = ["batch", str(in_dir), str(tmp_path / "out"), "--model", str(tmp_path / "no-model"),
+            "--backend", "transformers", "--ray", "--workers", "1"]  # fmt: skip
+    code, _, err = run_cli(monkeypatch, capsys, *args)
+    assert code == 4, err  # the model error's code, as without --ray (no endless restarts)
+    assert "no-model" in err and "Traceback" not in err

@@ -47,6 +47,7 @@ from pathlib import Path
 from typing import Any
 
 from ..engine import Engine
+from ..errors import TranslatorError
 from ..factory import Options
 from ..pipeline import Job, Pipeline, _Unit
 from .discovery import SourceFile
@@ -179,9 +180,25 @@ class _Translate:
         # The engine's CPU share: what Ray reserved for this actor (both engines read this).
         os.environ["OMP_NUM_THREADS"] = str(setup.threads)
         self.setup = setup
-        self.pipeline = worker_pipeline(setup)
+        self.pipeline: Pipeline | None = None
+        self.fatal = ""
+        try:
+            self.pipeline = worker_pipeline(setup)
+        except TranslatorError as exc:
+            # A model missing on this node, a bad glossary: every file would fail the same
+            # way. Said to the driver, which stops the run as a local run stops (a worker
+            # that raised here would only be restarted, again and again).
+            self.fatal = _fatal(exc)
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, list[str]]:
+        try:
+            return self._groups(batch)
+        except TranslatorError as exc:  # model or memory trouble in the middle of the work
+            return {"record": [""], "memory": ["[]"], "fatal": [_fatal(exc)]}
+
+    def _groups(self, batch: dict[str, Any]) -> dict[str, list[str]]:
+        if self.pipeline is None:
+            return {"record": [""], "memory": ["[]"], "fatal": [self.fatal]}
         records: list[str] = []
         fresh: list[str] = []
         for blob in batch["group"]:
@@ -208,7 +225,22 @@ class _Translate:
             for i, rec in enumerate(done):
                 records.append(json.dumps(asdict(rec)))
                 fresh.append(json.dumps(memory.fresh if i == 0 else []))
-        return {"record": records, "memory": fresh}
+        return {"record": records, "memory": fresh, "fatal": [""] * len(records)}
+
+
+def _fatal(exc: TranslatorError) -> str:
+    return json.dumps([type(exc).__name__, str(exc)])
+
+
+def _error(fatal: str) -> TranslatorError:
+    """The typed error a worker reported (its class by name, from ``translator.errors``)."""
+    from .. import errors
+
+    name, message = json.loads(fatal)
+    cls = getattr(errors, name, None)
+    if not (isinstance(cls, type) and issubclass(cls, TranslatorError)):
+        cls = TranslatorError
+    return cls(message)
 
 
 def _task_dict(task: Task) -> dict[str, Any]:
@@ -393,6 +425,8 @@ class RayRunner:
     def _collect(self, rows: Iterable[dict[str, Any]], pending: dict[str, _Due]) -> None:
         saved = time.monotonic()
         for row in rows:
+            if row["fatal"]:
+                raise _error(row["fatal"])
             pairs = [(s, t) for s, t in json.loads(row["memory"])]
             self._fresh.update(pairs)
             if pairs and self.pipeline.memory is not None:
