@@ -148,12 +148,16 @@ class _WorkerSetup:
     max_bytes: int
 
 
-def worker_pipeline(setup: _WorkerSetup) -> Pipeline:
-    """The actor's pipeline, assembled where every entry point assembles one (``factory``).
-    The translation memory is the driver's (see the module's doc), so none is opened here."""
+def worker_pipeline(setup: _WorkerSetup, *, translate: bool = True) -> Pipeline:
+    """A worker's pipeline, assembled where every entry point assembles one (``factory``;
+    this is the one place here that calls it). The translation memory is the driver's (see
+    the module's doc), so none is opened here. ``translate=False``: the survey's, which
+    only splits sentences and loads no model."""
     from ..factory import build_pipeline, engine_for
 
     options = replace(setup.options, use_cache=False)
+    if not translate:
+        return build_pipeline(options, engine=_NO_ENGINE)
     engine = setup.engine_factory() if setup.engine_factory else engine_for(options)
     return build_pipeline(options, engine=engine)
 
@@ -456,10 +460,7 @@ class _Due:
 
 def _survey_batch(batch: dict[str, Any], setup: _WorkerSetup) -> dict[str, list[str]]:
     """Read and split a batch of files (on a Ray worker): the survey's rows."""
-    from ..factory import build_pipeline
-
-    # The glossary and splitter of every entry point; the engine is never asked.
-    pipeline = build_pipeline(replace(setup.options, use_cache=False), engine=_NO_ENGINE)
+    pipeline = worker_pipeline(setup, translate=False)  # glossary and splitter, no model
 
     def prepare(text: str, name: str) -> Job:
         return pipeline.prepare(text, name=name)
