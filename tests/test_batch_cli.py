@@ -386,3 +386,15 @@ def test_an_earlier_runs_output_folder_inside_in_is_never_read(
                        str(tmp_path / "again"), *PLAIN)  # fmt: skip
     assert code == 3
     assert "output of an earlier batch run" in err and len(err.strip().splitlines()) == 1
+def test_ray_without_the_extra_says_how_to_install_it_in_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: Capture
+) -> None:
+    put(tmp_path / "in", "a.txt", article(1))
+    args = ("batch", str(tmp_path / "in"), str(tmp_path / "out"))
+    monkeypatch.setitem(sys.modules, "ray", None)  # `import ray` fails as if not installed
+    code, _, err = cli(monkeypatch, capsys, *args, "--ray")
+    assert code == 2
+    assert err.strip() == "translator: error: Ray is not installed; pip install 'translator[ray]'"
+    code, _, err = cli(monkeypatch, capsys, *args, "--workers", "2")
+    assert code == 2 and "--ray" in err and "Traceback" not in err
+    assert not (tmp_path / "out").exists()

@@ -27,6 +27,7 @@ from .lazy import LazyEngine
 from .local import LocalRunner
 from .manifest import MANIFEST_NAME, Manifest
 from .plan import Plan, Task, make_plan
+from .ray_runner import RaySettings
 from .records import FileRecord, Ledger
 from .runner import DEFAULT_CHUNK_SENTENCES, BatchRunner, translate_folder
 
@@ -48,6 +49,7 @@ __all__ = [
     "Manifest",
     "Plan",
     "Planned",
+    "RaySettings",
     "SentencesDone",
     "SentencesQueued",
     "SourceFile",

@@ -98,27 +98,42 @@ class Manifest:
     def load(cls, out_dir: Path) -> Manifest:
         """Read the manifest; a missing, unreadable or foreign one counts as empty."""
         manifest = cls(out_dir)
+        manifest._load()
+        return manifest
+
+    def _load(self) -> None:
         try:
-            data = json.loads(manifest.path.read_text(encoding="utf-8"))
+            data = json.loads(self._read_text())
         except FileNotFoundError:
-            return manifest
+            return
         except (OSError, ValueError) as exc:
             log.warning(
-                "ignoring unreadable manifest %s (%s); every file is redone", manifest.path, exc
+                "ignoring unreadable manifest %s (%s); every file is redone", self.path, exc
             )
-            return manifest
+            return
         if not isinstance(data, dict) or data.get("manifest") != MANIFEST_VERSION:
-            log.warning("ignoring manifest %s of an unknown layout", manifest.path)
-            return manifest
+            log.warning("ignoring manifest %s of an unknown layout", self.path)
+            return
         try:
-            manifest.signatures = dict(data.get("signatures") or {})
-            manifest.entries = {
+            self.signatures = dict(data.get("signatures") or {})
+            self.entries = {
                 out: Entry.from_dict(entry) for out, entry in (data.get("files") or {}).items()
             }
         except (TypeError, AttributeError) as exc:
-            log.warning("ignoring malformed manifest %s (%s)", manifest.path, exc)
-            manifest.entries, manifest.signatures = {}, {}
-        return manifest
+            log.warning("ignoring malformed manifest %s (%s)", self.path, exc)
+            self.entries, self.signatures = {}, {}
+
+    # Where the manifest and the outputs are; an object-store manifest overrides these three.
+    def _read_text(self) -> str:
+        return self.path.read_text(encoding="utf-8")
+
+    def _write_text(self, text: str) -> None:
+        from ..document import write_atomic
+
+        write_atomic(self.path, text)
+
+    def _output_sha256(self, out_rel: str) -> str | None:
+        return sha256_file(self.out_dir / out_rel)
 
     def is_current(
         self, out_rel: str, source: str, source_sha256: str | None, signature: str
@@ -135,7 +150,7 @@ class Manifest:
         ):
             return False
         # Deleted, truncated or edited outputs are regenerated.
-        return sha256_file(self.out_dir / out_rel) == entry.output_sha256
+        return self._output_sha256(out_rel) == entry.output_sha256
 
     def record(self, out_rel: str, entry: Entry, signature: dict[str, Any]) -> None:
         entry.updated = datetime.now(UTC).isoformat(timespec="seconds")
@@ -154,9 +169,7 @@ class Manifest:
 
     def save(self) -> None:
         """Write the manifest atomically (temp file + rename)."""
-        from ..document import write_atomic
-
-        write_atomic(self.path, dumps(self.to_dict()))
+        self._write_text(dumps(self.to_dict()))
         self.dirty = False
 
 

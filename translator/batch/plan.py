@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,13 +41,19 @@ class Plan:
 
 
 def make_plan(
-    found: Discovery, manifest: Manifest, signature_key: str, *, force: bool = False
+    found: Discovery,
+    manifest: Manifest,
+    signature_key: str,
+    *,
+    force: bool = False,
+    digest_of: Callable[[SourceFile], str | None] | None = None,
 ) -> Plan:
     """Which inputs need work: new, changed, failed before, output missing or altered (all of
-    them with ``force``). An input is hashed once here; its task carries the hash."""
+    them with ``force``). An input is hashed once here (``digest_of``: how, for inputs that
+    are not local files); its task carries the hash."""
     plan = Plan(problems=discovery_problems(found))
     for f in found.files:
-        digest = source_digest(f.path)
+        digest = digest_of(f) if digest_of is not None else source_digest(f.path)
         if not force and manifest.is_current(f.out_rel, f.rel, digest, signature_key):
             entry = manifest.entries[f.out_rel]
             plan.unchanged.append(

@@ -14,6 +14,7 @@ How a run goes:
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -30,9 +31,11 @@ from .discovery import DEFAULT_PATTERNS, discover
 from .events import BatchInterrupted, BatchSummary, Event, FileOutcome, Planned, Working
 from .local import LocalRunner
 from .manifest import MANIFEST_NAME, Manifest, locked
-from .plan import discovery_problems, make_plan
+from .plan import Task, discovery_problems, make_plan
+from .ray_runner import RayRunner, RaySettings
 from .records import Ledger
 from .signature import batch_signature
+from .storage import Folder, LocalFolder, RemoteFolder, RemoteManifest, is_url
 
 #: Sentences per chunk: large enough to fill the engine's batches with many short articles,
 #: small enough that a kill loses little work and outputs appear steadily.
@@ -46,6 +49,10 @@ class BatchRunner:
     object with ``translate_batch``) replaces the model. ``on_event`` receives progress events
     (see ``translator.batch.events``). ``run()`` returns a BatchSummary; Ctrl-C raises
     BatchInterrupted carrying the summary so far.
+
+    ``ray`` runs the due files on a Ray cluster (``ray_runner``) instead of in this process.
+    ``in_dir`` and ``out_dir`` may be object-store URLs (``s3://bucket/prefix``; fsspec
+    ``storage_options`` for credentials and endpoint).
     """
 
     def __init__(
@@ -62,12 +69,18 @@ class BatchRunner:
         max_bytes: int | None = None,
         chunk_sentences: int = DEFAULT_CHUNK_SENTENCES,
         on_event: Callable[[Event], None] | None = None,
+        ray: RaySettings | None = None,
+        storage_options: dict[str, object] | None = None,
     ) -> None:
         from ..options import check_format
 
         fmt = check_format(fmt)
-        self.in_dir = Path(in_dir)
-        self.out_dir = Path(out_dir)
+        if ray is not None and engine is not None:
+            raise ValueError("a Ray run builds an engine on each worker: pass ray.engine_factory")
+        self.in_dir: Path | str = str(in_dir) if is_url(str(in_dir)) else Path(in_dir)
+        self.out_dir: Path | str = str(out_dir) if is_url(str(out_dir)) else Path(out_dir)
+        self.ray = ray
+        self.storage_options = dict(storage_options or {})
         self.options = (options if options is not None else Options()).resolved()
         self.engine = engine
         self.fmt = fmt  # None: each input's own format (see formats.default_output)
@@ -80,24 +93,38 @@ class BatchRunner:
 
     def run(self) -> BatchSummary:
         started = time.perf_counter()
-        found = discover(
-            self.in_dir,
-            self.out_dir,
-            patterns=self.patterns,
-            exclude=self.exclude,
-            extension=self._extension,
-        )
-        try:
-            self.out_dir.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise OutputError(f"{self.out_dir}: cannot create the folder ({exc.strerror})") from exc
+        source, target = self._folders()
+        if isinstance(source, RemoteFolder):
+            found = source.discover(self.patterns, self.exclude, self._extension, str(self.out_dir))
+        else:
+            found = discover(
+                Path(self.in_dir),
+                Path(self.out_dir),
+                patterns=self.patterns,
+                exclude=self.exclude,
+                extension=self._extension,
+            )
+        if isinstance(target, RemoteFolder):
+            # An object store has no folders to create and no lock: one run per OUT at a time.
+            manifest: Manifest = RemoteManifest.load_from(target)
+            guard: contextlib.AbstractContextManager[None] = contextlib.nullcontext()
+        else:
+            out = Path(self.out_dir)
+            try:
+                out.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise OutputError(f"{out}: cannot create the folder ({exc.strerror})") from exc
+            guard = locked(out)
+            manifest = None  # type: ignore[assignment]  # loaded under the lock
 
-        with locked(self.out_dir):
+        with guard:
             pipeline = self._pipeline()
             signature = batch_signature(
                 pipeline, self.fmt or "own", options=self.options, engine=self.engine
             )
-            ledger = Ledger(Manifest.load(self.out_dir), signature, self.on_event)
+            if manifest is None:
+                manifest = Manifest.load(Path(self.out_dir))
+            ledger = Ledger(manifest, signature, self.on_event)
             summary = BatchSummary(
                 in_dir=str(self.in_dir),
                 out_dir=str(self.out_dir),
@@ -112,26 +139,28 @@ class BatchRunner:
             try:
                 from ..document import remove_stale_temps
 
-                # Ours to clean: we hold the lock, so no one else writes these now.
-                targets = [f.out_rel for f in found.files] + [MANIFEST_NAME]
-                remove_stale_temps(self.out_dir / rel for rel in targets)
-                plan = make_plan(found, ledger.manifest, ledger.signature_key, force=self.force)
+                if isinstance(self.out_dir, Path):
+                    # Ours to clean: we hold the lock, so no one else writes these now.
+                    targets = [f.out_rel for f in found.files] + [MANIFEST_NAME]
+                    remove_stale_temps(self.out_dir / rel for rel in targets)
+                digest_of = None
+                if isinstance(source, RemoteFolder):
+                    remote = source
+                    digest_of = lambda f: remote.sha256(f.rel)  # noqa: E731
+                plan = make_plan(
+                    found,
+                    ledger.manifest,
+                    ledger.signature_key,
+                    force=self.force,
+                    digest_of=digest_of,
+                )
                 ledger.note(plan.unchanged)
                 ledger.note([FileOutcome(t.file.rel, t.file.out_rel, "pending") for t in plan.due])
                 ledger.emit(
                     Planned(total=plan.total, todo=len(plan.due), unchanged=len(plan.unchanged))
                 )
                 if plan.due:
-                    LocalRunner(
-                        pipeline,
-                        ledger,
-                        in_dir=self.in_dir,
-                        out_dir=self.out_dir,
-                        fmt=self.fmt,
-                        max_bytes=self.max_bytes,
-                        chunk_sentences=self.chunk_sentences,
-                        what_ran=self._what_ran,
-                    ).run(plan.due)
+                    self._runner(pipeline, ledger, source, target)(plan.due)
             except KeyboardInterrupt:
                 summary.interrupted = True
             finally:
@@ -147,6 +176,44 @@ class BatchRunner:
         from ..formats import EXTENSIONS, output_format_for
 
         return EXTENSIONS[output_format_for(rel, self.fmt)]
+
+    def _folders(self) -> tuple[Folder, Folder]:
+        def folder(where: Path | str, inputs: Path | None) -> Folder:
+            if isinstance(where, str):
+                return RemoteFolder(where, self.storage_options)
+            return LocalFolder(where, inputs=inputs)
+
+        inputs = self.in_dir if isinstance(self.in_dir, Path) else None
+        return folder(self.in_dir, None), folder(self.out_dir, inputs)
+
+    def _runner(
+        self, pipeline: Pipeline, ledger: Ledger, source: Folder, target: Folder
+    ) -> Callable[[list[Task]], None]:
+        """The runner's ``run``: on Ray when asked, else in this process."""
+        if self.ray is not None:
+            return RayRunner(
+                pipeline,
+                ledger,
+                options=self.options,
+                settings=self.ray,
+                source=source,
+                target=target,
+                fmt=self.fmt,
+                max_bytes=self.max_bytes,
+                chunk_sentences=self.chunk_sentences,
+            ).run
+        return LocalRunner(
+            pipeline,
+            ledger,
+            in_dir=Path(self.in_dir),
+            out_dir=Path(self.out_dir),
+            fmt=self.fmt,
+            max_bytes=self.max_bytes,
+            chunk_sentences=self.chunk_sentences,
+            what_ran=self._what_ran,
+            source=source,
+            target=target,
+        ).run
 
     def _pipeline(self) -> Pipeline:
         # Without an engine of the caller's, the model loads at the first sentence the memory
@@ -183,6 +250,8 @@ def translate_folder(
     max_bytes: int | None = None,
     chunk_sentences: int = DEFAULT_CHUNK_SENTENCES,
     on_event: Callable[[Event], None] | None = None,
+    ray: RaySettings | None = None,
+    storage_options: dict[str, object] | None = None,
 ) -> BatchSummary:
     """Translate every ``patterns`` file under ``in_dir`` into the same tree under ``out_dir``.
 
@@ -202,4 +271,6 @@ def translate_folder(
         max_bytes=max_bytes,
         chunk_sentences=chunk_sentences,
         on_event=on_event,
+        ray=ray,
+        storage_options=storage_options,
     ).run()

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from .. import config
-from .app import EXIT_BATCH_FAILURES, EXIT_INTERRUPTED, app
+from .app import EXIT_BATCH_FAILURES, EXIT_INTERRUPTED, EXIT_USAGE, app
 from .common import (
     BackendOpt,
     BatchSizeOpt,
@@ -56,13 +56,19 @@ def parse_size(value: str) -> int:
 @app.command()
 def batch(
     in_dir: Annotated[
-        Path, typer.Argument(help="Folder of German articles (searched recursively).")
+        str,
+        typer.Argument(
+            help="Folder of German articles (searched recursively), or an object-store "
+            "prefix (s3://bucket/articles).",
+            show_default=False,
+        ),
     ],
     out_dir: Annotated[
-        Path,
+        str,
         typer.Argument(
-            help="Output folder; its tree mirrors IN_DIR's. Created if missing (its parent "
-            "must exist, unless --mkdir)."
+            help="Output folder (or object-store prefix); its tree mirrors IN_DIR's. Created "
+            "if missing (its parent must exist, unless --mkdir).",
+            show_default=False,
         ),
     ],
     pattern: Annotated[
@@ -118,14 +124,61 @@ def batch(
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="No progress and no summary table (for scripts).")
     ] = False,
+    use_ray: Annotated[
+        bool,
+        typer.Option(
+            "--ray",
+            help="Run on a Ray cluster: $RAY_ADDRESS or --ray-address, else a local Ray on "
+            "this machine's cores (needs the 'ray' extra).",
+        ),
+    ] = False,
+    ray_address: Annotated[
+        str | None,
+        typer.Option(
+            "--ray-address",
+            help="The Ray cluster to join: its head node, HOST:6379 (as $RAY_ADDRESS).",
+        ),
+    ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            "--workers",
+            min=1,
+            help="Ray workers, each with the model loaded once "
+            "(default: the cluster's CPUs / --threads-per-worker)",
+            show_default=False,
+        ),
+    ] = None,
+    threads_per_worker: Annotated[
+        int | None,
+        typer.Option(
+            "--threads-per-worker",
+            min=1,
+            help="CPU threads (and CPUs reserved) per Ray worker "
+            "(default: 1, or the cluster's CPUs / --workers)",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Translate every article in IN_DIR into OUT_DIR; re-runs redo only what changed.
 
     Exit codes: 0 done, 8 some files failed, 7 terms missed (--strict), 130 interrupted.
     """
-    from ..batch import BatchInterrupted, BatchRunner
+    from ..batch import BatchInterrupted, BatchRunner, RaySettings
+    from ..batch.ray_runner import INSTALL_HINT, ray_available
+    from ..batch.storage import is_url
     from ..options import check_format
 
+    ray = None
+    if use_ray or ray_address or workers or threads_per_worker:
+        if not use_ray:
+            raise typer.BadParameter("needs --ray", param_hint="--ray-address/--workers")
+        if not ray_available():
+            print(f"translator: error: {INSTALL_HINT}", file=sys.stderr)
+            raise typer.Exit(EXIT_USAGE)
+        ray = RaySettings(
+            address=ray_address, workers=workers, threads_per_worker=threads_per_worker
+        )
     fmt = check_format(fmt)
     if quiet:
         quiet_progress()
@@ -139,7 +192,8 @@ def batch(
         no_transliterate=no_transliterate,
     )
     # Refuse a bad output before any work (reading, hashing, loading the model).
-    check_batch_output(out_dir, mkdir=mkdir)
+    if not is_url(out_dir):
+        check_batch_output(Path(out_dir), mkdir=mkdir)
     if summary_json is not None:
         _check_summary_target(summary_json, in_dir, out_dir)
         if str(summary_json) != "-":
@@ -156,6 +210,7 @@ def batch(
         max_bytes=max_bytes,
         chunk_sentences=chunk_sentences,
         on_event=progress,
+        ray=ray,
     )
     interrupted = False
     with _sigterm_interrupts(), progress or _nothing(), _conversion_steps(progress):
@@ -217,14 +272,16 @@ def _sigterm_interrupts() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
-def _check_summary_target(target: Path, in_dir: Path, out_dir: Path) -> None:
+def _check_summary_target(target: Path, in_dir: str, out_dir: str) -> None:
     """Refuse, before any work, a summary path that lies in IN_DIR (outside OUT_DIR)."""
+    from ..batch.storage import is_url
     from ..errors import OutputError
 
-    if str(target) == "-":
+    if str(target) == "-" or is_url(in_dir):
         return
     where = target.resolve().parent
-    if where.is_relative_to(in_dir.resolve()) and not where.is_relative_to(out_dir.resolve()):
+    inside_out = not is_url(out_dir) and where.is_relative_to(Path(out_dir).resolve())
+    if where.is_relative_to(Path(in_dir).resolve()) and not inside_out:
         raise OutputError(f"{target}: the summary would be written into the input folder")
 
 

@@ -1,0 +1,553 @@
+"""Run the due files on a Ray cluster: Ray Data's actor pool, the standard offline-inference
+pattern (``map_batches`` with a callable class), with the local runner's per-file work.
+
+How a run goes (the driver is the process that called ``run``):
+
+1. the driver has planned as always (discovery, manifest: only due files come here);
+2. the due files are read and split on the cluster (``work.read_item`` in plain Ray tasks,
+   64 files each, no model), so the driver learns each file's sentences without doing that
+   work alone; it looks them up in the translation memory;
+3. sentences the memory lacks that several files share (a boilerplate line) are translated
+   first, in groups of sentences, so that each is translated once in the run (a pass of its
+   own, usually one actor: one more model load, only when there are such sentences);
+4. then the files, in groups of about ``chunk_sentences`` sentences: each group is one row of
+   a Ray Dataset; ``map_batches(_Translate, compute=ActorPoolStrategy(size=N))`` runs a pool
+   of N actors, each of which loads the engine once (through ``factory``, like every entry
+   point) and, per group, calls ``work.translate_files``: read, translate with glossary and
+   QA, render, write atomically. It returns one small record per file and the sentences it
+   translated;
+5. the driver streams the records as they come, files them into the manifest (saved every
+   second), the summary and the progress events, and stores the new sentences in the memory.
+
+A worker that dies (killed, out of memory, a crash) is restarted by Ray and its group
+retried (``max_restarts``, ``max_task_retries``). A group that still fails is skipped
+(``max_errored_blocks``), and its files are tried again one per group, so a file that
+crashes its worker fails alone and is reported.
+
+The translation memory stays with the driver (one SQLite file cannot be shared across
+nodes): workers get the stored translations of their files' sentences with the work and
+send back what they translated. Nothing is translated twice in a run, except the group a
+dying worker had in hand, which Ray runs again. Its entries are keyed by the batch
+signature (computed without a model), so Ray runs share them with each other, not with
+local runs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import logging
+import os
+import time
+import warnings
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from ..engine import Engine
+from ..errors import TranslatorError
+from ..factory import Options
+from ..formats.base import Document
+from ..pipeline import Job, Pipeline, _Unit
+from .discovery import SourceFile
+from .events import SentencesDone, SentencesQueued
+from .plan import Task
+from .records import FileRecord, Ledger
+from .storage import Folder
+from .work import read_item, translate_files
+
+log = logging.getLogger("translator")
+
+#: Threads each worker's engine uses (and CPUs Ray reserves for it) unless told otherwise.
+DEFAULT_THREADS_PER_WORKER = 1
+#: How often a try is repeated when a worker dies in it (Ray restarts the worker).
+TASK_RETRIES = 2
+#: Files a survey task reads and splits.
+SURVEY_FILES = 64
+#: Seconds between manifest saves while records stream in.
+SAVE_EVERY = 1.0
+INSTALL_HINT = "Ray is not installed; pip install 'translator[ray]'"
+#: The memory namespaces of QA results (``Pipeline._check_all``): not translations.
+QA_NAMESPACE = "qa-"
+
+
+@dataclass(frozen=True)
+class RaySettings:
+    """How to run on Ray. ``address``: the cluster to join (None: ``$RAY_ADDRESS``, else a
+    local Ray on this machine's cores). ``workers``: actors (None: the cluster's CPUs over
+    ``threads_per_worker``). ``engine_factory``: builds each worker's engine (picklable;
+    None: the options' engine, loaded as every entry point loads it)."""
+
+    address: str | None = None
+    workers: int | None = None
+    threads_per_worker: int | None = None
+    engine_factory: Callable[[], Engine] | None = None
+
+
+def ray_available() -> bool:
+    """Whether Ray is installed (without importing it: see ``ray_session``)."""
+    from importlib.util import find_spec
+
+    try:
+        return find_spec("ray") is not None and find_spec("pyarrow") is not None
+    except (ImportError, ValueError):  # ValueError: sys.modules["ray"] is None
+        return False
+
+
+class ray_session:  # noqa: N801 (a context manager, used like a function)
+    """Join the cluster (``address``, else ``$RAY_ADDRESS``) or start a local Ray (bound to
+    127.0.0.1, no dashboard, no usage statistics); leave it as found."""
+
+    def __init__(self, address: str | None = None) -> None:
+        self.address = address
+        self.started = False
+
+    def __enter__(self) -> ray_session:
+        os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
+        # Ray's own notes (token set-up, Ray Data's progress) are not for our users; errors
+        # still show (the ray logger's level is ray.init's logging_level, below).
+        os.environ.setdefault("RAY_DATA_LOG_LEVEL", "ERROR")
+        address = self.address or os.environ.get("RAY_ADDRESS") or None
+        if not address:
+            # A single-machine Ray: this switch (read when ray is imported) makes Ray take
+            # 127.0.0.1 as the node's address, so every server of it binds to the loopback
+            # only (without it they listen on all interfaces). Its name is Ray's.
+            os.environ.setdefault("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER", "0")
+        import ray
+
+        if ray.is_initialized():
+            return self
+        common: dict[str, Any] = {"log_to_driver": False, "logging_level": logging.ERROR}
+        if address:
+            ray.init(address=address, **common)
+        else:
+            ray.init(
+                num_cpus=os.cpu_count() or 1,
+                include_dashboard=False,
+                **common,
+            )
+        self.started = True
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        if self.started:
+            import ray
+
+            ray.shutdown()
+
+
+@dataclass
+class _WorkerSetup:
+    """What every actor needs to build its pipeline (pickled once per actor)."""
+
+    options: Options
+    engine_factory: Callable[[], Engine] | None
+    threads: int
+    source: Folder
+    target: Folder
+    fmt: str | None
+    max_bytes: int
+
+
+def worker_pipeline(setup: _WorkerSetup, *, translate: bool = True) -> Pipeline:
+    """A worker's pipeline, assembled where every entry point assembles one (``factory``;
+    this is the one place here that calls it). The translation memory is the driver's (see
+    the module's doc), so none is opened here. ``translate=False``: the survey's, which
+    only splits sentences and loads no model."""
+    from ..factory import build_pipeline, engine_for
+
+    options = replace(setup.options, memory=False)
+    if not translate:
+        return build_pipeline(options, engine=_NO_ENGINE)
+    engine = setup.engine_factory() if setup.engine_factory else engine_for(options)
+    return build_pipeline(options, engine=engine)
+
+
+class _Given:
+    """The memory a worker sees: the driver's stored translations of this group's sentences;
+    what the worker translates is collected for the driver to store."""
+
+    def __init__(self, hits: dict[str, str]) -> None:
+        self.hits = hits
+        self.fresh: list[tuple[str, str]] = []
+
+    def lookup(self, namespace: str, sources: Any) -> dict[str, str]:
+        if namespace.startswith(QA_NAMESPACE):
+            return {}  # QA results are remembered by local runs only; a worker checks
+        return {s: self.hits[s] for s in sources if s in self.hits}
+
+    def store(self, namespace: str, pairs: Any) -> None:
+        if not namespace.startswith(QA_NAMESPACE):
+            self.fresh.extend(pairs)
+
+
+class _Translate:
+    """One Ray actor: loads the engine once, then translates whole groups of files."""
+
+    def __init__(self, setup: _WorkerSetup) -> None:
+        # The engine's CPU share: what Ray reserved for this actor (both engines read this).
+        os.environ["OMP_NUM_THREADS"] = str(setup.threads)
+        self.setup = setup
+        self.pipeline: Pipeline | None = None
+        self.fatal = ""
+        try:
+            self.pipeline = worker_pipeline(setup)
+        except TranslatorError as exc:
+            # A model missing on this node, a bad glossary: every file would fail the same
+            # way. Said to the driver, which stops the run as a local run stops (a worker
+            # that raised here would only be restarted, again and again).
+            self.fatal = _fatal(exc)
+
+    def __call__(self, batch: dict[str, Any]) -> dict[str, list[str]]:
+        try:
+            return self._groups(batch)
+        except TranslatorError as exc:  # model or memory trouble in the middle of the work
+            return {"record": [""], "memory": ["[]"], "fatal": [_fatal(exc)]}
+
+    def _groups(self, batch: dict[str, Any]) -> dict[str, list[str]]:
+        if self.pipeline is None:
+            return {"record": [""], "memory": ["[]"], "fatal": [self.fatal]}
+        records: list[str] = []
+        fresh: list[str] = []
+        for blob in batch["group"]:
+            group = json.loads(str(blob))
+            memory = _Given(group["hits"])
+            self.pipeline.memory = memory
+            if "sentences" in group:
+                # Engine inputs several files share: translated (retried, checked) the way
+                # Pipeline.run translates any sentence, and sent back for the memory.
+                units = [_Unit(s, None, s) for s in group["sentences"]]
+                self.pipeline._translate_units(units, None)
+                records.append("")
+                fresh.append(json.dumps(memory.fresh))
+                continue
+            tasks = [_task(t) for t in group["tasks"]]
+            done = translate_files(
+                self.pipeline,
+                tasks,
+                self.setup.source,
+                self.setup.target,
+                fmt=self.setup.fmt,
+                max_bytes=self.setup.max_bytes,
+            )
+            for i, rec in enumerate(done):
+                records.append(json.dumps(asdict(rec)))
+                fresh.append(json.dumps(memory.fresh if i == 0 else []))
+        return {"record": records, "memory": fresh, "fatal": [""] * len(records)}
+
+
+def _fatal(exc: TranslatorError) -> str:
+    return json.dumps([type(exc).__name__, str(exc)])
+
+
+def _error(fatal: str) -> TranslatorError:
+    """The typed error a worker reported (its class by name, from ``translator.errors``)."""
+    from .. import errors
+
+    name, message = json.loads(fatal)
+    cls = getattr(errors, name, None)
+    if not (isinstance(cls, type) and issubclass(cls, TranslatorError)):
+        cls = TranslatorError
+    return cls(message)
+
+
+def _task_dict(task: Task) -> dict[str, Any]:
+    f = task.file
+    return {"path": str(f.path), "rel": f.rel, "out": f.out_rel, "sha": task.source_sha256}
+
+
+def _task(data: dict[str, Any]) -> Task:
+    return Task(SourceFile(Path(data["path"]), data["rel"], data["out"]), data["sha"])
+
+
+class RayRunner:
+    """Translate ``tasks`` on Ray (see the module's doc); every record goes to ``ledger``."""
+
+    def __init__(
+        self,
+        pipeline: Pipeline,
+        ledger: Ledger,
+        *,
+        options: Options,
+        settings: RaySettings,
+        source: Folder,
+        target: Folder,
+        fmt: str | None,
+        max_bytes: int,
+        chunk_sentences: int,
+    ) -> None:
+        self.pipeline = pipeline  # the driver's: glossary and memory, its engine never loaded
+        self.ledger = ledger
+        self.settings = settings
+        self.source = source
+        self.target = target
+        self.fmt = fmt
+        self.max_bytes = max_bytes
+        self.chunk_sentences = max(1, chunk_sentences)
+        # Every worker uses the backend the driver's signature names: a node that lacks the
+        # conversion fails its files instead of silently translating differently.
+        backend = ledger.signature.get("engine", {}).get("backend", options.backend)
+        self.options = replace(options, backend=backend)
+        blob = json.dumps(
+            {k: ledger.signature.get(k) for k in ("engine", "glossary", "version")},
+            sort_keys=True,
+            default=str,
+        )
+        self.namespace = "ray-" + hashlib.sha256(blob.encode()).hexdigest()[:28]
+        #: Translations the workers sent back in this run.
+        self._fresh: dict[str, str] = {}
+
+    def run(self, tasks: list[Task]) -> None:
+        if not ray_available():
+            raise ImportError(INSTALL_HINT)
+        with ray_session(self.settings.address):
+            import ray
+
+            threads, workers = self._shape(ray.cluster_resources().get("CPU", 1))
+            due = self._survey(tasks, threads)
+            if not due:  # nothing readable: no actor, no model
+                return
+            memory = self.pipeline.memory
+            distinct = list(dict.fromkeys(s for d in due for s in d.inputs))
+            hits = memory.lookup(self.namespace, distinct) if memory and distinct else {}
+            shared = _shared_misses(due, hits)
+            if shared:
+                # Sentences of several files first, so that each is translated once; then
+                # the files, each of which finds them in the memory it is handed.
+                # Usually a few lines: one group, one actor, one more model load.
+                size = self.chunk_sentences
+                rows = [_sentences_json(shared[i : i + size]) for i in range(0, len(shared), size)]
+                self._run_rows(rows, {}, threads, workers)
+                hits.update(self._fresh)
+            groups = _groups(due, self.chunk_sentences, workers)
+            missing = self._pass(groups, hits, threads, workers)
+            if missing:
+                # A group whose worker kept dying: its files once more, each on its own.
+                log.warning("retrying %d file(s) of a failed worker one by one", len(missing))
+                missing = self._pass([[d] for d in missing], hits, threads, workers)
+        for d in missing:
+            error = "its worker process died (crashed or was killed) on every try"
+            self.ledger.record(FileRecord.failed(d.task, error))
+
+    # -- on the driver -----------------------------------------------------------------------
+
+    def _setup(self, threads: int) -> _WorkerSetup:
+        return _WorkerSetup(
+            self.options,
+            self.settings.engine_factory,
+            threads,
+            self.source,
+            self.target,
+            self.fmt,
+            self.max_bytes,
+        )
+
+    def _survey(self, tasks: list[Task], threads: int) -> list[_Due]:
+        """Read and split the due files on the cluster (no model: plain tasks, many files
+        each); what the engine will be asked for each, in the tasks' order. A file that
+        cannot be read is recorded as failed here."""
+        import ray
+
+        setup = self._setup(threads)
+        rows = [{"task": json.dumps(_task_dict(t))} for t in tasks]
+        blocks = max(1, -(-len(rows) // SURVEY_FILES))
+        found: dict[str, _Due] = {}
+        unreadable: set[str] = set()
+        with _data_context():
+            ds = ray.data.from_items(rows, override_num_blocks=blocks).map_batches(
+                _survey_batch,  # type: ignore[arg-type]  # setup comes as a keyword
+                fn_kwargs={"setup": setup},
+                batch_size=SURVEY_FILES,
+                num_cpus=1,
+            )
+            for row in ds.iter_rows():
+                task = _task(json.loads(row["task"]))
+                if row["error"]:
+                    self.ledger.record(FileRecord.failed(task, row["error"]))
+                    unreadable.add(task.file.rel)
+                    continue
+                d = _Due(task, int(row["sentences"]), json.loads(row["inputs"]))
+                self.ledger.emit(SentencesQueued(d.sentences))
+                found[task.file.rel] = d
+        self.ledger.save()
+        for task in tasks:
+            if task.file.rel not in found and task.file.rel not in unreadable:
+                self.ledger.record(FileRecord.failed(task, "could not be read on the cluster"))
+        return [found[t.file.rel] for t in tasks if t.file.rel in found]
+
+    def _pass(
+        self, groups: list[list[_Due]], hits: dict[str, str], threads: int, workers: int
+    ) -> list[_Due]:
+        """Run ``groups`` on a pool of ``workers`` actors; the files no record came back for."""
+        pending = {d.task.file.rel: d for group in groups for d in group}
+        self._run_rows([_group_json(group, hits) for group in groups], pending, threads, workers)
+        return list(pending.values())
+
+    def _run_rows(
+        self, groups: list[str], pending: dict[str, _Due], threads: int, workers: int
+    ) -> None:
+        """Run the groups (JSON) on a pool of actors; records and translations stream in."""
+        rows = [{"group": group} for group in groups]
+        try:
+            with _data_context(), warnings.catch_warnings():
+                # max_restarts and max_task_retries have no named parameter in Ray 2.60.
+                warnings.simplefilter("ignore", DeprecationWarning)
+                ds = self._dataset(rows, self._setup(threads), threads, workers)
+                self._collect(ds.iter_rows(), pending)
+        finally:
+            self.ledger.save()
+
+    def _dataset(
+        self, rows: list[dict[str, str]], setup: _WorkerSetup, threads: int, workers: int
+    ) -> Any:
+        import ray
+
+        return ray.data.from_items(rows, override_num_blocks=len(rows)).map_batches(
+            _Translate,
+            fn_constructor_kwargs={"setup": setup},
+            batch_size=1,
+            compute=ray.data.ActorPoolStrategy(
+                size=max(1, min(workers, len(rows))),
+                # One group at a time per actor: a worker that dies takes only its own
+                # group down (and uses up only that group's retries).
+                max_tasks_in_flight_per_actor=1,
+            ),
+            num_cpus=threads,
+            max_restarts=-1,
+            max_task_retries=TASK_RETRIES,
+        )
+
+    def _shape(self, cpus: float) -> tuple[int, int]:
+        """(threads per worker, workers) from the settings and the cluster's CPUs."""
+        cpus_n = max(1, int(cpus))
+        s = self.settings
+        if s.threads_per_worker:
+            threads = s.threads_per_worker
+        elif s.workers:
+            threads = max(1, cpus_n // s.workers)
+        else:
+            threads = DEFAULT_THREADS_PER_WORKER
+        workers = s.workers or max(1, cpus_n // threads)
+        return threads, workers
+
+    def _collect(self, rows: Iterable[dict[str, Any]], pending: dict[str, _Due]) -> None:
+        saved = time.monotonic()
+        for row in rows:
+            if row["fatal"]:
+                raise _error(row["fatal"])
+            pairs = [(s, t) for s, t in json.loads(row["memory"])]
+            self._fresh.update(pairs)
+            if pairs and self.pipeline.memory is not None:
+                self.pipeline.memory.store(self.namespace, pairs)
+            if not row["record"]:
+                continue  # a group of sentences: only translations
+            rec = FileRecord(**json.loads(row["record"]))
+            done = pending.pop(rec.source, None)
+            if done is None:
+                continue  # a retried group sent a file again: recorded already
+            self.ledger.emit(SentencesDone(done.sentences))
+            self.ledger.record(rec)
+            if time.monotonic() - saved >= SAVE_EVERY:
+                self.ledger.save()
+                saved = time.monotonic()
+
+
+@dataclass
+class _Due:
+    """A due file as the survey found it: its sentence count and what the engine will be
+    asked for it (the memory's keys), in order, each once."""
+
+    task: Task
+    sentences: int
+    inputs: list[str]
+
+
+def _survey_batch(batch: dict[str, Any], setup: _WorkerSetup) -> dict[str, list[str]]:
+    """Read and split a batch of files (on a Ray worker): the survey's rows."""
+    pipeline = worker_pipeline(setup, translate=False)  # glossary and splitter, no model
+
+    def prepare(document: Document, name: str) -> Job:
+        return pipeline.prepare_document(document, name=name)
+
+    out: dict[str, list[str]] = {"task": [], "error": [], "sentences": [], "inputs": []}
+    for blob in batch["task"]:
+        item = read_item(_task(json.loads(str(blob))), setup.source, prepare,
+                         max_bytes=setup.max_bytes)  # fmt: skip
+        inputs = (
+            list(dict.fromkeys(u.engine_input for units in item.job.units for u in units))
+            if item.job is not None
+            else []
+        )
+        out["task"].append(str(blob))
+        out["error"].append(item.error or "")
+        out["sentences"].append(str(item.sentences))
+        out["inputs"].append(json.dumps(inputs))
+    return out
+
+
+class _NoEngine:
+    """The survey's pipeline prepares sentences only; translating with it is a bug."""
+
+    def translate_batch(self, sentences: list[str]) -> list[str]:
+        raise AssertionError("the survey does not translate")
+
+
+_NO_ENGINE = _NoEngine()
+
+
+@contextlib.contextmanager
+def _data_context() -> Iterator[None]:
+    """Ray Data settings for our datasets, restored afterwards."""
+    from ray.data import DataContext
+
+    ctx = DataContext.get_current()
+    saved = (ctx.max_errored_blocks, ctx.enable_progress_bars, ctx.print_on_execution_start)
+    ctx.max_errored_blocks = -1  # a group that keeps killing its worker is skipped
+    ctx.enable_progress_bars = False  # the CLI draws its own
+    ctx.print_on_execution_start = False
+    try:
+        yield
+    finally:
+        ctx.max_errored_blocks, ctx.enable_progress_bars, ctx.print_on_execution_start = saved
+
+
+def _shared_misses(due: list[_Due], hits: dict[str, str]) -> list[str]:
+    """Sentences the memory lacks that more than one file has (in order of appearance)."""
+    seen: dict[str, int] = {}
+    for d in due:
+        for s in d.inputs:
+            if s not in hits:
+                seen[s] = seen.get(s, 0) + 1
+    return [s for s, count in seen.items() if count > 1]
+
+
+def _groups(due: list[_Due], chunk_sentences: int, workers: int) -> list[list[_Due]]:
+    """Files in groups of about ``chunk_sentences`` sentences (they share engine batches),
+    fewer when that would leave workers idle."""
+    total = sum(d.sentences for d in due)
+    target = max(1, min(chunk_sentences, total // (2 * max(1, workers))))
+    groups: list[list[_Due]] = []
+    current: list[_Due] = []
+    size = 0
+    for d in due:
+        current.append(d)
+        size += d.sentences
+        if size >= target:
+            groups.append(current)
+            current, size = [], 0
+    if current:
+        groups.append(current)
+    return groups
+
+
+def _group_json(group: list[_Due], hits: dict[str, str]) -> str:
+    wanted = {s for d in group for s in d.inputs if s in hits}
+    return json.dumps(
+        {"tasks": [_task_dict(d.task) for d in group], "hits": {s: hits[s] for s in wanted}}
+    )
+
+
+def _sentences_json(sentences: list[str]) -> str:
+    return json.dumps({"sentences": sentences, "hits": {}})
