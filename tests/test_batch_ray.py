@@ -58,6 +58,15 @@ def actors() -> int:
     return len(ray._private.state.actors())
 
 
+def wait_until_idle(cpus: float = 2, seconds: float = 120) -> None:
+    """Wait until the earlier tests' actors have released the cluster's CPUs: a driver that
+    starts earlier waits for them, and a test that kills it after a while finds less done."""
+    deadline = time.monotonic() + seconds
+    while ray.available_resources().get("CPU", 0) < cpus and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert ray.available_resources().get("CPU", 0) >= cpus, ray.available_resources()
+
+
 def tree(root: Path) -> dict[str, bytes]:
     return {
         p.relative_to(root).as_posix(): p.read_bytes()
@@ -192,6 +201,7 @@ def test_a_driver_killed_with_sigkill_resumes(
         """
     )
     log = (tmp_path / "driver.log").open("w")
+    wait_until_idle()
     driver = subprocess.Popen(
         [sys.executable, "-c", script], cwd=ROOT, env=os.environ.copy(), stderr=log, stdout=log
     )
