@@ -240,6 +240,23 @@ class TranslationMemory:
             raise
         return conn
 
+    def _open_waiting(self) -> sqlite3.Connection:
+        """``_open``, waiting up to ``timeout`` while another process holds the file.
+
+        Switching a fresh file to WAL takes an exclusive lock that SQLite does not wait for
+        (busy_timeout does not apply), so processes opening a new memory at the same moment
+        see "database is locked" at once: that is worth a wait, not giving up the memory."""
+        deadline = time.monotonic() + self.timeout
+        pause = 0.02
+        while True:
+            try:
+                return self._open()
+            except sqlite3.OperationalError as exc:
+                if not _is_locked(exc) or time.monotonic() + pause > deadline:
+                    raise
+            time.sleep(pause)
+            pause = min(pause * 2, 0.5)
+
     def _guarded(self, what: str, run: _Run) -> None:
         """Run ``run(conn)``; on a locked/corrupt/unusable database, warn and carry on."""
         with self._lock:
@@ -248,7 +265,7 @@ class TranslationMemory:
             for attempt in (1, 2):
                 try:
                     if self._conn is None:
-                        self._conn = self._open()
+                        self._conn = self._open_waiting()
                     run(self._conn)
                     return
                 except sqlite3.OperationalError as exc:
