@@ -11,6 +11,7 @@ import json
 import logging
 import shutil
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -159,6 +160,10 @@ def test_batch_manifest_records_what_ran(
     assert summary.signature["backend"] == "ctranslate2" and len(summary.translated) == 1
     again = translate_folder(tmp_path / "in", tmp_path / "fast", options=options)
     assert [f.source for f in again.unchanged] == ["a.txt"] and not again.translated
+    # Nothing was due, yet the conversion began loading ahead: the run waited for it, so no
+    # loading thread goes on after the call returns (into the caller's next model load).
+    loading = [t for t in threading.enumerate() if t.name == "translator-engine-load"]
+    assert loading == []
 
 
 def test_model_download_converts_too(

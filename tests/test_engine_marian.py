@@ -550,3 +550,50 @@ def test_gather_rejoins_pieces_and_keeps_empty_sentences() -> None:
     from translator.engine.text import gather
 
     assert gather([0, 0, 2], ["a ", " b", "c"], 4) == ["a b", "", "c", ""]
+
+
+CONCURRENT_LOADS = """
+import sys, threading
+from pathlib import Path
+from translator.engine.convert import convert_model
+from translator.engine.marian import MarianEngine
+
+model, out = sys.argv[1], Path(sys.argv[2])
+errors = []
+
+def run(job):
+    try:
+        job()
+    except Exception as exc:
+        errors.append(repr(exc)[:200])
+
+jobs = [lambda: MarianEngine(model, device="cpu", beam_size=1) for _ in range(2)]
+jobs.append(lambda: convert_model(model, output_dir=out, quantization="int8"))
+threads = [threading.Thread(target=run, args=(job,)) for job in jobs]
+for thread in threads:
+    thread.start()
+for thread in threads:
+    thread.join()
+run(lambda: MarianEngine(model, device="cpu", beam_size=1).translate_batch(["Ein Satz."]))
+print(errors)
+"""
+
+
+@pytest.mark.slow
+def test_models_loaded_in_several_threads_at_once_all_load(
+    tiny_model_dir: Path, tmp_path: Path
+) -> None:
+    """transformers 5 patches process-wide torch state while it loads: two loads at once left
+    every later load in the process with meta tensors. Ours take turns (in a process of its
+    own here, so a failure cannot spread to the other tests)."""
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", CONCURRENT_LOADS, str(tiny_model_dir), str(tmp_path / "ct2")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip().splitlines()[-1] == "[]", done.stdout

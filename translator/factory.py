@@ -103,7 +103,9 @@ def lazy_engine(
             if signature != known:
                 memory.remember_setup(key, signature)
 
-    return LazyEngine(load, signature=known, on_load=remember), background is not None
+    settle = background.wait if background is not None else None
+    engine = LazyEngine(load, signature=known, on_load=remember, settle=settle)
+    return engine, background is not None
 
 
 def glossary_for(
@@ -153,28 +155,42 @@ def _ct2_ready(options: Options) -> bool:
 
 
 class BackgroundEngine:
-    """The engine for ``options``, loading in a thread from construction on.
+    """The CTranslate2 engine for ``options``, loading in a thread from construction on.
 
-    The first use waits for it; an error while loading (a ModelError) is raised there.
+    Only an existing CTranslate2 conversion is loaded in the thread: when that fails (a
+    damaged conversion), the first use loads as ``options`` say (``auto``: warns and takes
+    transformers) in its own thread, since torch's settings belong to the thread that loads
+    it. An error while loading (a ModelError) is raised at the first use. ``wait()`` lets a
+    run that ended without using it finish the loading, so no thread outlives the run.
     """
 
     def __init__(self, options: Options) -> None:
+        self._options = options.resolved()
         self._engine: Engine | None = None
         self._error: BaseException | None = None
-        self._thread = threading.Thread(
-            target=self._load, args=(options,), name="translator-engine-load"
-        )
+        self._thread = threading.Thread(target=self._load, name="translator-engine-load")
         self._thread.start()
 
-    def _load(self, options: Options) -> None:
+    def _load(self) -> None:
+        from dataclasses import replace
+
         try:
-            self._engine = engine_for(options)
+            self._engine = engine_for(replace(self._options, backend="ctranslate2"))
         except BaseException as exc:  # handed to the first user
             self._error = exc
 
+    def wait(self) -> None:
+        """Until the loading thread has ended."""
+        self._thread.join()
+
     def get(self) -> Engine:
         """The loaded engine (waits for the loading thread)."""
-        self._thread.join()
+        from .errors import ModelError
+
+        self.wait()
+        fallback = isinstance(self._error, ModelError | ImportError)
+        if fallback and self._options.backend != "ctranslate2":
+            self._engine, self._error = engine_for(self._options), None
         if self._error is not None:
             raise self._error
         assert self._engine is not None

@@ -164,6 +164,8 @@ class BatchRunner:
             except KeyboardInterrupt:
                 summary.interrupted = True
             finally:
+                if isinstance(pipeline.engine, LazyEngine):
+                    pipeline.engine.settle()  # no loading thread outlives the run
                 ledger.save()
                 summary.signature = ledger.signature  # what ran, once the engine has loaded
                 summary.files = ledger.files()

@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import math
 import os
+import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, ClassVar, Generic, TypeVar
@@ -30,6 +31,14 @@ Token = TypeVar("Token")
 #: backends: beam >= 4, no repeated trigram, a repetition penalty.
 RETRY_OPTIONS: dict[str, Any] = {"no_repeat_ngram_size": 3, "repetition_penalty": 1.2}
 RETRY_MIN_BEAM = 4
+
+#: Held while transformers builds a model from its files (our engine's loading, CTranslate2's
+#: converter). transformers 5 loads by patching process-wide torch state for the duration
+#: (``nn.Module.register_parameter`` onto the meta device, the ``nn.init`` functions): two loads
+#: at once in one process leave it patched, and every later load in that process then fails
+#: with "Cannot copy out of meta tensor". A model loading in the background (the batch
+#: runner's, a library user's thread) must never meet another load, so all of ours take this.
+MODEL_LOAD_LOCK = threading.RLock()
 
 
 def first_line(exc: BaseException) -> str:

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ModelError
+from .base import MODEL_LOAD_LOCK
 from .marian import quiet
 from .select import (
     META_FILE,
@@ -172,8 +173,17 @@ def ensure_converted(
 
 def _run_converter(folder: Path, out: Path, quantization: str) -> dict[str, Any]:
     """Run CTranslate2's converter; returns what the engine must know about the result."""
+    # transformers loads the model (and imports lazily); the registry swap is global too.
+    with MODEL_LOAD_LOCK:
+        from ctranslate2.converters import transformers as ct2_transformers
+
+        return _convert_locked(folder, out, quantization, ct2_transformers)
+
+
+def _convert_locked(
+    folder: Path, out: Path, quantization: str, ct2_transformers: Any
+) -> dict[str, Any]:
     from ctranslate2.converters import TransformersConverter
-    from ctranslate2.converters import transformers as ct2_transformers
 
     loader = _marian_loader(ct2_transformers)
     registry = ct2_transformers._MODEL_LOADERS

@@ -20,6 +20,7 @@ class LazyEngine:
     it per setup, see ``translator.engine.setup``); until the engine is loaded, that is the
     signature, so the memory can be looked up without loading anything. Once loaded, the
     engine's own signature counts. ``on_load(engine)`` is called once, after loading.
+    ``settle()`` waits for a load started ahead in the background (see ``settle``).
     """
 
     def __init__(
@@ -28,8 +29,10 @@ class LazyEngine:
         *,
         signature: dict[str, Any] | None = None,
         on_load: Callable[[Engine], None] | None = None,
+        settle: Callable[[], None] | None = None,
     ) -> None:
         self._load = load
+        self._settle = settle
         self._known = signature
         self._on_load = on_load
         self._engine: Engine | None = None
@@ -48,6 +51,12 @@ class LazyEngine:
                 if self._on_load is not None:
                     self._on_load(engine)
             return self._engine
+
+    def settle(self) -> None:
+        """Wait for a load that was started ahead in a thread and never used (a run that
+        found nothing to translate), so that thread does not outlive the run."""
+        if self._settle is not None:
+            self._settle()
 
     def translate_batch(self, sentences: list[str]) -> list[str]:
         return self._get().translate_batch(sentences)

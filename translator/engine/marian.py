@@ -19,7 +19,7 @@ from typing import Any
 
 from .. import config
 from ..errors import ModelError
-from .base import BaseEngine, first_line, pick_device
+from .base import MODEL_LOAD_LOCK, BaseEngine, first_line, pick_device
 from .hub import resolve_model
 from .vocab import target_pieces
 
@@ -89,7 +89,9 @@ class MarianEngine(BaseEngine[int]):
         self.revision = self.location.revision
 
         import torch
-        import transformers
+
+        with MODEL_LOAD_LOCK:  # transformers imports lazily: not from two threads at once
+            import transformers
 
         gpus = torch.cuda.device_count() if torch.cuda.is_available() else 0
         self.device = pick_device(device, gpus)
@@ -229,16 +231,18 @@ def _row_bounds(bounds: list[int], beams: int, eos_id: int) -> Any:
 
 def _load(path: os.PathLike[str] | str, device: str) -> tuple[Any, Any]:
     import torch
-    from transformers import MarianMTModel, MarianTokenizer
 
-    try:
-        with quiet():
-            tokenizer = MarianTokenizer.from_pretrained(str(path))
-            # transformers 5 loads in the checkpoint's dtype by default (float16 for some
-            # opus-mt uploads), which is slow and lossy on a CPU: always compute in float32.
-            model = MarianMTModel.from_pretrained(str(path), dtype=torch.float32)
-    except Exception as exc:  # corrupt or foreign files: one line, naming the folder
-        raise ModelError(f"cannot load the model in {path}: {first_line(exc)}") from exc
+    with MODEL_LOAD_LOCK:
+        from transformers import MarianMTModel, MarianTokenizer
+
+        try:
+            with quiet():
+                tokenizer = MarianTokenizer.from_pretrained(str(path))
+                # transformers 5 loads in the checkpoint's dtype by default (float16 for some
+                # opus-mt uploads), which is slow and lossy on a CPU: always compute in float32.
+                model = MarianMTModel.from_pretrained(str(path), dtype=torch.float32)
+        except Exception as exc:  # corrupt or foreign files: one line, naming the folder
+            raise ModelError(f"cannot load the model in {path}: {first_line(exc)}") from exc
     try:
         model.to(device)  # type: ignore[arg-type]
     except (RuntimeError, AssertionError) as exc:  # out of memory, a driver or build mismatch
