@@ -12,14 +12,6 @@ from typing import Any
 
 from .result import ParagraphResult, TranslationResult
 
-FORMATS = ("text", "markdown", "json", "html", "review")
-EXTENSIONS = {
-    "text": ".txt",
-    "markdown": ".md",
-    "json": ".json",
-    "html": ".html",
-    "review": ".review.html",
-}
 #: Metadata keys written as Markdown front matter / shown under an HTML page's title.
 FRONT_MATTER_KEYS = ("title", "author", "date", "url", "sitename")
 
@@ -39,7 +31,7 @@ def render(result: TranslationResult, fmt: str = "text") -> str:
         from .review import render_html
 
         return render_html(result)
-    raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+    raise ValueError(f"unknown text format {fmt!r}; use one of text, markdown, json, html, review")
 
 
 def render_text(result: TranslationResult) -> str:

@@ -20,9 +20,10 @@ import io
 import re
 import zipfile
 from pathlib import PurePath
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 from ..errors import InputError
+from ..options import FORMATS, Format
 from .base import Document, InputFormat
 
 if TYPE_CHECKING:
@@ -39,10 +40,10 @@ __all__ = [
     "write",
 ]
 
-#: ``html`` is the translated document as a web page; ``review`` the side-by-side review page.
-OutputFormat = Literal["text", "markdown", "json", "html", "review", "docx"]
-OUTPUT_FORMATS: tuple[str, ...] = ("text", "markdown", "json", "html", "review", "docx")
-EXTENSIONS = {
+#: The output formats are ``translator.options``' (``Format``, ``FORMATS``): one list.
+OutputFormat = Format
+OUTPUT_FORMATS = FORMATS
+EXTENSIONS: dict[str, str] = {
     "text": ".txt",
     "markdown": ".md",
     "json": ".json",
