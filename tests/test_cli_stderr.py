@@ -14,6 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pexpect  # the test extra: a real pseudo-terminal
 import pytest
 
 from tests.cli import run_cli as cli
@@ -119,7 +120,6 @@ def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
 
 
 def test_a_terminal_sees_progress_then_the_report(tmp_path: Path) -> None:
-    pexpect = pytest.importorskip("pexpect")
     out = tmp_path / "seed.en.txt"
     child = pexpect.spawn(
         sys.executable,
@@ -158,7 +158,6 @@ def test_redirected_stderr_has_no_progress_and_no_line_broken_inside_a_message(
 
 
 def test_no_color_and_a_dumb_terminal_get_plain_text(tmp_path: Path) -> None:
-    pexpect = pytest.importorskip("pexpect")
     for extra in ({"TERM": "xterm-256color", "NO_COLOR": "1"}, {"TERM": "dumb"}):
         child = pexpect.spawn(
             sys.executable,
@@ -205,7 +204,6 @@ def test_batch_help_shows_the_default_patterns(
 
 
 def test_batch_progress_on_a_terminal_only(tmp_path: Path) -> None:
-    pexpect = pytest.importorskip("pexpect")
     in_dir = tmp_path / "in"
     in_dir.mkdir()
     for name in ("a.txt", "b.txt"):
