@@ -199,3 +199,88 @@ def build_docx_with_fields() -> bytes:
     out = io.BytesIO()
     d.save(out)
     return out.getvalue()
+
+
+NOTE_BODY = "Die Truppen ziehen ab."
+FOOTNOTES = ["Laut Angaben des Generalstabs.", "Die Zahl ist nicht bestätigt."]
+ENDNOTE = "Alle Angaben ohne Gewähr."
+
+
+def build_docx_with_notes() -> bytes:
+    """A body paragraph with two footnote references and one endnote reference, and the
+    footnotes and endnotes parts as Word writes them: separator notes (ids -1 and 0), then
+    each note's paragraph in the Footnote Text / Endnote Text style, starting with its number
+    mark and a space. python-docx cannot add notes, so the parts are written here."""
+    import docx
+    from docx.opc.constants import CONTENT_TYPE as CT
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+    def notes_xml(kind: str, texts: list[str]) -> bytes:
+        mark = "footnoteRef" if kind == "footnote" else "endnoteRef"
+        style = "FootnoteText" if kind == "footnote" else "EndnoteText"
+        separators = "".join(
+            f'<w:{kind} w:type="{t}" w:id="{i}"><w:p><w:r><w:{s}/></w:r></w:p></w:{kind}>'
+            for i, (t, s) in enumerate(
+                [("separator", "separator"), ("continuationSeparator", "continuationSeparator")],
+                start=-1,
+            )
+        )
+        notes = "".join(
+            f'<w:{kind} w:id="{i}"><w:p><w:pPr><w:pStyle w:val="{style}"/></w:pPr>'
+            f"<w:r><w:{mark}/></w:r>"
+            f'<w:r><w:t xml:space="preserve"> {text}</w:t></w:r></w:p></w:{kind}>'
+            for i, text in enumerate(texts, start=1)
+        )
+        return (
+            f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            f'<w:{kind}s xmlns:w="{w}">{separators}{notes}</w:{kind}s>'
+        ).encode()
+
+    def reference(p, kind: str, note: int) -> None:  # type: ignore[no-untyped-def]
+        r = OxmlElement("w:r")
+        ref = OxmlElement(f"w:{kind}Reference")
+        ref.set(qn("w:id"), str(note))
+        r.append(ref)
+        p._p.append(r)
+
+    d = docx.Document()
+    p = d.add_paragraph(NOTE_BODY)
+    reference(p, "footnote", 1)
+    p.add_run(" Die Lage bleibt ruhig.")
+    reference(p, "footnote", 2)
+    reference(p, "endnote", 1)
+    package = d.part.package
+    for kind, name, content_type, reltype, texts in (
+        ("footnote", "footnotes", CT.WML_FOOTNOTES, RT.FOOTNOTES, FOOTNOTES),
+        ("endnote", "endnotes", CT.WML_ENDNOTES, RT.ENDNOTES, [ENDNOTE]),
+    ):
+        part = Part(PackURI(f"/word/{name}.xml"), content_type, notes_xml(kind, texts), package)
+        d.part.relate_to(part, reltype)
+    out = io.BytesIO()
+    d.save(out)
+    return out.getvalue()
+
+
+def docx_notes(data: bytes, kind: str = "footnote") -> list[tuple[int, str, list[str]]]:
+    """(id, text, tags of the first run's children) of each real note in a DOCX, read from
+    its XML directly (not through the reader under test)."""
+    from lxml import etree
+
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        root = etree.fromstring(z.read(f"word/{kind}s.xml"))
+    out = []
+    for note in root.findall(f"{w}{kind}"):
+        if note.get(f"{w}type") is not None:
+            continue
+        first = note.find(f".//{w}r")
+        tags = [etree.QName(c).localname for c in (first if first is not None else [])]
+        text = "".join(t.text or "" for t in note.iter(f"{w}t"))
+        out.append((int(note.get(f"{w}id") or 0), text, tags))
+    return out

@@ -73,6 +73,23 @@ def test_docx_to_docx_with_the_copy_model_keeps_text_and_structure(
     assert [link.address for link in after.paragraphs[2].hyperlinks] == [documents.LINK]
 
 
+@pytest.mark.slow
+def test_docx_notes_to_docx_with_the_copy_model_keep_text_marks_and_places(
+    copy_engine: MarianEngine,
+) -> None:
+    original = documents.build_docx_with_notes()
+    document = read_document(original, name="n.docx")
+    result = Pipeline(copy_engine).translate_document(document, name="n.docx")
+    out = write(result, document, "docx")
+    assert isinstance(out, bytes)
+    # Same blocks, texts and places of the reference marks (the atoms' offsets) ...
+    assert _docx_structure(out) == _docx_structure(original)
+    # ... and the notes' own XML: same ids, number mark first, same text.
+    for kind in ("footnote", "endnote"):
+        got = [(i, nfkc(text), tags) for i, text, tags in documents.docx_notes(out, kind)]
+        assert got == documents.docx_notes(original, kind)
+
+
 def _markdown_structure(data: bytes) -> tuple[str, list[tuple[object, ...]]]:
     parsed = _parse(data, "x")
     units = [

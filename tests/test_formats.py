@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+import zipfile
 
 import pytest
 
@@ -279,6 +280,54 @@ def test_docx_out_from_another_format_is_a_new_document_with_its_structure() -> 
     assert [[c.text for c in row.cells] for row in table.rows] == [
         cells[0:2], cells[2:4], [cells[4], ""]
     ]
+
+
+def test_docx_footnotes_and_endnotes_are_blocks_after_the_body() -> None:
+    document = read_document(documents.build_docx_with_notes(), name="n.docx")
+    got = [(b.kind, b.text, {k: v for k, v in (b.origin or {}).items() if k != "style"})
+           for b in document.blocks]  # fmt: skip
+    assert got == [
+        ("paragraph", documents.NOTE_BODY + " Die Lage bleibt ruhig.", {"paragraph": 0}),
+        ("footnote", documents.FOOTNOTES[0], {"part": "footnotes", "note": 1, "paragraph": 0}),
+        ("footnote", documents.FOOTNOTES[1], {"part": "footnotes", "note": 2, "paragraph": 0}),
+        ("footnote", documents.ENDNOTE, {"part": "endnotes", "note": 1, "paragraph": 0}),
+    ]
+
+
+def test_docx_out_translates_the_notes_and_keeps_every_mark_where_it_was() -> None:
+    from lxml import etree
+
+    original = documents.build_docx_with_notes()
+    result, out = translate(original, "n.docx")
+    assert isinstance(out, bytes)
+    t = [p.target for p in result.paragraphs]  # type: ignore[attr-defined]
+    assert t[1] != documents.FOOTNOTES[0]  # the double translated it
+    # Each note: its number mark first, then a space and the translation; separators kept.
+    assert documents.docx_notes(out) == [(1, f" {t[1]}", ["footnoteRef"]),
+                                         (2, f" {t[2]}", ["footnoteRef"])]  # fmt: skip
+    assert documents.docx_notes(out, "endnote") == [(1, f" {t[3]}", ["endnoteRef"])]
+    for kind in ("footnote", "endnote"):
+        with zipfile.ZipFile(io.BytesIO(out)) as z, zipfile.ZipFile(io.BytesIO(original)) as o:
+            assert z.read(f"word/{kind}s.xml").count(b"w:type=") == o.read(
+                f"word/{kind}s.xml"
+            ).count(b"w:type=")
+
+    # The references stay after the words they follow, with no space put before them.
+    def body(data: bytes) -> list[str]:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            root = etree.fromstring(z.read("word/document.xml"))
+        w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+        p = root.find(f".//{w}p")
+        return [c.text if etree.QName(c).localname == "t" else etree.QName(c).localname
+                for r in p.findall(f"{w}r") for c in r]  # fmt: skip
+
+    marks = ["footnoteReference", "endnoteReference"]
+    assert body(original) == [documents.NOTE_BODY, marks[0], " Die Lage bleibt ruhig.", *marks]
+    first, second = t[0].split(". ", 1)
+    assert body(out) == [first + ".", marks[0], " " + second, *marks]
+    # Every other format has the notes as blocks of their own.
+    _, markdown = translate(original, "n.docx", "markdown")
+    assert all(note in markdown for note in t[1:])
 
 
 def test_renamed_zip_as_docx_is_an_input_error() -> None:

@@ -2,6 +2,7 @@
 
 Reading walks the document the way it is laid out: the headers of each section (unless
 linked to the previous one), the body (paragraphs and tables, cell by cell, in order), the
+footnotes and endnotes (kind ``footnote``; their number marks stay where they are), the
 footers. Every paragraph with text is a block; its kind follows its style (Title, Heading N,
 List ..., Quote, Caption) or its numbering (a list item), its origin gives the paragraph's
 index in the body (``Document.paragraphs[i]``) or its table/row/cell, and its style.
@@ -70,6 +71,9 @@ def write_docx(result: TranslationResult, document: Document) -> bytes:
         raise ValueError("the translation does not belong to this DOCX document")
     for index, (para, translated) in enumerate(zip(paragraphs, result.paragraphs, strict=True)):
         _rewrite(para, translated, result, index)
+    notes = {id(p.part): p.part for p in paragraphs if isinstance(p.part, _NotesPart)}
+    for part in notes.values():
+        part.store()
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
@@ -110,9 +114,78 @@ def _walk(doc: Any) -> list[_Para]:
                 parts.append((s_index, part))
         if where == "footer":
             _container(doc, {}, "paragraph", out)
+            _notes(doc, out)
         for s_index, part in parts:
             _container(part, {"part": where, "section": s_index}, where, out)
     return out
+
+
+class _NotesPart:
+    """The footnotes or endnotes part, which python-docx keeps as bytes: parsed here, so its
+    paragraphs are read and rewritten like the body's (styles come from the document), and
+    stored back by ``store``."""
+
+    def __init__(self, part: Any, document_part: Any) -> None:
+        from docx.oxml.parser import parse_xml
+
+        self._part = part
+        self._document_part = document_part
+        self.element = parse_xml(part.blob)
+
+    @property
+    def part(self) -> _NotesPart:  # what a Paragraph asks its parent for
+        return self
+
+    @property
+    def rels(self) -> Any:  # hyperlinks in a note point through the notes part's own
+        return self._part.rels
+
+    def get_style(self, style_id: str | None, style_type: Any) -> Any:
+        return self._document_part.get_style(style_id, style_type)
+
+    def store(self) -> None:
+        from docx.opc.oxml import serialize_part_xml
+
+        self._part._blob = serialize_part_xml(self.element)
+
+
+class _Note:
+    """One footnote or endnote: a container of paragraphs and tables, like a table cell."""
+
+    def __init__(self, element: Any, notes: _NotesPart) -> None:
+        self._element = element
+        self.part: Any = notes  # stands in for a StoryPart: rels and get_style
+
+    def iter_inner_content(self) -> Any:
+        from docx.table import Table
+        from docx.text.paragraph import Paragraph
+
+        for child in self._element:
+            if child.tag == _qn("w:p"):
+                yield Paragraph(child, self)
+            elif child.tag == _qn("w:tbl"):
+                yield Table(child, self)
+
+
+def _notes(doc: Any, out: list[_Para]) -> None:
+    """Footnotes, then endnotes, after the body: every paragraph of a note is a block of kind
+    ``footnote`` (origin: part, note id, paragraph). The separators Word keeps among the
+    notes are not notes. The note's number mark is content, not text: it stays in place."""
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+
+    for reltype, name, tag in (
+        (RT.FOOTNOTES, "footnotes", "w:footnote"),
+        (RT.ENDNOTES, "endnotes", "w:endnote"),
+    ):
+        parts = [r.target_part for r in doc.part.rels.values() if r.reltype == reltype]
+        if not parts:
+            continue
+        notes = _NotesPart(parts[0], doc.part)
+        for note in notes.element.findall(_qn(tag)):
+            if note.get(_qn("w:type")) not in (None, "normal"):  # separator, continuation
+                continue
+            where = {"part": name, "note": int(note.get(_qn("w:id"), "0"))}
+            _container(_Note(note, notes), where, "footnote", out)
 
 
 def _container(
@@ -334,9 +407,12 @@ def _rewrite(para: _Para, translated: Any, result: TranslationResult, index: int
     p, name = para.element, result.name
     target = translated.target
     placed = place(translated, para.spans, result.phrases)
+    leading = _leading(para)  # a note's number mark: first, before the text and its space
     before: dict[int, list[Any]] = {}  # position -> elements put there (atoms, lost links)
     for item in placed:
         span = item.span
+        if span.kind == "atom" and any(span.data is el for el in leading):
+            continue
         if span.kind == "atom":
             before.setdefault(item.start, []).append(("atom", span.data, item.appended))
         elif item.appended and span.kind == "link":
@@ -346,7 +422,7 @@ def _rewrite(para: _Para, translated: Any, result: TranslationResult, index: int
                 before.setdefault(item.start, []).append(("link", span, True))
         elif item.appended:
             lost(name, index, "character formatting", "dropped")
-    new: list[tuple[Any, Any]] = []
+    new: list[tuple[Any, Any]] = [(el, None) for el in leading]
     _emit(new, para.edges[0], [], para.base)
     position = 0
     for text, covering in segments(target, placed):
@@ -356,7 +432,7 @@ def _rewrite(para: _Para, translated: Any, result: TranslationResult, index: int
             _emit(new, text[start - position : at - position], covering, para.base)
             for kind, data, after in before.pop(at):
                 if kind == "atom":
-                    if after:
+                    if after and not _note_reference(data):  # a note mark takes no space
                         _emit(new, " ", [], para.base)
                     new.append((data, None))
                 else:
@@ -378,6 +454,22 @@ def _rewrite(para: _Para, translated: Any, result: TranslationResult, index: int
         index_at = list(p).index(anchor) + 1
     for offset, (el, _) in enumerate(new):
         p.insert(index_at + offset, el)
+
+
+def _leading(para: _Para) -> list[Any]:
+    """The content runs before the paragraph's first text (a footnote's number mark)."""
+    out = []
+    for el in para.runs:
+        if el.tag == _qn("w:hyperlink") or (el.tag == _qn("w:r") and _text_only(el)):
+            break
+        out.append(el)
+    return out
+
+
+def _note_reference(run: Any) -> bool:
+    """A footnote or endnote reference mark: it follows its word with no space."""
+    marks = (_qn("w:footnoteReference"), _qn("w:endnoteReference"))
+    return any(child.tag in marks for child in run)
 
 
 def _emit(out: list[tuple[Any, Any]], text: str, covering: list[Span], base: Any) -> None:
