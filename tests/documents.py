@@ -284,3 +284,68 @@ def docx_notes(data: bytes, kind: str = "footnote") -> list[tuple[int, str, list
         text = "".join(t.text or "" for t in note.iter(f"{w}t"))
         out.append((int(note.get(f"{w}id") or 0), text, tags))
     return out
+
+
+BOX_TEXT = ["Hintergrund: Die Brigade wurde 2022 gegründet.", "Sie zählt 3.000 Soldaten."]
+
+
+def build_docx_with_text_box() -> bytes:
+    """A paragraph, then a paragraph anchoring a text box (an info box of two paragraphs) the
+    way Word stores one: a drawing (mc:Choice) and its VML fallback (mc:Fallback), each with
+    the same w:txbxContent. python-docx cannot add one, so the run is written here."""
+    import docx
+    from docx.oxml.parser import parse_xml
+
+    ns = {
+        "w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
+        "mc": "http://schemas.openxmlformats.org/markup-compatibility/2006",
+        "wp": "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing",
+        "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
+        "wps": "http://schemas.microsoft.com/office/word/2010/wordprocessingShape",
+        "v": "urn:schemas-microsoft-com:vml",
+    }
+    content = "".join(
+        f'<w:p><w:r><w:t xml:space="preserve">{text}</w:t></w:r></w:p>' for text in BOX_TEXT
+    )
+    declarations = " ".join(f'xmlns:{k}="{v}"' for k, v in ns.items())
+    run = parse_xml(
+        f"<w:r {declarations}><mc:AlternateContent><mc:Choice Requires=\"wps\"><w:drawing>"
+        '<wp:anchor distT="0" distB="0" distL="0" distR="0" simplePos="0" relativeHeight="1" '
+        'behindDoc="0" locked="0" layoutInCell="1" allowOverlap="1"><wp:simplePos x="0" y="0"/>'
+        '<wp:positionH relativeFrom="column"><wp:posOffset>0</wp:posOffset></wp:positionH>'
+        '<wp:positionV relativeFrom="paragraph"><wp:posOffset>0</wp:posOffset></wp:positionV>'
+        '<wp:extent cx="3000000" cy="900000"/><wp:wrapSquare wrapText="bothSides"/>'
+        '<wp:docPr id="1" name="Info"/><a:graphic><a:graphicData '
+        'uri="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"><wps:wsp>'
+        '<wps:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="3000000" cy="900000"/></a:xfrm>'
+        '<a:prstGeom prst="rect"><a:avLst/></a:prstGeom></wps:spPr>'
+        f"<wps:txbx><w:txbxContent>{content}</w:txbxContent></wps:txbx><wps:bodyPr/>"
+        "</wps:wsp></a:graphicData></a:graphic></wp:anchor></w:drawing></mc:Choice>"
+        '<mc:Fallback><w:pict><v:shape style="width:236pt;height:71pt"><v:textbox>'
+        f"<w:txbxContent>{content}</w:txbxContent></v:textbox></v:shape></w:pict>"
+        "</mc:Fallback></mc:AlternateContent></w:r>"
+    )
+    d = docx.Document()
+    d.add_paragraph(NOTE_BODY)
+    d.add_paragraph()._p.append(run)
+    d.add_paragraph("Die Lage bleibt ruhig.")
+    out = io.BytesIO()
+    d.save(out)
+    return out.getvalue()
+
+
+def docx_text_boxes(data: bytes) -> list[tuple[str, list[str]]]:
+    """(where, paragraph texts) of every w:txbxContent in the body: "drawing" or "fallback",
+    read from the XML directly."""
+    from lxml import etree
+
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    fallback = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        root = etree.fromstring(z.read("word/document.xml"))
+    out = []
+    for box in root.iter(f"{w}txbxContent"):
+        where = "fallback" if any(a.tag == fallback for a in box.iterancestors()) else "drawing"
+        texts = ["".join(t.text or "" for t in p.iter(f"{w}t")) for p in box.findall(f"{w}p")]
+        out.append((where, texts))
+    return out

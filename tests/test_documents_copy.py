@@ -90,6 +90,22 @@ def test_docx_notes_to_docx_with_the_copy_model_keep_text_marks_and_places(
         assert got == documents.docx_notes(original, kind)
 
 
+@pytest.mark.slow
+def test_docx_text_box_to_docx_with_the_copy_model_keeps_its_text(
+    copy_engine: MarianEngine,
+) -> None:
+    original = documents.build_docx_with_text_box()
+    document = read_document(original, name="b.docx")
+    result = Pipeline(copy_engine).translate_document(document, name="b.docx")
+    boxed = [p for p in result.paragraphs if (p.origin or {}).get("text_box") == 0]
+    assert [nfkc(p.target) for p in boxed] == documents.BOX_TEXT  # translated by the model
+    out = write(result, document, "docx")
+    assert isinstance(out, bytes)
+    assert _docx_structure(out) == _docx_structure(original)
+    got = [(where, [nfkc(t) for t in texts]) for where, texts in documents.docx_text_boxes(out)]
+    assert got == documents.docx_text_boxes(original)
+
+
 def _markdown_structure(data: bytes) -> tuple[str, list[tuple[object, ...]]]:
     parsed = _parse(data, "x")
     units = [

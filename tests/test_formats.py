@@ -330,6 +330,21 @@ def test_docx_out_translates_the_notes_and_keeps_every_mark_where_it_was() -> No
     assert all(note in markdown for note in t[1:])
 
 
+def test_docx_text_boxes_are_read_and_both_stored_copies_translated() -> None:
+    original = documents.build_docx_with_text_box()
+    document = read_document(original, name="b.docx")
+    boxes = [(b.text, (b.origin or {}).get("text_box")) for b in document.blocks]
+    assert boxes[2:] == [(text, 0) for text in documents.BOX_TEXT]  # after the body
+    result, out = translate(original, "b.docx")
+    assert isinstance(out, bytes)
+    t = [p.target for p in result.paragraphs]  # type: ignore[attr-defined]
+    assert t[3] != documents.BOX_TEXT[1]  # the double translated it
+    assert documents.docx_text_boxes(original) == [
+        ("drawing", documents.BOX_TEXT), ("fallback", documents.BOX_TEXT)
+    ]  # fmt: skip
+    assert documents.docx_text_boxes(out) == [("drawing", t[2:]), ("fallback", t[2:])]
+
+
 def test_renamed_zip_as_docx_is_an_input_error() -> None:
     with pytest.raises(InputError, match="cannot read it as DOCX"):
         read_document(documents.renamed_zip(), name="kaputt.docx")

@@ -1,11 +1,12 @@
 """Word documents in, Word documents out (python-docx).
 
 Reading walks the document the way it is laid out: the headers of each section (unless
-linked to the previous one), the body (paragraphs and tables, cell by cell, in order), the
-footnotes and endnotes (kind ``footnote``; their number marks stay where they are), the
-footers. Every paragraph with text is a block; its kind follows its style (Title, Heading N,
-List ..., Quote, Caption) or its numbering (a list item), its origin gives the paragraph's
-index in the body (``Document.paragraphs[i]``) or its table/row/cell, and its style.
+linked to the previous one), the body (paragraphs and tables, cell by cell, in order), its
+text boxes, the footnotes and endnotes (kind ``footnote``; their number marks stay where they
+are), the footers. Every paragraph with text is a block; its kind follows its style (Title,
+Heading N, List ..., Quote, Caption) or its numbering (a list item), its origin gives the
+paragraph's index in the body (``Document.paragraphs[i]``) or its table/row/cell, and its
+style.
 
 Writing opens the original again and replaces the text of the same paragraphs: paragraph
 properties (style, alignment, spacing, numbering) are never touched, so headings, lists,
@@ -71,6 +72,7 @@ def write_docx(result: TranslationResult, document: Document) -> bytes:
         raise ValueError("the translation does not belong to this DOCX document")
     for index, (para, translated) in enumerate(zip(paragraphs, result.paragraphs, strict=True)):
         _rewrite(para, translated, result, index)
+    _fallbacks(doc)
     notes = {id(p.part): p.part for p in paragraphs if isinstance(p.part, _NotesPart)}
     for part in notes.values():
         part.store()
@@ -114,6 +116,7 @@ def _walk(doc: Any) -> list[_Para]:
                 parts.append((s_index, part))
         if where == "footer":
             _container(doc, {}, "paragraph", out)
+            _text_boxes(doc, out)
             _notes(doc, out)
         for s_index, part in parts:
             _container(part, {"part": where, "section": s_index}, where, out)
@@ -149,12 +152,13 @@ class _NotesPart:
         self._part._blob = serialize_part_xml(self.element)
 
 
-class _Note:
-    """One footnote or endnote: a container of paragraphs and tables, like a table cell."""
+class _Blocks:
+    """The paragraphs and tables of an element python-docx has no class for (a footnote, a
+    text box), in order, like a table cell's; ``part`` is the part they live in."""
 
-    def __init__(self, element: Any, notes: _NotesPart) -> None:
+    def __init__(self, element: Any, part: Any) -> None:
         self._element = element
-        self.part: Any = notes  # stands in for a StoryPart: rels and get_style
+        self.part: Any = part  # a StoryPart, or a _NotesPart standing in for one
 
     def iter_inner_content(self) -> Any:
         from docx.table import Table
@@ -165,6 +169,42 @@ class _Note:
                 yield Paragraph(child, self)
             elif child.tag == _qn("w:tbl"):
                 yield Table(child, self)
+
+
+_MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+
+
+def _text_boxes(doc: Any, out: list[_Para]) -> None:
+    """The body's text boxes (an info box, a sidebar), after the body: their paragraphs are
+    blocks like the body's (origin ``text_box``: the box's number). A box is stored twice, as
+    a drawing and as its old-style fallback: the drawing is read (and written; see
+    ``_fallbacks``), the fallback copy is not read again."""
+    fallback = f"{{{_MC}}}Fallback"
+    boxes = [
+        box
+        for box in doc.element.body.iter(_qn("w:txbxContent"))
+        if not any(a.tag == fallback for a in box.iterancestors())
+    ]
+    for number, box in enumerate(boxes):
+        _container(_Blocks(box, doc.part), {"text_box": number}, "paragraph", out)
+
+
+def _fallbacks(doc: Any) -> None:
+    """Give each translated text box's fallback copy the drawing's new content, so a reader
+    that shows the fallback shows the translation too."""
+    for alternate in doc.element.body.iter(f"{{{_MC}}}AlternateContent"):
+        choice = alternate.find(f"{{{_MC}}}Choice")
+        other = alternate.find(f"{{{_MC}}}Fallback")
+        if choice is None or other is None:
+            continue
+        new = list(choice.iter(_qn("w:txbxContent")))
+        old = list(other.iter(_qn("w:txbxContent")))
+        if len(new) != 1 or len(old) != 1:
+            continue
+        for child in list(old[0]):
+            old[0].remove(child)
+        for child in new[0]:
+            old[0].append(deepcopy(child))
 
 
 def _notes(doc: Any, out: list[_Para]) -> None:
@@ -185,7 +225,7 @@ def _notes(doc: Any, out: list[_Para]) -> None:
             if note.get(_qn("w:type")) not in (None, "normal"):  # separator, continuation
                 continue
             where = {"part": name, "note": int(note.get(_qn("w:id"), "0"))}
-            _container(_Note(note, notes), where, "footnote", out)
+            _container(_Blocks(note, notes), where, "footnote", out)
 
 
 def _container(
