@@ -334,15 +334,18 @@ def test_docx_text_boxes_are_read_and_both_stored_copies_translated() -> None:
     original = documents.build_docx_with_text_box()
     document = read_document(original, name="b.docx")
     boxes = [(b.text, (b.origin or {}).get("text_box")) for b in document.blocks]
-    assert boxes[2:] == [(text, 0) for text in documents.BOX_TEXT]  # after the body
+    assert boxes == [  # the box right after the paragraph it is anchored in
+        (documents.NOTE_BODY, None), *[(text, 0) for text in documents.BOX_TEXT],
+        ("Die Lage bleibt ruhig.", None),
+    ]  # fmt: skip
     result, out = translate(original, "b.docx")
     assert isinstance(out, bytes)
     t = [p.target for p in result.paragraphs]  # type: ignore[attr-defined]
-    assert t[3] != documents.BOX_TEXT[1]  # the double translated it
+    assert t[2] != documents.BOX_TEXT[1]  # the double translated it
     assert documents.docx_text_boxes(original) == [
         ("drawing", documents.BOX_TEXT), ("fallback", documents.BOX_TEXT)
     ]  # fmt: skip
-    assert documents.docx_text_boxes(out) == [("drawing", t[2:]), ("fallback", t[2:])]
+    assert documents.docx_text_boxes(out) == [("drawing", t[1:3]), ("fallback", t[1:3])]
 
 
 def test_renamed_zip_as_docx_is_an_input_error() -> None:

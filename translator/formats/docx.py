@@ -1,12 +1,12 @@
 """Word documents in, Word documents out (python-docx).
 
 Reading walks the document the way it is laid out: the headers of each section (unless
-linked to the previous one), the body (paragraphs and tables, cell by cell, in order), its
-text boxes, the footnotes and endnotes (kind ``footnote``; their number marks stay where they
-are), the footers. Every paragraph with text is a block; its kind follows its style (Title,
-Heading N, List ..., Quote, Caption) or its numbering (a list item), its origin gives the
-paragraph's index in the body (``Document.paragraphs[i]``) or its table/row/cell, and its
-style.
+linked to the previous one), the body (paragraphs and tables, cell by cell, in order; a text
+box right after the paragraph it is anchored in), the footnotes and endnotes (kind
+``footnote``; their number marks stay where they are), the footers. Every paragraph with
+text is a block; its kind follows its style (Title, Heading N, List ..., Quote, Caption) or
+its numbering (a list item), its origin gives the paragraph's index in the body
+(``Document.paragraphs[i]``) or its table/row/cell, and its style.
 
 Writing opens the original again and replaces the text of the same paragraphs: paragraph
 properties (style, alignment, spacing, numbering) are never touched, so headings, lists,
@@ -116,7 +116,6 @@ def _walk(doc: Any) -> list[_Para]:
                 parts.append((s_index, part))
         if where == "footer":
             _container(doc, {}, "paragraph", out)
-            _text_boxes(doc, out)
             _notes(doc, out)
         for s_index, part in parts:
             _container(part, {"part": where, "section": s_index}, where, out)
@@ -174,19 +173,27 @@ class _Blocks:
 _MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 
 
-def _text_boxes(doc: Any, out: list[_Para]) -> None:
-    """The body's text boxes (an info box, a sidebar), after the body: their paragraphs are
-    blocks like the body's (origin ``text_box``: the box's number). A box is stored twice, as
-    a drawing and as its old-style fallback: the drawing is read (and written; see
-    ``_fallbacks``), the fallback copy is not read again."""
-    fallback = f"{{{_MC}}}Fallback"
-    boxes = [
-        box
-        for box in doc.element.body.iter(_qn("w:txbxContent"))
-        if not any(a.tag == fallback for a in box.iterancestors())
-    ]
-    for number, box in enumerate(boxes):
-        _container(_Blocks(box, doc.part), {"text_box": number}, "paragraph", out)
+def _text_boxes(paragraph: Any, out: list[_Para]) -> None:
+    """The text boxes anchored in ``paragraph`` (an info box, a sidebar), right after it:
+    their paragraphs are blocks like the body's (origin ``text_box``: the box's number in its
+    part). A box is stored twice, as a drawing and as its old-style fallback: the drawing is
+    read (and written; see ``_fallbacks``), the fallback copy is not read again."""
+    p = paragraph._p
+    if p.find(f".//{_qn('w:txbxContent')}") is None:
+        return
+    root = p.getroottree().getroot()
+    numbered = [box for box in root.iter(_qn("w:txbxContent")) if not _in_fallback(box)]
+    for box in p.iter(_qn("w:txbxContent")):
+        if _in_fallback(box) or box.getparent() is None:
+            continue
+        if next((a for a in box.iterancestors(_qn("w:p"))), None) is not p:
+            continue  # a box inside a box: read with the paragraph that holds it
+        number = next(i for i, other in enumerate(numbered) if other is box)
+        _container(_Blocks(box, paragraph.part), {"text_box": number}, "paragraph", out)
+
+
+def _in_fallback(element: Any) -> bool:
+    return any(a.tag == f"{{{_MC}}}Fallback" for a in element.iterancestors())
 
 
 def _fallbacks(doc: Any) -> None:
@@ -240,6 +247,7 @@ def _container(
             where = {**origin, "paragraph": paragraph_index}
             paragraph_index += 1
             out.extend(_paragraphs(item, where, kind))
+            _text_boxes(item, out)
         elif isinstance(item, Table):
             for r, row in enumerate(item.rows):
                 seen: set[int] = set()
