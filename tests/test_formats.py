@@ -129,6 +129,41 @@ def test_html_output_is_a_translated_page_not_the_review_page() -> None:
     assert "German source" in review
 
 
+def test_the_translated_page_keeps_the_pages_links_and_bold() -> None:
+    document = read_document(documents.NEWS_PAGE.encode(), name="seite.html")
+    assert document.phrases == ["ISW", "4.000 Soldaten"]  # translated on their own too
+    result, page = translate(documents.NEWS_PAGE.encode(), "seite.html")
+    assert isinstance(page, str)
+    target = result.paragraphs[3].target  # type: ignore[attr-defined]
+    assert target.startswith("Nach Angaben of the ISW were rund 4.000 soldiers")
+    linked = target.replace("ISW", '<a href="https://isw.example/report">ISW</a>', 1)
+    expected = linked.replace("4.000 soldiers", "<strong>4.000 soldiers</strong>", 1)
+    assert f"<p>{expected}</p>" in page
+    # Other outputs are unchanged by it: the text is the translation, nothing added.
+    assert write(result, None, "html") == page.replace(
+        '<a href="https://isw.example/report">ISW</a>', "ISW"
+    ).replace("<strong>4.000 soldiers</strong>", "4.000 soldiers")
+
+
+def test_a_page_link_that_cannot_be_placed_keeps_its_url_after_the_sentence(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    page = documents.NEWS_PAGE.replace("ISW", "Institut")
+    source = "Nach Angaben des Institut wurden rund 4.000 Soldaten getötet oder verletzt, " \
+        "darunter mehrere Offiziere."
+    engine = FaultyEngine({source: "The think tank says 4.000 soldiers died."})
+    document = read_document(page.encode(), name="s.html")
+    result = Pipeline(engine).translate_document(document, name="s.html")
+    out = write(result, document, "html")
+    assert isinstance(out, str)
+    url = "https://isw.example/report"
+    assert (
+        f'<p>The think tank says <strong>4.000 soldiers</strong> died. (<a href="{url}">{url}</a>)'
+        "</p>" in out
+    )
+    assert f"s.html: ¶4: the link to {url} not found in the translation" in caplog.text
+
+
 def test_a_page_without_an_article_is_an_input_error() -> None:
     with pytest.raises(InputError, match="leer.html: no article text found in the web page"):
         read_document(documents.EMPTY_PAGE.encode(), name="leer.html")

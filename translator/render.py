@@ -7,7 +7,7 @@ that rebuild an original file (DOCX in -> DOCX out, Markdown in -> Markdown out)
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from .result import ParagraphResult, TranslationResult
@@ -110,12 +110,16 @@ def _same_group(a: ParagraphResult, b: ParagraphResult) -> bool:
     return False
 
 
-def table_rows(cells: list[ParagraphResult]) -> list[list[str]]:
-    """The cells of one table as rows (paragraphs of one cell joined with a space)."""
+def table_rows(
+    cells: list[ParagraphResult], text: Callable[[ParagraphResult], str] | None = None
+) -> list[list[str]]:
+    """The cells of one table as rows (paragraphs of one cell joined with a space); each
+    paragraph as ``text(p)`` says (default: its translation)."""
     rows: dict[Any, dict[Any, list[str]]] = {}
     for p in cells:
         origin = p.origin or {}
-        rows.setdefault(origin.get("row"), {}).setdefault(origin.get("cell"), []).append(p.target)
+        cell = rows.setdefault(origin.get("row"), {}).setdefault(origin.get("cell"), [])
+        cell.append(text(p) if text is not None else p.target)
     return [[" ".join(parts) for parts in row.values()] for row in rows.values()]
 
 

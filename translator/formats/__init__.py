@@ -183,8 +183,9 @@ def write(
     result: TranslationResult, document: Document | None, fmt: OutputFormat | str
 ) -> str | bytes:
     """Render ``result`` as ``fmt`` (bytes for DOCX). Markdown from a Markdown input and
-    DOCX from a DOCX input rebuild the original with the translation in place; the other
-    combinations render the result's blocks (a new DOCX for DOCX from another format)."""
+    DOCX from a DOCX input rebuild the original with the translation in place; a web page's
+    translated page carries its inline formatting; the other combinations render the
+    result's blocks (a new DOCX for DOCX from another format)."""
     if fmt == "docx":
         if document is None or document.format != "docx":
             from .docx import render_docx
@@ -197,6 +198,10 @@ def write(
         from .markdown import write_markdown
 
         return write_markdown(result, document)
+    if fmt == "html" and document is not None and document.format == "html":
+        from .html import write_html
+
+        return write_html(result, document)
     from ..render import render
 
     return render(result, fmt)

@@ -7,7 +7,9 @@ XPath, so a reviewer can find it in the original.
 
 The output page (``--format html``) is the translated article on its own: a self-contained
 page (inline CSS, no scripts) with the title, a line with date, author and source link, and
-the blocks. Inline formatting inside the page's paragraphs is not carried over.
+the blocks. From a web page, bold, italic and links inside the blocks are carried over where
+they can be placed (``translator.formats.inline``): a link that cannot be is kept after its
+sentence with its URL as its text; emphasis that cannot be is dropped with a warning.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from ..errors import InputError
 from ..layout import Block, is_date_line
 from ..result import ParagraphResult, TranslationResult
 from .base import Document
-from .inline import InlineText
+from .inline import InlineText, Placed, Span, lost, nests, phrases, place
 
 #: trafilatura's element -> (block kind, the HTML element it stands for)
 _KINDS = {
@@ -33,8 +35,24 @@ _PAGE_ELEMENTS = ("h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "blockquote", "
 _METADATA = ("title", "author", "date", "url", "sitename", "description")
 
 
+#: trafilatura's ``hi`` renderings -> span kind (and its HTML element when written)
+_EMPHASIS = {"#b": "bold", "#i": "italic", "#u": "underline", "#t": "code", "#sub": "sub",
+             "#sup": "sup"}  # fmt: skip
+_TAGS = {"bold": "strong", "italic": "em", "underline": "u", "code": "code", "sub": "sub",
+         "sup": "sup"}  # fmt: skip
+
+
 def read_html(data: bytes, *, name: str = "<input>") -> Document:
     """The article of a web page. InputError when the page has no article text."""
+    blocks, spans, metadata = _article(data, name)
+    pieces = [t for block, s in zip(blocks, spans, strict=True) for t in phrases(block.text, s)]
+    return Document(
+        format="html", blocks=blocks, metadata=metadata, original=data, phrases=pieces
+    )
+
+
+def _article(data: bytes, name: str) -> tuple[list[Block], list[list[Span]], dict[str, Any]]:
+    """The article's blocks, each block's inline spans (bold, italic, links) and metadata."""
     import trafilatura
     from lxml import etree
 
@@ -45,8 +63,8 @@ def read_html(data: bytes, *, name: str = "<input>") -> Document:
         with_metadata=True,
         include_comments=False,
         include_tables=True,
-        include_formatting=False,
-        include_links=False,
+        include_formatting=True,
+        include_links=True,
         include_images=False,
         favor_precision=True,
     )
@@ -55,14 +73,15 @@ def read_html(data: bytes, *, name: str = "<input>") -> Document:
     root = etree.fromstring(xml.encode("utf-8"))
     metadata = {k: root.get(k) for k in _METADATA if root.get(k)}
     main = root.find("main")
-    blocks = _blocks(main) if main is not None else []
-    if not blocks:
+    found = _blocks(main) if main is not None else []
+    if not found:
         raise InputError(f"{name}: no article text found in the web page")
     title = metadata.get("title")
-    if title and not any(b.kind == "title" for b in blocks):
-        blocks.insert(0, Block("title", _flat(title), {"element": "title"}))
+    if title and not any(b.kind == "title" for b, _ in found):
+        found.insert(0, (Block("title", _flat(title), {"element": "title"}), []))
+    blocks = [b for b, _ in found]
     _locate(blocks, page)
-    return Document(format="html", blocks=blocks, metadata=metadata, original=data)
+    return blocks, [s for _, s in found], metadata
 
 
 def _flat(text: str) -> str:
@@ -71,38 +90,67 @@ def _flat(text: str) -> str:
     return builder.result()[0]
 
 
-def _blocks(main: Any) -> list[Block]:
-    blocks: list[Block] = []
+def _inline(element: Any) -> tuple[str, list[Span]]:
+    """An element's text, whitespace as the pipeline has it, and its bold/italic/link spans."""
+    builder = InlineText()
+
+    def walk(el: Any) -> None:
+        if el.text:
+            builder.add(el.text)
+        for child in el:
+            key: object | None = None
+            if child.tag == "hi" and child.get("rend") in _EMPHASIS:
+                key = object()
+                builder.open(key, _EMPHASIS[child.get("rend")])
+            elif child.tag == "ref" and child.get("target"):
+                key = object()
+                builder.open(key, "link", child.get("target"))
+            if child.tag == "lb":
+                builder.add(" ")
+            walk(child)
+            if key is not None:
+                builder.close(key)
+            if child.tail:
+                builder.add(child.tail)
+
+    walk(element)
+    return builder.result()
+
+
+def _blocks(main: Any) -> list[tuple[Block, list[Span]]]:
+    blocks: list[tuple[Block, list[Span]]] = []
     tables = 0
     for element in main:
         tag = element.tag
         if tag == "head":
             rend = element.get("rend") or "h2"
             level = int(rend[1]) if rend[1:].isdigit() else 2
-            text = _flat("".join(element.itertext()))
-            first_h1 = level == 1 and not any(b.kind == "title" for b in blocks)
+            text, spans = _inline(element)
+            first_h1 = level == 1 and not any(b.kind == "title" for b, _ in blocks)
             kind = "title" if first_h1 else "heading"
-            blocks.append(Block(kind, text, {"element": rend, "level": level}))
+            blocks.append((Block(kind, text, {"element": rend, "level": level}), spans))
         elif tag == "list":
             for item in element.iter("item"):
-                text = _flat("".join(item.itertext()))
-                blocks.append(Block("list-item", text, {"element": "li"}))
+                text, spans = _inline(item)
+                blocks.append((Block("list-item", text, {"element": "li"}), spans))
         elif tag == "table":
             for r, row in enumerate(element.iter("row")):
                 for c, cell in enumerate(row.iter("cell")):
-                    text = _flat("".join(cell.itertext()))
+                    text, spans = _inline(cell)
                     html_tag = "th" if cell.get("role") == "head" else "td"
                     origin = {"element": html_tag, "table": tables, "row": r, "cell": c}
-                    blocks.append(Block("table-cell", text, origin))
+                    blocks.append((Block("table-cell", text, origin), spans))
             tables += 1
         elif tag in _KINDS:
             kind, html_tag = _KINDS[tag]
-            raw = "".join(element.itertext())
-            text = raw.strip("\n") if kind == "code" else _flat(raw)
+            if kind == "code":
+                text, spans = "".join(element.itertext()).strip("\n"), []
+            else:
+                text, spans = _inline(element)
             if kind == "paragraph" and is_date_line(text):
                 kind = "date"
-            blocks.append(Block(kind, text, {"element": html_tag}))
-    return [b for b in blocks if b.text.strip()]
+            blocks.append((Block(kind, text, {"element": html_tag}), spans))
+    return [(b, s) for b, s in blocks if b.text.strip()]
 
 
 def _locate(blocks: list[Block], page: str) -> None:
@@ -139,9 +187,24 @@ pre { background:#f5f6f8; padding:.8rem; overflow-x:auto; font-size:14px; }
 """
 
 
-def render_page(result: TranslationResult) -> str:
-    """The translated document as one self-contained HTML page."""
+def write_html(result: TranslationResult, document: Document) -> str:
+    """The translated page of a web page, its bold, italic and links carried over."""
+    blocks, spans, _ = _article(document.original or b"", result.name or "<input>")
+    if [b.text for b in blocks] != [p.source for p in result.paragraphs]:
+        raise ValueError("the translation does not belong to this web page")
+    return render_page(result, spans)
+
+
+def render_page(result: TranslationResult, spans: list[list[Span]] | None = None) -> str:
+    """The translated document as one self-contained HTML page; ``spans``: each paragraph's
+    inline formatting in its source (see ``write_html``)."""
     from ..render import groups, table_rows
+
+    index = {id(p): i for i, p in enumerate(result.paragraphs)}
+
+    def inline(p: ParagraphResult) -> str:
+        i = index[id(p)]
+        return _inline_html(p, spans[i] if spans else [], result, i)
 
     metadata = result.metadata
     title = next((p.target for p in result.paragraphs if p.kind == "title"), None)
@@ -151,17 +214,17 @@ def render_page(result: TranslationResult) -> str:
     for group in groups(result.paragraphs):
         first = group[0]
         if first.kind == "list-item":
-            items = "".join(f"<li>{escape(p.target)}</li>" for p in group)
+            items = "".join(f"<li>{inline(p)}</li>" for p in group)
             body.append(f"<ul>{items}</ul>")
         elif first.kind == "table-cell" and "row" in (first.origin or {}):
             head = (first.origin or {}).get("element") == "th"
             rows = []
-            for r, row in enumerate(table_rows(group)):
+            for r, row in enumerate(table_rows(group, inline)):
                 tag = "th" if head and r == 0 else "td"
-                rows.append("<tr>" + "".join(f"<{tag}>{escape(c)}</{tag}>" for c in row) + "</tr>")
+                rows.append("<tr>" + "".join(f"<{tag}>{c}</{tag}>" for c in row) + "</tr>")
             body.append(f"<table>{''.join(rows)}</table>")
         else:
-            body.append(_element(first))
+            body.append(_element(first, inline(first)))
         if first.kind == "title" and meta:
             body.append(meta)
             meta = ""
@@ -196,10 +259,10 @@ def _meta_line(metadata: dict[str, Any]) -> str:
     return f'<p class="meta">{" · ".join(parts)}</p>' if parts else ""
 
 
-def _element(p: ParagraphResult) -> str:
+def _element(p: ParagraphResult, text: str) -> str:
+    """``p`` as its HTML element; ``text``: its translation as HTML."""
     from ..render import heading_level
 
-    text = escape(p.target)
     if p.kind == "title":
         return f"<h1>{text}</h1>"
     if p.kind == "heading":
@@ -216,3 +279,43 @@ def _element(p: ParagraphResult) -> str:
     if p.kind in ("header", "footer"):
         return f'<p class="page-part">{text}</p>'
     return f"<p>{text}</p>"
+
+
+def _inline_html(
+    paragraph: ParagraphResult, spans: list[Span], result: TranslationResult, index: int
+) -> str:
+    """The paragraph's translation as HTML, with the source's bold, italic and links where
+    they can be placed; a link that cannot be placed follows its sentence as its URL."""
+    target = paragraph.target
+    if not spans or paragraph.kind == "code":
+        return escape(target)
+    ranges: list[Placed] = []
+    extras: dict[int, list[str]] = {}
+    for p in place(paragraph, spans, result.phrases):
+        if not p.appended and all(nests(p, q) for q in ranges):
+            ranges.append(p)
+        elif p.span.kind == "link":
+            url = escape(str(p.span.data), quote=True)
+            extras.setdefault(p.start, []).append(f' (<a href="{url}">{escape(p.span.data)}</a>)')
+            fate = "its URL is added after its sentence"
+            lost(result.name, index, f"the link to {p.span.data}", fate)
+        else:
+            lost(result.name, index, f"{p.span.kind} emphasis", "dropped")
+    opens: dict[int, list[Placed]] = {}
+    closes: dict[int, list[Placed]] = {}
+    for p in ranges:
+        opens.setdefault(p.start, []).append(p)
+        closes.setdefault(p.end, []).append(p)
+    cuts = sorted({0, len(target), *opens, *closes, *extras})
+    out: list[str] = []
+    for at, following in zip(cuts, [*cuts[1:], len(target)], strict=True):
+        for p in sorted(closes.get(at, []), key=lambda p: -p.start):
+            out.append("</a>" if p.span.kind == "link" else f"</{_TAGS[p.span.kind]}>")
+        out.extend(extras.get(at, []))
+        for p in sorted(opens.get(at, []), key=lambda p: -p.end):
+            if p.span.kind == "link":
+                out.append(f'<a href="{escape(str(p.span.data), quote=True)}">')
+            else:
+                out.append(f"<{_TAGS[p.span.kind]}>")
+        out.append(escape(target[at:following]))
+    return "".join(out)

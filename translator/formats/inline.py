@@ -245,6 +245,14 @@ def segments(text: str, placed: list[Placed]) -> list[tuple[str, list[Span]]]:
     return out
 
 
+def nests(a: Placed, b: Placed) -> bool:
+    """Whether placed span ``a`` can be written beside ``b`` as markup: apart, or one inside
+    the other (nothing inside verbatim code)."""
+    return a.end <= b.start or b.end <= a.start or (
+        b.start <= a.start and a.end <= b.end and b.span.kind != "verbatim"
+    ) or (a.start <= b.start and b.end <= a.end)
+
+
 def lost(name: str | None, index: int, what: str, fate: str) -> None:
     """Log that ``what`` (a link, emphasis ...) could not be placed in paragraph ``index``
     and what became of it."""

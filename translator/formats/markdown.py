@@ -24,7 +24,7 @@ from ..document import decode_bytes
 from ..layout import Block, is_date_line
 from ..result import ParagraphResult, TranslationResult
 from .base import Document
-from .inline import InlineText, Placed, Span, lost, phrases, place
+from .inline import InlineText, Placed, Span, lost, nests, phrases, place
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
 _PREFIX = re.compile(r"^[ \t>]*(?:(?:[-+*]|\d{1,9}[.)])[ \t]+)?(?:#{1,6}[ \t]+)?")
@@ -293,7 +293,7 @@ def _render_inline(
         if p.span.start == p.span.end:  # an atom: image or inline HTML
             markup = f" {p.span.data}" if p.appended else f"{p.span.data} "
             extras.setdefault(p.start, []).append(markup)
-        elif p.appended or not all(_nests(p, q) for q in ranges):
+        elif p.appended or not all(nests(p, q) for q in ranges):
             _keep_unplaced(p, extras, name, index)
         else:
             ranges.append(p)
@@ -318,12 +318,6 @@ def _render_inline(
         if at >= verbatim_until:
             out.append(_escape(target[at:following]))
     return "".join(out).strip()
-
-
-def _nests(a: Placed, b: Placed) -> bool:
-    return a.end <= b.start or b.end <= a.start or (
-        b.start <= a.start and a.end <= b.end and b.span.kind != "verbatim"
-    ) or (a.start <= b.start and b.end <= a.end)
 
 
 def _keep_unplaced(p: Placed, extras: dict[int, list[str]], name: str | None, index: int) -> None:
