@@ -145,6 +145,12 @@ def test_the_translated_page_keeps_the_pages_links_and_bold() -> None:
     ).replace("<strong>4.000 soldiers</strong>", "4.000 soldiers")
 
 
+def test_a_line_break_in_a_page_paragraph_separates_its_words() -> None:
+    page = documents.NEWS_PAGE.replace("Das sagte ein Sprecher", "Das sagte<br>ein Sprecher")
+    document = read_document(page.encode(), name="s.html")
+    assert "Das sagte ein Sprecher am Freitag in Kiew." in document.blocks[1].text
+
+
 def test_a_page_link_that_cannot_be_placed_keeps_its_url_after_the_sentence(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
