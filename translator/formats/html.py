@@ -22,7 +22,7 @@ from ..errors import InputError
 from ..layout import Block, is_date_line
 from ..result import ParagraphResult, TranslationResult
 from .base import Document
-from .inline import InlineText, Placed, Span, lost, nests, phrases, place
+from .inline import InlineText, Placed, Span, lost, markup, nests, phrases, place
 
 #: trafilatura's element -> (block kind, the HTML element it stands for)
 _KINDS = {
@@ -301,21 +301,14 @@ def _inline_html(
             lost(result.name, index, f"the link to {p.span.data}", fate)
         else:
             lost(result.name, index, f"{p.span.kind} emphasis", "dropped")
-    opens: dict[int, list[Placed]] = {}
-    closes: dict[int, list[Placed]] = {}
-    for p in ranges:
-        opens.setdefault(p.start, []).append(p)
-        closes.setdefault(p.end, []).append(p)
-    cuts = sorted({0, len(target), *opens, *closes, *extras})
-    out: list[str] = []
-    for at, following in zip(cuts, [*cuts[1:], len(target)], strict=True):
-        for p in sorted(closes.get(at, []), key=lambda p: -p.start):
-            out.append("</a>" if p.span.kind == "link" else f"</{_TAGS[p.span.kind]}>")
-        out.extend(extras.get(at, []))
-        for p in sorted(opens.get(at, []), key=lambda p: -p.end):
-            if p.span.kind == "link":
-                out.append(f'<a href="{escape(str(p.span.data), quote=True)}">')
-            else:
-                out.append(f"<{_TAGS[p.span.kind]}>")
-        out.append(escape(target[at:following]))
-    return "".join(out)
+    return markup(target, ranges, extras, _open_tag, _close_tag, escape)
+
+
+def _open_tag(span: Span) -> str:
+    if span.kind == "link":
+        return f'<a href="{escape(str(span.data), quote=True)}">'
+    return f"<{_TAGS[span.kind]}>"
+
+
+def _close_tag(span: Span) -> str:
+    return "</a>" if span.kind == "link" else f"</{_TAGS[span.kind]}>"

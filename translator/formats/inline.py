@@ -20,6 +20,7 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -251,6 +252,40 @@ def nests(a: Placed, b: Placed) -> bool:
     return a.end <= b.start or b.end <= a.start or (
         b.start <= a.start and a.end <= b.end and b.span.kind != "verbatim"
     ) or (a.start <= b.start and b.end <= a.end)
+
+
+def markup(
+    target: str,
+    ranges: list[Placed],
+    extras: dict[int, list[str]],
+    opener: Callable[[Span], str],
+    closer: Callable[[Span], str],
+    escape: Callable[[str], str],
+) -> str:
+    """``target`` written with its placed ``ranges`` (which nest, see ``nests``) opened and
+    closed by ``opener``/``closer``, the markup in ``extras`` inserted at its positions and
+    the text between escaped. A ``verbatim`` span is written as its data, text and all."""
+    opens: dict[int, list[Placed]] = {}
+    closes: dict[int, list[Placed]] = {}
+    for p in ranges:
+        opens.setdefault(p.start, []).append(p)
+        closes.setdefault(p.end, []).append(p)
+    cuts = sorted({0, len(target), *opens, *closes, *extras})
+    out: list[str] = []
+    verbatim_until = -1
+    for at, following in zip(cuts, [*cuts[1:], len(target)], strict=True):
+        for p in sorted(closes.get(at, []), key=lambda p: -p.start):
+            out.append(closer(p.span))
+        out.extend(extras.get(at, []))
+        for p in sorted(opens.get(at, []), key=lambda p: -p.end):
+            if p.span.kind == "verbatim":
+                out.append(p.span.data)
+                verbatim_until = max(verbatim_until, p.end)
+            elif at >= verbatim_until:
+                out.append(opener(p.span))
+        if at >= verbatim_until:
+            out.append(escape(target[at:following]))
+    return "".join(out)
 
 
 def lost(name: str | None, index: int, what: str, fate: str) -> None:

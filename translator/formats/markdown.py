@@ -24,7 +24,7 @@ from ..document import decode_bytes
 from ..layout import Block, is_date_line
 from ..result import ParagraphResult, TranslationResult
 from .base import Document
-from .inline import InlineText, Placed, Span, lost, nests, phrases, place
+from .inline import InlineText, Placed, Span, lost, markup, nests, phrases, place
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
 _PREFIX = re.compile(r"^[ \t>]*(?:(?:[-+*]|\d{1,9}[.)])[ \t]+)?(?:#{1,6}[ \t]+)?")
@@ -285,39 +285,18 @@ def _render_inline(
     paragraph: ParagraphResult, spans: list[Span], result: TranslationResult, index: int
 ) -> str:
     name = result.name
-    target = paragraph.target
     placed = place(paragraph, spans, result.phrases)
     ranges: list[Placed] = []
     extras: dict[int, list[str]] = {}
     for p in placed:
         if p.span.start == p.span.end:  # an atom: image or inline HTML
-            markup = f" {p.span.data}" if p.appended else f"{p.span.data} "
-            extras.setdefault(p.start, []).append(markup)
+            atom = f" {p.span.data}" if p.appended else f"{p.span.data} "
+            extras.setdefault(p.start, []).append(atom)
         elif p.appended or not all(nests(p, q) for q in ranges):
             _keep_unplaced(p, extras, name, index)
         else:
             ranges.append(p)
-    opens: dict[int, list[Placed]] = {}
-    closes: dict[int, list[Placed]] = {}
-    for p in ranges:
-        opens.setdefault(p.start, []).append(p)
-        closes.setdefault(p.end, []).append(p)
-    cuts = sorted({0, len(target), *opens, *closes, *extras})
-    out: list[str] = []
-    verbatim_until = -1
-    for at, following in zip(cuts, [*cuts[1:], len(target)], strict=True):
-        for p in sorted(closes.get(at, []), key=lambda p: -p.start):
-            out.append(_closer(p.span))
-        out.extend(extras.get(at, []))
-        for p in sorted(opens.get(at, []), key=lambda p: -p.end):
-            if p.span.kind == "verbatim":
-                out.append(p.span.data)
-                verbatim_until = max(verbatim_until, p.end)
-            elif at >= verbatim_until:
-                out.append(_opener(p.span))
-        if at >= verbatim_until:
-            out.append(_escape(target[at:following]))
-    return "".join(out).strip()
+    return markup(paragraph.target, ranges, extras, _opener, _closer, _escape).strip()
 
 
 def _keep_unplaced(p: Placed, extras: dict[int, list[str]], name: str | None, index: int) -> None:
