@@ -90,13 +90,12 @@ class MarianEngine(BaseEngine[int]):
 
         import torch
 
-        with MODEL_LOAD_LOCK:  # transformers imports lazily: not from two threads at once
-            import transformers
-
         gpus = torch.cuda.device_count() if torch.cuda.is_available() else 0
         self.device = pick_device(device, gpus)
         torch.set_num_threads(self.threads)
         self._tokenizer, self._model = _load(self.location.path, self.device)
+        import transformers  # imported by _load, under the lock
+
         self._torch = torch
         self.library_version = transformers.__version__
         cfg = self._model.config

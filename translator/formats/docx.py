@@ -184,12 +184,12 @@ def _text_boxes(paragraph: Any, out: list[_Para]) -> None:
     root = p.getroottree().getroot()
     numbered = [box for box in root.iter(_qn("w:txbxContent")) if not _in_fallback(box)]
     for box in p.iter(_qn("w:txbxContent")):
-        if _in_fallback(box) or box.getparent() is None:
+        if _in_fallback(box):
             continue
-        if next((a for a in box.iterancestors(_qn("w:p"))), None) is not p:
+        if next(box.iterancestors(_qn("w:p"))) is not p:
             continue  # a box inside a box: read with the paragraph that holds it
-        number = next(i for i, other in enumerate(numbered) if other is box)
-        _container(_Blocks(box, paragraph.part), {"text_box": number}, "paragraph", out)
+        where = {"text_box": numbered.index(box)}
+        _container(_Blocks(box, paragraph.part), where, "paragraph", out)
 
 
 def _in_fallback(element: Any) -> bool:
