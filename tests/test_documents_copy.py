@@ -12,6 +12,7 @@ import io
 import sys
 import unicodedata
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -51,6 +52,15 @@ def _docx_structure(data: bytes) -> list[tuple[object, ...]]:
     return out
 
 
+def _docx_through(engine: MarianEngine, original: bytes, name: str) -> tuple[Any, bytes]:
+    """``original`` translated by ``engine`` and written as DOCX: (result, the new file)."""
+    document = read_document(original, name=name)
+    result = Pipeline(engine).translate_document(document, name=name)
+    out = write(result, document, "docx")
+    assert isinstance(out, bytes)
+    return result, out
+
+
 @pytest.mark.slow
 def test_docx_to_docx_with_the_copy_model_keeps_text_and_structure(
     copy_engine: MarianEngine,
@@ -58,10 +68,7 @@ def test_docx_to_docx_with_the_copy_model_keeps_text_and_structure(
     import docx
 
     original = documents.build_docx()
-    document = read_document(original, name="a.docx")
-    result = Pipeline(copy_engine).translate_document(document, name="a.docx")
-    out = write(result, document, "docx")
-    assert isinstance(out, bytes)
+    _, out = _docx_through(copy_engine, original, "a.docx")
     assert _docx_structure(out) == _docx_structure(original)
     before, after = docx.Document(io.BytesIO(original)), docx.Document(io.BytesIO(out))
     assert [p.style.name for p in after.paragraphs] == [p.style.name for p in before.paragraphs]
@@ -78,10 +85,7 @@ def test_docx_notes_to_docx_with_the_copy_model_keep_text_marks_and_places(
     copy_engine: MarianEngine,
 ) -> None:
     original = documents.build_docx_with_notes()
-    document = read_document(original, name="n.docx")
-    result = Pipeline(copy_engine).translate_document(document, name="n.docx")
-    out = write(result, document, "docx")
-    assert isinstance(out, bytes)
+    _, out = _docx_through(copy_engine, original, "n.docx")
     # Same blocks, texts and places of the reference marks (the atoms' offsets) ...
     assert _docx_structure(out) == _docx_structure(original)
     # ... and the notes' own XML: same ids, number mark first, same text.
@@ -95,12 +99,9 @@ def test_docx_text_box_to_docx_with_the_copy_model_keeps_its_text(
     copy_engine: MarianEngine,
 ) -> None:
     original = documents.build_docx_with_text_box()
-    document = read_document(original, name="b.docx")
-    result = Pipeline(copy_engine).translate_document(document, name="b.docx")
+    result, out = _docx_through(copy_engine, original, "b.docx")
     boxed = [p for p in result.paragraphs if (p.origin or {}).get("text_box") == 0]
     assert [nfkc(p.target) for p in boxed] == documents.BOX_TEXT  # translated by the model
-    out = write(result, document, "docx")
-    assert isinstance(out, bytes)
     assert _docx_structure(out) == _docx_structure(original)
     got = [(where, [nfkc(t) for t in texts]) for where, texts in documents.docx_text_boxes(out)]
     assert got == documents.docx_text_boxes(original)
