@@ -33,7 +33,7 @@ def archive(tmp_path: Path) -> Path:
     (root / "a.txt").write_text(seed, encoding="utf-8")
     (root / "2025" / "b.txt").write_text(seed, encoding="utf-8")
     (root / "2025" / "jan" / "c.txt").write_text(NAMES, encoding="utf-8")
-    (root / "2025" / "jan" / "notes.md").write_text(NAMES * 5, encoding="utf-8")  # not *.txt
+    (root / "2025" / "jan" / "notes.md").write_text(NAMES * 5, encoding="utf-8")  # Markdown
     (root / ".drafts" / "d.txt").write_text(NAMES * 9, encoding="utf-8")  # hidden: never read
     (root / "2025" / "broken.txt").write_bytes(b"\x00\x01\x02binary")
     return root
@@ -55,11 +55,13 @@ def test_a_folder_is_read_recursively_and_counted(
     assert code == 0, err
     proposals = _proposals(out)
     counts = dict(proposals)
-    assert counts["Pjöngjang"] == 2 * 2 + 1  # twice in each seed copy, once in c.txt
-    assert counts["Sergej Mironow"] == 1  # only from c.txt: the hidden folder and *.md unread
+    # Twice in each seed copy, once in c.txt, five times in notes.md (every input format is
+    # read by default, as `batch` reads them); never from the hidden folder.
+    assert counts["Pjöngjang"] == 2 * 2 + 1 + 5
+    assert counts["Sergej Mironow"] == 1 + 5
     assert [n for _, n in proposals] == sorted((n for _, n in proposals), reverse=True)
-    assert proposals[0] == ("Pjöngjang", 5)
-    assert "from 3 file(s), 1 skipped" in out
+    assert proposals[0] == ("Pjöngjang", 10)
+    assert "from 4 file(s), 1 skipped" in out
     assert "broken.txt" in err and "binary" in err  # a bad file is reported, not fatal
 
 
@@ -67,13 +69,17 @@ def test_min_count_and_pattern(
     archive: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     code, out, _ = _cli(monkeypatch, capsys, "glossary", "suggest", "--no-glossary",
-                        "--min-count", "2", str(archive))
+                        "--min-count", "7", str(archive))
     assert code == 0
-    assert all(n >= 2 for _, n in _proposals(out)) and "Sergej Mironow" not in out
+    assert all(n >= 7 for _, n in _proposals(out)) and "Sergej Mironow" not in out
     code, out, _ = _cli(monkeypatch, capsys, "glossary", "suggest", "--no-glossary",
                         "-p", "*.md", str(archive))
     assert code == 0
     assert dict(_proposals(out))["Sergej Mironow"] == 5
+    code, out, _ = _cli(monkeypatch, capsys, "glossary", "suggest", "--no-glossary",
+                        "-p", "*.txt", "-p", "*.TXT", str(archive))
+    assert code == 0
+    assert dict(_proposals(out))["Sergej Mironow"] == 1
 
 
 def test_a_named_bad_file_is_still_an_error(

@@ -11,6 +11,9 @@ import os
 import sys
 from typing import Any
 
+import typer
+import typer.exceptions
+
 from . import batch as _batch  # noqa: F401  (registers `translator batch`)
 from . import convert as _convert  # noqa: F401  (registers `translator model convert`)
 from . import eval as _eval  # noqa: F401  (registers `translator eval`)
@@ -64,7 +67,17 @@ def main() -> None:
 
     _log_to_stderr()
     try:
-        app(prog_name="translator")
+        code = app(prog_name="translator", standalone_mode=False)
+    except typer.exceptions.TyperException as exc:  # Click's errors, as Typer raises them
+        if type(exc).__name__ == "NoArgsIsHelpError":  # `translator model`: the help it asks for
+            exc.show()  # type: ignore[attr-defined]
+        else:
+            # A bad flag or value: one line naming it, like every other error (not the box).
+            print(f"translator: error: {_click_message(exc)}", file=sys.stderr)
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        print("translator: interrupted", file=sys.stderr)
+        sys.exit(EXIT_INTERRUPTED)
     except TranslatorError as exc:
         print(f"translator: error: {_message(exc)}", file=sys.stderr)
         sys.exit(exit_code_for(exc))
@@ -85,6 +98,22 @@ def main() -> None:
             file=sys.stderr,
         )
         sys.exit(EXIT_INTERNAL)
+    # Not standalone, Click returns a command's ctx.exit(N) / typer.Exit(N) code instead of
+    # exiting; exit with it as standalone Click would (in-process callers get SystemExit).
+    code = code if isinstance(code, int) else 0
+    if code == EXIT_INTERRUPTED:  # Ctrl-C inside a command (Typer's Exit(130))
+        print("translator: interrupted", file=sys.stderr)
+    sys.exit(code)
+
+
+def _click_message(exc: typer.exceptions.TyperException) -> str:
+    """Click's message on one line, with where to look: ``... (see 'translator translate
+    --help')``."""
+    message = " ".join(exc.format_message().split())
+    ctx = getattr(exc, "ctx", None)  # usage errors know their command; a FileError does not
+    if ctx is None:
+        return message
+    return f"{message} (see '{ctx.command_path} --help')"
 
 
 class _StderrHandler(logging.StreamHandler):

@@ -153,13 +153,19 @@ def stderr_console() -> Console:
     """Rich's console on stderr: colour and width only on a terminal (Rich honours NO_COLOR,
     FORCE_COLOR, COLUMNS and TERM=dumb). A message is never hard-wrapped: one message, one
     line, however narrow the terminal or wherever stderr goes (a log, grep)."""
+    return console(stderr=True)
+
+
+def console(*, stderr: bool) -> Console:
+    """Rich's console on stderr or stdout, never hard-wrapped (see :func:`stderr_console`)."""
     import sys
 
     from rich.console import Console
 
+    stream = sys.stderr if stderr else sys.stdout
     # Not a terminal: no width to fit, so tables are as wide as their content, never folded.
-    width = None if sys.stderr.isatty() else 10_000
-    return Console(stderr=True, soft_wrap=True, highlight=False, width=width)
+    width = None if stream.isatty() else 10_000
+    return Console(stderr=stderr, soft_wrap=True, highlight=False, width=width)
 
 
 def print_terms_table(result: TranslationResult) -> None:

@@ -8,12 +8,13 @@ from typing import Annotated
 import typer
 
 from .. import config
-from .model import NameArg, RevisionOpt, app
+from .model import ModelNameOpt, NameArg, RevisionOpt, app, model_name
 
 
 @app.command("convert")
 def convert(
     name: NameArg = None,
+    model_opt: ModelNameOpt = None,
     compute_type: Annotated[
         str | None,
         typer.Option(
@@ -47,7 +48,7 @@ def convert(
     """
     from ..engine.convert import convert_model
 
-    model = name or config.model_name()
+    model = model_name(name, model_opt)
     done = convert_model(
         model,
         quantization=compute_type,

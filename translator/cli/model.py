@@ -11,7 +11,7 @@ from typing import Annotated, Any
 import typer
 
 from .. import config
-from .common import human_size
+from .common import console, human_size
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -22,14 +22,29 @@ NameArg = Annotated[
         show_default=False,
     ),
 ]
+#: The same as NAME, for a user who writes ``--model`` as with every other command.
+ModelNameOpt = Annotated[
+    str | None,
+    typer.Option("--model", "-m", help="Same as NAME.", show_default=False),
+]
 RevisionOpt = Annotated[
     str | None, typer.Option("--revision", help="Branch, tag or commit on the Hub.")
 ]
 
 
+def model_name(name: str | None, model: str | None) -> str:
+    """NAME or --model (not two different ones), else $TRANSLATOR_MODEL or the default."""
+    if name and model and name != model:
+        from ..errors import UsageError
+
+        raise UsageError("model", f"{model!r} differs from NAME {name!r}: give one of them")
+    return name or model or config.model_name()
+
+
 @app.command()
 def download(
     name: NameArg = None,
+    model_opt: ModelNameOpt = None,
     revision: RevisionOpt = None,
     no_convert: Annotated[
         bool, typer.Option("--no-convert", help="Do not convert it for CTranslate2.")
@@ -46,7 +61,7 @@ def download(
     from ..engine.convert import ensure_converted
     from ..engine.hub import download_model
 
-    model = name or config.model_name()
+    model = model_name(name, model_opt)
     folder = download_model(model, revision=revision)
     typer.echo(f"{model} downloaded to {folder}")
     if not no_convert:
@@ -59,6 +74,7 @@ def download(
 @app.command()
 def info(
     name: NameArg = None,
+    model_opt: ModelNameOpt = None,
     revision: RevisionOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the facts as JSON.")] = False,
 ) -> None:
@@ -66,7 +82,7 @@ def info(
     4, the model-error code, when it does not)."""
     from ..engine.hub import model_info
 
-    model = name or config.model_name()
+    model = model_name(name, model_opt)
     facts = model_info(model, revision=revision)
     if as_json:
         typer.echo(json.dumps(facts, indent=2, ensure_ascii=False))
@@ -80,25 +96,24 @@ def info(
 
 
 def _print_info(facts: dict[str, Any]) -> None:
-    from rich.console import Console
     from rich.table import Table
 
-    console = Console(highlight=False)
+    out = console(stderr=False)  # piped: one fact a line, never folded at 80 columns
     where = {"folder": "local folder", "cache": "Hugging Face cache", "missing": "not found"}
-    console.print(f"[bold]{facts['name']}[/]")
-    console.print(f"  location: {facts['location']} ({where[facts['kind']]})")
-    console.print(f"  revision: {facts['revision'] or '-'}")
+    out.print(f"[bold]{facts['name']}[/]")
+    out.print(f"  location: {facts['location']} ({where[facts['kind']]})")
+    out.print(f"  revision: {facts['revision'] or '-'}")
     if facts["available_offline"]:
-        console.print("  available offline: [green]yes[/]")
+        out.print("  available offline: [green]yes[/]")
     elif facts["kind"] == "missing":
-        console.print(
+        out.print(
             "  available offline: [red]no[/] (run `translator model download` on a connected "
             "machine, or use --model PATH)"
         )
     else:
-        console.print(f"  available offline: [red]no[/] (missing {', '.join(facts['missing'])})")
+        out.print(f"  available offline: [red]no[/] (missing {', '.join(facts['missing'])})")
     if facts["config"]:
-        console.print(
+        out.print(
             "  config: " + ", ".join(f"{k} {v}" for k, v in facts["config"].items()),
         )
     if facts["files"]:
@@ -107,4 +122,4 @@ def _print_info(facts: dict[str, Any]) -> None:
         table.add_column("size", justify="right")
         for file_name, size in facts["files"].items():
             table.add_row(file_name, human_size(size))
-        console.print(table)
+        out.print(table)

@@ -13,9 +13,10 @@ import typer
 from .glossary import GlossaryOpt, _path, app
 
 
-def _articles(paths: list[Path], pattern: str) -> Iterator[tuple[Path, bool]]:
-    """(file, named) for each path; a folder gives its files whose name matches ``pattern``
-    (case-insensitive), recursively, in sorted order, hidden files and folders left out."""
+def _articles(paths: list[Path], patterns: list[str]) -> Iterator[tuple[Path, bool]]:
+    """(file, named) for each path; a folder gives its files whose name matches one of
+    ``patterns`` (case-insensitive), recursively, in sorted order, hidden files and folders
+    left out."""
     for path in paths:
         if not path.is_dir():
             yield path, True
@@ -23,7 +24,9 @@ def _articles(paths: list[Path], pattern: str) -> Iterator[tuple[Path, bool]]:
         for root, dirs, files in os.walk(path, followlinks=False):
             dirs[:] = sorted(d for d in dirs if not d.startswith("."))
             for name in sorted(files):
-                if not name.startswith(".") and fnmatch(name.lower(), pattern.lower()):
+                if not name.startswith(".") and any(
+                    fnmatch(name.lower(), p.lower()) for p in patterns
+                ):
                     yield Path(root) / name, False
 
 
@@ -31,16 +34,23 @@ def _articles(paths: list[Path], pattern: str) -> Iterator[tuple[Path, bool]]:
 def suggest(
     files: Annotated[
         list[Path],
-        typer.Argument(help="German articles (text files), or folders of them (searched "
-                       "recursively for --pattern)."),
+        typer.Argument(help="German articles (any input format: text, Markdown, web page, "
+                       "DOCX, PDF), or folders of them (searched recursively for --pattern)."),
     ],
     glossary: GlossaryOpt = None,
     no_glossary: Annotated[
         bool, typer.Option("--no-glossary", help="Report everything, covered or not.")
     ] = False,
     pattern: Annotated[
-        str, typer.Option("--pattern", "-p", help="Which files of a folder to read.")
-    ] = "*.txt",
+        list[str] | None,
+        typer.Option(
+            "--pattern",
+            "-p",
+            help="Which files of a folder to read (repeatable) \\[default: the patterns of "
+            "`translator batch`: *.txt *.md *.html *.htm *.docx *.pdf]",
+            show_default=False,
+        ),
+    ] = None,
     min_count: Annotated[
         int, typer.Option("--min-count", min=1, help="Only proposals seen at least this often.")
     ] = 1,
@@ -48,15 +58,19 @@ def suggest(
     """List English fragments, German/English hybrids and German-spelled Slavic names that
     the glossary does not cover yet, as glossary entries (YAML) to check and paste; over many
     files they are counted and the most frequent come first."""
+    from ..batch.discovery import DEFAULT_PATTERNS
     from ..detect import detect_files, suggestions_yaml
-    from ..document import read_file
+    from ..document import read_bytes
     from ..errors import InputError
+    from ..formats import read_document
 
     texts: list[tuple[str, str]] = []
     skipped = 0
-    for path, named in _articles(files, pattern):
+    for path, named in _articles(files, pattern or list(DEFAULT_PATTERNS)):
         try:
-            texts.append((str(path), read_file(path)))
+            # Any format: the document's text blocks, as `translate` would translate them.
+            document = read_document(read_bytes(path), name=str(path))
+            texts.append((str(path), "\n\n".join(b.text for b in document.blocks)))
         except InputError as exc:
             if named:
                 raise
