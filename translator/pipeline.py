@@ -313,6 +313,8 @@ class Pipeline:
         if job.document is not None:
             result.format = job.document.format
             result.metadata = dict(job.document.metadata)
+            if job.document.losses:
+                result.metadata["losses"] = dict(job.document.losses)
         result.phrases = {
             u.source: self._finish(u, -1, -1, finals[id(u)], checked).target for u in job.phrases
         }

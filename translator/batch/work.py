@@ -144,6 +144,7 @@ def write_output(
         sentences=len(result.sentences),
         terms_missed=len(result.missed_terms),
         flags=sum(1 for fl in result.flags if fl.severity != "info"),
+        losses=dict(result.metadata.get("losses") or {}),
     )
 
 

@@ -410,6 +410,8 @@ def print_summary(summary: BatchSummary) -> None:
     from rich.markup import escape
     from rich.table import Table
 
+    from .report import losses_line
+
     console = stderr_console()
     title = "Batch interrupted" if summary.interrupted else "Batch summary"
     table = Table(title=f"{title} — {escape(summary.out_dir)}", show_header=False)
@@ -450,6 +452,10 @@ def print_summary(summary: BatchSummary) -> None:
                 f"and {len(summary.failed) - _MAX_FAILED_ROWS} more (all in --summary-json)"
             )
         console.print(failed)
+    files = sum(1 for f in summary.translated if f.losses)
+    lost = losses_line(summary.losses, f"in {files} file{'s' * (files != 1)}; --summary-json")
+    if lost:
+        console.print(f"[yellow]warning:[/] {escape(lost)}", highlight=False)
     if not summary.files:
         console.print(f"[yellow]warning:[/] {escape(nothing_matched(summary))}", highlight=False)
 

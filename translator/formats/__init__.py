@@ -185,7 +185,28 @@ def write(
     """Render ``result`` as ``fmt`` (bytes for DOCX). Markdown from a Markdown input and
     DOCX from a DOCX input rebuild the original with the translation in place; a web page's
     translated page carries its inline formatting; the other combinations render the
-    result's blocks (a new DOCX for DOCX from another format)."""
+    result's blocks (a new DOCX for DOCX from another format).
+
+    What the writer could not carry over (a link or emphasis not found in the translation) is
+    counted into ``result.metadata["losses"]`` with what reading lost."""
+    from .inline import collect_losses
+
+    with collect_losses() as losses:
+        rendered = _write(result, document, fmt)
+    if losses:
+        # Reading's losses (the document's) plus this writing's: the same whatever was written
+        # before from this result.
+        reader = document.losses if document is not None else result.metadata.get("losses")
+        merged = dict(reader or {})
+        for kind, count in losses.items():
+            merged[kind] = merged.get(kind, 0) + count
+        result.metadata["losses"] = merged
+    return rendered
+
+
+def _write(
+    result: TranslationResult, document: Document | None, fmt: OutputFormat | str
+) -> str | bytes:
     if fmt == "docx":
         if document is None or document.format != "docx":
             from .docx import render_docx
