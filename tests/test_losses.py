@@ -5,7 +5,11 @@ by `translate` and `batch`."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
+import pytest
+
+from tests.cli import run_cli, use_engine
 from tests.doubles import WordEngine
 from translator import Pipeline
 from translator.batch.events import BatchSummary
@@ -50,3 +54,32 @@ def test_batch_summary_adds_up_losses_of_translated_files() -> None:
     assert summary.losses == {"docx_comments": 3}
     assert summary.to_dict()["losses"] == {"docx_comments": 3}
     assert summary.to_dict()["files"][0]["losses"] == {"docx_comments": 2}
+
+
+@pytest.mark.parametrize("command", ["translate", "batch"])
+def test_cli_says_losses_in_one_line(
+    command: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+) -> None:
+    from tests.docx_cases import build_runs_with_content
+
+    use_engine(monkeypatch, WordEngine())
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.docx").write_bytes(build_runs_with_content())
+    if command == "translate":
+        out = tmp_path / "a.json"
+        args = ["translate", str(src / "a.docx"), "-o", str(out), "--format", "json"]
+    else:
+        out = tmp_path / "summary.json"
+        args = ["batch", str(src), str(tmp_path / "out"), "--summary-json", str(out)]
+    code, _, err = run_cli(monkeypatch, capsys, *args, "--no-glossary")
+    assert code == 0, err
+    lines = [line for line in err.splitlines() if "dropped or changed" in line]
+    assert len(lines) == 1, err
+    assert "1 comments (not translated)" in lines[0]
+    data = json.loads(out.read_text(encoding="utf-8"))
+    losses = data["metadata"]["losses"] if command == "translate" else data["losses"]
+    assert losses == {"docx_comments": 1}
