@@ -22,6 +22,9 @@ from .common import (
     DeviceOpt,
     FormatOpt,
     GlossaryOpt,
+    MaxParagraphsOpt,
+    MaxSentencesOpt,
+    MaxUnpackedOpt,
     ModelOpt,
     NoCacheOpt,
     NoGlossaryOpt,
@@ -121,6 +124,9 @@ def batch(
     no_cache: NoCacheOpt = False,
     no_qa: NoQaOpt = False,
     no_transliterate: NoTransliterateOpt = False,
+    max_unpacked: MaxUnpackedOpt = None,
+    max_paragraphs: MaxParagraphsOpt = None,
+    max_sentences: MaxSentencesOpt = None,
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="No progress and no summary table (for scripts).")
     ] = False,
@@ -190,6 +196,9 @@ def batch(
         model, backend, device, beam_size, batch_size, glossary, no_glossary, no_cache, no_qa,
         style=style,
         no_transliterate=no_transliterate,
+        max_unpacked=max_unpacked,
+        max_paragraphs=max_paragraphs,
+        max_sentences=max_sentences,
     )
     # Refuse a bad output before any work (reading, hashing, loading the model).
     if not is_url(out_dir):

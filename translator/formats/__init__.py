@@ -23,7 +23,7 @@ from pathlib import PurePath
 from typing import TYPE_CHECKING
 
 from ..errors import InputError
-from ..options import FORMATS, Format
+from ..options import FORMATS, Format, Limits
 from .base import Document, InputFormat
 
 if TYPE_CHECKING:
@@ -125,15 +125,23 @@ def _zip_without_document(name: str | None) -> InputFormat:
 
 
 def read_document(
-    data: bytes, *, name: str | None = None, fmt: InputFormat | None = None
+    data: bytes,
+    *,
+    name: str | None = None,
+    fmt: InputFormat | None = None,
+    limits: Limits | None = None,
 ) -> Document:
     """Read ``data`` into a Document (format detected unless ``fmt`` is given).
 
     Raises InputError (naming ``name``) for what cannot be read: undecodable text, a broken
     DOCX, a page without an article, a scanned, encrypted or corrupt PDF, nothing to
-    translate.
+    translate, or a document holding more than ``limits`` allow (by default
+    ``Options().limits``: a DOCX unpacking to too much XML, too many paragraphs).
     """
+    from ..options import Options
+
     label = name or "<input>"
+    limits = limits or Options().limits
     fmt = fmt or detect(data, name)
     if fmt == "pdf":
         from .pdf import read_pdf
@@ -142,7 +150,7 @@ def read_document(
     elif fmt == "docx":
         from .docx import read_docx
 
-        document = read_docx(data, name=label)
+        document = read_docx(data, name=label, limits=limits)
     elif fmt == "html":
         from .html import read_html
 
@@ -157,6 +165,11 @@ def read_document(
         document = read_text(data, name=label)
     if not any(block.text.strip() for block in document.blocks):
         raise InputError(f"{label}: no text to translate")
+    if len(document.blocks) > limits.paragraphs:
+        found = f"{len(document.blocks):,} paragraphs"
+        raise InputError(
+            limits.refusal(label, found, limits.paragraphs, "paragraphs", "--max-paragraphs")
+        )
     return document
 
 

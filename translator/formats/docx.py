@@ -30,6 +30,7 @@ from typing import Any
 
 from ..errors import InputError
 from ..layout import Block, is_date_line
+from ..options import Limits
 from ..result import TranslationResult
 from .base import Document
 from .inline import InlineText, Span, lost, phrases, place, segments
@@ -50,8 +51,11 @@ class _Para:
     edges: tuple[str, str] = ("", "")  # a space before/after its text (next to a field)
 
 
-def read_docx(data: bytes, *, name: str = "<input>") -> Document:
-    """Read a DOCX file (InputError for anything that is not a readable Word document)."""
+def read_docx(data: bytes, *, name: str = "<input>", limits: Limits | None = None) -> Document:
+    """Read a DOCX file (InputError for anything that is not a readable Word document, or
+    that holds more than ``limits`` allow: checked on the package before it is parsed)."""
+    if limits is not None:
+        _check_size(data, name, limits)
     document = _open(data, name)
     paragraphs = _walk(document)
     metadata = _metadata(document)
@@ -126,12 +130,45 @@ def write_docx(result: TranslationResult, document: Document) -> bytes:
 # -- reading ---------------------------------------------------------------------------------
 
 
+#: A paragraph's start tag in WordprocessingML, as Word and python-docx write it.
+_P_TAGS = (b"<w:p>", b"<w:p ")
+
+
+def _check_size(data: bytes, name: str, limits: Limits) -> None:
+    """Refuse, before any parsing, a package whose XML unpacks to more than
+    ``limits.unpacked`` bytes (as its ZIP directory says: a member is never read past the
+    size it declares), or whose body holds more paragraphs than ``limits.paragraphs``."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = [i for i in archive.infolist() if i.filename.endswith((".xml", ".rels"))]
+            unpacked = sum(i.file_size for i in members)
+            if unpacked > limits.unpacked:
+                found = f"its XML unpacks to {unpacked:,} bytes"
+                flag = "--max-unpacked"
+                raise InputError(limits.refusal(name, found, limits.unpacked, "bytes", flag))
+            body = archive.read("word/document.xml")
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError):
+        return  # python-docx says what is wrong with it
+    paragraphs = sum(body.count(tag) for tag in _P_TAGS)
+    if paragraphs > limits.paragraphs:
+        found = f"{paragraphs:,} paragraphs in its body"
+        flag = "--max-paragraphs"
+        raise InputError(limits.refusal(name, found, limits.paragraphs, "paragraphs", flag))
+
+
 def _open(data: bytes, name: str) -> Any:
     import docx
 
     try:
         return docx.Document(io.BytesIO(data))
     except Exception as exc:  # python-docx raises KeyError, ValueError, lxml errors, ...
+        if "huge" in str(exc).lower():  # lxml's own limit on one text or one document
+            raise InputError(
+                f"{name}: too large: one of its XML parts holds a text over the XML parser's "
+                f"fixed limit (10 MB in one place; no setting raises it): {exc}"
+            ) from exc
         reason = "not a Word document" if isinstance(exc, KeyError) else "damaged or not DOCX"
         raise InputError(f"{name}: cannot read it as DOCX ({reason}: {exc})") from exc
 
