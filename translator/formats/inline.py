@@ -307,11 +307,11 @@ def collect_losses() -> Iterator[dict[str, int]]:
 
 def lost(name: str | None, index: int, what: str, fate: str) -> None:
     """Say that ``what`` (a link, emphasis ...) could not be placed in paragraph ``index``
-    and what became of it: logged (info: the CLI says the counts in one line) and counted
+    and what became of it: logged, and counted
     as ``dropped_formatting`` (``fate`` "dropped") or ``moved_markup`` (added after its
     sentence) where ``collect_losses`` collects."""
     where = f"{name}: " if name else ""
-    log.info("%s¶%d: %s not found in the translation; %s", where, index + 1, what, fate)
+    log.warning("%s¶%d: %s not found in the translation; %s", where, index + 1, what, fate)
     counts = _LOSSES.get()
     if counts is not None:
         kind = "dropped_formatting" if fate == "dropped" else "moved_markup"
