@@ -97,11 +97,13 @@ def detect(data: bytes, name: str | None = None) -> InputFormat:
     if data[:4] == b"PK\x03\x04":
         return "docx" if _zip_has(data, "word/document.xml") else _zip_without_document(name)
     head = data[:65536]
-    if _HTML.match(head) or len(_HTML_TAGS.findall(head)) >= 3:
+    if _HTML.match(head):
         return "html"
     suggested = format_for_name(name)
-    if suggested == "markdown":
+    if suggested == "markdown":  # a README that shows a few HTML tags is still Markdown
         return "markdown"
+    if len(_HTML_TAGS.findall(head)) >= 3:
+        return "html"
     if suggested != "text":
         text = head.decode("utf-8", "replace")
         if len(_MARKDOWN.findall(text)) >= 2:
