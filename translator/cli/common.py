@@ -170,7 +170,7 @@ def make_options(
         memory=not no_cache,  # the CLI keeps a translation memory unless --no-cache
         style=style,  # type: ignore[arg-type]  # checked by Options
         transliterate=not no_transliterate,
-        **limits,  # type: ignore[arg-type]
+        **limits,
     ).resolved()
 
 

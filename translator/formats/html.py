@@ -102,7 +102,8 @@ def _extract(page: str, mode: str) -> tuple[dict[str, Any], list[tuple[Block, li
         include_links=True,
         include_images=False,
         deduplicate=False,
-        **{mode: True},
+        favor_precision=mode == "favor_precision",
+        favor_recall=mode == "favor_recall",
     )
     if not xml:
         return {}, []
