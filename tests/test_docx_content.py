@@ -149,3 +149,11 @@ def test_round_trip_through_the_copy_model_is_exact(copy_engine: MarianEngine, b
         i = expected.index([("t", cases.NOTE_BODY), ("endnoteReference", ""), ("t", ".")])
         expected[i] = [("t", cases.NOTE_BODY + "."), ("endnoteReference", "")]
     assert cases.body_runs(out) == expected
+
+
+def test_a_merged_cell_keeps_its_columns_in_markdown() -> None:
+    document = read_document(cases.build_merged_table(), name="t.docx")
+    result = Pipeline(WordEngine()).translate_document(document)
+    table = [line for line in str(write(result, document, "markdown")).splitlines() if "|" in line]
+    assert table[0] == "| Die city liegt im Osten. |  | Sie is alt. |"
+    assert table[3] == "| Die losses are hoch. | Die city is leer. |  |"
