@@ -113,3 +113,24 @@ def test_batch_refuses_the_bomb_alone(
     assert files["bomb.docx"]["status"] == "failed"
     assert files["bomb.docx"]["reason"].startswith("too large: its XML unpacks to ")
     assert "--max-unpacked" in files["bomb.docx"]["reason"]
+
+
+def test_batch_refuses_a_document_of_too_many_sentences_alone(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    use_engine(monkeypatch, WordEngine())
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "long.docx").write_bytes(docx_with_body(PARAGRAPH * 30))
+    (src / "short.docx").write_bytes(docx_with_body(PARAGRAPH))
+    summary = tmp_path / "summary.json"
+    code, _, err = run_cli(
+        monkeypatch, capsys, "batch", str(src), str(tmp_path / "out"), "--no-glossary",
+        "--max-sentences", "10", "--summary-json", str(summary),
+    )  # fmt: skip
+    assert code == 8, err
+    files = {f["source"]: f for f in json.loads(summary.read_text())["files"]}
+    assert files["short.docx"]["status"] == "translated"
+    reason = files["long.docx"]["reason"]
+    assert reason.startswith("too large: more than 10 sentences (the limit is 10 sentences;")
+    assert "--max-sentences" in reason
