@@ -168,6 +168,7 @@ def test_a_page_link_that_cannot_be_placed_keeps_its_url_after_the_sentence(
         "</p>" in out
     )
     assert f"s.html: ¶4: the link to {url} not found in the translation" in caplog.text
+    assert result.metadata["losses"] == {"moved_markup": 1}  # and said in the CLI's one line
 
 
 def test_a_page_without_an_article_is_an_input_error() -> None:

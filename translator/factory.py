@@ -55,7 +55,13 @@ def build_pipeline(
         checker = QualityChecker(glossary=glossary)
         if warming:
             checker.warm_up()  # while the model loads
-    return Pipeline(engine, glossary=glossary, checker=checker, memory=memory)
+    return Pipeline(
+        engine,
+        glossary=glossary,
+        checker=checker,
+        memory=memory,
+        max_sentences=options.max_sentences,
+    )
 
 
 def lazy_engine(

@@ -16,6 +16,9 @@ option         default                                     environment
 ``beam_size``  4
 ``style``      ``ap`` (house style of glossary spellings)
 ``transliterate``  on (Slavic names no entry lists)
+``max_unpacked``   32 MiB of XML a DOCX may unpack to
+``max_paragraphs``  10,000 paragraphs (blocks) in one document
+``max_sentences``   20,000 sentences in one document
 =============  ==========================================  =======================
 
 Values left unset (``None``) are read from the environment when the options are resolved
@@ -50,6 +53,29 @@ DEVICES: tuple[str, ...] = get_args(Device)
 FORMATS: tuple[str, ...] = get_args(Format)
 STYLES: tuple[str, ...] = get_args(Style)
 
+
+@dataclass(frozen=True)
+class Limits:
+    """What one document may hold (the values come from :class:`Options`, the only place of
+    their defaults): ``unpacked``: bytes of XML a DOCX unpacks to; ``paragraphs``: blocks;
+    ``sentences``. A document over a limit is refused as too large, naming the limit and the
+    flag that raises it (``refusal``)."""
+
+    unpacked: int
+    paragraphs: int
+    sentences: int
+
+    @staticmethod
+    def refusal(name: str, found: str, limit: int, what: str, flag: str) -> str:
+        """``a.docx: too large: 94,371,840 bytes of XML (the limit is 33,554,432 bytes of
+        XML; raise it with --max-unpacked or Options(max_unpacked=...))``."""
+        setting = flag.removeprefix("--").replace("-", "_")
+        return (
+            f"{name}: too large: {found} (the limit is {limit:,} {what}; raise it with "
+            f"{flag} or Options({setting}=...))"
+        )
+
+
 #: What ``glossary=`` accepts: a loaded Glossary, a YAML path, None (the default glossary)
 #: or False (no glossary).
 GlossarySpec = Union["Glossary", Path, str, None, Literal[False]]
@@ -69,7 +95,9 @@ class Options:
     CLI's default: ``$TRANSLATOR_CACHE_DIR/memory.sqlite3``) or the path of a memory file.
     ``style``: the house style of the glossary's spellings (``ap``, ``reuters``, ``bbc``).
     ``transliterate``: rewrite Slavic personal names no glossary entry lists into English
-    spelling (reported as ``transliterated``; needs a glossary).
+    spelling (reported as ``transliterated``; needs a glossary). ``max_unpacked``,
+    ``max_paragraphs``, ``max_sentences``: what one document may hold (bytes of XML a DOCX
+    unpacks to, paragraphs, sentences); a document over a limit is refused as too large.
     """
 
     model: str | None = None
@@ -82,6 +110,9 @@ class Options:
     memory: bool | Path | str = False
     style: Style = "ap"
     transliterate: bool = True
+    max_unpacked: int = 32 * 1024 * 1024
+    max_paragraphs: int = 10_000
+    max_sentences: int = 20_000
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "style", choice("style", self.style, STYLES))
@@ -89,12 +120,18 @@ class Options:
             object.__setattr__(self, "backend", choice("backend", self.backend, BACKENDS))
         if self.device is not None:
             object.__setattr__(self, "device", device_choice("device", self.device))
-        for name in ("beam_size", "batch_size"):
+        for name in ("beam_size", "batch_size", "max_unpacked", "max_paragraphs", "max_sentences"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 raise UsageError(name, f"must be a whole number of at least 1 (got {value!r})")
         if self.glossary is True:
             raise UsageError("glossary", "must be a Glossary, a path, None (default) or False")
+
+    @property
+    def limits(self) -> Limits:
+        """What one document may hold (``max_unpacked``, ``max_paragraphs``,
+        ``max_sentences``)."""
+        return Limits(self.max_unpacked, self.max_paragraphs, self.max_sentences)
 
     def resolved(self) -> Options:
         """These options with every unset value taken from the environment or the default."""

@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from .document import Block, rebuild
 from .engine import Engine, engine_signature
+from .errors import InputError
+from .options import Limits
 from .result import (
     VERBATIM_KINDS,
     Flag,
@@ -121,12 +123,15 @@ class Pipeline:
         checker: Checker | None = None,
         memory: Memory | None = None,
         chunk_size: int = 64,
+        max_sentences: int | None = None,
     ) -> None:
         self.engine = engine
         self.glossary = glossary
         self.checker = checker
         self.memory = memory
         self.chunk_size = max(1, chunk_size)
+        #: Sentences one document may hold (``Options.max_sentences``); None: no limit.
+        self.max_sentences = max_sentences
 
     @classmethod
     def build(
@@ -172,6 +177,7 @@ class Pipeline:
         self, blocks: list[Block], *, name: str | None, document: Document | None = None
     ) -> Job:
         units: list[list[_Unit]] = []
+        count = 0
         for block in blocks:
             if block.kind in VERBATIM_KINDS:
                 sentences = []
@@ -179,6 +185,14 @@ class Pipeline:
                 sentences = [block.text]
             else:
                 sentences = split_sentences(block.text)
+            count += len(sentences)
+            if self.max_sentences is not None and count > self.max_sentences:
+                limit = self.max_sentences
+                found = f"more than {limit:,} sentences"
+                message = Limits.refusal(
+                    name or "<input>", found, limit, "sentences", "--max-sentences"
+                )
+                raise InputError(message)
             units.append([self._unit(s) for s in sentences if s.strip()])
         phrases = [self._unit(p) for p in document.phrases] if document is not None else []
         return Job(name=name, blocks=blocks, units=units, document=document, phrases=phrases)
@@ -313,6 +327,8 @@ class Pipeline:
         if job.document is not None:
             result.format = job.document.format
             result.metadata = dict(job.document.metadata)
+            if job.document.losses:
+                result.metadata["losses"] = dict(job.document.losses)
         result.phrases = {
             u.source: self._finish(u, -1, -1, finals[id(u)], checked).target for u in job.phrases
         }

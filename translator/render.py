@@ -114,13 +114,21 @@ def table_rows(
     cells: list[ParagraphResult], text: Callable[[ParagraphResult], str] | None = None
 ) -> list[list[str]]:
     """The cells of one table as rows (paragraphs of one cell joined with a space); each
-    paragraph as ``text(p)`` says (default: its translation)."""
+    paragraph as ``text(p)`` says (default: its translation). Cells numbered by column keep
+    their column: where a merged cell was read once (its first row, its first column), the
+    columns it covers elsewhere are empty."""
     rows: dict[Any, dict[Any, list[str]]] = {}
     for p in cells:
         origin = p.origin or {}
         cell = rows.setdefault(origin.get("row"), {}).setdefault(origin.get("cell"), [])
         cell.append(text(p) if text is not None else p.target)
-    return [[" ".join(parts) for parts in row.values()] for row in rows.values()]
+    out = []
+    for row in rows.values():
+        if all(isinstance(c, int) for c in row):
+            out.append([" ".join(row.get(c, [])) for c in range(max(row) + 1)])
+        else:
+            out.append([" ".join(parts) for parts in row.values()])
+    return out
 
 
 def _markdown_table(cells: list[ParagraphResult]) -> str:

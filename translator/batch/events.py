@@ -23,6 +23,8 @@ class FileOutcome:
     sentences: int = 0
     terms_missed: int = 0
     flags: int = 0  # QA warnings and errors an editor should look at
+    #: What reading or writing dropped or changed (``translator.formats.Document.losses``).
+    losses: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -120,6 +122,15 @@ class BatchSummary:
         return sum(f.flags for f in self.translated)
 
     @property
+    def losses(self) -> dict[str, int]:
+        """What reading or writing dropped or changed in the translated files: kind -> count."""
+        total: dict[str, int] = {}
+        for f in self.translated:
+            for kind, count in f.losses.items():
+                total[kind] = total.get(kind, 0) + count
+        return total
+
+    @property
     def ok(self) -> bool:
         return not self.failed and not self.interrupted
 
@@ -140,6 +151,7 @@ class BatchSummary:
             "sentences": self.sentences,
             "terms_missed": self.terms_missed,
             "flags": self.flags,
+            "losses": self.losses,
             "patterns": self.patterns,
             "skipped": {
                 "unmatched": self.unmatched,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from ..errors import OutputError
@@ -34,6 +34,7 @@ class FileRecord:
     sentences: int = 0
     terms_missed: int = 0
     flags: int = 0  # QA warnings and errors an editor should look at
+    losses: dict[str, int] = field(default_factory=dict)  # dropped or changed: kind -> count
 
     @classmethod
     def failed(cls, task: Task, error: str) -> FileRecord:
@@ -49,6 +50,7 @@ class FileRecord:
             sentences=self.sentences,
             terms_missed=self.terms_missed,
             flags=self.flags,
+            losses=dict(self.losses),
         )
 
     def entry(self, signature: str) -> Entry:

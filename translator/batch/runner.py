@@ -182,8 +182,8 @@ class BatchRunner:
     def _folders(self) -> tuple[Folder, Folder]:
         def folder(where: Path | str, inputs: Path | None) -> Folder:
             if isinstance(where, str):
-                return RemoteFolder(where, self.storage_options)
-            return LocalFolder(where, inputs=inputs)
+                return RemoteFolder(where, self.storage_options, limits=self.options.limits)
+            return LocalFolder(where, inputs=inputs, limits=self.options.limits)
 
         inputs = self.in_dir if isinstance(self.in_dir, Path) else None
         return folder(self.in_dir, None), folder(self.out_dir, inputs)

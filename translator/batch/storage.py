@@ -17,6 +17,7 @@ from typing import Any, Protocol
 
 from ..errors import InputError, OutputError
 from ..formats.base import Document
+from ..options import Limits
 from .discovery import Discovery, SourceFile, _with_outputs, matches
 from .manifest import Manifest, sha256_bytes, sha256_file
 
@@ -47,9 +48,12 @@ class LocalFolder:
     it (through a symlinked sub-folder) is refused.
     """
 
-    def __init__(self, root: Path, *, inputs: Path | None = None) -> None:
+    def __init__(
+        self, root: Path, *, inputs: Path | None = None, limits: Limits | None = None
+    ) -> None:
         self.root = Path(root).resolve()
         self.inputs = Path(inputs).resolve() if inputs is not None else None
+        self.limits = limits  # what one document may hold (None: Options' defaults)
 
     def read_document(self, file: SourceFile, *, max_bytes: int) -> Document:
         from ..document import read_bytes
@@ -60,7 +64,7 @@ class LocalFolder:
             raise InputError("not a regular file")
         if st.st_size > max_bytes:
             raise InputError(f"too large ({st.st_size:,} bytes; the limit is {max_bytes:,})")
-        return read_document(read_bytes(file.path), name=str(file.path))
+        return read_document(read_bytes(file.path), name=str(file.path), limits=self.limits)
 
     def write(self, rel: str, data: str | bytes, *, source: SourceFile) -> str | None:
         from ..document import write_atomic
@@ -82,17 +86,26 @@ class RemoteFolder:
     """A prefix in an object store (any fsspec URL). Picklable: the file system is made
     where it is used, from the URL and ``storage_options`` (credentials, endpoint)."""
 
-    def __init__(self, url: str, storage_options: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        url: str,
+        storage_options: dict[str, Any] | None = None,
+        *,
+        limits: Limits | None = None,
+    ) -> None:
         self.url = url.rstrip("/")
         self.storage_options = dict(storage_options or {})
+        self.limits = limits  # what one document may hold (None: Options' defaults)
         self._fs: Any = None
         self._root = ""
 
     def __getstate__(self) -> dict[str, Any]:
-        return {"url": self.url, "storage_options": self.storage_options}
+        return {"url": self.url, "storage_options": self.storage_options, "limits": self.limits}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__init__(state["url"], state["storage_options"])  # type: ignore[misc]
+        self.__init__(  # type: ignore[misc]
+            state["url"], state["storage_options"], limits=state.get("limits")
+        )
 
     @property
     def fs(self) -> Any:
@@ -119,7 +132,7 @@ class RemoteFolder:
         size = self.fs.size(path)
         if size is not None and size > max_bytes:
             raise InputError(f"too large ({size:,} bytes; the limit is {max_bytes:,})")
-        return read_document(self.fs.cat_file(path), name=file.rel)
+        return read_document(self.fs.cat_file(path), name=file.rel, limits=self.limits)
 
     def write(self, rel: str, data: str | bytes, *, source: SourceFile) -> str | None:
         blob = data if isinstance(data, bytes) else data.encode("utf-8")

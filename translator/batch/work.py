@@ -55,8 +55,10 @@ def read_item(task: Task, source: Folder, prepare: Prepare, *, max_bytes: int) -
         document = source.read_document(f, max_bytes=max_bytes)
         job = prepare(document, printable(f.rel))
     except InputError as exc:
-        # The summary names the file already; keep the reason only.
-        return Item(task, error=str(exc).removeprefix(f"{f.path}: "))
+        # The summary names the file already; keep the reason only (the reader names the file
+        # by its path, the pipeline by its printable name).
+        reason = str(exc).removeprefix(f"{f.path}: ").removeprefix(f"{printable(f.rel)}: ")
+        return Item(task, error=reason)
     except OSError as exc:
         return Item(task, error=f"cannot be read: {exc.strerror or exc}")
     except Exception as exc:  # a bug of ours on this one input: report it, go on
@@ -144,6 +146,7 @@ def write_output(
         sentences=len(result.sentences),
         terms_missed=len(result.missed_terms),
         flags=sum(1 for fl in result.flags if fl.severity != "info"),
+        losses=dict(result.metadata.get("losses") or {}),
     )
 
 

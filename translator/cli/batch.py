@@ -22,6 +22,9 @@ from .common import (
     DeviceOpt,
     FormatOpt,
     GlossaryOpt,
+    MaxParagraphsOpt,
+    MaxSentencesOpt,
+    MaxUnpackedOpt,
     ModelOpt,
     NoCacheOpt,
     NoGlossaryOpt,
@@ -121,6 +124,9 @@ def batch(
     no_cache: NoCacheOpt = False,
     no_qa: NoQaOpt = False,
     no_transliterate: NoTransliterateOpt = False,
+    max_unpacked: MaxUnpackedOpt = None,
+    max_paragraphs: MaxParagraphsOpt = None,
+    max_sentences: MaxSentencesOpt = None,
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="No progress and no summary table (for scripts).")
     ] = False,
@@ -190,6 +196,9 @@ def batch(
         model, backend, device, beam_size, batch_size, glossary, no_glossary, no_cache, no_qa,
         style=style,
         no_transliterate=no_transliterate,
+        max_unpacked=max_unpacked,
+        max_paragraphs=max_paragraphs,
+        max_sentences=max_sentences,
     )
     # Refuse a bad output before any work (reading, hashing, loading the model).
     if not is_url(out_dir):
@@ -410,6 +419,8 @@ def print_summary(summary: BatchSummary) -> None:
     from rich.markup import escape
     from rich.table import Table
 
+    from .report import losses_line
+
     console = stderr_console()
     title = "Batch interrupted" if summary.interrupted else "Batch summary"
     table = Table(title=f"{title} — {escape(summary.out_dir)}", show_header=False)
@@ -450,6 +461,10 @@ def print_summary(summary: BatchSummary) -> None:
                 f"and {len(summary.failed) - _MAX_FAILED_ROWS} more (all in --summary-json)"
             )
         console.print(failed)
+    files = sum(1 for f in summary.translated if f.losses)
+    lost = losses_line(summary.losses, f"in {files} file{'s' * (files != 1)}; --summary-json")
+    if lost:
+        console.print(f"[yellow]warning:[/] {escape(lost)}", highlight=False)
     if not summary.files:
         console.print(f"[yellow]warning:[/] {escape(nothing_matched(summary))}", highlight=False)
 

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from .. import config
+from ..options import Options
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -95,6 +96,35 @@ NoTransliterateOpt = Annotated[
         help="Keep Slavic names no glossary entry lists in their German spelling.",
     ),
 ]
+MaxUnpackedOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--max-unpacked",
+        help="Refuse (as too large) a DOCX whose XML unpacks to more than this (e.g. 64M) "
+        f"\\[default: {Options.max_unpacked // 2**20}MiB]",
+        show_default=False,
+    ),
+]
+MaxParagraphsOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--max-paragraphs",
+        min=1,
+        help=f"Refuse (as too large) a document of more paragraphs \\[default: "
+        f"{Options.max_paragraphs}]",
+        show_default=False,
+    ),
+]
+MaxSentencesOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--max-sentences",
+        min=1,
+        help=f"Refuse (as too large) a document of more sentences \\[default: "
+        f"{Options.max_sentences}]",
+        show_default=False,
+    ),
+]
 QuietOpt = Annotated[
     bool,
     typer.Option("--quiet", "-q", help="Errors only on stderr: no progress, warnings or summary."),
@@ -114,10 +144,21 @@ def make_options(
     *,
     style: str = "ap",
     no_transliterate: bool = False,
+    max_unpacked: str | None = None,
+    max_paragraphs: int | None = None,
+    max_sentences: int | None = None,
 ) -> Options:
-    """The command's options as the library's Options (which checks them: UsageError)."""
-    from ..options import Options
+    """The command's options as the library's Options (which checks them: UsageError).
+    The document limits left unset keep Options' defaults."""
+    limits: dict[str, int] = {}
+    if max_unpacked is not None:
+        from .batch import parse_size
 
+        limits["max_unpacked"] = parse_size(max_unpacked)
+    if max_paragraphs is not None:
+        limits["max_paragraphs"] = max_paragraphs
+    if max_sentences is not None:
+        limits["max_sentences"] = max_sentences
     return Options(  # resolved now: a bad $TRANSLATOR_* value stops the command before work
         model=model,
         backend=backend,  # type: ignore[arg-type]
@@ -129,6 +170,7 @@ def make_options(
         memory=not no_cache,  # the CLI keeps a translation memory unless --no-cache
         style=style,  # type: ignore[arg-type]  # checked by Options
         transliterate=not no_transliterate,
+        **limits,
     ).resolved()
 
 

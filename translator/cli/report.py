@@ -1,7 +1,8 @@
 """What `translate` tells a person on stderr once the output is written.
 
 By default one line per kind of problem (QA flag code, missed glossary terms) with how many
-sentences and where, then one closing line: what was written, sentences, terms, flags. ``-v``
+sentences and where, one line of what reading or writing dropped or changed (the document's
+``losses``, when any), then one closing line: what was written, sentences, terms, flags. ``-v``
 lists every flag instead of the kinds; ``-q`` keeps only the error lines. Every message is
 one line (the console never hard-wraps, see ``common.stderr_console``), so a log or grep sees
 whole messages.
@@ -100,6 +101,28 @@ def _missed(term: TermHit) -> str:
     )
 
 
+#: What a loss kind means, said in the losses line; a kind not listed is said as its name.
+LOSSES = {
+    "page_furniture": "page furniture (running headers, page numbers)",
+    "control_characters": "control characters",
+    "docx_comments": "comments (not translated)",
+    "moved_markup": "links or code moved after their sentence",
+    "dropped_formatting": "emphasis dropped",
+}
+
+
+def losses_line(losses: dict[str, int] | None, see: str = "JSON: metadata.losses") -> str | None:
+    """``dropped or changed on the way: 3 page furniture (...), 2 comments (...) (see)``,
+    or None when nothing was lost."""
+    if not losses:
+        return None
+    parts = [
+        f"{count} {LOSSES.get(kind, kind.replace('_', ' '))}"
+        for kind, count in sorted(losses.items(), key=lambda kv: (-kv[1], kv[0]))
+    ]
+    return f"dropped or changed on the way: {', '.join(parts)} ({see})"
+
+
 def closing_line(result: TranslationResult, *, written: str, fmt: str) -> str:
     """``wrote a.en.txt (text): 35 sentences (12 from memory); terms: …; flags: …``."""
     stats = result.stats
@@ -144,4 +167,7 @@ def print_report(
             colour = _COLOUR[kind.severity]
             console.print(f"[{colour}]{kind.severity}[/]: {escape(kind.line)}")
     if not quiet:
+        lost = losses_line(result.metadata.get("losses"))
+        if lost:
+            console.print(f"[yellow]warning[/]: {escape(lost)}")
         console.print(escape(closing_line(result, written=written, fmt=fmt)))

@@ -17,6 +17,9 @@ from .common import (
     DeviceOpt,
     FormatOpt,
     GlossaryOpt,
+    MaxParagraphsOpt,
+    MaxSentencesOpt,
+    MaxUnpackedOpt,
     ModelOpt,
     NoCacheOpt,
     NoGlossaryOpt,
@@ -65,6 +68,9 @@ def translate(
     no_cache: NoCacheOpt = False,
     no_qa: NoQaOpt = False,
     no_transliterate: NoTransliterateOpt = False,
+    max_unpacked: MaxUnpackedOpt = None,
+    max_paragraphs: MaxParagraphsOpt = None,
+    max_sentences: MaxSentencesOpt = None,
     quiet: QuietOpt = False,
     verbose: Annotated[
         bool, typer.Option("--verbose", "-v", help="List every flag, one line each.")
@@ -87,12 +93,15 @@ def translate(
         model, backend, device, beam_size, batch_size, glossary, no_glossary, no_cache, no_qa,
         style=style,
         no_transliterate=no_transliterate,
+        max_unpacked=max_unpacked,
+        max_paragraphs=max_paragraphs,
+        max_sentences=max_sentences,
     )
     inputs = [] if source == "-" else [Path(source)]
     if output is not None:  # refuse before reading anything or loading the model
         check_output_file(output, inputs=inputs, mkdir=mkdir)
     data, name = read_source(source)
-    document = read_document(data, name=name)
+    document = read_document(data, name=name, limits=options.limits)
     fmt = asked or default_output(document.format)
     if fmt == "docx" and output is None and sys.stdout.isatty():
         raise OutputError("DOCX is binary: write it with -o FILE.docx or redirect stdout")

@@ -23,7 +23,7 @@ from pathlib import PurePath
 from typing import TYPE_CHECKING
 
 from ..errors import InputError
-from ..options import FORMATS, Format
+from ..options import FORMATS, Format, Limits
 from .base import Document, InputFormat
 
 if TYPE_CHECKING:
@@ -97,11 +97,13 @@ def detect(data: bytes, name: str | None = None) -> InputFormat:
     if data[:4] == b"PK\x03\x04":
         return "docx" if _zip_has(data, "word/document.xml") else _zip_without_document(name)
     head = data[:65536]
-    if _HTML.match(head) or len(_HTML_TAGS.findall(head)) >= 3:
+    if _HTML.match(head):
         return "html"
     suggested = format_for_name(name)
-    if suggested == "markdown":
+    if suggested == "markdown":  # a README that shows a few HTML tags is still Markdown
         return "markdown"
+    if len(_HTML_TAGS.findall(head)) >= 3:
+        return "html"
     if suggested != "text":
         text = head.decode("utf-8", "replace")
         if len(_MARKDOWN.findall(text)) >= 2:
@@ -125,15 +127,23 @@ def _zip_without_document(name: str | None) -> InputFormat:
 
 
 def read_document(
-    data: bytes, *, name: str | None = None, fmt: InputFormat | None = None
+    data: bytes,
+    *,
+    name: str | None = None,
+    fmt: InputFormat | None = None,
+    limits: Limits | None = None,
 ) -> Document:
     """Read ``data`` into a Document (format detected unless ``fmt`` is given).
 
     Raises InputError (naming ``name``) for what cannot be read: undecodable text, a broken
     DOCX, a page without an article, a scanned, encrypted or corrupt PDF, nothing to
-    translate.
+    translate, or a document holding more than ``limits`` allow (by default
+    ``Options().limits``: a DOCX unpacking to too much XML, too many paragraphs).
     """
+    from ..options import Options
+
     label = name or "<input>"
+    limits = limits or Options().limits
     fmt = fmt or detect(data, name)
     if fmt == "pdf":
         from .pdf import read_pdf
@@ -142,7 +152,7 @@ def read_document(
     elif fmt == "docx":
         from .docx import read_docx
 
-        document = read_docx(data, name=label)
+        document = read_docx(data, name=label, limits=limits)
     elif fmt == "html":
         from .html import read_html
 
@@ -157,6 +167,11 @@ def read_document(
         document = read_text(data, name=label)
     if not any(block.text.strip() for block in document.blocks):
         raise InputError(f"{label}: no text to translate")
+    if len(document.blocks) > limits.paragraphs:
+        found = f"{len(document.blocks):,} paragraphs"
+        raise InputError(
+            limits.refusal(label, found, limits.paragraphs, "paragraphs", "--max-paragraphs")
+        )
     return document
 
 
@@ -185,7 +200,28 @@ def write(
     """Render ``result`` as ``fmt`` (bytes for DOCX). Markdown from a Markdown input and
     DOCX from a DOCX input rebuild the original with the translation in place; a web page's
     translated page carries its inline formatting; the other combinations render the
-    result's blocks (a new DOCX for DOCX from another format)."""
+    result's blocks (a new DOCX for DOCX from another format).
+
+    What the writer could not carry over (a link or emphasis not found in the translation) is
+    counted into ``result.metadata["losses"]`` with what reading lost."""
+    from .inline import collect_losses
+
+    with collect_losses() as losses:
+        rendered = _write(result, document, fmt)
+    if losses:
+        # Reading's losses (the document's) plus this writing's: the same whatever was written
+        # before from this result.
+        reader = document.losses if document is not None else result.metadata.get("losses")
+        merged = dict(reader or {})
+        for kind, count in losses.items():
+            merged[kind] = merged.get(kind, 0) + count
+        result.metadata["losses"] = merged
+    return rendered
+
+
+def _write(
+    result: TranslationResult, document: Document | None, fmt: OutputFormat | str
+) -> str | bytes:
     if fmt == "docx":
         if document is None or document.format != "docx":
             from .docx import render_docx

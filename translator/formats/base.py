@@ -19,7 +19,10 @@ class Document:
     matter); ``original`` is the raw input, kept for writers that rebuild the original file's
     structure (DOCX in, DOCX out). ``phrases`` are formatted pieces inside sentences (a linked
     term, a bold name): the pipeline translates them on their own too, so that a writer can
-    find them in their sentence's translation and carry the formatting over.
+    find them in their sentence's translation and carry the formatting over. ``losses``
+    counts what reading dropped or changed, by kind (``page_furniture``, ``docx_comments``
+    ...): readers add ``doc.losses[kind] = doc.losses.get(kind, 0) + n``; the result's
+    JSON metadata carries them (``metadata["losses"]``) and the CLI says them in one line.
     """
 
     format: InputFormat
@@ -27,3 +30,4 @@ class Document:
     metadata: dict[str, Any] = field(default_factory=dict)
     original: bytes | None = field(default=None, repr=False)
     phrases: list[str] = field(default_factory=list)
+    losses: dict[str, int] = field(default_factory=dict)  # dropped or changed: kind -> count

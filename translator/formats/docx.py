@@ -30,6 +30,7 @@ from typing import Any
 
 from ..errors import InputError
 from ..layout import Block, is_date_line
+from ..options import Limits
 from ..result import TranslationResult
 from .base import Document
 from .inline import InlineText, Span, lost, phrases, place, segments
@@ -50,15 +51,60 @@ class _Para:
     edges: tuple[str, str] = ("", "")  # a space before/after its text (next to a field)
 
 
-def read_docx(data: bytes, *, name: str = "<input>") -> Document:
-    """Read a DOCX file (InputError for anything that is not a readable Word document)."""
+def read_docx(data: bytes, *, name: str = "<input>", limits: Limits | None = None) -> Document:
+    """Read a DOCX file (InputError for anything that is not a readable Word document, or
+    that holds more than ``limits`` allow: checked on the package before it is parsed)."""
+    if limits is not None:
+        _check_size(data, name, limits)
     document = _open(data, name)
     paragraphs = _walk(document)
     metadata = _metadata(document)
     blocks = [p.block for p in paragraphs]
     pieces = [text for p in paragraphs for text in phrases(p.block.text, p.spans)]
     return Document(
-        format="docx", blocks=blocks, metadata=metadata, original=data, phrases=pieces
+        format="docx",
+        blocks=blocks,
+        metadata=metadata,
+        original=data,
+        phrases=pieces,
+        losses=_losses(document, paragraphs),
+    )
+
+
+def _losses(doc: Any, paragraphs: list[_Para]) -> dict[str, int]:
+    """What stays untranslated: ``docx_comments`` (comments, in their own part, are left as
+    they are), ``docx_untranslated_runs`` (text inside a tracked change, an inline content
+    control, a smart tag ...: kept in place, in German)."""
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.oxml.parser import parse_xml
+
+    losses: dict[str, int] = {}
+    comments = 0
+    for rel in doc.part.rels.values():
+        if rel.reltype == RT.COMMENTS and not rel.is_external:
+            root = parse_xml(rel.target_part.blob)
+            comments += sum(_has_text(c) for c in root.iter(_qn("w:comment")))
+    if comments:
+        losses["docx_comments"] = comments
+    elements = {id(p.element): p.element for p in paragraphs}
+    untranslated = 0
+    for p in elements.values():
+        untranslated += sum(kind == "atom" and _own_text(el) for kind, el in _pieces(p))
+    if untranslated:
+        losses["docx_untranslated_runs"] = untranslated
+    return losses
+
+
+def _has_text(element: Any) -> bool:
+    return any((t.text or "").strip() for t in element.iter(_qn("w:t")))
+
+
+def _own_text(element: Any) -> bool:
+    """``element`` holds text of its own, not in a text box (those are read)."""
+    box = _qn("w:txbxContent")
+    return any(
+        (t.text or "").strip() and not any(a.tag == box for a in t.iterancestors())
+        for t in element.iter(_qn("w:t"))
     )
 
 
@@ -84,12 +130,45 @@ def write_docx(result: TranslationResult, document: Document) -> bytes:
 # -- reading ---------------------------------------------------------------------------------
 
 
+#: A paragraph's start tag in WordprocessingML, as Word and python-docx write it.
+_P_TAGS = (b"<w:p>", b"<w:p ")
+
+
+def _check_size(data: bytes, name: str, limits: Limits) -> None:
+    """Refuse, before any parsing, a package whose XML unpacks to more than
+    ``limits.unpacked`` bytes (as its ZIP directory says: a member is never read past the
+    size it declares), or whose body holds more paragraphs than ``limits.paragraphs``."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = [i for i in archive.infolist() if i.filename.endswith((".xml", ".rels"))]
+            unpacked = sum(i.file_size for i in members)
+            if unpacked > limits.unpacked:
+                found = f"its XML unpacks to {unpacked:,} bytes"
+                flag = "--max-unpacked"
+                raise InputError(limits.refusal(name, found, limits.unpacked, "bytes", flag))
+            body = archive.read("word/document.xml")
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError):
+        return  # python-docx says what is wrong with it
+    paragraphs = sum(body.count(tag) for tag in _P_TAGS)
+    if paragraphs > limits.paragraphs:
+        found = f"{paragraphs:,} paragraphs in its body"
+        flag = "--max-paragraphs"
+        raise InputError(limits.refusal(name, found, limits.paragraphs, "paragraphs", flag))
+
+
 def _open(data: bytes, name: str) -> Any:
     import docx
 
     try:
         return docx.Document(io.BytesIO(data))
     except Exception as exc:  # python-docx raises KeyError, ValueError, lxml errors, ...
+        if "huge" in str(exc).lower():  # lxml's own limit on one text or one document
+            raise InputError(
+                f"{name}: too large: one of its XML parts holds a text over the XML parser's "
+                f"fixed limit (10 MB in one place; no setting raises it): {exc}"
+            ) from exc
         reason = "not a Word document" if isinstance(exc, KeyError) else "damaged or not DOCX"
         raise InputError(f"{name}: cannot read it as DOCX ({reason}: {exc})") from exc
 
@@ -160,14 +239,33 @@ class _Blocks:
         self.part: Any = part  # a StoryPart, or a _NotesPart standing in for one
 
     def iter_inner_content(self) -> Any:
-        from docx.table import Table
-        from docx.text.paragraph import Paragraph
+        return _inner(self._element, self)
 
-        for child in self._element:
-            if child.tag == _qn("w:p"):
-                yield Paragraph(child, self)
-            elif child.tag == _qn("w:tbl"):
-                yield Table(child, self)
+
+def _inner(element: Any, parent: Any) -> Any:
+    """The paragraphs and tables of ``element`` in order, those inside a content control
+    (``w:sdt``: a cover page, a table of contents) or custom XML included, which python-docx's
+    ``iter_inner_content`` passes over."""
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    for child in element:
+        if child.tag == _qn("w:p"):
+            yield Paragraph(child, parent)
+        elif child.tag == _qn("w:tbl"):
+            yield Table(child, parent)
+        elif child.tag == _qn("w:sdt"):
+            content = child.find(_qn("w:sdtContent"))
+            if content is not None:
+                yield from _inner(content, parent)
+        elif child.tag == _qn("w:customXml"):
+            yield from _inner(child, parent)
+
+
+def _container_element(container: Any) -> Any:
+    """The element holding a container's paragraphs (the body of a document)."""
+    body = getattr(container, "_body", None)
+    return body._element if body is not None else container._element
 
 
 _MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
@@ -242,19 +340,22 @@ def _container(
     from docx.text.paragraph import Paragraph
 
     paragraph_index = table_index = 0
-    for item in container.iter_inner_content():
+    for item in _inner(_container_element(container), container):
         if isinstance(item, Paragraph):
             where = {**origin, "paragraph": paragraph_index}
             paragraph_index += 1
             out.extend(_paragraphs(item, where, kind))
             _text_boxes(item, out)
         elif isinstance(item, Table):
+            # A merged cell repeats: across its columns (gridSpan) and down its rows (vMerge).
+            # The cells' elements are kept (not only their ids: a freed lxml proxy's id is
+            # reused).
+            seen: dict[int, Any] = {}
             for r, row in enumerate(item.rows):
-                seen: set[int] = set()
                 for c, cell in enumerate(row.cells):
-                    if id(cell._tc) in seen:  # a merged cell repeats
+                    if id(cell._tc) in seen:
                         continue
-                    seen.add(id(cell._tc))
+                    seen[id(cell._tc)] = cell._tc
                     where = {**origin, "table": table_index, "row": r, "cell": c}
                     _container(cell, where, "table-cell", out)
             table_index += 1
@@ -288,6 +389,7 @@ def _kind(paragraph: Any, default: str, text: str) -> tuple[str, int | None]:
 def _paragraphs(paragraph: Any, origin: dict[str, Any], default: str) -> list[_Para]:
     """The paragraph's block, or one block per text stretch between fields ("Seite {PAGE}
     von {NUMPAGES}": "Seite", "von"), so that no field moves."""
+    _split_runs(paragraph._p)
     pieces = _pieces(paragraph._p)
     stretches: list[list[tuple[str, Any]]] = [[]]
     for kind, element in pieces:
@@ -341,6 +443,8 @@ def _paragraph(
             builder.close(link_key)
         elif kind == "atom":
             builder.atom("atom", element)
+            if _line_break(element):
+                builder.add(" ")  # the words either side stay apart
     if current is not None:
         builder.close(current[1])
     text, spans = builder.result()
@@ -375,23 +479,64 @@ _MARKERS = ("w:pPr", "w:bookmarkStart", "w:bookmarkEnd", "w:proofErr", "w:commen
             "w:commentRangeEnd", "w:permStart", "w:permEnd")  # fmt: skip
 
 
+#: Run content that is text (with the run's properties): kept together when a run is split.
+_TEXT_PARTS = ("w:t", "w:noBreakHyphen", "w:softHyphen", "w:lastRenderedPageBreak")
+
+
+def _split_runs(p: Any) -> None:
+    """Split each run of ``p`` that holds text next to other content (a tab, a line break,
+    a note's number mark, an image, a comment mark) into runs of one kind each, with the same
+    properties: the text runs are translated, the others stay where they are. Word shows the
+    split runs as it showed the one (runs in fields and hyperlinks are left as they are)."""
+    text_tags = {_qn(t) for t in _TEXT_PARTS}
+    r_pr_tag = _qn("w:rPr")
+    field_tags = {_qn("w:fldChar"), _qn("w:instrText"), _qn("w:delText")}
+    for run in p.findall(_qn("w:r")):
+        children = [c for c in run if c.tag != r_pr_tag]
+        if any(c.tag in field_tags for c in children):
+            continue
+        groups: list[list[Any]] = []
+        for child in children:
+            if child.tag in text_tags and groups and groups[-1][0].tag in text_tags:
+                groups[-1].append(child)
+            else:
+                groups.append([child])
+        if len(groups) < 2:
+            continue
+        r_pr = run.find(r_pr_tag)
+        at = p.index(run)
+        for offset, group in enumerate(groups):
+            new = run.makeelement(run.tag, run.attrib)
+            if r_pr is not None:
+                new.append(deepcopy(r_pr))
+            for child in group:
+                new.append(child)
+            p.insert(at + offset, new)
+        p.remove(run)
+
+
 def _pieces(p: Any) -> list[tuple[str, Any]]:
     """The paragraph's children: ``run`` (text only), ``link`` (a hyperlink of text-only
-    runs), ``field`` (a field: the runs from its begin to its end mark, or a simple field),
-    ``atom`` (other content: a run with an image or a footnote reference ...) or ``marker``
-    (properties, bookmarks ...)."""
+    runs), ``field`` (a field: the runs from its begin to its end mark, or a simple field;
+    a tab, which parts text the way a field does), ``atom`` (other content: a run with an
+    image, a line break, a note or comment mark ...) or ``marker`` (properties, bookmarks
+    ...)."""
     markers = {_qn(t) for t in _MARKERS}
+    tabs = {_qn("w:tab"), _qn("w:ptab")}
     out = []
     depth = 0  # inside a complex field (fldChar begin ... end), results included
     for child in p:
         chars = [c.get(_qn("w:fldCharType")) for c in child.iter(_qn("w:fldChar"))]
+        content = [c.tag for c in child if c.tag != _qn("w:rPr")]
         if depth or chars:
             depth += chars.count("begin") - chars.count("end")
             depth = max(depth, 0)
             out.append(("field", child))
         elif child.tag == _qn("w:fldSimple"):
             out.append(("field", child))
-        elif child.tag == _qn("w:r") and _text_only(child):
+        elif child.tag == _qn("w:r") and content and all(tag in tabs for tag in content):
+            out.append(("field", child))
+        elif child.tag == _qn("w:r") and _text_only(child, breaks=False):
             out.append(("run", child))
         elif child.tag == _qn("w:hyperlink") and all(
             _text_only(r) for r in child.findall(_qn("w:r"))
@@ -408,10 +553,12 @@ _TEXT_TAGS = ("w:rPr", "w:t", "w:tab", "w:cr", "w:noBreakHyphen", "w:softHyphen"
               "w:lastRenderedPageBreak")  # fmt: skip
 
 
-def _text_only(run: Any) -> bool:
-    allowed = {_qn(t) for t in _TEXT_TAGS}
+def _text_only(run: Any, *, breaks: bool = True) -> bool:
+    """A run of text only; ``breaks``: tabs and line breaks count as text (read as spaces:
+    inside a hyperlink, which is translated whole)."""
+    allowed = {_qn(t) for t in (_TEXT_TAGS if breaks else ("w:rPr", *_TEXT_PARTS))}
     for child in run:
-        if child.tag == _qn("w:br"):
+        if child.tag == _qn("w:br") and breaks:
             if child.get(_qn("w:type")) in ("page", "column"):
                 return False
         elif child.tag not in allowed:
@@ -480,7 +627,7 @@ def _rewrite(para: _Para, translated: Any, result: TranslationResult, index: int
             _emit(new, text[start - position : at - position], covering, para.base)
             for kind, data, after in before.pop(at):
                 if kind == "atom":
-                    if after and not _note_reference(data):  # a note mark takes no space
+                    if after and not _mark(data):  # a note mark, a line break: no space
                         _emit(new, " ", [], para.base)
                     new.append((data, None))
                 else:
@@ -492,6 +639,7 @@ def _rewrite(para: _Para, translated: Any, result: TranslationResult, index: int
     for leftovers in before.values():  # positions past the end (should not happen)
         new.extend((data, None) for kind, data, _ in leftovers if kind == "atom")
     _emit(new, para.edges[1], [], para.base)
+    _no_space_after_breaks(new)
     anchor = para.runs[0].getprevious() if para.runs else None
     for el in para.runs:
         p.remove(el)
@@ -508,15 +656,40 @@ def _leading(para: _Para) -> list[Any]:
     """The content runs before the paragraph's first text (a footnote's number mark)."""
     out = []
     for el in para.runs:
-        if el.tag == _qn("w:hyperlink") or (el.tag == _qn("w:r") and _text_only(el)):
+        if el.tag == _qn("w:hyperlink") or (el.tag == _qn("w:r") and _text_only(el, breaks=False)):
             break
         out.append(el)
     return out
 
 
-def _note_reference(run: Any) -> bool:
-    """A footnote or endnote reference mark: it follows its word with no space."""
-    marks = (_qn("w:footnoteReference"), _qn("w:endnoteReference"))
+#: Run content that follows its word with no space: note and comment marks, line breaks.
+_MARKS = ("w:footnoteReference", "w:endnoteReference", "w:commentReference", "w:br", "w:cr",
+          "w:annotationRef")  # fmt: skip
+
+
+def _line_break(run: Any) -> bool:
+    """A run of a line break (a text-wrapping ``w:br`` or a ``w:cr``) and nothing else."""
+    content = [c for c in run if c.tag != _qn("w:rPr")]
+    kinds = {_qn("w:br"), _qn("w:cr")}
+    return (
+        run.tag == _qn("w:r")
+        and bool(content)
+        and all(c.tag in kinds and c.get(_qn("w:type")) in (None, "textWrapping") for c in content)
+    )
+
+
+def _no_space_after_breaks(new: list[tuple[Any, Any]]) -> None:
+    """A line starts with its first word: the space after a line break goes."""
+    for (el, _), (after, _) in zip(new, new[1:], strict=False):
+        if _line_break(el) and after.tag == _qn("w:r"):
+            t = after.find(_qn("w:t"))
+            if t is not None and t.text:
+                t.text = t.text.lstrip(" ")
+
+
+def _mark(run: Any) -> bool:
+    """A run holding a mark that follows its word with no space (``_MARKS``)."""
+    marks = {_qn(t) for t in _MARKS}
     return any(child.tag in marks for child in run)
 
 

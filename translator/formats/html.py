@@ -14,6 +14,7 @@ sentence with its URL as its text; emphasis that cannot be is dropped with a war
 
 from __future__ import annotations
 
+import logging
 from html import escape
 from typing import Any
 
@@ -23,6 +24,8 @@ from ..layout import Block, is_date_line
 from ..result import ParagraphResult, TranslationResult
 from .base import Document
 from .inline import InlineText, Placed, Span, lost, markup, nests, phrases, place
+
+log = logging.getLogger("translator")
 
 #: trafilatura's element -> (block kind, the HTML element it stands for)
 _KINDS = {
@@ -52,28 +55,26 @@ def read_html(data: bytes, *, name: str = "<input>") -> Document:
 
 
 def _article(data: bytes, name: str) -> tuple[list[Block], list[list[Span]], dict[str, Any]]:
-    """The article's blocks, each block's inline spans (bold, italic, links) and metadata."""
-    import trafilatura
-    from lxml import etree
+    """The article's blocks, each block's inline spans (bold, italic, links) and metadata.
 
+    trafilatura in precision mode first; when it finds nothing, in recall mode; when that
+    finds nothing either, the text blocks of the page's body (``_body_blocks``). Only a page
+    with no text at all is refused."""
     page = decode_bytes(data, name=name)
-    xml = trafilatura.extract(
-        page,
-        output_format="xml",
-        with_metadata=True,
-        include_comments=False,
-        include_tables=True,
-        include_formatting=True,
-        include_links=True,
-        include_images=False,
-        favor_precision=True,
-    )
-    if not xml:
-        raise InputError(f"{name}: no article text found in the web page")
-    root = etree.fromstring(xml.encode("utf-8"))
-    metadata = {k: root.get(k) for k in _METADATA if root.get(k)}
-    main = root.find("main")
-    found = _blocks(main) if main is not None else []
+    metadata: dict[str, Any] = {}
+    found: list[tuple[Block, list[Span]]] = []
+    for mode in ("favor_precision", "favor_recall"):
+        metadata, found = _extract(page, mode)
+        if found:
+            if mode != "favor_precision":
+                log.warning("%s: no article found at first; read in trafilatura's recall mode "
+                            "(it may include page furniture)", name)  # fmt: skip
+            break
+    if not found:
+        found = _body_blocks(page)
+        if found:
+            log.warning("%s: no article found; read the page's text blocks (they may include "
+                        "navigation)", name)  # fmt: skip
     if not found:
         raise InputError(f"{name}: no article text found in the web page")
     title = metadata.get("title")
@@ -82,6 +83,126 @@ def _article(data: bytes, name: str) -> tuple[list[Block], list[list[Span]], dic
     blocks = [b for b, _ in found]
     _locate(blocks, page)
     return blocks, [s for _, s in found], metadata
+
+
+def _extract(page: str, mode: str) -> tuple[dict[str, Any], list[tuple[Block, list[Span]]]]:
+    """trafilatura's article (``mode``: ``favor_precision`` or ``favor_recall``): its
+    metadata and blocks (none when it finds nothing)."""
+    import trafilatura
+    from lxml import etree
+
+    tree = _distinct_repeats(page)
+    xml = trafilatura.extract(
+        tree if tree is not None else page,
+        output_format="xml",
+        with_metadata=True,
+        include_comments=False,
+        include_tables=True,
+        include_formatting=True,
+        include_links=True,
+        include_images=False,
+        deduplicate=False,
+        favor_precision=mode == "favor_precision",
+        favor_recall=mode == "favor_recall",
+    )
+    if not xml:
+        return {}, []
+    root = etree.fromstring(xml.encode("utf-8"))
+    metadata = {k: root.get(k) for k in _METADATA if root.get(k)}
+    main = root.find("main")
+    return metadata, _blocks(main) if main is not None else []
+
+
+#: Page elements whose repeats trafilatura would drop: a paragraph said twice stays twice.
+_REPEATABLE = ("p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "blockquote", "dd")
+#: Invisible (dropped when text is normalised): told apart by trafilatura, not by the reader.
+_JOINER = "\u2060"
+
+
+def _distinct_repeats(page: str) -> Any:
+    """The page parsed, with an element whose text repeats an earlier one's made different
+    by invisible word joiners (trafilatura drops a paragraph repeating the one before it;
+    the text read is the same, see ``translator.document.normalise``). None if the page
+    cannot be parsed (trafilatura then gets the text)."""
+    import lxml.html
+
+    try:
+        tree = lxml.html.fromstring(page)
+    except (ValueError, lxml.etree.ParserError):
+        return None
+    seen: dict[str, int] = {}
+    for element in tree.iter(*_REPEATABLE):
+        text = " ".join(element.text_content().split())
+        if not text:
+            continue
+        count = seen[text] = seen.get(text, 0) + 1
+        if count > 1:
+            mark = _JOINER * (count - 1)
+            if len(element):
+                last = element[-1]
+                last.tail = (last.tail or "") + mark
+            else:
+                element.text = (element.text or "") + mark
+    return tree
+
+
+#: Page elements a page's text blocks are read from when trafilatura finds no article.
+_BODY_BLOCKS = ("h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "blockquote", "td", "th", "pre",
+                "dd", "dt", "figcaption", "div", "section", "article", "main")  # fmt: skip
+#: Never text to translate.
+_NOT_TEXT = ("script", "style", "noscript", "template", "svg", "head", "form", "button", "select")
+
+
+def _body_blocks(page: str) -> list[tuple[Block, list[Span]]]:
+    """The text blocks of a page's body in order: each element of ``_BODY_BLOCKS`` with text
+    of its own (a ``div`` holding only other blocks gives none), scripts and styles aside."""
+    import lxml.html
+
+    try:
+        tree = lxml.html.fromstring(page)
+    except (ValueError, lxml.etree.ParserError):
+        return []
+    for bad in list(tree.iter(*_NOT_TEXT)):
+        bad.drop_tree()
+    out: list[tuple[Block, list[Span]]] = []
+    blocks = set(_BODY_BLOCKS)
+    for element in tree.iter(*_BODY_BLOCKS):
+        if any(a.tag in blocks and a.tag not in ("div", "section", "article", "main")
+               for a in element.iterancestors()):  # fmt: skip
+            continue  # read with the block that holds it
+        builder = InlineText()
+        _own_text(element, builder, blocks)
+        text, spans = builder.result()
+        if not text:
+            continue
+        tag = element.tag
+        if tag.startswith("h") and tag[1:].isdigit():
+            level = int(tag[1])
+            first = level == 1 and not any(b.kind == "title" for b, _ in out)
+            kind = "title" if first else "heading"
+            out.append((Block(kind, text, {"element": tag, "level": level}), spans))
+        elif tag == "li":
+            out.append((Block("list-item", text, {"element": "li"}), spans))
+        else:
+            html_tag = tag if tag in ("blockquote", "td", "th", "pre") else "p"
+            kind = {"blockquote": "quote", "td": "paragraph", "pre": "code"}.get(tag, "paragraph")
+            out.append((Block(kind, text, {"element": html_tag}), spans))
+    return out
+
+
+def _own_text(element: Any, builder: InlineText, blocks: set[str]) -> None:
+    """The text of ``element`` outside the blocks inside it (those are blocks of their own)."""
+    if isinstance(element.text, str):
+        builder.add(element.text)
+    for child in element:
+        if isinstance(child.tag, str) and child.tag in ("div", "section", "article", "main"):
+            builder.add(" ")
+        elif isinstance(child.tag, str) and child.tag not in blocks:
+            if child.tag == "br":
+                builder.add(" ")
+            _own_text(child, builder, blocks)
+        if isinstance(child.tail, str):
+            builder.add(child.tail)
 
 
 def _flat(text: str) -> str:
@@ -120,9 +241,13 @@ def _inline(element: Any) -> tuple[str, list[Span]]:
 def _blocks(main: Any) -> list[tuple[Block, list[Span]]]:
     blocks: list[tuple[Block, list[Span]]] = []
     tables = 0
-    for element in main:
+    elements = list(main)
+    while elements:
+        element = elements.pop(0)
         tag = element.tag
-        if tag == "head":
+        if tag == "div":  # trafilatura keeps some sections' blocks in a div
+            elements[:0] = list(element)
+        elif tag == "head":
             rend = element.get("rend") or "h2"
             level = int(rend[1]) if rend[1:].isdigit() else 2
             text, spans = _inline(element)

@@ -20,7 +20,9 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -288,8 +290,29 @@ def markup(
     return "".join(out)
 
 
+#: Where a writer's losses are counted (``collect_losses``); None outside of it.
+_LOSSES: ContextVar[dict[str, int] | None] = ContextVar("translator_losses", default=None)
+
+
+@contextmanager
+def collect_losses() -> Iterator[dict[str, int]]:
+    """Count what the writers called inside drop or move (``lost``): kind -> count."""
+    counts: dict[str, int] = {}
+    token = _LOSSES.set(counts)
+    try:
+        yield counts
+    finally:
+        _LOSSES.reset(token)
+
+
 def lost(name: str | None, index: int, what: str, fate: str) -> None:
-    """Log that ``what`` (a link, emphasis ...) could not be placed in paragraph ``index``
-    and what became of it."""
+    """Say that ``what`` (a link, emphasis ...) could not be placed in paragraph ``index``
+    and what became of it: logged, and counted
+    as ``dropped_formatting`` (``fate`` "dropped") or ``moved_markup`` (added after its
+    sentence) where ``collect_losses`` collects."""
     where = f"{name}: " if name else ""
     log.warning("%s¶%d: %s not found in the translation; %s", where, index + 1, what, fate)
+    counts = _LOSSES.get()
+    if counts is not None:
+        kind = "dropped_formatting" if fate == "dropped" else "moved_markup"
+        counts[kind] = counts.get(kind, 0) + 1
