@@ -44,6 +44,8 @@ _BREAKS = _SPACES | {0x09, 0x0A, 0x0D}
 #: ligatures: their letters.
 _LIGATURES = dict(zip("ﬀﬁﬂﬃﬄﬅﬆ", ["ff", "fi", "fl", "ffi", "ffl", "st", "st"], strict=True))
 _SPECIAL = {0x02: "-", 0xAD: "-", 0xFFFE: "-"} | {ord(k): v for k, v in _LIGATURES.items()}
+#: Control characters (a broken CMap maps glyphs to them): removed, and counted.
+_CONTROLS = frozenset(range(0x20)) - _BREAKS - {0x02} | frozenset(range(0x7F, 0xA0))
 
 
 def read_pdf(data: bytes, *, name: str | None = None) -> Document:
@@ -88,15 +90,25 @@ def read_pdf(data: bytes, *, name: str | None = None) -> Document:
     if blank:
         log.warning("%s: pages without text (scanned?) left out: %s", label, blank)
     blocks, removed = rebuild(pages)
-    metadata: dict[str, Any] = {"pages": len(pages), "removed": removed}
+    metadata: dict[str, Any] = {"pages": len(pages), "removed": list(dict.fromkeys(removed))}
     if blank:
         metadata["pages_without_text"] = blank
+    losses = {
+        "page_furniture": len(removed),
+        "control_characters": sum(page.controls for page in pages),
+        "pages_without_text": len(blank),
+    }
     for key, ours in (("Title", "title"), ("Author", "author")):
         if info.get(key, "").strip():
             metadata[ours] = info[key].strip()
     if info.get("CreationDate"):
         metadata["date"] = _iso_date(info["CreationDate"])
-    return Document(format="pdf", blocks=blocks, metadata=metadata)
+    return Document(
+        format="pdf",
+        blocks=blocks,
+        metadata=metadata,
+        losses={kind: n for kind, n in losses.items() if n},
+    )
 
 
 def _iso_date(value: str) -> str:
@@ -126,7 +138,7 @@ def _read_page(pdf: Any, index: int) -> Page:
             # a portrait one is read upright, not as text turned on its side.
             angle = _text_angle(textpage.raw)
             frame = _Frame(angle, width, height)
-            words = _words(textpage.raw, frame)
+            words, controls = _words(textpage.raw, frame)
         finally:
             textpage.close()
         images = [
@@ -135,7 +147,7 @@ def _read_page(pdf: Any, index: int) -> Page:
         ]
     finally:
         page.close()
-    return Page(index + 1, frame.width, frame.height, _lines(words), images)
+    return Page(index + 1, frame.width, frame.height, _lines(words), images, controls)
 
 
 class _Frame:
@@ -190,8 +202,9 @@ def _text_angle(textpage: Any) -> int:
     return angle or 0
 
 
-def _words(textpage: Any, frame: _Frame) -> list[Word]:
-    """The page's words in the text layer's (content stream) order.
+def _words(textpage: Any, frame: _Frame) -> tuple[list[Word], int]:
+    """The page's words in the text layer's (content stream) order, and how many control
+    characters were left out.
 
     Font and size are looked up once per word (at its first character), the box of every
     character: these C calls are most of the time a page takes. A word's ``baseline`` is the
@@ -224,7 +237,11 @@ def _words(textpage: Any, frame: _Frame) -> list[Word]:
             words.append(word)
         chars.clear()
 
+    controls = 0
     for i, code in enumerate(codes):
+        if code in _CONTROLS:
+            controls += 1
+            continue
         if code in _BREAKS:
             flush()
             if code in _SPACES and words and not raw.FPDFText_IsGenerated(textpage, i):
@@ -282,7 +299,7 @@ def _words(textpage: Any, frame: _Frame) -> list[Word]:
             style = fonts[obj]
         chars.append(char)
     flush()
-    return words
+    return words, controls
 
 
 def _codes(textpage: Any, count: int) -> list[int]:
