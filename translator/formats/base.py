@@ -27,4 +27,4 @@ class Document:
     metadata: dict[str, Any] = field(default_factory=dict)
     original: bytes | None = field(default=None, repr=False)
     phrases: list[str] = field(default_factory=list)
-    losses: dict[str, int] = field(default_factory=dict)  # what reading dropped or changed: kind -> count
+    losses: dict[str, int] = field(default_factory=dict)  # dropped or changed: kind -> count

@@ -341,6 +341,9 @@ def _render_inline(
             space = space and paragraph.target[p.start : p.start + 1] not in (" ", "")
             atom = f" {text}" if p.appended else text + (" " if space else "")
             extras.setdefault(p.start, []).append(atom)
+            if p.appended:
+                what = "a line break" if text == _HARD_BREAK else text
+                lost(name, index, what, "added after its sentence")
         elif p.appended or not all(nests(p, q) for q in ranges):
             _keep_unplaced(p, extras, name, index)
         else:
