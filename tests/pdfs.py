@@ -479,6 +479,7 @@ class Sheet:
         leading: float = 13,
         justify_last: bool = False,
         indent: float = 0,
+        char_space: float = 0,
     ) -> float:
         """Draw one paragraph's lines from ``top`` (points from the page top); returns the
         top of the line after it."""
@@ -500,10 +501,19 @@ class Sheet:
                 slack = width - (left - x) - stringWidth(line, font, size)
                 word_space = slack / spaces / scale
             text.setWordSpace(word_space)
+            text.setCharSpace(char_space / scale)  # letter-spaced (tracked) type
             text.textLine(line)
             self.canvas.drawText(text)
             top += leading
         return top
+
+    def cells(
+        self, row: Sequence[str], x: float, top: float, width: float, *, size: float = 9
+    ) -> None:
+        """A table row: each cell's text drawn at its own place (``width`` per cell)."""
+        self.canvas.setFont("Helvetica", size)
+        for i, cell in enumerate(row):
+            self.canvas.drawString(x + i * width, self.height - top - size, cell)
 
     def image(self, x: float, top: float, width: float, height: float) -> float:
         self.canvas.drawImage(_grey_image(), x, self.height - top - height, width, height)
@@ -567,3 +577,32 @@ def chromium_pdf(html: str) -> bytes:
             check=True, capture_output=True, timeout=120,
         )  # fmt: skip
         return out.read_bytes()
+
+
+def broken_cmap_pdf(text: str, controls: dict[str, int]) -> bytes:
+    """One line of Helvetica whose font maps the letters in ``controls`` to control
+    characters (code points), as a broken font encoding does: a hand-made PDF."""
+    names = " ".join(f"{ord(ch)} /uni{code:04X}" for ch, code in controls.items())
+    content = b"BT /F1 12 Tf 56 700 Td (" + text.encode("latin-1") + b") Tj ET\n"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
+        b"/Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica "
+        b"/Encoding << /Differences [" + names.encode() + b"] >> >>",
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"endstream",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return bytes(out)

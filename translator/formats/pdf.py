@@ -10,6 +10,7 @@ import ctypes
 import logging
 import math
 import re
+import statistics
 from collections import Counter
 from typing import Any
 
@@ -239,8 +240,14 @@ def _words(textpage: Any, frame: _Frame) -> tuple[list[Word], int]:
 
     controls = 0
     for i, code in enumerate(codes):
-        if code in _CONTROLS:
+        if code in _CONTROLS:  # left out; its box still belongs to its word (no gap there)
             controls += 1
+            if chars:
+                get_box(textpage, i, rect)
+                right = rect.right
+                if turn:
+                    right = turn(rect.left, rect.right, rect.bottom, rect.top)[1]
+                x1 = max(x1, right)
             continue
         if code in _BREAKS:
             flush()
@@ -344,7 +351,49 @@ def _lines(words: list[Word]) -> list[Line]:
                 current.append(word)
                 continue
         lines.append([word])
-    return [Line(ws) for ws in lines]
+    return [Line(_letter_spaced(ws)) for ws in lines]
+
+
+#: Letter-spaced text ("D o u b l e"): at least this many one-character words in a row.
+SPACED_RUN = 4
+
+
+def _letter_spaced(words: list[Word]) -> list[Word]:
+    """Join the letters of letter-spaced (tracked) words, which PDFium gives one by one:
+    a run of one-character words set evenly and closely apart, without spaces between them
+    in the text; a space there or a wider gap than the letters' is a word space
+    ("D o u b l e q u o t e  V e r l a g" -> "Doublequote Verlag")."""
+    out: list[Word] = []
+    i = 0
+    while i < len(words):
+        j = i
+        while j < len(words) and len(words[j].text) == 1 and not words[j].rotated:
+            j += 1
+        if j - i < SPACED_RUN:
+            out.append(words[i])
+            i += 1
+            continue
+        run = words[i:j]
+        gaps = [b.x0 - a.x1 for a, b in zip(run, run[1:], strict=False)]
+        letter = statistics.median(gaps)
+        if letter > 0.6 * run[0].size:
+            out += run  # a row of figures in a table, not letters of one word
+            i = j
+            continue
+        word = run[0]
+        for gap, nxt in zip(gaps, run[1:], strict=True):
+            if word.space_after or (gap > 1.4 * letter and gap - letter > 0.1 * nxt.size):
+                out.append(word)
+                word = nxt
+                continue
+            word = Word(
+                word.text + nxt.text, word.x0, min(word.top, nxt.top), nxt.x1,
+                max(word.bottom, nxt.bottom), word.baseline, word.size, word.bold,
+                word.italic, nxt.space_after,
+            )  # fmt: skip
+        out.append(word)
+        i = j
+    return out
 
 
 def _superior(word: Word, last: Word) -> bool:
