@@ -24,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from ..document import normalise
+from ..document import join_soft_breaks, normalise
 from ..result import ParagraphResult, SentenceResult
 
 log = logging.getLogger("translator")
@@ -75,7 +75,7 @@ class InlineText:
         self.spans: list[Span] = []
 
     def add(self, text: str) -> None:
-        text = _SPACE.sub(" ", normalise(text))
+        text = _SPACE.sub(" ", join_soft_breaks(normalise(text)))
         if self._space:
             text = text.lstrip(" ")
         if not text:
