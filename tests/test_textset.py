@@ -57,3 +57,15 @@ def test_a_soft_hyphen_at_a_line_end_always_joins_the_word() -> None:
 
     text = "Der Nord\u00ad\n\n\n\nOstsee-Kanal ist lang.\n"
     assert [b.text for b in rebuild(text)] == ["Der NordOstsee-Kanal ist lang."]
+
+
+def test_control_characters_in_text_and_markdown_are_counted() -> None:
+    from translator.formats.markdown import read_markdown
+    from translator.formats.text import read_text
+
+    data = b"Die Truppen\x07 ziehen\x01 ab.\n"
+    text = read_text(data)
+    assert [b.text for b in text.blocks] == ["Die Truppen ziehen ab."]
+    assert text.losses == {"control_characters": 2}
+    assert read_markdown(data).losses == {"control_characters": 2}
+    assert read_text(b"Sauber.\tUnd\fgut.\n").losses == {}

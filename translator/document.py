@@ -25,6 +25,7 @@ from .layout import SOFT_BREAK, Block, blocks
 __all__ = [
     "Block",
     "check_output",
+    "control_characters",
     "decode_bytes",
     "join_soft_breaks",
     "normalise",
@@ -72,6 +73,16 @@ def normalise(text: str) -> str:
     text = _SPACES.sub(" ", text)
     text = _CONTROLS.sub(" ", text)
     return unicodedata.normalize("NFC", text)
+
+
+#: Control characters text should not hold (tab, line ends, form feed, NEL aside).
+_STRAY_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]")
+
+
+def control_characters(text: str) -> int:
+    """How many control characters ``normalise`` will turn into spaces (a reader counts
+    them in ``Document.losses``)."""
+    return len(_STRAY_CONTROLS.findall(text))
 
 
 def join_soft_breaks(text: str) -> str:

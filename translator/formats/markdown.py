@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..document import decode_bytes
+from ..document import control_characters, decode_bytes
 from ..layout import Block, is_date_line
 from ..result import ParagraphResult, TranslationResult
 from .base import Document
@@ -64,12 +64,14 @@ class _Parsed:
 def read_markdown(data: bytes, *, name: str = "<input>") -> Document:
     """Read a Markdown file (InputError for binary or undecodable data)."""
     parsed = _parse(data, name)
+    controls = control_characters(parsed.body)
     return Document(
         format="markdown",
         blocks=[unit.block for unit in parsed.units],
         metadata=parsed.metadata,
         original=data,
         phrases=[p for u in parsed.units for p in phrases(u.block.text, u.spans)],
+        losses={"control_characters": controls} if controls else {},
     )
 
 

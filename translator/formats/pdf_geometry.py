@@ -156,8 +156,8 @@ def drop_running(pages: list[Page], body: float) -> list[str]:
     for page in pages:
         kept = []
         for line in page.lines:
-            top = candidates[page.number].get(id(line))
-            if top is not None:
+            at_top = candidates[page.number].get(id(line))
+            if at_top is not None:
                 near = places[_shape(line.text)]
                 same = {p for p, y in near if abs(y - line.top) <= RUNNING_SLACK}
                 small = line.size < SMALL_SIZE * body and len(line.text.split()) <= 12
@@ -168,7 +168,7 @@ def drop_running(pages: list[Page], body: float) -> list[str]:
                 if (
                     len(same) >= needed
                     or (alone and _PAGE_NUMBER.match(line.text))
-                    or (top and small and _letters(line.text))
+                    or (at_top and small and _letters(line.text))
                 ):
                     removed.append(line.text)
                     continue
