@@ -111,3 +111,13 @@ def test_bytes_before_the_pdf_header_are_tolerated() -> None:
 def test_a_text_that_mentions_the_pdf_header_stays_text() -> None:
     data = b"Notiz\n%PDF-1.7 steht am Anfang jeder PDF-Datei, sagt der Bericht.\n"
     assert detect(data, "notiz.txt") == "text"
+
+
+def test_a_date_line_above_the_title_is_not_a_running_header() -> None:
+    sheet = Sheet()
+    sheet.lines(["31. Januar 2025"], MARGIN, 40, WIDTH, font="Helvetica", size=8)
+    top = sheet.lines(["Waffenruhe gebrochen"], MARGIN, 70, WIDTH, font="Helvetica-Bold", size=20)
+    sheet.lines(textwrap.wrap(paragraph(1, 5), 95), MARGIN, top + 10, WIDTH)
+    doc = read_pdf(sheet.pdf())
+    assert [b.kind for b in doc.blocks] == ["date", "title", "paragraph"]
+    assert doc.losses == {}

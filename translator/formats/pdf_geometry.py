@@ -5,7 +5,8 @@ layer, ``translator.formats.pdf_layout`` joins the lines into blocks).
 1. Running headers, footers and page numbers are dropped: a line in the top or bottom band of
    the page, standing apart from the text, whose text (digits aside) comes back at the same
    height on several pages, or that is only a page number alone on its row, or (at the top)
-   that is short and in smaller type than the body. They are reported, not silently lost.
+   that is short and in smaller type than the body and not a date line (the article's date).
+   They are reported, not silently lost.
 2. Columns: a gutter is an x range that the narrow lines of the page never cross while lines
    on both sides of it do, and on whose right edge lines start (a column's left edge). Lines
    that cross a gutter span the columns (a title, a wide lead) and, like a picture across a
@@ -21,6 +22,8 @@ import re
 import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+
+from ..layout import is_date_line
 
 __all__ = [
     "SMALL_SIZE",
@@ -168,7 +171,7 @@ def drop_running(pages: list[Page], body: float) -> list[str]:
                 if (
                     len(same) >= needed
                     or (alone and _PAGE_NUMBER.match(line.text))
-                    or (at_top and small and _letters(line.text))
+                    or (at_top and small and _letters(line.text) and not is_date_line(line.text))
                 ):
                     removed.append(line.text)
                     continue
