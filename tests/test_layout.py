@@ -602,3 +602,13 @@ def test_an_exercise_line_is_one_sentence_with_its_bracketed_note() -> None:
     ]
     assert split_sentences("Er kam. (dpa)") == ["Er kam. (dpa)"]
     assert split_sentences("Er kam. (Dann ging er.)") == ["Er kam.", "(Dann ging er.)"]
+
+
+def test_prose_with_dashes_on_every_line_is_one_paragraph() -> None:
+    text = (
+        "Nach Angaben aus Berlin will die Regierung – so hieß es – Hilfen\n"
+        "verlängern. Die Opposition lehnt das bisher ab – allen voran\n"
+        "die Union – und fordert einen Neuanfang in der Wirtschaftspolitik\n"
+        "– so ihr Sprecher am Montag in Berlin vor Journalisten.\n"
+    )
+    assert kinds_texts(text) == [("paragraph", " ".join(text.split()))]

@@ -81,6 +81,7 @@ _FINAL = re.compile(r"[.!?…][\"'“”»«‘’)\]]*$")
 LIST_ITEM = re.compile(r"^(?:[-•*·▪►‣◦]|\(?\d{1,2}[.)]|\(?[a-z]\))\s")
 #: What parts the two sides of a line in a list of pairs (vocabulary, terms, schedules).
 _PAIR_SEPARATORS = (" – ", " - ", " = ", ": ", " | ")
+_PROSE_MARKS = re.compile(r"[,;!?„“\"]|\.(?:\s|$)")
 _NO_HEADING_END = re.compile(r"[.!?…:;,][\"'“”»«‘’)\]]*$")
 _HYPHENATED = re.compile(r"(?:^|\s)[\"'„“»«(\[]*([^\W_][\w]*(?:-[\w]+)*)-$")
 #: Words after which no German sentence or heading ends, so the line must continue:
@@ -301,10 +302,11 @@ def _starts_item(layout: _Layout, a: str, b: str) -> bool:
 
 
 def _pair(text: str) -> str | None:
-    """The separator that parts ``text`` in two, if it has one (and no open end)."""
-    if _open_end(text):
+    """The separator that parts ``text`` in two, if it is such a line: the separator once,
+    no punctuation of a sentence (prose with dashes is not a list)."""
+    if _open_end(text) or _PROSE_MARKS.search(text):
         return None
-    return next((sep for sep in _PAIR_SEPARATORS if sep in text), None)
+    return next((sep for sep in _PAIR_SEPARATORS if text.count(sep) == 1), None)
 
 
 def _in_pairs(lines: list[_Line], i: int) -> bool:
