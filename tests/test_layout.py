@@ -612,3 +612,12 @@ def test_prose_with_dashes_on_every_line_is_one_paragraph() -> None:
         "– so ihr Sprecher am Montag in Berlin vor Journalisten.\n"
     )
     assert kinds_texts(text) == [("paragraph", " ".join(text.split()))]
+
+
+def test_a_dash_at_a_wrapped_line_start_is_not_a_bullet() -> None:
+    text = (
+        "Die Regierung in Berlin will die Hilfen für die Industrie verlängern\n"
+        "- so hieß es am Montag aus Kreisen der Koalition - und zugleich die\n"
+        "Netzentgelte für große Verbraucher senken, sagte ein Sprecher.\n"
+    )
+    assert kinds_texts(text) == [("paragraph", " ".join(text.split()))]

@@ -292,13 +292,13 @@ def _joins(layout: _Layout, lines: list[_Line], i: int, unit_lines: int, quoting
 
 
 def _starts_item(layout: _Layout, a: str, b: str) -> bool:
-    """Line ``b`` starts a list item: its mark, after a line that does not run on into it
-    (a number after a full line may be a wrapped date or count: "im" / "2. Wahlgang")."""
-    mark = LIST_ITEM.match(b)
-    if not mark or _open_end(a):
+    """Line ``b`` starts a list item: its mark, after an item, a sentence, a colon or a line
+    that ended early; not after a full line running on into it ("im" / "2. Wahlgang", "die
+    Regierung" / "- so hieß es -")."""
+    if not LIST_ITEM.match(b) or _open_end(a):
         return False
-    numbered = mark.group(0)[-2:-1] == "." or mark.group(0)[:1].isdigit()
-    return not numbered or bool(LIST_ITEM.match(a)) or not layout.full(a, b) or _final(a)
+    ended = _final(a) or a.endswith(":") or bool(LIST_ITEM.match(a))
+    return ended or not layout.full(a, b)
 
 
 def _pair(text: str) -> str | None:
