@@ -148,3 +148,26 @@ class MangleEngine(WordEngine):
 
             out = re.sub(r"\b[A-ZÄÖÜ]\w*", lower, out)
         return out
+
+
+class IdentityEngine(WordEngine):
+    """Returns every sentence as it is: what the copy model does when it copies perfectly."""
+
+    signature = {"backend": "test-double", "model": "identity"}
+
+    def _one(self, sentence: str) -> str:
+        return sentence
+
+
+class SuffixEngine(WordEngine):
+    """Returns every sentence with ``suffix`` added: a translation that changes every
+    sentence while keeping its words, so a writer must place the inline markup again."""
+
+    signature = {"backend": "test-double", "model": "suffix"}
+
+    def __init__(self, suffix: str = " Qq") -> None:
+        super().__init__()
+        self.suffix = suffix
+
+    def _one(self, sentence: str) -> str:
+        return sentence + self.suffix

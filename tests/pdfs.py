@@ -86,7 +86,17 @@ STYLES = {
         spaceAfter=8,
     ),
     "footnote": ParagraphStyle("footnote", fontName="Times-Roman", fontSize=7.5, leading=9),
+    "lead": ParagraphStyle(
+        "lead",
+        fontName="Times-Bold",
+        fontSize=11.5,
+        leading=14,
+        alignment=TA_LEFT,
+        spaceAfter=8,
+    ),
 }
+#: Body fonts (regular, bold) a layout may use.
+BODY_FONTS = {"Times": "Times-Roman", "Helvetica": "Helvetica", "Courier": "Courier"}
 #: First-line indent instead of space between paragraphs (the other common news style).
 INDENTED = ParagraphStyle("indented", parent=STYLES["paragraph"], spaceAfter=0, firstLineIndent=12)
 HEAD_KINDS = ("label", "title", "date")
@@ -138,31 +148,52 @@ def news_pdf(
     indented: bool = False,
     ragged: bool = False,
     page_size: tuple[float, float] = A4,
+    head_in_column: bool = False,
+    body_font: str = "Times",
+    body_size: float = 10,
+    gutter: float = GUTTER,
 ) -> bytes:
-    """Typeset an article as a news page (see the module docstring)."""
+    """Typeset an article as a news page (see the module docstring). ``head_in_column``:
+    the label, title and date open the first column instead of spanning the page (so the
+    columns differ in type size line by line); a ``lead`` block is a bold first paragraph."""
     page_w, page_h = page_size
     body_top = page_h - MARGIN - (18 if header else 0)
     body_bottom = MARGIN + FOOTNOTE_AREA
     width = page_w - 2 * MARGIN
-    col_w = (width - (columns - 1) * GUTTER) / columns
+    col_w = (width - (columns - 1) * gutter) / columns
     paragraph_style = INDENTED if indented else STYLES["paragraph"]
     if ragged:
         paragraph_style = ParagraphStyle("ragged", parent=paragraph_style, alignment=TA_LEFT)
+    if (body_font, body_size) != ("Times", 10):
+        paragraph_style = ParagraphStyle(
+            "body",
+            parent=paragraph_style,
+            fontName=BODY_FONTS[body_font],
+            fontSize=body_size,
+            leading=round(body_size * 1.3, 1),
+        )
 
     def flowable(kind: str, text: str) -> Flowable:
         if kind == "figure":
             return Figure(col_w, float(text or 110))
-        style = paragraph_style if kind == "paragraph" else STYLES[kind]
+        style = paragraph_style if kind == "paragraph" else styles[kind]
         return Paragraph(_escape(text), style)
 
-    head = [flowable(k, t) for k, t in blocks if k in HEAD_KINDS]
-    body = [flowable(k, t) for k, t in blocks if k not in HEAD_KINDS]
+    spanning = () if head_in_column else HEAD_KINDS
+    styles = dict(STYLES)
+    if head_in_column:  # a title that fits its column: no word wider than the column
+        size = min(22.0, round(col_w / 11, 1))
+        styles["title"] = ParagraphStyle(
+            "column title", parent=STYLES["title"], fontSize=size, leading=round(size * 1.2, 1)
+        )
+    head = [flowable(k, t) for k, t in blocks if k in spanning]
+    body = [flowable(k, t) for k, t in blocks if k not in spanning]
     head_h = sum(f.wrap(width, page_h)[1] + f.getSpaceAfter() for f in head) + 6
 
     def column_frames(top: float, page: str) -> list[Frame]:
         return [
             Frame(
-                MARGIN + i * (col_w + GUTTER),
+                MARGIN + i * (col_w + gutter),
                 body_bottom,
                 col_w,
                 top - body_bottom,
@@ -378,7 +409,8 @@ def _hyphenate(kind: str, text: str) -> tuple[str, str]:
 
 def text_blocks(blocks: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
     """The ``(kind, text)`` a reader should return: no figures, no soft hyphens."""
-    return [(kind, expected(text)) for kind, text in blocks if kind != "figure"]
+    kinds = {"lead": "paragraph"}
+    return [(kinds.get(kind, kind), expected(text)) for kind, text in blocks if kind != "figure"]
 
 
 # -- bad PDFs --------------------------------------------------------------------------------
@@ -447,6 +479,7 @@ class Sheet:
         leading: float = 13,
         justify_last: bool = False,
         indent: float = 0,
+        char_space: float = 0,
     ) -> float:
         """Draw one paragraph's lines from ``top`` (points from the page top); returns the
         top of the line after it."""
@@ -468,10 +501,19 @@ class Sheet:
                 slack = width - (left - x) - stringWidth(line, font, size)
                 word_space = slack / spaces / scale
             text.setWordSpace(word_space)
+            text.setCharSpace(char_space / scale)  # letter-spaced (tracked) type
             text.textLine(line)
             self.canvas.drawText(text)
             top += leading
         return top
+
+    def cells(
+        self, row: Sequence[str], x: float, top: float, width: float, *, size: float = 9
+    ) -> None:
+        """A table row: each cell's text drawn at its own place (``width`` per cell)."""
+        self.canvas.setFont("Helvetica", size)
+        for i, cell in enumerate(row):
+            self.canvas.drawString(x + i * width, self.height - top - size, cell)
 
     def image(self, x: float, top: float, width: float, height: float) -> float:
         self.canvas.drawImage(_grey_image(), x, self.height - top - height, width, height)
@@ -535,3 +577,32 @@ def chromium_pdf(html: str) -> bytes:
             check=True, capture_output=True, timeout=120,
         )  # fmt: skip
         return out.read_bytes()
+
+
+def broken_cmap_pdf(text: str, controls: dict[str, int]) -> bytes:
+    """One line of Helvetica whose font maps the letters in ``controls`` to control
+    characters (code points), as a broken font encoding does: a hand-made PDF."""
+    names = " ".join(f"{ord(ch)} /uni{code:04X}" for ch, code in controls.items())
+    content = b"BT /F1 12 Tf 56 700 Td (" + text.encode("latin-1") + b") Tj ET\n"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
+        b"/Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica "
+        b"/Encoding << /Differences [" + names.encode() + b"] >> >>",
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"endstream",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return bytes(out)

@@ -12,7 +12,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from translator import config
-from translator.document import decode_bytes, normalise, read_file, read_input, write_atomic
+from translator.document import (
+    decode_bytes,
+    join_soft_breaks,
+    normalise,
+    read_file,
+    read_input,
+    rebuild,
+    write_atomic,
+)
 from translator.errors import InputError, OutputError
 
 GERMAN = "„Die Präsenz von DPRK-Truppen“, erklärte er. Größe, Maß, Übung, Ärger, Öl – 5 €."
@@ -27,7 +35,7 @@ GERMAN = "„Die Präsenz von DPRK-Truppen“, erklärte er. Größe, Maß, Übu
         ("\ufeffText", "Text"),
         ("Zuru\u0308ck", "Zurück"),  # NFD -> NFC
         ("Verteidigungs\u00administerium", "Verteidigungsministerium"),
-        ("Verteidigungs\u00ad\nministerium gab", "Verteidigungsministerium gab"),
+        ("Verteidigungs\u00ad\nministerium gab", "Verteidigungs\ue000\nministerium gab"),
         ("31.\u00a0Januar\u202f2025\tx", "31. Januar 2025 x"),
         ("Kur\u200bsk\u2060\u200e", "Kursk"),
         ("Seite eins\fSeite zwei", "Seite eins\n\n\n\nSeite zwei"),
@@ -37,6 +45,20 @@ GERMAN = "„Die Präsenz von DPRK-Truppen“, erklärte er. Größe, Maß, Übu
 )
 def test_normalise(raw: str, clean: str) -> None:
     assert normalise(raw) == clean
+
+
+@pytest.mark.parametrize(
+    ("raw", "joined"),
+    [
+        ("Verteidigungs\u00ad\nministerium gab", "Verteidigungsministerium gab"),
+        ("Bau\u00ad \f\n zeit sei", "Bauzeit sei"),  # across a page break
+        ("Bau\u00adzeit sei", "Bauzeit sei"),
+    ],
+)
+def test_words_broken_by_a_soft_hyphen_at_a_line_end_are_joined(raw: str, joined: str) -> None:
+    # normalise marks the break (the layout joins the lines), join_soft_breaks joins it.
+    assert join_soft_breaks(normalise(raw)) == joined
+    assert [b.text for b in rebuild(raw)] == [joined]
 
 
 @settings(max_examples=200, deadline=None)

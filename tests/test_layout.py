@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.strategies import pdf_like
-from translator.document import Block, normalise, rebuild
+from translator.document import Block, join_soft_breaks, normalise, rebuild
 
 SEED_BLOCKS = [
     ("date", "31. Januar 2025"),
@@ -462,16 +462,17 @@ def test_no_character_is_lost(text: str) -> None:
     """Every non-space character of the input is in a block, in order (modulo line-end
     hyphens of rejoined words)."""
     blocks = rebuild(text)
-    assert _chars("".join(b.text for b in blocks)) == _chars(normalise(text))
+    assert _chars("".join(b.text for b in blocks)) == _chars(join_soft_breaks(normalise(text)))
     assert all(b.text and b.text == " ".join(b.text.split()) for b in blocks)
-    assert all(b.kind in {"date", "label", "title", "heading", "paragraph"} for b in blocks)
+    kinds = {"date", "label", "title", "heading", "paragraph", "list-item"}
+    assert all(b.kind in kinds for b in blocks)
 
 
 @settings(max_examples=200, deadline=None)
 @given(pdf_like(hyphens=False))
 def test_same_words_without_line_end_hyphens(text: str) -> None:
     words = Counter(" ".join(b.text for b in rebuild(text)).split())
-    assert words == Counter(normalise(text).split())
+    assert words == Counter(join_soft_breaks(normalise(text)).split())
 
 
 @settings(max_examples=150, deadline=None)
@@ -528,9 +529,9 @@ def test_numbered_list_items_stay_items() -> None:
     text = "Die Armee nannte drei Gründe:\n\n1. Die Verluste.\n2. Der Winter.\n3. Die Drohnen.\n"
     assert _kinds(text) == [
         ("paragraph", "Die Armee nannte drei Gründe:"),
-        ("paragraph", "1. Die Verluste."),
-        ("paragraph", "2. Der Winter."),
-        ("paragraph", "3. Die Drohnen."),
+        ("list-item", "1. Die Verluste."),
+        ("list-item", "2. Der Winter."),
+        ("list-item", "3. Die Drohnen."),
     ]
 
 
@@ -546,3 +547,77 @@ def test_short_first_line_that_continues_is_not_a_heading() -> None:
          "Freitag in Kiew."),
         ("paragraph", "Die Lage bleibt angespannt."),
     ]  # fmt: skip
+
+
+# -- lists, exercises, lists of pairs: a line each -------------------------------------------
+
+SHOPPING = "Einkaufsliste für das Wochenende\n\n- Brot vom Bäcker\n- zwei Liter Milch\n- Kaffee\n"
+EXERCISE = """Übung 3: Setzen Sie die richtige Form ein.
+a) Der Hund ___ im Garten. (spielen)
+b) Die Kinder ___ nach Hause. (gehen)
+c) Wir ___ morgen nach Berlin. (fahren)
+"""
+REASONS = """Die Regierung nannte drei Gründe für den Schritt:
+1. die hohen Energiepreise
+2. die schwache Nachfrage aus China
+Die Opposition kritisierte die Entscheidung scharf.
+"""
+VOCABULARY = "Vokabeln\nder Hund – the dog\ndie Katze – the cat\ndas Haus – the house\n"
+WRAPPED_NUMBER = """Die Partei gewann nach Angaben der Wahlleitung erst im
+2. Wahlgang die Mehrheit der Stimmen, wie am Montag bekannt wurde. Das
+Ergebnis war knapp.
+"""
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (SHOPPING, [("title", "Einkaufsliste für das Wochenende"),
+                    ("list-item", "- Brot vom Bäcker"), ("list-item", "- zwei Liter Milch"),
+                    ("list-item", "- Kaffee")]),
+        (EXERCISE, [("paragraph", "Übung 3: Setzen Sie die richtige Form ein."),
+                    ("list-item", "a) Der Hund ___ im Garten. (spielen)"),
+                    ("list-item", "b) Die Kinder ___ nach Hause. (gehen)"),
+                    ("list-item", "c) Wir ___ morgen nach Berlin. (fahren)")]),
+        (REASONS, [("paragraph", "Die Regierung nannte drei Gründe für den Schritt:"),
+                   ("list-item", "1. die hohen Energiepreise"),
+                   ("list-item", "2. die schwache Nachfrage aus China"),
+                   ("paragraph", "Die Opposition kritisierte die Entscheidung scharf.")]),
+        (VOCABULARY, [("title", "Vokabeln"), ("paragraph", "der Hund – the dog"),
+                      ("paragraph", "die Katze – the cat"), ("paragraph", "das Haus – the house")]),
+        (WRAPPED_NUMBER, [("paragraph", " ".join(WRAPPED_NUMBER.split()))]),
+    ],
+)  # fmt: skip
+def test_list_items_exercises_and_pairs_keep_a_line_each(
+    text: str, expected: list[tuple[str, str]]
+) -> None:
+    assert kinds_texts(text) == expected
+
+
+def test_an_exercise_line_is_one_sentence_with_its_bracketed_note() -> None:
+    from translator.segment import split_sentences
+
+    assert split_sentences("a) Der Hund ___ im Garten. (spielen)") == [
+        "a) Der Hund ___ im Garten. (spielen)"
+    ]
+    assert split_sentences("Er kam. (dpa)") == ["Er kam. (dpa)"]
+    assert split_sentences("Er kam. (Dann ging er.)") == ["Er kam.", "(Dann ging er.)"]
+
+
+def test_prose_with_dashes_on_every_line_is_one_paragraph() -> None:
+    text = (
+        "Nach Angaben aus Berlin will die Regierung – so hieß es – Hilfen\n"
+        "verlängern. Die Opposition lehnt das bisher ab – allen voran\n"
+        "die Union – und fordert einen Neuanfang in der Wirtschaftspolitik\n"
+        "– so ihr Sprecher am Montag in Berlin vor Journalisten.\n"
+    )
+    assert kinds_texts(text) == [("paragraph", " ".join(text.split()))]
+
+
+def test_a_dash_at_a_wrapped_line_start_is_not_a_bullet() -> None:
+    text = (
+        "Die Regierung in Berlin will die Hilfen für die Industrie verlängern\n"
+        "- so hieß es am Montag aus Kreisen der Koalition - und zugleich die\n"
+        "Netzentgelte für große Verbraucher senken, sagte ein Sprecher.\n"
+    )
+    assert kinds_texts(text) == [("paragraph", " ".join(text.split()))]

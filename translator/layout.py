@@ -35,6 +35,7 @@ than 3 words, else the first) and labels (the other short ones); later ones are 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -61,14 +62,26 @@ class Block:
 WRAPPED_SHARE = 0.15
 #: A line is full (a wrap) when the next word would not fit in this share of the width.
 FULL_RATIO = 0.85
+#: A line ending a sentence is a wrap only this full (with the next word), unless the text's
+#: own mid-sentence wraps show how full its lines get (a paragraph's last line is often
+#: nearly full).
+SENTENCE_END_FULL_RATIO = 0.95
 #: A line is tiny (a label, a short heading) when the next word fits in this share.
 TINY_RATIO = 0.5
 #: Share of line breaks with a blank line above which wrapped text counts as double-spaced.
 SPACED_SHARE = 0.8
 MAX_HEADING_WORDS = 16
 MAX_LABEL_WORDS = 3
+#: Ends a line whose last word a soft hyphen broke (``translator.document.normalise`` puts
+#: it there; a private-use character): the line always joins the next, without a space.
+SOFT_BREAK = "\ue000"
 
 _FINAL = re.compile(r"[.!?…][\"'“”»«‘’)\]]*$")
+#: A list item's or an exercise's mark at a line's start: a bullet, "1.", "2)", "a)", "(b)".
+LIST_ITEM = re.compile(r"^(?:[-•*·▪►‣◦]|\(?\d{1,2}[.)]|\(?[a-z]\))\s")
+#: What parts the two sides of a line in a list of pairs (vocabulary, terms, schedules).
+_PAIR_SEPARATORS = (" – ", " - ", " = ", ": ", " | ")
+_PROSE_MARKS = re.compile(r"[,;!?„“\"]|\.(?:\s|$)")
 _NO_HEADING_END = re.compile(r"[.!?…:;,][\"'“”»«‘’)\]]*$")
 _HYPHENATED = re.compile(r"(?:^|\s)[\"'„“»«(\[]*([^\W_][\w]*(?:-[\w]+)*)-$")
 #: Words after which no German sentence or heading ends, so the line must continue:
@@ -128,7 +141,7 @@ def _lines(text: str) -> list[_Line]:
     gap = 0
     for raw in text.split("\n"):
         line = " ".join(raw.split())
-        if line:
+        if line and line.replace(SOFT_BREAK, "").strip():
             lines.append(_Line(line, gap))
             gap = 0
         else:
@@ -170,10 +183,24 @@ class _Layout:
     wrapped: bool
     width: float
     spaced: bool  # double-spaced: a blank line after (nearly) every line
+    page_gap: int = 0  # blank lines that make a page break, not a paragraph break (0: none)
+    #: How full (share of the width, with the next word) the least full evident wrap is:
+    #: a line ending a sentence must be as full to be a wrap, not a paragraph's end.
+    wrap_ratio: float = SENTENCE_END_FULL_RATIO
+
+    def page_break(self, gap: int) -> bool:
+        """A page break alone: more blank lines than between paragraphs, and not more than
+        the fewest a page break leaves (more: a paragraph ended there too)."""
+        return bool(self.page_gap) and gap == self.page_gap
 
     def full(self, line: str, following: str) -> bool:
         needed = len(line) + 1 + len(_first_word(following))
         return self.wrapped and needed > FULL_RATIO * self.width
+
+    def full_sentence_end(self, line: str, following: str) -> bool:
+        """``line`` ends a sentence and is as full as the lines that wrap mid-sentence."""
+        needed = len(line) + 1 + len(_first_word(following))
+        return self.wrapped and needed > self.wrap_ratio * self.width
 
     def tiny(self, line: str, following: str) -> bool:
         return len(line) + 1 + len(_first_word(following)) <= TINY_RATIO * self.width
@@ -192,7 +219,24 @@ def _measure(lines: list[_Line]) -> _Layout:
     width = float(lengths[min(len(lengths) - 1, int(0.9 * len(lengths)))])
     wrapped = evidence > 0 and evidence >= WRAPPED_SHARE * len(pairs)
     spaced = wrapped and sum(1 for _, b in pairs if b.gap) >= SPACED_SHARE * len(pairs)
-    return _Layout(wrapped=wrapped, width=width, spaced=spaced)
+    # Paragraphs apart by one blank line (or none): more blank lines than that (a form feed
+    # gives five) are a page break, which may fall inside a paragraph.
+    gaps = Counter(b.gap for _, b in pairs if b.gap)
+    small = Counter({gap: n for gap, n in gaps.items() if gap <= 1 + spaced})
+    usual = small.most_common(1)[0][0] if small else 1
+    page_gaps = [gap for gap in gaps if gap >= usual + 2]
+    page_gap = min(page_gaps) if wrapped and page_gaps else 0
+    # Lines wrapped mid-sentence (the next starts lowercase, nothing between): how full
+    # they are; in a proportional font some hold fewer characters than others.
+    fills = sorted(
+        (len(a.text) + 1 + len(_first_word(b.text))) / width
+        for a, b in pairs
+        if not b.gap and not _final(a.text) and _starts_lower(b.text) and width
+    )
+    ratio = SENTENCE_END_FULL_RATIO
+    if len(fills) >= 8:
+        ratio = min(SENTENCE_END_FULL_RATIO, max(FULL_RATIO, fills[len(fills) // 5]))
+    return _Layout(wrapped, width, spaced, page_gap, ratio)
 
 
 # -- joining ---------------------------------------------------------------------------------
@@ -205,7 +249,15 @@ def _joins(layout: _Layout, lines: list[_Line], i: int, unit_lines: int, quoting
     that is not closed yet.
     """
     a, b = lines[i].text, lines[i + 1].text
+    if a.endswith(SOFT_BREAK):
+        return True  # a word broken by a soft hyphen, even across a page break
     gap = lines[i + 1].gap
+    if _starts_item(layout, a, b):
+        return False  # a list item or an exercise starts (not "... im" / "2. Wahlgang")
+    if _in_pairs(lines, i) or (
+        i + 2 < len(lines) and _pair(a) is None and _in_pairs(lines, i + 1)
+    ):
+        return False  # a line of a list of pairs ("der Hund – the dog"), or the list starts
     if gap and a.endswith(":") and b[0] in _OPENING_QUOTES:
         return False  # "... sagte er:" / blank line / „A quoted sentence.“ of its own
     if not gap and not _final(a) and _last_word(a) in _AUXILIARIES:
@@ -213,15 +265,21 @@ def _joins(layout: _Layout, lines: list[_Line], i: int, unit_lines: int, quoting
     if not _final(a):
         if _starts_lower(b) or _open_end(a) or quoting:
             return True  # mid-sentence
-        if layout.full(a, b) and (not gap or unit_lines > 1):
-            # A wrap. Across a blank line / page break only for a wrapped paragraph: a
-            # single line before a blank line is a heading.
+        if layout.full(a, b) and (not gap or unit_lines > 1 or layout.page_break(gap)):
+            # A wrap. Across a blank line only for a wrapped paragraph: a single line
+            # before a blank line is a heading (but not before a page break).
             return True
     if gap:
-        return False  # a blank line after a complete sentence or a heading
+        # A page break after a full line of a wrapped paragraph: it goes on over the page
+        # (its last line would have been short), unless a heading starts the new page.
+        return (
+            layout.page_break(gap)
+            and layout.full(a, b)
+            and not _heading_at(layout, lines, i + 1)
+        )
     if layout.wrapped and _starts_lower(b):
         return True  # e.g. "z. B." or "6." at a line end
-    if layout.full(a, b):
+    if layout.full(a, b) and (not _final(a) or layout.full_sentence_end(a, b)):
         # A wrap, unless a paragraph's last line happens to be full and a heading follows.
         return not (_final(a) and _heading_at(layout, lines, i + 1))
     if _final(a) or layout.tiny(a, b):
@@ -231,6 +289,42 @@ def _joins(layout: _Layout, lines: list[_Line], i: int, unit_lines: int, quoting
     # Two short lines without final punctuation: a heading wrapped over two lines, unless
     # the second line goes on (then the heading's paragraph starts right below it).
     return _stands_alone(layout, lines, i + 1)
+
+
+def _starts_item(layout: _Layout, a: str, b: str) -> bool:
+    """Line ``b`` starts a list item: its mark, after an item, a sentence, a colon or a line
+    that ended early; not after a full line running on into it ("im" / "2. Wahlgang", "die
+    Regierung" / "- so hieß es -")."""
+    if not LIST_ITEM.match(b) or _open_end(a):
+        return False
+    ended = _final(a) or a.endswith(":") or bool(LIST_ITEM.match(a))
+    return ended or not layout.full(a, b)
+
+
+def _pair(text: str) -> str | None:
+    """The separator that parts ``text`` in two, if it is such a line: the separator once,
+    no punctuation of a sentence (prose with dashes is not a list)."""
+    if _open_end(text) or _PROSE_MARKS.search(text):
+        return None
+    return next((sep for sep in _PAIR_SEPARATORS if text.count(sep) == 1), None)
+
+
+def _in_pairs(lines: list[_Line], i: int) -> bool:
+    """Lines ``i`` and ``i + 1`` belong to a run of at least three lines, nothing between
+    them, each parted by the same separator: a list of pairs, one per line."""
+    sep = _pair(lines[i].text)
+    if sep is None or lines[i + 1].gap or _pair(lines[i + 1].text) != sep:
+        return False
+    run = 2
+    j = i
+    while run < 3 and j > 0 and not lines[j].gap and _pair(lines[j - 1].text) == sep:
+        run, j = run + 1, j - 1
+    j = i + 1
+    while run < 3 and j + 1 < len(lines) and not lines[j + 1].gap:
+        if _pair(lines[j + 1].text) != sep:
+            break
+        run, j = run + 1, j + 1
+    return run >= 3
 
 
 def _stands_alone(layout: _Layout, lines: list[_Line], j: int) -> bool:
@@ -264,13 +358,13 @@ def _join_lines(unit: list[str]) -> str:
     """Join a block's lines, undoing line-end hyphenation but keeping real hyphens."""
     out = [unit[0]]
     for left, right in zip(unit, unit[1:], strict=False):
-        glue = _glue(left, right)
+        glue = "" if left.endswith(SOFT_BREAK) else _glue(left, right)
         if glue is None:
             out[-1] = out[-1][:-1]  # "Verteidigungs-" + "ministerium"
         else:
             out.append(glue)
         out.append(right)
-    return "".join(out)
+    return " ".join("".join(out).replace(SOFT_BREAK, "").split())
 
 
 def _glue(left: str, right: str) -> str | None:
@@ -304,8 +398,12 @@ def _heading_like(text: str) -> bool:
 
 def _classify(texts: list[str]) -> list[Block]:
     kinds = [
-        "date" if _DATE.match(t) else "heading" if _heading_like(t) else "paragraph" for t in texts
-    ]
+        "date" if _DATE.match(t)
+        else "list-item" if LIST_ITEM.match(t)
+        else "heading" if _heading_like(t)
+        else "paragraph"
+        for t in texts
+    ]  # fmt: skip
     first_paragraph = kinds.index("paragraph") if "paragraph" in kinds else len(kinds)
     header = [i for i in range(first_paragraph) if kinds[i] == "heading"]
     long_ones = [i for i in header if len(texts[i].split()) > MAX_LABEL_WORDS]

@@ -7,6 +7,7 @@ that rebuild an original file (DOCX in -> DOCX out, Markdown in -> Markdown out)
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -52,10 +53,18 @@ def render_markdown(result: TranslationResult) -> str:
         if _in_table(first):
             parts.append(_markdown_table(group))
         elif first.kind == "list-item":
-            parts.append("\n".join(f"- {p.target}" for p in group))
+            parts.append("\n".join(_list_item(p.target) for p in group))
         else:
             parts.append(_markdown_block(first))
     return "\n\n".join(parts) + "\n"
+
+
+#: A list item's own mark, as plain text keeps it ("- Brot", "2. die Nachfrage").
+_ITEM_MARK = re.compile(r"^(?:[-*+]|\d{1,9}[.)])\s")
+
+
+def _list_item(text: str) -> str:
+    return text if _ITEM_MARK.match(text) else f"- {text}"
 
 
 def _markdown_block(p: ParagraphResult) -> str:

@@ -13,7 +13,8 @@ merged again:
 - a piece ending with an ordinal before a month or after an article ("am 6. | Mai",
   "des 6. | Regiments"),
 - a piece ending with an abbreviation that does not end sentences ("Oberst a. D. | Müller",
-  "am Mo. | 31. Jan. | 2025").
+  "am Mo. | 31. Jan. | 2025"),
+- a short bracketed note after a sentence ("Der Hund ___ im Garten. | (spielen)").
 """
 
 from __future__ import annotations
@@ -52,6 +53,8 @@ _NUMBER_THEN_NEW_SENTENCE = re.compile(
     r"Später|Zuvor|Inzwischen|Dabei|Darauf|Daraufhin|Dennoch|Jedoch|Allerdings|Schließlich|"
     r"Anschließend|Seitdem|Bisher|Bislang|Stattdessen|Immerhin|Offenbar)\b)"
 )
+#: A short bracketed note without a sentence in it, after a sentence: "(spielen)", "(dpa)".
+_ANNOTATION = re.compile(r"^\([^().!?]{1,40}\)$")
 #: A numbered list item's number ("3." in "3. Die Truppen ..."): not a sentence of its own.
 _LIST_NUMBER = re.compile(r"^\(?\d{1,3}[.)]$")
 
@@ -193,6 +196,8 @@ def _continues(previous: str, piece: str) -> bool:
     """Whether ``piece`` continues the sentence ``previous`` rather than starting a new one."""
     if not _FINAL.search(previous) or _LIST_NUMBER.match(previous):
         return True
+    if _ANNOTATION.match(piece):
+        return True  # "Der Hund ___ im Garten. (spielen)": a note on the sentence before
     if _CONTINUATION_START.match(piece) and not piece[0].isupper():
         return True
     if _ENDS_WITH_ABBREVIATION.search(previous):

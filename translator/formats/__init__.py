@@ -92,7 +92,7 @@ def format_for_name(name: str | None) -> InputFormat | None:
 
 def detect(data: bytes, name: str | None = None) -> InputFormat:
     """The format of ``data``, by content (see the module doc); ``name`` breaks ties."""
-    if data.lstrip()[:5] == b"%PDF-":
+    if data.lstrip()[:5] == b"%PDF-" or _pdf_after_junk(data):
         return "pdf"
     if data[:4] == b"PK\x03\x04":
         return "docx" if _zip_has(data, "word/document.xml") else _zip_without_document(name)
@@ -109,6 +109,14 @@ def detect(data: bytes, name: str | None = None) -> InputFormat:
         if len(_MARKDOWN.findall(text)) >= 2:
             return "markdown"
     return "text"
+
+
+def _pdf_after_junk(data: bytes) -> bool:
+    """A PDF with bytes before its header (a Ghostscript banner, a mail header): readers
+    look for ``%PDF-`` in the first 1024 bytes. It must start a line there and the file end
+    as a PDF does, so that a text that mentions ``%PDF-`` stays text."""
+    at = data.find(b"%PDF-", 0, 1024)
+    return at > 0 and data[at - 1 : at] in (b"\n", b"\r") and b"%%EOF" in data[-2048:]
 
 
 def _zip_has(data: bytes, member: str) -> bool:

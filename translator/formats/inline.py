@@ -26,7 +26,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
-from ..document import normalise
+from ..document import join_soft_breaks, normalise
 from ..result import ParagraphResult, SentenceResult
 
 log = logging.getLogger("translator")
@@ -77,7 +77,7 @@ class InlineText:
         self.spans: list[Span] = []
 
     def add(self, text: str) -> None:
-        text = _SPACE.sub(" ", normalise(text))
+        text = _SPACE.sub(" ", join_soft_breaks(normalise(text)))
         if self._space:
             text = text.lstrip(" ")
         if not text:
@@ -131,10 +131,16 @@ def phrases(text: str, spans: list[Span]) -> list[str]:
 
 
 def place(
-    paragraph: ParagraphResult, spans: list[Span], translations: dict[str, str] | None = None
+    paragraph: ParagraphResult,
+    spans: list[Span],
+    translations: dict[str, str] | None = None,
+    *,
+    anchor_atoms: bool = False,
 ) -> list[Placed]:
     """Where each span of the source block goes in ``paragraph.target`` (see module doc).
-    ``translations``: phrases translated on their own (``TranslationResult.phrases``)."""
+    ``translations``: phrases translated on their own (``TranslationResult.phrases``).
+    ``anchor_atoms``: an atom inside a sentence goes next to the word it preceded or
+    followed, when that word is in the translation once (else after its sentence)."""
     if not spans:
         return []
     sentences = paragraph.sentences
@@ -147,7 +153,9 @@ def place(
     targets = _offsets([s.target for s in sentences], skip_empty=True)
     placed: list[Placed] = []
     for span in spans:
-        placed.append(_place_one(span, sentences, sources, targets, placed, translations or {}))
+        placed.append(
+            _place_one(span, sentences, sources, targets, placed, translations or {}, anchor_atoms)
+        )
     return placed
 
 
@@ -169,6 +177,7 @@ def _place_one(
     targets: list[tuple[int, int]],
     taken: list[Placed],
     translations: dict[str, str],
+    anchor_atoms: bool = False,
 ) -> Placed:
     first = next(i for i, (a, b) in enumerate(sources) if span.start <= b)
     last = next(
@@ -177,6 +186,9 @@ def _place_one(
     if span.start == span.end:  # an atom: before its sentence if it starts it, else after
         if span.start <= sources[first][0]:
             return Placed(targets[first][0], targets[first][0], span)
+        at = _anchor(span.start - sources[first][0], sentences[first]) if anchor_atoms else None
+        if at is not None:
+            return Placed(targets[first][0] + at, targets[first][0] + at, span)
         return Placed(targets[first][1], targets[first][1], span, appended=True)
     src_start = sources[first][0]
     source_first = sentences[first].source
@@ -192,8 +204,9 @@ def _place_one(
                 trailing = _TRAILING_PUNCT.search(target_last)
                 if trailing:
                     t_end -= len(trailing.group(0))
-            lead_target = sentences[first].target
-            t_start += len(lead_target) - len(lead_target.lstrip("„“\"'»«‚‘( "))
+            if lead:  # the source span left out an opening quote or bracket: so does this
+                lead_target = sentences[first].target
+                t_start += len(lead_target) - len(lead_target.lstrip("„“\"'»«‚‘( "))
             if t_end > t_start:
                 return Placed(t_start, t_end, span)
     if first == last:
@@ -230,8 +243,36 @@ def _find(
         for flags in (0, re.IGNORECASE):
             for match in re.finditer(re.escape(candidate), target, flags):
                 a, b = offset + match.start(), offset + match.end()
-                if not any(a < e and s < b for s, e in busy):
+                if not any(_clash(a, b, s, e) for s, e in busy):
                     return a, b
+    return None
+
+
+def _clash(a: int, b: int, s: int, e: int) -> bool:
+    """Whether [a, b) overlaps [s, e) other than strictly inside or around it (a span of
+    the same kind may nest in another, as in ``_a _b_ c_``, but not take its very place)."""
+    if not (a < e and s < b):
+        return False
+    if (a, b) == (s, e):
+        return True
+    return not ((s <= a and b <= e) or (a <= s and e <= b))
+
+
+_WORD = re.compile(r"\S+")
+
+
+def _anchor(at: int, sentence: SentenceResult) -> int | None:
+    """Where in the sentence's translation an atom (inline HTML, a line break) found at
+    ``at`` of its source goes: before the source word that follows it, or after the one that
+    precedes it, if that word is in the translation once (names, numbers, code, copies)."""
+    source, target = sentence.source, sentence.target
+    after = _WORD.match(source, at)
+    before = list(_WORD.finditer(source[:at]))
+    if after is not None and target.count(after.group(0)) == 1:
+        return target.index(after.group(0))
+    if before and target.count(before[-1].group(0)) == 1:
+        word = before[-1].group(0)
+        return target.index(word) + len(word)
     return None
 
 
@@ -269,6 +310,9 @@ def markup(
     the text between escaped. A ``verbatim`` span is written as its data, text and all."""
     opens: dict[int, list[Placed]] = {}
     closes: dict[int, list[Placed]] = {}
+    # Spans over the same text nest as in the source, where the inner one closed (and was
+    # recorded) first: open the later one first, close the earlier one first.
+    order = {id(p): i for i, p in enumerate(ranges)}
     for p in ranges:
         opens.setdefault(p.start, []).append(p)
         closes.setdefault(p.end, []).append(p)
@@ -276,10 +320,10 @@ def markup(
     out: list[str] = []
     verbatim_until = -1
     for at, following in zip(cuts, [*cuts[1:], len(target)], strict=True):
-        for p in sorted(closes.get(at, []), key=lambda p: -p.start):
+        for p in sorted(closes.get(at, []), key=lambda p: (-p.start, order[id(p)])):
             out.append(closer(p.span))
         out.extend(extras.get(at, []))
-        for p in sorted(opens.get(at, []), key=lambda p: -p.end):
+        for p in sorted(opens.get(at, []), key=lambda p: (-p.end, -order[id(p)])):
             if p.span.kind == "verbatim":
                 out.append(p.span.data)
                 verbatim_until = max(verbatim_until, p.end)

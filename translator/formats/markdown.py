@@ -8,9 +8,13 @@ is translated, the URL never), inline code and autolinks (never translated: foun
 the translation as written), images and inline HTML (put back unchanged).
 
 Writing rebuilds the original file: every line that holds no translatable text (front matter,
-code, blank lines, rules, reference definitions, table delimiter rows) is kept byte for byte;
-each translated block replaces its lines, after the same container prefix (``> ``, ``- ``,
-``1. ``, ``## ``). A paragraph's soft line breaks become spaces.
+code, blank lines, rules, reference definitions, table delimiter rows) is kept byte for byte,
+and so is every block whose translation is its source text (names, numbers, a copy model: a
+round trip is exact). Each changed block replaces its lines, after the same container prefix
+(``> ``, ``- ``, ``1. ``, ``## ``), its markup written again around the translation: soft line
+breaks become spaces; hard line breaks, images and inline HTML go next to the word they
+followed or preceded if it is in the translation (else after their sentence); link targets,
+titles, code spans and autolinks are written so that they read back as they were.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..document import decode_bytes
+from ..document import control_characters, decode_bytes
 from ..layout import Block, is_date_line
 from ..result import ParagraphResult, TranslationResult
 from .base import Document
@@ -29,7 +33,7 @@ from .inline import InlineText, Placed, Span, lost, markup, nests, phrases, plac
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
 _PREFIX = re.compile(r"^[ \t>]*(?:(?:[-+*]|\d{1,9}[.)])[ \t]+)?(?:#{1,6}[ \t]+)?")
 _LINE_START_MARK = re.compile(r"^(?:(#{1,6}|>|[-+*])(?=\s|$)|(\d{1,9})([.)])(?=\s|$))")
-_SPECIAL = re.compile(r"([\\`*\[\]<])")
+_SPECIAL = re.compile(r"([\\`*\[\]<~])|&(?=#?\w+;)|!$")
 _UNDERSCORE = re.compile(r"(?<![\w])_|_(?![\w])")
 _MARKERS = {"em": "*", "strong": "**", "s": "~~"}
 _CONTAINERS = ("list_item_open", "blockquote_open")
@@ -45,6 +49,7 @@ class _Unit:
     first_line: str = ""  # the first line of its inline source (finds the prefix)
     setext: bool = False  # a heading underlined with === / ---
     cell: tuple[int, int] | None = None  # (row line, cell index) for a table cell
+    raw: str = ""  # its inline source as written (a table cell's, kept when unchanged)
 
 
 @dataclass
@@ -59,12 +64,14 @@ class _Parsed:
 def read_markdown(data: bytes, *, name: str = "<input>") -> Document:
     """Read a Markdown file (InputError for binary or undecodable data)."""
     parsed = _parse(data, name)
+    controls = control_characters(parsed.body)
     return Document(
         format="markdown",
         blocks=[unit.block for unit in parsed.units],
         metadata=parsed.metadata,
         original=data,
         phrases=[p for u in parsed.units for p in phrases(u.block.text, u.spans)],
+        losses={"control_characters": controls} if controls else {},
     )
 
 
@@ -79,22 +86,31 @@ def write_markdown(result: TranslationResult, document: Document) -> str:
     replaced: dict[int, str] = {}
     dropped: set[int] = set()
     cells: dict[int, dict[int, str]] = {}
+    changed_rows: set[int] = set()
     for index, (unit, paragraph) in enumerate(zip(parsed.units, result.paragraphs, strict=True)):
         if unit.block.kind == "code":
             continue
-        inline = _render_inline(paragraph, unit.spans, result, index)
+        unchanged = paragraph.target == unit.block.text
         if unit.cell is not None:
             row, cell = unit.cell
-            cells.setdefault(row, {})[cell] = inline.replace("|", "\\|")
+            if unchanged:
+                cells.setdefault(row, {}).setdefault(cell, unit.raw)
+            else:
+                inline = _render_inline(paragraph, unit.spans, result, index)
+                cells.setdefault(row, {})[cell] = inline.replace("|", "\\|")
+                changed_rows.add(row)
             continue
+        if unchanged:  # the translation is the source: its lines stay as written
+            continue
+        inline = _render_inline(paragraph, unit.spans, result, index)
         start, end = unit.lines
         first = lines[start]
         at = first.find(unit.first_line) if unit.first_line else -1
         prefix = first[:at] if at >= 0 else _PREFIX.match(first).group(0)  # type: ignore[union-attr]
-        replaced[start] = prefix + _escape_line_start(inline)
+        replaced[start] = prefix + inline
         dropped.update(range(start + 1, end - 1 if unit.setext else end))
     for row, count in parsed.rows.items():
-        if row in cells:
+        if row in changed_rows:
             texts = [cells[row].get(i, "") for i in range(count)]
             indent = lines[row][: len(lines[row]) - len(lines[row].lstrip())]
             replaced[row] = indent + "| " + " | ".join(texts) + " |"
@@ -157,6 +173,7 @@ def _parse(data: bytes, name: str) -> _Parsed:
         origin: dict[str, Any] = {"line": offset + where[0] + 1}
         unit = _Unit(Block("paragraph", plain), spans, lines=(where[0], where[1]))
         unit.first_line = token.content.split("\n", 1)[0]
+        unit.raw = token.content
         if parent.type == "heading_open":
             level = int(parent.tag[1])
             title = level == 1 and not any(u.block.kind == "title" for u in units)
@@ -228,18 +245,22 @@ def _front_matter(text: str) -> tuple[str, str, dict[str, Any]]:
 def _inline(children: list[Any]) -> tuple[str, list[Span]]:
     builder = InlineText()
     open_keys: list[object] = []
-    for token in children:
+    for i, token in enumerate(children):
         kind = token.type
         if kind == "text":
             builder.add(token.content)
-        elif kind in ("softbreak", "hardbreak"):
+        elif kind == "softbreak":
             builder.add(" ")
+        elif kind == "hardbreak":
+            builder.add(" ")
+            builder.atom("atom", (_HARD_BREAK, False))
         elif kind == "code_inline":
             key = object()
-            fence = token.markup
-            pad = " " if token.content.startswith("`") or token.content.endswith("`") else ""
-            builder.open(key, "verbatim", f"{fence}{pad}{token.content}{pad}{fence}")
-            builder.add(token.content)
+            fence, content = token.markup, token.content
+            padded = content.strip(" ") and (content[0] in "` " or content[-1] in "` ")
+            pad = " " if padded else ""
+            builder.open(key, "verbatim", f"{fence}{pad}{content}{pad}{fence}")
+            builder.add(content)
             builder.close(key)
         elif kind in ("em_open", "strong_open", "s_open"):
             key = object()
@@ -249,26 +270,54 @@ def _inline(children: list[Any]) -> tuple[str, list[Span]]:
             key = object()
             open_keys.append(key)
             href = str(token.attrs.get("href", ""))
-            if token.markup == "autolink":
-                builder.open(key, "verbatim", f"<{href}>")
+            if token.markup == "autolink":  # as written: <x@y.example>, not <mailto:x@y...>
+                shown = children[i + 1].content if i + 1 < len(children) else href
+                builder.open(key, "verbatim", f"<{shown}>")
             else:
                 builder.open(key, "link", (href, token.attrs.get("title")))
         elif kind in ("em_close", "strong_close", "s_close", "link_close") and open_keys:
             builder.close(open_keys.pop())
         elif kind == "image":
-            title = token.attrs.get("title")
-            title_part = f' "{title}"' if title else ""
-            builder.atom("atom", f"![{token.content}]({token.attrs.get('src', '')}{title_part})")
+            alt = _escape(token.content)
+            where = _link_target(str(token.attrs.get("src", "")), token.attrs.get("title"))
+            builder.atom("atom", (f"![{alt}]({where})", _space_follows(children, i)))
         elif kind == "html_inline":
-            builder.atom("atom", token.content)
+            builder.atom("atom", (token.content, _space_follows(children, i)))
     return builder.result()
+
+
+_HARD_BREAK = "\\\n"
+
+
+def _space_follows(children: list[Any], i: int) -> bool:
+    following = children[i + 1] if i + 1 < len(children) else None
+    if following is None:
+        return False
+    return following.type == "softbreak" or following.content[:1].isspace()
 
 
 # -- writing inline text ---------------------------------------------------------------------
 
 
 def _escape(text: str) -> str:
-    return _UNDERSCORE.sub(r"\\_", _SPECIAL.sub(r"\\\1", text))
+    """Text as Markdown: markup characters, an entity's ``&`` and a ``!`` that would make the
+    link after it an image, backslash-escaped."""
+    return _UNDERSCORE.sub(r"\\_", _SPECIAL.sub(lambda m: "\\" + m.group(0), text))
+
+
+_DESTINATION_BARE = re.compile(r"[^\s()<>\x00-\x1f]+")
+_BACKSLASHED = re.compile(r"\\(?=[!-/:-@\[-`{-~])|&(?=#?\w+;)")
+
+
+def _link_target(href: str, title: Any) -> str:
+    """A link's destination and title written so that they read back as they are."""
+    where = _BACKSLASHED.sub(lambda m: "\\" + m.group(0), href)
+    if not _DESTINATION_BARE.fullmatch(href):
+        where = "<" + re.sub(r"([<>])", r"\\\1", where) + ">"
+    if title:
+        quoted = _BACKSLASHED.sub(lambda m: "\\" + m.group(0), str(title)).replace('"', '\\"')
+        where += f' "{quoted}"'
+    return where
 
 
 def _escape_line_start(line: str) -> str:
@@ -285,18 +334,28 @@ def _render_inline(
     paragraph: ParagraphResult, spans: list[Span], result: TranslationResult, index: int
 ) -> str:
     name = result.name
-    placed = place(paragraph, spans, result.phrases)
+    placed = place(paragraph, spans, result.phrases, anchor_atoms=True)
     ranges: list[Placed] = []
     extras: dict[int, list[str]] = {}
     for p in placed:
-        if p.span.start == p.span.end:  # an atom: image or inline HTML
-            atom = f" {p.span.data}" if p.appended else f"{p.span.data} "
+        if p.span.start == p.span.end:  # an atom: image, inline HTML, a hard line break
+            text, space = p.span.data
+            space = space and paragraph.target[p.start : p.start + 1] not in (" ", "")
+            atom = f" {text}" if p.appended else text + (" " if space else "")
             extras.setdefault(p.start, []).append(atom)
+            if p.appended:
+                what = "a line break" if text == _HARD_BREAK else text
+                lost(name, index, what, "added after its sentence")
         elif p.appended or not all(nests(p, q) for q in ranges):
             _keep_unplaced(p, extras, name, index)
         else:
             ranges.append(p)
-    return markup(paragraph.target, ranges, extras, _opener, _closer, _escape).strip()
+    written = markup(paragraph.target, ranges, extras, _opener, _closer, _escape)
+    # A hard break: no spaces before it, none at the paragraph's ends, and the line after it
+    # must not start a heading, quote or list.
+    lines = re.sub(r"[ \t]*\\\n[ \t]*", _HARD_BREAK, written).split(_HARD_BREAK)
+    lines = [line for line in lines if line.strip()] or [""]
+    return _HARD_BREAK.join(_escape_line_start(line.strip()) for line in lines)
 
 
 def _keep_unplaced(p: Placed, extras: dict[int, list[str]], name: str | None, index: int) -> None:
@@ -317,9 +376,7 @@ def _opener(span: Span) -> str:
 
 def _closer(span: Span) -> str:
     if span.kind == "link":
-        href, title = span.data
-        title_part = f' "{title}"' if title else ""
-        return f"]({href}{title_part})"
+        return f"]({_link_target(*span.data)})"
     if span.kind == "verbatim":
         return ""
     return _MARKERS.get(span.kind, "")

@@ -10,6 +10,7 @@ import ctypes
 import logging
 import math
 import re
+import statistics
 from collections import Counter
 from typing import Any
 
@@ -44,6 +45,8 @@ _BREAKS = _SPACES | {0x09, 0x0A, 0x0D}
 #: ligatures: their letters.
 _LIGATURES = dict(zip("ﬀﬁﬂﬃﬄﬅﬆ", ["ff", "fi", "fl", "ffi", "ffl", "st", "st"], strict=True))
 _SPECIAL = {0x02: "-", 0xAD: "-", 0xFFFE: "-"} | {ord(k): v for k, v in _LIGATURES.items()}
+#: Control characters (a broken CMap maps glyphs to them): removed, and counted.
+_CONTROLS = frozenset(range(0x20)) - _BREAKS - {0x02} | frozenset(range(0x7F, 0xA0))
 
 
 def read_pdf(data: bytes, *, name: str | None = None) -> Document:
@@ -88,15 +91,25 @@ def read_pdf(data: bytes, *, name: str | None = None) -> Document:
     if blank:
         log.warning("%s: pages without text (scanned?) left out: %s", label, blank)
     blocks, removed = rebuild(pages)
-    metadata: dict[str, Any] = {"pages": len(pages), "removed": removed}
+    metadata: dict[str, Any] = {"pages": len(pages), "removed": list(dict.fromkeys(removed))}
     if blank:
         metadata["pages_without_text"] = blank
+    losses = {
+        "page_furniture": len(removed),
+        "control_characters": sum(page.controls for page in pages),
+        "pages_without_text": len(blank),
+    }
     for key, ours in (("Title", "title"), ("Author", "author")):
         if info.get(key, "").strip():
             metadata[ours] = info[key].strip()
     if info.get("CreationDate"):
         metadata["date"] = _iso_date(info["CreationDate"])
-    return Document(format="pdf", blocks=blocks, metadata=metadata)
+    return Document(
+        format="pdf",
+        blocks=blocks,
+        metadata=metadata,
+        losses={kind: n for kind, n in losses.items() if n},
+    )
 
 
 def _iso_date(value: str) -> str:
@@ -126,7 +139,7 @@ def _read_page(pdf: Any, index: int) -> Page:
             # a portrait one is read upright, not as text turned on its side.
             angle = _text_angle(textpage.raw)
             frame = _Frame(angle, width, height)
-            words = _words(textpage.raw, frame)
+            words, controls = _words(textpage.raw, frame)
         finally:
             textpage.close()
         images = [
@@ -135,7 +148,7 @@ def _read_page(pdf: Any, index: int) -> Page:
         ]
     finally:
         page.close()
-    return Page(index + 1, frame.width, frame.height, _lines(words), images)
+    return Page(index + 1, frame.width, frame.height, _lines(words), images, controls)
 
 
 class _Frame:
@@ -190,8 +203,9 @@ def _text_angle(textpage: Any) -> int:
     return angle or 0
 
 
-def _words(textpage: Any, frame: _Frame) -> list[Word]:
-    """The page's words in the text layer's (content stream) order.
+def _words(textpage: Any, frame: _Frame) -> tuple[list[Word], int]:
+    """The page's words in the text layer's (content stream) order, and how many control
+    characters were left out.
 
     Font and size are looked up once per word (at its first character), the box of every
     character: these C calls are most of the time a page takes. A word's ``baseline`` is the
@@ -224,7 +238,17 @@ def _words(textpage: Any, frame: _Frame) -> list[Word]:
             words.append(word)
         chars.clear()
 
+    controls = 0
     for i, code in enumerate(codes):
+        if code in _CONTROLS:  # left out; its box still belongs to its word (no gap there)
+            controls += 1
+            if chars:
+                get_box(textpage, i, rect)
+                right = rect.right
+                if turn:
+                    right = turn(rect.left, rect.right, rect.bottom, rect.top)[1]
+                x1 = max(x1, right)
+            continue
         if code in _BREAKS:
             flush()
             if code in _SPACES and words and not raw.FPDFText_IsGenerated(textpage, i):
@@ -282,7 +306,7 @@ def _words(textpage: Any, frame: _Frame) -> list[Word]:
             style = fonts[obj]
         chars.append(char)
     flush()
-    return words
+    return words, controls
 
 
 def _codes(textpage: Any, count: int) -> list[int]:
@@ -327,7 +351,49 @@ def _lines(words: list[Word]) -> list[Line]:
                 current.append(word)
                 continue
         lines.append([word])
-    return [Line(ws) for ws in lines]
+    return [Line(_letter_spaced(ws)) for ws in lines]
+
+
+#: Letter-spaced text ("D o u b l e"): at least this many one-character words in a row.
+SPACED_RUN = 4
+
+
+def _letter_spaced(words: list[Word]) -> list[Word]:
+    """Join the letters of letter-spaced (tracked) words, which PDFium gives one by one:
+    a run of one-character words set evenly and closely apart, without spaces between them
+    in the text; a space there or a wider gap than the letters' is a word space
+    ("D o u b l e q u o t e  V e r l a g" -> "Doublequote Verlag")."""
+    out: list[Word] = []
+    i = 0
+    while i < len(words):
+        j = i
+        while j < len(words) and len(words[j].text) == 1 and not words[j].rotated:
+            j += 1
+        if j - i < SPACED_RUN:
+            out.append(words[i])
+            i += 1
+            continue
+        run = words[i:j]
+        gaps = [b.x0 - a.x1 for a, b in zip(run, run[1:], strict=False)]
+        letter = statistics.median(gaps)
+        if letter > 0.6 * run[0].size:
+            out += run  # a row of figures in a table, not letters of one word
+            i = j
+            continue
+        word = run[0]
+        for gap, nxt in zip(gaps, run[1:], strict=True):
+            if word.space_after or (gap > 1.4 * letter and gap - letter > 0.1 * nxt.size):
+                out.append(word)
+                word = nxt
+                continue
+            word = Word(
+                word.text + nxt.text, word.x0, min(word.top, nxt.top), nxt.x1,
+                max(word.bottom, nxt.bottom), word.baseline, word.size, word.bold,
+                word.italic, nxt.space_after,
+            )  # fmt: skip
+        out.append(word)
+        i = j
+    return out
 
 
 def _superior(word: Word, last: Word) -> bool:

@@ -3,8 +3,10 @@ captions and footnotes (no PDF library needed here; ``translator.formats.pdf`` r
 layer, ``translator.formats.pdf_layout`` joins the lines into blocks).
 
 1. Running headers, footers and page numbers are dropped: a line in the top or bottom band of
-   the page whose text (digits aside) comes back at the same height on several pages, or that
-   is only a page number. They are reported, not silently lost.
+   the page, standing apart from the text, whose text (digits aside) comes back at the same
+   height on several pages, or that is only a page number alone on its row, or (at the top)
+   that is short and in smaller type than the body and not a date line (the article's date).
+   They are reported, not silently lost.
 2. Columns: a gutter is an x range that the narrow lines of the page never cross while lines
    on both sides of it do, and on whose right edge lines start (a column's left edge). Lines
    that cross a gutter span the columns (a title, a wide lead) and, like a picture across a
@@ -20,6 +22,8 @@ import re
 import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+
+from ..layout import is_date_line
 
 __all__ = [
     "SMALL_SIZE",
@@ -38,6 +42,9 @@ MARGIN_BAND = 0.12
 RUNNING_SHARE = 0.4
 #: How far (points) the same header may move between pages.
 RUNNING_SLACK = 4.0
+#: A running header or footer stands apart from the text: by at least this share of the
+#: type size (lines of text are closer: their gap is their leading less their size).
+RUNNING_GAP = 1.0
 #: A line wider than this share of the page's text area spans columns: gutters are found
 #: from the narrower ones.
 NARROW = 0.6
@@ -121,36 +128,80 @@ class Page:
     height: float
     lines: list[Line]
     images: list[tuple[float, ...]] = field(default_factory=list)  # x0, top, x1, bottom
+    controls: int = 0  # control characters left out of its text
 
 
 # -- 1. running headers and footers ----------------------------------------------------------
 
 
-def drop_running(pages: list[Page]) -> list[str]:
-    """Remove running headers, footers and page numbers; return their texts."""
+def drop_running(pages: list[Page], body: float) -> list[str]:
+    """Remove running headers, footers and page numbers; return their texts, one per line
+    removed (``body``: the body text's size).
 
-    def in_band(line: Line, page: Page) -> bool:
-        return line.bottom < MARGIN_BAND * page.height or line.top > (1 - MARGIN_BAND) * page.height
-
+    Only a line in the top or bottom band that stands apart from the text (nothing between
+    it and the page's edge, a gap wider than a line's to the text inside) can be one. It is
+    one if its text (digits aside) comes back at the same height on enough pages, or it is a
+    page number alone on its row, or, at the top, it is short and in smaller type than the
+    body (a header on a one-page document, or on a page where it does not come back).
+    """
     places: dict[str, list[tuple[int, float]]] = defaultdict(list)
+    candidates: dict[int, dict[int, bool]] = {}  # page -> id(line) -> in the top band
     for page in pages:
+        here = candidates[page.number] = {}
         for line in page.lines:
-            if in_band(line, page):
+            top = line.bottom < MARGIN_BAND * page.height
+            in_band = top or line.top > (1 - MARGIN_BAND) * page.height
+            if in_band and _apart(line, page, top, body):
+                here[id(line)] = top
                 places[_shape(line.text)].append((page.number, line.top))
     needed = max(2, RUNNING_SHARE * len(pages))
-    removed: dict[str, None] = {}
+    removed: list[str] = []
     for page in pages:
         kept = []
         for line in page.lines:
-            if in_band(line, page):
+            at_top = candidates[page.number].get(id(line))
+            if at_top is not None:
                 near = places[_shape(line.text)]
-                same = {p for p, top in near if abs(top - line.top) <= RUNNING_SLACK}
-                if len(same) >= needed or _PAGE_NUMBER.match(line.text):
-                    removed[line.text] = None
+                same = {p for p, y in near if abs(y - line.top) <= RUNNING_SLACK}
+                small = line.size < SMALL_SIZE * body and len(line.text.split()) <= 12
+                alone = not any(
+                    other is not line and other.top < line.bottom and line.top < other.bottom
+                    for other in page.lines
+                )
+                if (
+                    len(same) >= needed
+                    or (alone and _PAGE_NUMBER.match(line.text))
+                    or (at_top and small and _letters(line.text) and not is_date_line(line.text))
+                ):
+                    removed.append(line.text)
                     continue
             kept.append(line)
         page.lines = kept
-    return list(removed)
+    return removed
+
+
+def _apart(line: Line, page: Page, top: bool, body: float) -> bool:
+    """No line between ``line`` and the page's (top or bottom) edge, and the nearest line
+    inside more than a line's gap away (``RUNNING_GAP`` of its size or the body's)."""
+    gaps = []
+    for other in page.lines:
+        if other is line:
+            continue
+        if top:
+            if other.bottom <= line.top:
+                return False
+            if other.top >= line.bottom:
+                gaps.append(other.top - line.bottom)
+        else:
+            if other.top >= line.bottom:
+                return False
+            if other.bottom <= line.top:
+                gaps.append(line.top - other.bottom)
+    return min(gaps, default=body) >= RUNNING_GAP * max(body, line.size)
+
+
+def _letters(text: str) -> bool:
+    return sum(ch.isalpha() for ch in text) >= 3
 
 
 def take_turned(pages: list[Page]) -> dict[int, list[Line]]:

@@ -310,16 +310,17 @@ def _display(text: str) -> bool:
 
 
 def rebuild(pages: list[Page]) -> tuple[list[Block], list[str]]:
-    """The article's blocks in reading order, and the running texts that were left out."""
+    """The article's blocks in reading order, and the running texts that were left out (one
+    per line left out)."""
     turned = take_turned(pages)
-    removed = drop_running(pages)
     sizes = Counter[float]()
     for page in pages:
         for line in page.lines or turned[page.number]:
             sizes[line.size] += len(line.text)
     if not sizes:
-        return [], removed
+        return [], []
     body = sizes.most_common(1)[0][0]
+    removed = drop_running(pages, body)
     ordered: list[Line] = []
     for page in pages:
         here = reading_order(page, body, ordered[-1].group if ordered else 0)

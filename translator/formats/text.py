@@ -3,11 +3,14 @@ and its blocks rebuilt from the line layout (``translator.layout``)."""
 
 from __future__ import annotations
 
-from ..document import decode_bytes, normalise, rebuild
+from ..document import control_characters, decode_bytes, normalise, rebuild
 from .base import Document
 
 
 def read_text(data: bytes, *, name: str = "<input>") -> Document:
     """Read plain text (InputError for binary or undecodable data)."""
-    text = normalise(decode_bytes(data, name=name))
-    return Document(format="text", blocks=rebuild(text), original=data)
+    decoded = decode_bytes(data, name=name)
+    controls = control_characters(decoded)
+    losses = {"control_characters": controls} if controls else {}
+    text = normalise(decoded)
+    return Document(format="text", blocks=rebuild(text), original=data, losses=losses)
