@@ -423,3 +423,24 @@ def test_docx_fields_stay_in_place_and_other_content_follows_its_sentence() -> N
         for r in body.iter(qn("w:r"))
     ]
     assert order == ["Die troops ziehen ab.", " ", "SYM", " Die Lage bleibt ruhig."]
+
+
+def test_list_items_from_plain_text_show_one_mark_in_every_writer() -> None:
+    """Plain text keeps an item's mark in its text ("- Brot"); the writers that draw their
+    own bullet or number (HTML, DOCX) draw it instead, never both ("• - Brot")."""
+    import docx as python_docx
+
+    from tests.doubles import IdentityEngine
+
+    text = "Einkaufsliste:\n\n- Brot\n- Milch\n\nDanach:\n\n1. Kochen\n2. Essen\n"
+    document = read_document(text.encode(), name="liste.txt")
+    result = Pipeline(IdentityEngine()).translate_document(document)
+    page = write(result, document, "html")
+    assert isinstance(page, str)
+    assert "<ul><li>Brot</li><li>Milch</li></ul>" in page
+    assert "<ol><li>Kochen</li><li>Essen</li></ol>" in page
+    out = write(result, document, "docx")
+    assert isinstance(out, bytes)
+    paragraphs = [(p.style.name, p.text) for p in python_docx.Document(io.BytesIO(out)).paragraphs]
+    assert ("List Bullet", "Brot") in paragraphs and ("List Number", "Essen") in paragraphs
+    assert "- Brot" in write(result, document, "markdown")  # Markdown's own mark, once

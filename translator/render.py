@@ -60,11 +60,21 @@ def render_markdown(result: TranslationResult) -> str:
 
 
 #: A list item's own mark, as plain text keeps it ("- Brot", "2. die Nachfrage").
-_ITEM_MARK = re.compile(r"^(?:[-*+]|\d{1,9}[.)])\s")
+_ITEM_MARK = re.compile(r"^(?:[-*+•–]|\d{1,9}[.)])\s+")
 
 
 def _list_item(text: str) -> str:
     return text if _ITEM_MARK.match(text) else f"- {text}"
+
+
+def without_item_mark(text: str) -> tuple[str, bool]:
+    """A list item's text without the mark plain text keeps in it, and whether that mark was
+    a number: for the writers that draw their own bullet or number (HTML, DOCX), so that an
+    item never shows two marks ("• - Brot")."""
+    mark = _ITEM_MARK.match(text)
+    if mark is None:
+        return text, False
+    return text[mark.end():], mark.group().strip()[0].isdigit()
 
 
 def _markdown_block(p: ParagraphResult) -> str:

@@ -746,7 +746,7 @@ def render_docx(result: TranslationResult) -> bytes:
     import docx
     from docx.shared import Pt
 
-    from ..render import groups, heading_level, table_rows
+    from ..render import groups, heading_level, table_rows, without_item_mark
 
     doc = docx.Document()
     for key in ("title", "author"):
@@ -785,6 +785,9 @@ def render_docx(result: TranslationResult) -> bytes:
                 run.italic = item.kind == "date"
                 if item.kind == "footnote":
                     run.font.size = Pt(9)
+            elif item.kind == "list-item":  # the style draws the mark: not the text's too
+                text, numbered = without_item_mark(text)
+                doc.add_paragraph(text, style="List Number" if numbered else "List Bullet")
             else:
                 doc.add_paragraph(text, style=_NEW_STYLES.get(item.kind))
     out = io.BytesIO()

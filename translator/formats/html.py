@@ -323,7 +323,7 @@ def write_html(result: TranslationResult, document: Document) -> str:
 def render_page(result: TranslationResult, spans: list[list[Span]] | None = None) -> str:
     """The translated document as one self-contained HTML page; ``spans``: each paragraph's
     inline formatting in its source (see ``write_html``)."""
-    from ..render import groups, table_rows
+    from ..render import groups, table_rows, without_item_mark
 
     index = {id(p): i for i, p in enumerate(result.paragraphs)}
 
@@ -339,8 +339,15 @@ def render_page(result: TranslationResult, spans: list[list[Span]] | None = None
     for group in groups(result.paragraphs):
         first = group[0]
         if first.kind == "list-item":
-            items = "".join(f"<li>{inline(p)}</li>" for p in group)
-            body.append(f"<ul>{items}</ul>")
+            # An item read from plain text keeps its own mark ("- Brot", "2. ..."): the list
+            # draws it instead (numbered items as <ol>), never both.
+            marked = [without_item_mark(inline(p)) for p in group]
+            numbered = {n for _, n in marked}
+            if len(numbered) > 1:  # numbers beside bullets: each item keeps its own mark
+                marked = [(inline(p), False) for p in group]
+            items = "".join(f"<li>{text}</li>" for text, _ in marked)
+            tag = "ol" if numbered == {True} else "ul"
+            body.append(f"<{tag}>{items}</{tag}>")
         elif first.kind == "table-cell" and "row" in (first.origin or {}):
             head = (first.origin or {}).get("element") == "th"
             rows = []
