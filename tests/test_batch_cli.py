@@ -19,7 +19,7 @@ import pytest
 from tests.cli import run_cli as cli
 from tests.cli import use_engine
 from tests.doubles import MangleEngine, WordEngine
-from translator.batch import MANIFEST_NAME
+from translator.batch import MANIFEST_NAME, Manifest
 from translator.document import temp_target
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -185,7 +185,8 @@ def test_ctrl_c_stops_cleanly_with_a_summary_and_exit_130(
     code, _, err = cli(monkeypatch, capsys, *args)
     assert code == 130
     assert "Batch interrupted" in err and "run the same command again" in err
-    done = json.loads((tmp_path / "out" / MANIFEST_NAME).read_text("utf-8"))["files"]
+    with Manifest.load(tmp_path / "out") as manifest:
+        done = manifest.to_dict()["files"]
     assert sorted(done) == ["a0.json", "a1.json"]  # the first chunk: 2 files of 4 sentences
 
     use_engine(monkeypatch, WordEngine())
@@ -264,7 +265,8 @@ def _rerun_loads_nothing(in_dir: Path, out_dir: Path, model: Path) -> str:
 
 
 def _done_in_manifest(out_dir: Path) -> list[str]:
-    files = json.loads((out_dir / MANIFEST_NAME).read_text("utf-8"))["files"]
+    with Manifest.load(out_dir) as manifest:
+        files = manifest.to_dict()["files"]
     return sorted(out for out, entry in files.items() if entry["status"] == "ok")
 
 

@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 from ..errors import OutputError
 from .events import Event, FileDone, FileOutcome
-from .manifest import Entry, Manifest, signature_key
+from .manifest import AnyManifest, Entry, signature_key
 from .plan import Task
 
 log = logging.getLogger("translator")
@@ -34,10 +34,22 @@ class FileRecord:
     sentences: int = 0
     terms_missed: int = 0
     flags: int = 0  # QA warnings and errors an editor should look at
+    #: The source's size and modification time when it was hashed (``Task.stamp``).
+    source_size: int | None = None
+    source_mtime_ns: int | None = None
 
     @classmethod
     def failed(cls, task: Task, error: str) -> FileRecord:
         return cls(task.file.rel, task.file.out_rel, task.source_sha256, "failed", error=error)
+
+    @classmethod
+    def written(cls, task: Task, output_sha256: str | None, **counts: int) -> FileRecord:
+        """A translated and written file's record (``counts``: sentences, terms_missed,
+        flags)."""
+        size, mtime = task.stamp if task.stamp is not None else (None, None)
+        return cls(task.file.rel, task.file.out_rel, task.source_sha256, "translated",
+                   output_sha256=output_sha256, source_size=size, source_mtime_ns=mtime,
+                   **counts)  # fmt: skip
 
     def outcome(self) -> FileOutcome:
         """The summary's line of this file."""
@@ -62,6 +74,8 @@ class FileRecord:
             error=self.error,
             sentences=self.sentences,
             terms_missed=self.terms_missed,
+            source_size=self.source_size,
+            source_mtime_ns=self.source_mtime_ns,
         )
 
 
@@ -70,7 +84,7 @@ class Ledger:
 
     def __init__(
         self,
-        manifest: Manifest,
+        manifest: AnyManifest,
         signature: dict[str, Any],
         on_event: Callable[[Event], None] | None = None,
     ) -> None:
@@ -108,6 +122,13 @@ class Ledger:
             self.manifest.save()
         except (OutputError, OSError) as exc:
             # The outputs are fine; only the next run's shortcut is lost. Say so, go on.
+            log.warning("cannot write the manifest %s: %s", self.manifest.path, exc)
+
+    def close(self) -> None:
+        """Save, and let go of the manifest (the run is over)."""
+        try:
+            self.manifest.close()
+        except (OutputError, OSError) as exc:
             log.warning("cannot write the manifest %s: %s", self.manifest.path, exc)
 
     def emit(self, event: Event) -> None:
