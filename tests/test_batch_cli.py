@@ -7,6 +7,7 @@ batch` with the tiny MarianMT in the real layout and kill it mid-run.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -20,6 +21,7 @@ from tests.cli import run_cli as cli
 from tests.cli import use_engine
 from tests.doubles import MangleEngine, WordEngine
 from translator.batch import MANIFEST_NAME, Manifest
+from translator.batch.local import WRITERS
 from translator.document import temp_target
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -290,17 +292,25 @@ def test_killed_mid_batch_then_rerun_every_output_complete(
     assert len(after_term) >= 2 and set(after_term) < set(expected)
 
     # SIGKILL in the middle of writing the second output of the next run: no chance to clean
-    # up at all. That output's data sits in a hidden temp file; the output itself is absent.
+    # up at all. That output's data sits in a hidden temp file; the output itself is absent
+    # (and so are those of other outputs the writer threads had in flight).
     proc = _start(in_dir, out_dir, tiny_model_dir, stop=("kill", 2))
     _, err = proc.communicate(timeout=300)
     assert proc.returncode == -signal.SIGKILL, err
     written = sorted(p.relative_to(out_dir).as_posix() for p in out_dir.rglob("*.json")
                      if not p.name.startswith("."))  # fmt: skip
-    assert len(written) == len(after_term) + 1 < len(expected)
-    [temp] = out_dir.rglob(".*.tmp")
-    target = temp.parent / (temp_target(temp.name) or "?")
-    assert target.suffix == ".json" and not target.exists()
-    json.loads(temp.read_text("utf-8"))  # written in full before the rename that never came
+    assert len(after_term) + 1 <= len(written) <= len(after_term) + WRITERS
+    assert len(written) < len(expected)
+    temps = list(out_dir.rglob(".*.tmp"))
+    assert 1 <= len(temps) <= WRITERS
+    complete = 0
+    for temp in temps:
+        target = temp.parent / (temp_target(temp.name) or "?")
+        assert target.suffix == ".json" and not target.exists()
+        with contextlib.suppress(ValueError):  # another writer's may be cut short
+            json.loads(temp.read_text("utf-8"))
+            complete += 1
+    assert complete >= 1  # written in full before the rename that never came
     for rel in written:  # whatever is visible is complete
         json.loads((out_dir / rel).read_text("utf-8"))
 

@@ -2,13 +2,14 @@
 
 A reader thread reads and splits the due files a few ahead of the engine (each file's
 sentences are announced, ``SentencesQueued``, chunk by chunk: no pass over all files first,
-so memory and start-up do not grow with the number of files). Files are grouped into chunks of
-about ``chunk_sentences`` sentences, and each chunk goes through ``Pipeline.run`` so the
-sentences of many short articles share engine batches. A writer thread writes each output
+so memory and start-up do not grow with the number of files). Files are grouped into chunks
+of about ``chunk_sentences`` sentences, and each chunk goes through ``Pipeline.run`` so the
+sentences of many short articles share engine batches. Writer threads write each output
 atomically as soon as its chunk is done (fsync releases the GIL, so this overlaps the
-engine's work on the next chunk); the manifest commits as writes finish, so a run killed at
-any moment loses at most about two chunks of work. A bad input is recorded as failed and the
-run goes on. The per-file steps are ``work.py``'s, shared with the Ray runner.
+engine's work on the next chunk; several at once, so their fsyncs are committed together);
+the manifest commits as writes finish, so a run killed at any moment loses at most about two
+chunks of work. A bad input is recorded as failed and the run goes on. The per-file steps
+are ``work.py``'s, shared with the Ray runner.
 """
 
 from __future__ import annotations
@@ -35,6 +36,12 @@ log = logging.getLogger("translator")
 
 #: Files read and split ahead of the engine.
 PREFETCH_FILES = 64
+#: Outputs written at once. Each is fsync'd before its rename; a file system commits
+#: concurrent fsyncs together, so eight at once cost about what one does (measured here:
+#: 6.6 ms per small file one at a time, 0.23 ms with eight threads).
+WRITERS = 8
+#: Translated files waiting to be written, at most (then the engine waits for the writers).
+PENDING_WRITES = 256
 
 
 class LocalRunner:
@@ -67,7 +74,7 @@ class LocalRunner:
         self.target = target if target is not None else LocalFolder(out_dir, inputs=in_dir)
         # The sentence splitter keeps state per call; reader thread and a retry share it.
         self._prepare_lock = threading.Lock()
-        self._writer = ThreadPoolExecutor(1, thread_name_prefix="translator-batch-writer")
+        self._writer = ThreadPoolExecutor(WRITERS, thread_name_prefix="translator-batch-writer")
         self._writes: deque[Future[FileRecord]] = deque()
 
     def run(self, tasks: Iterable[Task]) -> None:
@@ -122,6 +129,10 @@ class LocalRunner:
                 self.ledger.record(done)
             else:
                 self._writes.append(self._writer.submit(self._write, item, done))
+        # Behind the engine, not behind by more than PENDING_WRITES files (when writing is
+        # the slower part, waiting results would pile up in memory).
+        while len(self._writes) > PENDING_WRITES:
+            self.ledger.record(self._writes.popleft().result())
         self._collect_writes(wait=False)
 
     def _write(self, item: Item, result: TranslationResult) -> FileRecord:
