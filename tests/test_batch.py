@@ -36,7 +36,7 @@ from translator.batch import (
     discover,
     translate_folder,
 )
-from translator.batch.manifest import LEGACY_NAME
+from translator.batch.manifest import LEGACY_NAME, MIGRATED_NAME
 from translator.errors import InputError, OutputError
 from translator.options import Options
 
@@ -574,6 +574,82 @@ def test_failed_files_are_retried_and_succeed_once_fixed(folders: Folders) -> No
     put(in_dir, "b.txt", article(2))
     summary = run(in_dir, out_dir)
     assert [f.source for f in summary.translated] == ["b.txt"] and summary.ok
+
+
+#: The fields of a manifest entry as the previous version (one JSON document) wrote them.
+OLD_FIELDS = ("source", "source_sha256", "signature", "status", "output_sha256", "error",
+              "sentences", "terms_missed", "updated")  # fmt: skip
+
+
+def test_a_manifest_of_the_previous_version_is_migrated_once(
+    folders: Folders, caplog: pytest.LogCaptureFixture
+) -> None:
+    in_dir, out_dir = folders
+    for name in ("a.txt", "sub/b.txt", "c.txt"):
+        put(in_dir, name, article(name))
+    put(in_dir, "bad.txt", "")
+    run(in_dir, out_dir, fmt="json")
+    with Manifest.load(out_dir) as manifest:
+        now = manifest.to_dict()
+    # The OUT_DIR as the previous version left it: its JSON manifest, no SQLite one.
+    old = {**now, "files": {out: {k: e[k] for k in OLD_FIELDS} for out, e in now["files"].items()}}
+    (out_dir / LEGACY_NAME).write_text(json.dumps(old, indent=1), "utf-8")
+    (out_dir / MANIFEST_NAME).unlink()
+    put(in_dir, "c.txt", article("changed"))
+
+    engine = WordEngine()
+    with caplog.at_level("WARNING", logger="translator"):
+        summary = run(in_dir, out_dir, engine, fmt="json")
+    assert [f.source for f in summary.unchanged] == ["a.txt", "sub/b.txt"]
+    assert [f.source for f in summary.translated] == ["c.txt"]  # changed since
+    assert [f.source for f in summary.failed] == ["bad.txt"]  # failed before: tried again
+    assert engine.sentences_seen == 3
+    [said] = [r.getMessage() for r in caplog.records if "migrated" in r.getMessage()]
+    assert LEGACY_NAME in said and "4 files" in said and MIGRATED_NAME in said
+    assert not (out_dir / LEGACY_NAME).exists() and (out_dir / MIGRATED_NAME).is_file()
+    with Manifest.load(out_dir) as manifest:
+        entry = manifest.get("sub/b.json")
+    assert entry is not None and entry.source_sha256 == old["files"]["sub/b.json"]["source_sha256"]
+
+    caplog.clear()
+    with caplog.at_level("WARNING", logger="translator"):
+        again = run(in_dir, out_dir, WordEngine(), fmt="json")
+    assert len(again.unchanged) == 3 and not [r for r in caplog.records if "migrated" in r.msg]
+
+
+def test_a_rerun_hashes_only_files_whose_size_or_time_changed(
+    folders: Folders, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import translator.batch.manifest as manifest_mod
+    import translator.batch.plan as plan_mod
+
+    in_dir, out_dir = folders
+    for name in ("a.txt", "b.txt", "c.txt"):
+        age(put(in_dir, name, article(name)))
+    run(in_dir, out_dir)
+    hashed: list[str] = []
+    real = manifest_mod.sha256_file
+
+    def counting(path: Path) -> str | None:
+        hashed.append(path.relative_to(path.parents[1]).as_posix())
+        return real(path)
+
+    monkeypatch.setattr(plan_mod, "sha256_file", counting)
+    monkeypatch.setattr(manifest_mod, "sha256_file", counting)
+    summary = run(in_dir, out_dir)
+    assert len(summary.unchanged) == 3 and hashed == []  # sizes and times as recorded
+
+    age(in_dir / "b.txt", 60)  # touched, same bytes: hashed, found unchanged, re-stamped
+    age(out_dir / "c.txt", 60)  # an output touched, same bytes: the same
+    summary = run(in_dir, out_dir)
+    assert len(summary.unchanged) == 3 and sorted(hashed) == ["in/b.txt", "out/c.txt"]
+    hashed.clear()
+    assert len(run(in_dir, out_dir).unchanged) == 3 and hashed == []
+
+    put(in_dir, "a.txt", article("other"))  # new bytes (and time): translated again
+    age(in_dir / "a.txt")
+    summary = run(in_dir, out_dir)
+    assert [f.source for f in summary.translated] == ["a.txt"] and hashed == ["in/a.txt"]
 
 
 @pytest.mark.parametrize("name", [MANIFEST_NAME, LEGACY_NAME])
