@@ -24,7 +24,7 @@ import logging
 import os
 import sqlite3
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, fields
 from datetime import UTC, datetime
 from pathlib import Path
@@ -253,9 +253,14 @@ class Manifest:
         return None if row is None else _entry(row)
 
     @property
-    def entries(self) -> Mapping[str, Entry]:
-        """Every entry by output path (read from the file as asked: for tests and tools)."""
-        return _Entries(self)
+    def entries(self) -> dict[str, Entry]:
+        """Every entry by output path, as they are now (read whole: for tests and tools; a
+        run never needs it)."""
+        if self._db is None and not self.path.exists():
+            return {}
+        sql = f"SELECT output, {', '.join(_COLUMNS)} FROM files"
+        rows = self._connect().execute(sql).fetchall()
+        return {str(_text(row[0])): _entry(row[1:]) for row in rows}
 
     def signature(self, key: str) -> dict[str, Any] | None:
         """The run signature a key stands for."""
@@ -328,7 +333,7 @@ class Manifest:
                 (entry.signature, json.dumps(signature, sort_keys=True, default=str)),
             )
             self._known.add(entry.signature)
-        values = [_raw(v) if k in _RAW else v for k, v in asdict(entry).items()]
+        values = [_raw(getattr(entry, k)) if k in _RAW else getattr(entry, k) for k in _COLUMNS]
         db.execute(
             f"INSERT OR REPLACE INTO files VALUES ({', '.join('?' * (len(_COLUMNS) + 1))})",
             (_raw(out_rel), *values),
@@ -392,35 +397,6 @@ class Manifest:
 
 def _entry(row: tuple[Any, ...]) -> Entry:
     return Entry(*(_text(v) if k in _RAW else v for k, v in zip(_COLUMNS, row, strict=True)))
-
-
-class _Entries(Mapping[str, Entry]):
-    """A read-only view of a SQLite manifest's rows."""
-
-    def __init__(self, manifest: Manifest) -> None:
-        self.manifest = manifest
-
-    def __getitem__(self, out_rel: str) -> Entry:
-        entry = self.manifest.get(out_rel)
-        if entry is None:
-            raise KeyError(out_rel)
-        return entry
-
-    def _rows(self, sql: str) -> Iterator[tuple[Any, ...]]:
-        m = self.manifest
-        if m._db is None and not m.path.exists():
-            return iter(())
-        return iter(m._connect().execute(sql).fetchall())
-
-    def __iter__(self) -> Iterator[str]:
-        return (str(_text(row[0])) for row in self._rows("SELECT output FROM files"))
-
-    def items(self) -> Any:
-        sql = f"SELECT output, {', '.join(_COLUMNS)} FROM files"
-        return [(str(_text(row[0])), _entry(row[1:])) for row in self._rows(sql)]
-
-    def __len__(self) -> int:
-        return int(next(self._rows("SELECT count(*) FROM files"), (0,))[0])
 
 
 class JsonManifest:
