@@ -3,6 +3,7 @@
     python benchmarks/bench_scale.py                      # 1,000 and 10,000 files
     python benchmarks/bench_scale.py --sizes 1000 10000 100000
     python benchmarks/bench_scale.py --engine word        # a test double instead of a model
+    python benchmarks/bench_scale.py --ray --sizes 1000 5000   # the Ray runner (the driver's cost)
 
 For each size, a fresh process (so its peak RSS is its own) writes that many small German
 articles (two sentences each, every one different so the translation memory could not help;
@@ -108,27 +109,36 @@ def engine_for(kind: str) -> Any:
     return load_engine(str(COPY_MODEL), backend="transformers", device="cpu", beam_size=1)
 
 
-def one(size: int, kind: str) -> dict[str, Any]:
-    """Both runs at one size, in this process."""
-    from translator.batch import translate_folder
+def one(size: int, kind: str, ray: bool) -> dict[str, Any]:
+    """Both runs at one size, in this process (the driver, with ``ray``)."""
+    from functools import partial
+
+    from translator.batch import RaySettings, translate_folder
     from translator.options import Options
 
     options = Options(glossary=False, qa=False, memory=False)
     engine = engine_for(kind)
     engine.translate_batch(["Warm-up."])  # first-call costs are not the batch's
+    run = partial(translate_folder, options=options)
+    if ray:
+        from tests.doubles import WordEngine
+
+        # Two workers with the word double; the engine time is theirs (not measured here).
+        settings = RaySettings(workers=2, engine_factory=WordEngine)
+        run = partial(translate_folder, options=options, ray=settings)
     with tempfile.TemporaryDirectory(prefix="bench-scale-") as tmp:
         work = Path(tmp)
         make_articles(work / "in", size)
         timed = Timed(engine)
         started, cpu = time.perf_counter(), _cpu()
-        first = translate_folder(work / "in", work / "out", options=options, engine=timed)
+        first = run(work / "in", work / "out", engine=None if ray else timed)
         first_s, first_cpu = time.perf_counter() - started, _cpu() - cpu
         assert first.ok and len(first.translated) == size, first.failed[:3]
         del first  # the summary lists every file; the re-run's peak is its own
         rss_first = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         again = Timed(engine)
         started, cpu = time.perf_counter(), _cpu()
-        second = translate_folder(work / "in", work / "out", options=options, engine=again)
+        second = run(work / "in", work / "out", engine=None if ray else again)
         rerun_s, rerun_cpu = time.perf_counter() - started, _cpu() - cpu
         assert len(second.unchanged) == size and again.sentences == 0
     return {
@@ -155,10 +165,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--engine", choices=["copy", "word"], default="copy")
+    parser.add_argument("--ray", action="store_true", help="on a local Ray (word double)")
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)  # a child's size
     args = parser.parse_args()
     if args.one:
-        print(json.dumps(one(args.one, args.engine)))
+        print(json.dumps(one(args.one, args.engine, args.ray)))
         return
 
     rows = []
@@ -166,7 +177,8 @@ def main() -> None:
         load = os.getloadavg()[0]
         env = {**os.environ, "PYTHONPATH": str(ROOT)}
         done = subprocess.run(
-            [sys.executable, __file__, "--one", str(size), "--engine", args.engine],
+            [sys.executable, __file__, "--one", str(size), "--engine", args.engine,
+             *(["--ray"] if args.ray else [])],
             capture_output=True, text=True, env=env, check=False,
         )  # fmt: skip
         if done.returncode:
@@ -177,9 +189,13 @@ def main() -> None:
         print(json.dumps(row), file=sys.stderr)
 
     engine = "copy-trained MarianMT, greedy" if args.engine == "copy" else "WordEngine double"
+    if args.ray:
+        engine = "Ray, 2 workers, WordEngine double (engine time not taken off)"
     print(f"engine: {engine}; {PER_FOLDER} files per folder; {os.cpu_count()} CPUs")
-    print("| files | first run s | engine s | overhead ms/file | CPU ms/file | re-run s "
-          "| re-run ms/file | re-run CPU ms/file | peak RSS MB | load avg (before, after) |")
+    print(
+        "| files | first run s | engine s | overhead ms/file | CPU ms/file | re-run s "
+        "| re-run ms/file | re-run CPU ms/file | peak RSS MB | load avg (before, after) |"
+    )
     print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
     for r in rows:
         n = r["files"]

@@ -396,7 +396,8 @@ class Manifest:
 
 
 def _entry(row: tuple[Any, ...]) -> Entry:
-    return Entry(*(_text(v) if k in _RAW else v for k, v in zip(_COLUMNS, row, strict=True)))
+    values: list[Any] = [_text(v) if k in _RAW else v for k, v in zip(_COLUMNS, row, strict=True)]
+    return Entry(*values)
 
 
 class JsonManifest:

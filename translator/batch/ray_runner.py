@@ -262,7 +262,7 @@ def _task_dict(task: Task) -> dict[str, Any]:
 def _task(data: dict[str, Any]) -> Task:
     stamp = data.get("stamp")  # size and time at planning: into the record, the manifest
     file = SourceFile(Path(data["path"]), data["rel"], data["out"])
-    return Task(file, data["sha"], tuple(stamp) if stamp else None)  # type: ignore[arg-type]
+    return Task(file, data["sha"], (stamp[0], stamp[1]) if stamp else None)
 
 
 class RayRunner:

@@ -43,13 +43,15 @@ class FileRecord:
         return cls(task.file.rel, task.file.out_rel, task.source_sha256, "failed", error=error)
 
     @classmethod
-    def written(cls, task: Task, output_sha256: str | None, **counts: int) -> FileRecord:
-        """A translated and written file's record (``counts``: sentences, terms_missed,
-        flags)."""
+    def written(
+        cls, task: Task, output_sha256: str | None, *, sentences: int, terms_missed: int,
+        flags: int,
+    ) -> FileRecord:  # fmt: skip
+        """A translated and written file's record."""
         size, mtime = task.stamp if task.stamp is not None else (None, None)
         return cls(task.file.rel, task.file.out_rel, task.source_sha256, "translated",
-                   output_sha256=output_sha256, source_size=size, source_mtime_ns=mtime,
-                   **counts)  # fmt: skip
+                   output_sha256=output_sha256, sentences=sentences, terms_missed=terms_missed,
+                   flags=flags, source_size=size, source_mtime_ns=mtime)  # fmt: skip
 
     def outcome(self) -> FileOutcome:
         """The summary's line of this file."""
