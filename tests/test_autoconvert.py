@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 import translator.engine.convert as convert_mod
-from translator.batch import MANIFEST_NAME, translate_folder
+from translator.batch import Manifest, translate_folder
 from translator.cli import main
 from translator.engine.select import converted_model_for, ct2_root
 from translator.errors import ModelError
@@ -152,7 +152,7 @@ def test_batch_manifest_records_what_ran(
         m.setattr(convert_mod, "convert_model", fail)
         summary = translate_folder(tmp_path / "in", tmp_path / "fallback", options=options)
     assert summary.ok and summary.signature["backend"] == "transformers"
-    manifest = json.loads((tmp_path / "fallback" / MANIFEST_NAME).read_text("utf-8"))
+    manifest = Manifest.load(tmp_path / "fallback").to_dict()
     entry = manifest["files"]["a.txt"]
     assert manifest["signatures"][entry["signature"]]["backend"] == "transformers"
 

@@ -28,6 +28,7 @@ from translator.batch import (
     BatchSummary,
     Event,
     FileDone,
+    Manifest,
     Planned,
     SentencesDone,
     SentencesQueued,
@@ -35,6 +36,7 @@ from translator.batch import (
     discover,
     translate_folder,
 )
+from translator.batch.manifest import LEGACY_NAME, MIGRATED_NAME
 from translator.errors import InputError, OutputError
 from translator.options import Options
 
@@ -60,6 +62,12 @@ def put(root: Path, rel: str, content: str | bytes = "") -> Path:
     else:
         path.write_text(content, encoding="utf-8")
     return path
+
+
+def age(path: Path, seconds: float = 3600) -> None:
+    """Make a file look ``seconds`` old (a fresh one's size and time are not trusted)."""
+    then = path.stat().st_mtime - seconds
+    os.utime(path, (then, then))
 
 
 def tree(root: Path) -> dict[str, bytes]:
@@ -157,7 +165,8 @@ def test_symlink_loops_do_not_hang_and_linked_folders_count_once(tmp_path: Path)
     os.symlink(tmp_path / "elsewhere", root / "linked-again")
     found = discover(root, tmp_path / "out")
     rels = [f.rel for f in found.files]
-    assert rels == ["a/x.txt", "linked/y.txt"]
+    # The link met first in path order ("linked-again/" sorts before "linked/") is taken.
+    assert rels == ["a/x.txt", "linked-again/y.txt"]
 
 
 @pytest.mark.parametrize(
@@ -418,6 +427,7 @@ def test_rerun_translates_nothing_when_nothing_changed(folders: Folders) -> None
     in_dir, out_dir = folders
     for i in range(5):
         put(in_dir, f"d{i % 2}/a{i}.txt", article(i))
+        age(in_dir / f"d{i % 2}/a{i}.txt")  # old enough that its size and time are trusted
     run(in_dir, out_dir, fmt="json")
     outputs = tree(out_dir)
     stamp = (out_dir / MANIFEST_NAME).stat().st_mtime_ns
@@ -566,15 +576,93 @@ def test_failed_files_are_retried_and_succeed_once_fixed(folders: Folders) -> No
     assert [f.source for f in summary.translated] == ["b.txt"] and summary.ok
 
 
-def test_a_corrupt_manifest_means_redo_not_crash(folders: Folders) -> None:
+#: The fields of a manifest entry as the previous version (one JSON document) wrote them.
+OLD_FIELDS = ("source", "source_sha256", "signature", "status", "output_sha256", "error",
+              "sentences", "terms_missed", "updated")  # fmt: skip
+
+
+def test_a_manifest_of_the_previous_version_is_migrated_once(
+    folders: Folders, caplog: pytest.LogCaptureFixture
+) -> None:
+    in_dir, out_dir = folders
+    for name in ("a.txt", "sub/b.txt", "c.txt"):
+        put(in_dir, name, article(name))
+    put(in_dir, "bad.txt", "")
+    run(in_dir, out_dir, fmt="json")
+    with Manifest.load(out_dir) as manifest:
+        now = manifest.to_dict()
+    # The OUT_DIR as the previous version left it: its JSON manifest, no SQLite one.
+    old = {**now, "files": {out: {k: e[k] for k in OLD_FIELDS} for out, e in now["files"].items()}}
+    (out_dir / LEGACY_NAME).write_text(json.dumps(old, indent=1), "utf-8")
+    (out_dir / MANIFEST_NAME).unlink()
+    put(in_dir, "c.txt", article("changed"))
+
+    engine = WordEngine()
+    with caplog.at_level("WARNING", logger="translator"):
+        summary = run(in_dir, out_dir, engine, fmt="json")
+    assert [f.source for f in summary.unchanged] == ["a.txt", "sub/b.txt"]
+    assert [f.source for f in summary.translated] == ["c.txt"]  # changed since
+    assert [f.source for f in summary.failed] == ["bad.txt"]  # failed before: tried again
+    assert engine.sentences_seen == 3
+    [said] = [r.getMessage() for r in caplog.records if "migrated" in r.getMessage()]
+    assert LEGACY_NAME in said and "4 files" in said and MIGRATED_NAME in said
+    assert not (out_dir / LEGACY_NAME).exists() and (out_dir / MIGRATED_NAME).is_file()
+    with Manifest.load(out_dir) as manifest:
+        entry = manifest.get("sub/b.json")
+    assert entry is not None and entry.source_sha256 == old["files"]["sub/b.json"]["source_sha256"]
+
+    caplog.clear()
+    with caplog.at_level("WARNING", logger="translator"):
+        again = run(in_dir, out_dir, WordEngine(), fmt="json")
+    assert len(again.unchanged) == 3 and not [r for r in caplog.records if "migrated" in r.msg]
+
+
+def test_a_rerun_hashes_only_files_whose_size_or_time_changed(
+    folders: Folders, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import translator.batch.manifest as manifest_mod
+    import translator.batch.plan as plan_mod
+
+    in_dir, out_dir = folders
+    for name in ("a.txt", "b.txt", "c.txt"):
+        age(put(in_dir, name, article(name)))
+    run(in_dir, out_dir)
+    hashed: list[str] = []
+    real = manifest_mod.sha256_file
+
+    def counting(path: Path) -> str | None:
+        hashed.append(path.relative_to(path.parents[1]).as_posix())
+        return real(path)
+
+    monkeypatch.setattr(plan_mod, "sha256_file", counting)
+    monkeypatch.setattr(manifest_mod, "sha256_file", counting)
+    summary = run(in_dir, out_dir)
+    assert len(summary.unchanged) == 3 and hashed == []  # sizes and times as recorded
+
+    age(in_dir / "b.txt", 60)  # touched, same bytes: hashed, found unchanged, re-stamped
+    age(out_dir / "c.txt", 60)  # an output touched, same bytes: the same
+    summary = run(in_dir, out_dir)
+    assert len(summary.unchanged) == 3 and sorted(hashed) == ["in/b.txt", "out/c.txt"]
+    hashed.clear()
+    assert len(run(in_dir, out_dir).unchanged) == 3 and hashed == []
+
+    put(in_dir, "a.txt", article("other"))  # new bytes (and time): translated again
+    age(in_dir / "a.txt")
+    summary = run(in_dir, out_dir)
+    assert [f.source for f in summary.translated] == ["a.txt"] and hashed == ["in/a.txt"]
+
+
+@pytest.mark.parametrize("name", [MANIFEST_NAME, LEGACY_NAME])
+def test_a_corrupt_manifest_means_redo_not_crash(folders: Folders, name: str) -> None:
     in_dir, out_dir = folders
     put(in_dir, "a.txt", article(1))
     run(in_dir, out_dir)
-    (out_dir / MANIFEST_NAME).write_text('{"manifest": 1, "files": {"a.txt": [', "utf-8")
+    (out_dir / MANIFEST_NAME).unlink()
+    (out_dir / name).write_text('{"manifest": 1, "files": {"a.txt": [', "utf-8")
     summary = run(in_dir, out_dir)
     assert [f.source for f in summary.translated] == ["a.txt"]
-    manifest = json.loads((out_dir / MANIFEST_NAME).read_text("utf-8"))
-    assert manifest["files"]["a.txt"]["status"] == "ok"
+    entry = Manifest.load(out_dir).get("a.txt")
+    assert entry is not None and entry.status == "ok"
 
 
 def test_manifest_records_what_produced_each_output(folders: Folders) -> None:
@@ -582,7 +670,7 @@ def test_manifest_records_what_produced_each_output(folders: Folders) -> None:
     put(in_dir, "sub/a.txt", article(1))
     put(in_dir, "b.txt", "")
     run(in_dir, out_dir, fmt="json")
-    manifest = json.loads((out_dir / MANIFEST_NAME).read_text("utf-8"))
+    manifest = Manifest.load(out_dir).to_dict()
     ok, bad = manifest["files"]["sub/a.json"], manifest["files"]["b.json"]
     assert ok["source"] == "sub/a.txt" and ok["status"] == "ok" and ok["sentences"] == 3
     assert len(ok["source_sha256"]) == len(ok["output_sha256"]) == 64
@@ -809,7 +897,7 @@ class SlowWordEngine(WordEngine):
         return super().translate_batch(sentences)
 
 
-def test_progress_knows_its_totals_first_and_counts_files_as_they_are_written(
+def test_progress_knows_its_file_total_first_and_counts_files_as_they_are_written(
     folders: Folders, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     in_dir, out_dir = folders
@@ -822,8 +910,13 @@ def test_progress_knows_its_totals_first_and_counts_files_as_they_are_written(
                      on_event=events.append)  # fmt: skip
     kinds = [type(e).__name__ for e in events]
     first_done = kinds.index("SentencesDone")
-    assert [e for e in events if isinstance(e, SentencesQueued)] == [SentencesQueued(258)]
-    assert kinds.index("SentencesQueued") < first_done
+    assert events[kinds.index("Planned")] == Planned(total=86, todo=86, unchanged=0)
+    assert kinds.index("Planned") < kinds.index("SentencesQueued") < first_done
+    # Sentences are announced chunk by chunk as the files are read (no counting pass).
+    queued = [e.count for e in events if isinstance(e, SentencesQueued)]
+    assert queued == [129, 129]
+    second = [i for i, k in enumerate(kinds) if k == "SentencesQueued"][1]
+    assert sum(e.count for e in events[:second] if isinstance(e, SentencesDone)) == 129
     # No engine given: the model "loads" at first need, and the events say so.
     assert events[kinds.index("Working")] == Working("loading the model")
     assert kinds.index("Working") < first_done and Working("") in events[:first_done]

@@ -7,6 +7,7 @@ batch` with the tiny MarianMT in the real layout and kill it mid-run.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -19,7 +20,8 @@ import pytest
 from tests.cli import run_cli as cli
 from tests.cli import use_engine
 from tests.doubles import MangleEngine, WordEngine
-from translator.batch import MANIFEST_NAME
+from translator.batch import MANIFEST_NAME, Manifest
+from translator.batch.local import WRITERS
 from translator.document import temp_target
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -185,7 +187,8 @@ def test_ctrl_c_stops_cleanly_with_a_summary_and_exit_130(
     code, _, err = cli(monkeypatch, capsys, *args)
     assert code == 130
     assert "Batch interrupted" in err and "run the same command again" in err
-    done = json.loads((tmp_path / "out" / MANIFEST_NAME).read_text("utf-8"))["files"]
+    with Manifest.load(tmp_path / "out") as manifest:
+        done = manifest.to_dict()["files"]
     assert sorted(done) == ["a0.json", "a1.json"]  # the first chunk: 2 files of 4 sentences
 
     use_engine(monkeypatch, WordEngine())
@@ -264,7 +267,8 @@ def _rerun_loads_nothing(in_dir: Path, out_dir: Path, model: Path) -> str:
 
 
 def _done_in_manifest(out_dir: Path) -> list[str]:
-    files = json.loads((out_dir / MANIFEST_NAME).read_text("utf-8"))["files"]
+    with Manifest.load(out_dir) as manifest:
+        files = manifest.to_dict()["files"]
     return sorted(out for out, entry in files.items() if entry["status"] == "ok")
 
 
@@ -288,17 +292,25 @@ def test_killed_mid_batch_then_rerun_every_output_complete(
     assert len(after_term) >= 2 and set(after_term) < set(expected)
 
     # SIGKILL in the middle of writing the second output of the next run: no chance to clean
-    # up at all. That output's data sits in a hidden temp file; the output itself is absent.
+    # up at all. That output's data sits in a hidden temp file; the output itself is absent
+    # (and so are those of other outputs the writer threads had in flight).
     proc = _start(in_dir, out_dir, tiny_model_dir, stop=("kill", 2))
     _, err = proc.communicate(timeout=300)
     assert proc.returncode == -signal.SIGKILL, err
     written = sorted(p.relative_to(out_dir).as_posix() for p in out_dir.rglob("*.json")
                      if not p.name.startswith("."))  # fmt: skip
-    assert len(written) == len(after_term) + 1 < len(expected)
-    [temp] = out_dir.rglob(".*.tmp")
-    target = temp.parent / (temp_target(temp.name) or "?")
-    assert target.suffix == ".json" and not target.exists()
-    json.loads(temp.read_text("utf-8"))  # written in full before the rename that never came
+    assert len(after_term) + 1 <= len(written) <= len(after_term) + WRITERS
+    assert len(written) < len(expected)
+    temps = list(out_dir.rglob(".*.tmp"))
+    assert 1 <= len(temps) <= WRITERS
+    complete = 0
+    for temp in temps:
+        target = temp.parent / (temp_target(temp.name) or "?")
+        assert target.suffix == ".json" and not target.exists()
+        with contextlib.suppress(ValueError):  # another writer's may be cut short
+            json.loads(temp.read_text("utf-8"))
+            complete += 1
+    assert complete >= 1  # written in full before the rename that never came
     for rel in written:  # whatever is visible is complete
         json.loads((out_dir / rel).read_text("utf-8"))
 

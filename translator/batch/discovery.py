@@ -14,12 +14,12 @@ from __future__ import annotations
 import fnmatch
 import os
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from ..errors import InputError, OutputError
-from .manifest import MANIFEST_NAME
+from .manifest import MANIFEST_NAMES
 
 DEFAULT_PATTERNS = ("*.txt", "*.md", "*.html", "*.htm", "*.docx", "*.pdf")
 
@@ -93,66 +93,140 @@ def discover(
 ) -> Discovery:
     """All input files under ``in_dir`` (sorted by relative path) with their output paths,
     and the sub-folders that could not be listed (reported, never silently dropped).
-    ``extension`` is the outputs' extension, or a function of the input's relative path."""
-    real_in, real_out = check_folders(in_dir, out_dir)
-    if (real_in / MANIFEST_NAME).is_file():
-        raise InputError(
-            f"{in_dir}: the output of an earlier batch run (it holds {MANIFEST_NAME}), "
-            "not German articles"
+    ``extension`` is the outputs' extension, or a function of the input's relative path.
+    (``Scan`` gives the same files one at a time, without a list of them all.)"""
+    scan = Scan(in_dir, out_dir, patterns=patterns, exclude=exclude, extension=extension)
+    return scan.result(list(scan))
+
+
+class Scan:
+    """Discovery as a stream: iterating yields each input (``SourceFile``) in the order of
+    its relative path, walking one folder at a time, so nothing per file is kept. What it
+    leaves out is counted as it goes (``problems``, ``unmatched``, ``excluded``,
+    ``earlier_outputs``), complete once the iteration has ended."""
+
+    def __init__(
+        self,
+        in_dir: Path,
+        out_dir: Path,
+        *,
+        patterns: Sequence[str] = DEFAULT_PATTERNS,
+        exclude: Sequence[str] = (),
+        extension: str | Callable[[str], str] = ".txt",
+    ) -> None:
+        self.real_in, self.real_out = check_folders(in_dir, out_dir)
+        for name in MANIFEST_NAMES:
+            if (self.real_in / name).is_file():
+                raise InputError(
+                    f"{in_dir}: the output of an earlier batch run (it holds {name}), "
+                    "not German articles"
+                )
+        self.patterns = tuple(patterns) or DEFAULT_PATTERNS
+        self.exclude = tuple(exclude)
+        self.extension = extension
+        self.problems: list[tuple[str, str]] = []
+        self.unmatched: Counter[str] = Counter()
+        self.excluded = 0
+        self.earlier_outputs: list[str] = []
+        self._suffixes = _suffixes(self.patterns)
+        #: Called with each folder's inputs before they are yielded (to clean up after them).
+        self.on_folder: Callable[[list[SourceFile]], None] | None = None
+
+    def result(self, files: list[SourceFile]) -> Discovery:
+        """A ``Discovery`` of ``files`` and what this scan left out."""
+        return Discovery(
+            files=files,
+            problems=self.problems,
+            unmatched=dict(self.unmatched.most_common()),
+            excluded=self.excluded,
+            earlier_outputs=self.earlier_outputs,
         )
-    patterns = tuple(patterns) or DEFAULT_PATTERNS
-    found: list[tuple[Path, str]] = []
-    seen_dirs: set[tuple[int, int]] = set()
-    problems: list[tuple[str, str]] = []
-    unmatched: Counter[str] = Counter()
-    excluded = 0
-    earlier: list[str] = []
 
-    def unlistable(exc: OSError) -> None:
-        where = Path(exc.filename or real_in)
-        rel = where.relative_to(real_in).as_posix() if where.is_relative_to(real_in) else str(where)
-        problems.append((rel + "/", f"folder cannot be read: {exc.strerror or exc}"))
+    def __iter__(self) -> Iterator[SourceFile]:
+        return self._walk(self.real_in, "", set())
 
-    for root, dirs, files in os.walk(real_in, followlinks=True, onerror=unlistable):
-        root_path = Path(root)
-        st = os.stat(root)
+    def _taken(self, rel: str) -> bool:
+        if self._suffixes is not None:  # only "*.ext" patterns: the common case, made cheap
+            return rel.lower().endswith(self._suffixes)
+        return matches(rel, self.patterns)
+
+    def _walk(
+        self, folder: Path, rel_root: str, seen: set[tuple[int, int]]
+    ) -> Iterator[SourceFile]:
+        try:
+            st = os.stat(folder)
+            with os.scandir(folder) as it:
+                entries = list(it)
+        except OSError as exc:
+            reason = f"folder cannot be read: {exc.strerror or exc}"
+            self.problems.append((rel_root or "./", reason))
+            return
         key = (st.st_dev, st.st_ino)
-        if key in seen_dirs:  # reached again through a symlink: a loop or a duplicate
-            dirs[:] = []
-            continue
-        seen_dirs.add(key)
-        rel_root = root_path.relative_to(real_in)
-        kept = []
-        for d in sorted(dirs):
-            if d.startswith(".") or _inside(root_path / d, real_out):
+        if key in seen:  # reached again through a symlink: a loop or a duplicate
+            return
+        seen.add(key)
+        # Sorted as whole relative paths sort: a folder's files come after "name/".
+        kinds: list[tuple[str, os.DirEntry[str], bool]] = []
+        for entry in entries:
+            if entry.name.startswith("."):
                 continue
-            if exclude and matches((rel_root / d).as_posix(), exclude):
-                excluded += 1
-            elif (root_path / d / MANIFEST_NAME).is_file():
-                earlier.append((rel_root / d).as_posix() + "/")
-            else:
-                kept.append(d)
-        dirs[:] = kept
-        for name in sorted(files):
-            if name.startswith("."):
+            try:
+                is_dir = entry.is_dir()
+            except OSError:
+                is_dir = False
+            kinds.append((entry.name + "/" if is_dir else entry.name, entry, is_dir))
+        kinds.sort(key=lambda k: k[0])
+        # The folder's inputs first (their outputs collide only with each other's), then
+        # files and sub-folders in order.
+        found: list[tuple[Path, str]] = []
+        for _, entry, is_dir in kinds:
+            if is_dir:
                 continue
-            rel = (rel_root / name).as_posix()
-            if not matches(rel, patterns):
-                unmatched[PurePosixPath(name).suffix.lower()] += 1
+            rel = rel_root + entry.name
+            if not self._taken(rel):
+                self.unmatched[PurePosixPath(entry.name).suffix.lower()] += 1
                 continue
-            if exclude and matches(rel, exclude):
-                excluded += 1
+            if self.exclude and matches(rel, self.exclude):
+                self.excluded += 1
                 continue
-            if _inside(root_path / name, real_out):
+            path = folder / entry.name
+            if entry.is_symlink() and _inside(path, self.real_out):
                 continue  # a link into the output folder: our own output, not an input
-            found.append((root_path / name, rel))
-    return Discovery(
-        files=_with_outputs(found, extension),
-        problems=problems,
-        unmatched=dict(unmatched.most_common()),
-        excluded=excluded,
-        earlier_outputs=earlier,
-    )
+            found.append((path, rel))
+        mapped = _with_outputs(found, self.extension) if found else []
+        if mapped and self.on_folder is not None:
+            self.on_folder(mapped)
+        files = iter(mapped)
+        upcoming = next(files, None)
+        for _, entry, is_dir in kinds:
+            rel = rel_root + entry.name
+            if not is_dir:
+                if upcoming is not None and upcoming.rel == rel:
+                    yield upcoming
+                    upcoming = next(files, None)
+                continue
+            path = folder / entry.name
+            if _inside(path, self.real_out):
+                continue
+            if self.exclude and matches(rel, self.exclude):
+                self.excluded += 1
+            elif any((path / name).is_file() for name in MANIFEST_NAMES):
+                self.earlier_outputs.append(rel + "/")
+            else:
+                yield from self._walk(path, rel + "/", seen)
+
+
+def _suffixes(patterns: tuple[str, ...]) -> tuple[str, ...] | None:
+    """The lower-case suffixes of patterns that are all ``*.ext`` (no other wildcard, no
+    folder), for which ``matches`` is exactly "the path ends with it"; else None."""
+    out = []
+    for pattern in patterns:
+        pat = pattern.lower().strip("/")
+        rest = pat[1:]
+        if not pat.startswith("*") or any(c in rest for c in "*?[/") or not rest:
+            return None
+        out.append(rest)
+    return tuple(out)
 
 
 def _inside(path: Path, folder: Path) -> bool:

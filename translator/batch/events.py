@@ -12,7 +12,7 @@ from typing import Any, Literal
 FileStatus = Literal["translated", "unchanged", "failed", "pending"]
 
 
-@dataclass
+@dataclass(slots=True)
 class FileOutcome:
     """What became of one input file."""
 

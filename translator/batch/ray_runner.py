@@ -255,11 +255,14 @@ def _error(fatal: str) -> TranslatorError:
 
 def _task_dict(task: Task) -> dict[str, Any]:
     f = task.file
-    return {"path": str(f.path), "rel": f.rel, "out": f.out_rel, "sha": task.source_sha256}
+    return {"path": str(f.path), "rel": f.rel, "out": f.out_rel, "sha": task.source_sha256,
+            "stamp": task.stamp}  # fmt: skip
 
 
 def _task(data: dict[str, Any]) -> Task:
-    return Task(SourceFile(Path(data["path"]), data["rel"], data["out"]), data["sha"])
+    stamp = data.get("stamp")  # size and time at planning: into the record, the manifest
+    file = SourceFile(Path(data["path"]), data["rel"], data["out"])
+    return Task(file, data["sha"], (stamp[0], stamp[1]) if stamp else None)
 
 
 class RayRunner:

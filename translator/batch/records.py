@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 from ..errors import OutputError
 from .events import Event, FileDone, FileOutcome
-from .manifest import Entry, Manifest, signature_key
+from .manifest import AnyManifest, Entry, signature_key
 from .plan import Task
 
 log = logging.getLogger("translator")
@@ -35,10 +35,25 @@ class FileRecord:
     terms_missed: int = 0
     flags: int = 0  # QA warnings and errors an editor should look at
     losses: dict[str, int] = field(default_factory=dict)  # dropped or changed: kind -> count
+    #: The source's size and modification time when it was hashed (``Task.stamp``).
+    source_size: int | None = None
+    source_mtime_ns: int | None = None
 
     @classmethod
     def failed(cls, task: Task, error: str) -> FileRecord:
         return cls(task.file.rel, task.file.out_rel, task.source_sha256, "failed", error=error)
+
+    @classmethod
+    def written(
+        cls, task: Task, output_sha256: str | None, *, sentences: int, terms_missed: int,
+        flags: int, losses: dict[str, int] | None = None,
+    ) -> FileRecord:  # fmt: skip
+        """A translated and written file's record."""
+        size, mtime = task.stamp if task.stamp is not None else (None, None)
+        return cls(task.file.rel, task.file.out_rel, task.source_sha256, "translated",
+                   output_sha256=output_sha256, sentences=sentences, terms_missed=terms_missed,
+                   flags=flags, losses=dict(losses or {}), source_size=size,
+                   source_mtime_ns=mtime)  # fmt: skip
 
     def outcome(self) -> FileOutcome:
         """The summary's line of this file."""
@@ -64,6 +79,8 @@ class FileRecord:
             error=self.error,
             sentences=self.sentences,
             terms_missed=self.terms_missed,
+            source_size=self.source_size,
+            source_mtime_ns=self.source_mtime_ns,
         )
 
 
@@ -72,7 +89,7 @@ class Ledger:
 
     def __init__(
         self,
-        manifest: Manifest,
+        manifest: AnyManifest,
         signature: dict[str, Any],
         on_event: Callable[[Event], None] | None = None,
     ) -> None:
@@ -110,6 +127,13 @@ class Ledger:
             self.manifest.save()
         except (OutputError, OSError) as exc:
             # The outputs are fine; only the next run's shortcut is lost. Say so, go on.
+            log.warning("cannot write the manifest %s: %s", self.manifest.path, exc)
+
+    def close(self) -> None:
+        """Save, and let go of the manifest (the run is over)."""
+        try:
+            self.manifest.close()
+        except (OutputError, OSError) as exc:
             log.warning("cannot write the manifest %s: %s", self.manifest.path, exc)
 
     def emit(self, event: Event) -> None:

@@ -15,8 +15,10 @@ How a run goes:
 from __future__ import annotations
 
 import contextlib
+import json
+import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -27,11 +29,11 @@ from ..errors import OutputError
 from ..factory import build_pipeline
 from ..options import Options
 from ..pipeline import Pipeline
-from .discovery import DEFAULT_PATTERNS, discover
+from .discovery import DEFAULT_PATTERNS, Discovery, Scan, SourceFile
 from .events import BatchInterrupted, BatchSummary, Event, FileOutcome, Planned, Working
 from .local import LocalRunner
-from .manifest import MANIFEST_NAME, Manifest, locked
-from .plan import Task, discovery_problems, make_plan
+from .manifest import LEGACY_NAME, AnyManifest, Manifest, locked
+from .plan import Planner, Task, problem_outcomes
 from .ray_runner import RayRunner, RaySettings
 from .records import Ledger
 from .signature import batch_signature
@@ -94,19 +96,22 @@ class BatchRunner:
     def run(self) -> BatchSummary:
         started = time.perf_counter()
         source, target = self._folders()
+        # Discovery streams (``Scan``): files are planned as they are found, never all listed.
+        found: Scan | Discovery
         if isinstance(source, RemoteFolder):
             found = source.discover(self.patterns, self.exclude, self._extension, str(self.out_dir))
         else:
-            found = discover(
+            found = Scan(
                 Path(self.in_dir),
                 Path(self.out_dir),
                 patterns=self.patterns,
                 exclude=self.exclude,
                 extension=self._extension,
             )
+        manifest: AnyManifest | None = None
         if isinstance(target, RemoteFolder):
             # An object store has no folders to create and no lock: one run per OUT at a time.
-            manifest: Manifest = RemoteManifest.load_from(target)
+            manifest = RemoteManifest.load_from(target)
             guard: contextlib.AbstractContextManager[None] = contextlib.nullcontext()
         else:
             out = Path(self.out_dir)
@@ -114,8 +119,7 @@ class BatchRunner:
                 out.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
                 raise OutputError(f"{out}: cannot create the folder ({exc.strerror})") from exc
-            guard = locked(out)
-            manifest = None  # type: ignore[assignment]  # loaded under the lock
+            guard = locked(out)  # the manifest is opened under the lock
 
         with guard:
             pipeline = self._pipeline()
@@ -131,48 +135,63 @@ class BatchRunner:
                 format=self.fmt or "own",
                 signature=signature,
                 patterns=list(self.patterns),
-                unmatched=found.unmatched,
-                excluded=found.excluded,
-                earlier_outputs=found.earlier_outputs,
             )
-            ledger.note(discovery_problems(found))
             try:
-                from ..document import remove_stale_temps
-
-                if isinstance(self.out_dir, Path):
-                    # Ours to clean: we hold the lock, so no one else writes these now.
-                    targets = [f.out_rel for f in found.files] + [MANIFEST_NAME]
-                    remove_stale_temps(self.out_dir / rel for rel in targets)
-                digest_of = None
-                if isinstance(source, RemoteFolder):
-                    remote = source
-                    digest_of = lambda f: remote.sha256(f.rel)  # noqa: E731
-                plan = make_plan(
-                    found,
-                    ledger.manifest,
-                    ledger.signature_key,
-                    force=self.force,
-                    digest_of=digest_of,
-                )
-                ledger.note(plan.unchanged)
-                ledger.note([FileOutcome(t.file.rel, t.file.out_rel, "pending") for t in plan.due])
-                ledger.emit(
-                    Planned(total=plan.total, todo=len(plan.due), unchanged=len(plan.unchanged))
-                )
-                if plan.due:
-                    self._runner(pipeline, ledger, source, target)(plan.due)
+                with _Spill() as due:
+                    unchanged = self._plan(found, source, ledger, due)
+                    summary.unmatched = dict(found.unmatched)
+                    summary.excluded = found.excluded
+                    summary.earlier_outputs = list(found.earlier_outputs)
+                    ledger.note(problem_outcomes(found.problems))
+                    ledger.save()  # stamps refreshed while planning
+                    ledger.emit(Planned(total=due.count + unchanged, todo=due.count,
+                                        unchanged=unchanged))  # fmt: skip
+                    if due.count:
+                        self._runner(pipeline, ledger, source, target)(due.tasks())
             except KeyboardInterrupt:
                 summary.interrupted = True
             finally:
                 if isinstance(pipeline.engine, LazyEngine):
                     pipeline.engine.settle()  # no loading thread outlives the run
-                ledger.save()
+                ledger.close()
                 summary.signature = ledger.signature  # what ran, once the engine has loaded
                 summary.files = ledger.files()
                 summary.seconds = time.perf_counter() - started
         if summary.interrupted:
             raise BatchInterrupted(summary)
         return summary
+
+    def _plan(self, found: Scan | Discovery, source: Folder, ledger: Ledger, due: _Spill) -> int:
+        """Decide for each input found whether it is due (spilled to ``due``) or unchanged
+        (noted); the number unchanged. One pass, as discovery goes."""
+        from ..document import remove_stale_temps
+
+        digest_of = None
+        if isinstance(source, RemoteFolder):
+            remote = source
+            digest_of = lambda f: remote.sha256(f.rel)  # noqa: E731
+        planner = Planner(ledger.manifest, ledger.signature_key, force=self.force,
+                          digest_of=digest_of)  # fmt: skip
+        files: Iterable[SourceFile]
+        if isinstance(found, Scan):
+            out_dir = Path(self.out_dir)
+            # Ours to clean: we hold the lock, so no one else writes these now. Each folder's
+            # outputs once, as discovery maps them.
+            remove_stale_temps([out_dir / LEGACY_NAME])
+            found.on_folder = lambda batch: remove_stale_temps(out_dir / f.out_rel for f in batch)
+            files = found
+        else:
+            files = found.files
+        unchanged = 0
+        for f in files:
+            decided = planner.check(f)
+            if isinstance(decided, Task):
+                due.add(decided)
+                ledger.note([FileOutcome(f.rel, f.out_rel, "pending")])
+            else:
+                unchanged += 1
+                ledger.note([decided])
+        return unchanged
 
     def _extension(self, rel: str) -> str:
         from ..formats import EXTENSIONS, output_format_for
@@ -190,10 +209,10 @@ class BatchRunner:
 
     def _runner(
         self, pipeline: Pipeline, ledger: Ledger, source: Folder, target: Folder
-    ) -> Callable[[list[Task]], None]:
+    ) -> Callable[[Iterable[Task]], None]:
         """The runner's ``run``: on Ray when asked, else in this process."""
         if self.ray is not None:
-            return RayRunner(
+            ray_run = RayRunner(
                 pipeline,
                 ledger,
                 options=self.options,
@@ -204,6 +223,7 @@ class BatchRunner:
                 max_bytes=self.max_bytes,
                 chunk_sentences=self.chunk_sentences,
             ).run
+            return lambda tasks: ray_run(list(tasks))
         return LocalRunner(
             pipeline,
             ledger,
@@ -237,6 +257,34 @@ class BatchRunner:
                 pipeline, self.fmt or "own", options=self.options, engine=None, loaded=True
             )
         return None
+
+
+class _Spill:
+    """The due tasks, one JSON line each in a temporary file: planning finds them before
+    any work starts (so the totals are known), without holding them all in memory."""
+
+    def __init__(self) -> None:
+        self._file = tempfile.TemporaryFile("w+", encoding="utf-8", prefix="translator-due-")
+        self.count = 0
+
+    def __enter__(self) -> _Spill:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._file.close()
+
+    def add(self, task: Task) -> None:
+        f = task.file
+        row = [str(f.path), f.rel, f.out_rel, task.source_sha256, task.stamp]
+        self._file.write(json.dumps(row) + "\n")  # ASCII: any file name round-trips
+        self.count += 1
+
+    def tasks(self) -> Iterator[Task]:
+        self._file.flush()
+        self._file.seek(0)
+        for line in self._file:
+            path, rel, out_rel, sha, stamp = json.loads(line)
+            yield Task(SourceFile(Path(path), rel, out_rel), sha, tuple(stamp) if stamp else None)
 
 
 def translate_folder(

@@ -19,7 +19,7 @@ from ..errors import InputError, OutputError
 from ..formats.base import Document
 from ..options import Limits
 from .discovery import Discovery, SourceFile, _with_outputs, matches
-from .manifest import Manifest, sha256_bytes, sha256_file
+from .manifest import JsonManifest, sha256_bytes, sha256_file
 
 _URL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]+://")
 
@@ -177,8 +177,9 @@ class RemoteFolder:
         return Discovery(files=_with_outputs(found, extension), problems=[])
 
 
-class RemoteManifest(Manifest):
-    """The manifest of an object-store OUT prefix (same content, read and written there)."""
+class RemoteManifest(JsonManifest):
+    """The manifest of an object-store OUT prefix: the JSON layout (an object store has no
+    SQLite and no append), read and written there."""
 
     def __init__(self, folder: RemoteFolder) -> None:
         super().__init__(Path(folder.url.replace("://", "/", 1)))
@@ -192,20 +193,20 @@ class RemoteManifest(Manifest):
         return manifest
 
     def _read_text(self) -> str:
-        from .manifest import MANIFEST_NAME
+        from .manifest import LEGACY_NAME
 
         try:
-            return self.folder.read_bytes(MANIFEST_NAME).decode("utf-8")
+            return self.folder.read_bytes(LEGACY_NAME).decode("utf-8")
         except FileNotFoundError:
             raise
         except OSError as exc:
             raise OSError(f"cannot read: {exc}") from exc
 
     def _write_text(self, text: str) -> None:
-        from .manifest import MANIFEST_NAME
+        from .manifest import LEGACY_NAME
 
         try:
-            self.folder.fs.pipe_file(self.folder.path(MANIFEST_NAME), text.encode("utf-8"))
+            self.folder.fs.pipe_file(self.folder.path(LEGACY_NAME), text.encode("utf-8"))
         except OSError as exc:
             raise OutputError(f"{self.path}: cannot write ({exc})") from exc
 

@@ -10,7 +10,7 @@ settings they write the same bytes. Where inputs come from and outputs go is a `
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from ..errors import InputError, OutputError, TranslatorError
@@ -33,15 +33,10 @@ class Item:
     document: Document | None = None
     error: str | None = None
     size: int = 0  # input bytes (as read)
-    counted: int = 0  # sentences when a counting pass read it
 
     @property
     def sentences(self) -> int:
         return sum(len(u) for u in self.job.units) if self.job is not None else 0
-
-    def forget(self) -> Item:
-        """The item without its document (to be read again when its turn comes)."""
-        return Item(self.task, counted=self.counted)
 
 
 Prepare = Callable[[Document, str], Job]  # (document, name) -> Job
@@ -137,12 +132,9 @@ def write_output(
     except Exception as exc:  # a bug of ours on this one result: report it, go on
         log.debug("writing %s failed", f.out_rel, exc_info=True)
         return FileRecord.failed(task, f"internal error: {type(exc).__name__}: {exc}")
-    return FileRecord(
-        f.rel,
-        f.out_rel,
-        task.source_sha256,
-        "translated",
-        output_sha256=written,
+    return FileRecord.written(
+        task,
+        written,
         sentences=len(result.sentences),
         terms_missed=len(result.missed_terms),
         flags=sum(1 for fl in result.flags if fl.severity != "info"),
@@ -152,7 +144,7 @@ def write_output(
 
 def translate_files(
     pipeline: Pipeline,
-    tasks: list[Task],
+    tasks: Iterable[Task],
     source: Folder,
     target: Folder,
     *,

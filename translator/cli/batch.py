@@ -307,9 +307,10 @@ def _write_summary(summary: BatchSummary, target: Path) -> None:
 
 class BatchProgress:
     """Rich progress on a terminal, fed by the runner's events: what is being done (loading
-    or converting the model), files written n/N, sentences n/N with their rate and the ETA
-    from that rate. Nothing is drawn when stderr is not a terminal (or under TERM=dumb);
-    lines printed through it (unchanged files, failures) show either way."""
+    or converting the model), files written n/N with the ETA from their rate, sentences
+    translated of those read so far, with their rate. Nothing is drawn when stderr is not a
+    terminal (or under TERM=dumb); lines printed through it (unchanged files, failures) show
+    either way."""
 
     def __init__(self) -> None:
         from rich.progress import (
@@ -336,10 +337,12 @@ class BatchProgress:
         )
         self.step = self.progress.add_task("", total=None, rate="", visible=False, eta=False,
                                            counted=False)  # fmt: skip
+        # The ETA comes from the files: their number is known from the start, the sentences
+        # are counted as the files are read (no pass over an archive before the work).
         self.files = self.progress.add_task("files", total=None, rate="", visible=False,
-                                            eta=False)  # fmt: skip
+                                            eta=True)  # fmt: skip
         self.sentences = self.progress.add_task("sentences", total=0, rate="", visible=False,
-                                                eta=True)  # fmt: skip
+                                                eta=False)  # fmt: skip
 
     def __enter__(self) -> BatchProgress:
         self.progress.start()
