@@ -47,9 +47,17 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
+from functools import cached_property
 
 from ..result import TermHit, TermStatus
-from .match import Match, entry_regex, inflection, mangled_pattern, rendering_pattern
+from .match import (
+    Match,
+    entry_regex,
+    inflection,
+    mangled_pattern,
+    rendering_pattern,
+    rendering_source,
+)
 from .schema import Enforce, Entry
 
 _LEADING = re.compile(r"^[\s\"'„“”‚‘’»«(\[–—-]*")
@@ -583,7 +591,7 @@ def _verify(
         if m.group(0)[:1].islower() and _at_sentence_start(out.text, m.start()):
             out.replace(m.start(), m.end(), m.group(0), take=False)  # only capitalises
         credit(m.start(), m.end(), "applied")
-    for pattern in pats.accept:
+    for pattern in pats.accept if len(found) < count else ():
         # Another correct rendering ("Kupyansk", "Valery Zaluzhny"): credited as it stands.
         for m in out.occurrences(pattern):
             if len(found) >= count:
@@ -593,7 +601,7 @@ def _verify(
         # Never changed, only reported: present renderings are credited, the rest suggested.
         return found + ["suggested"] * (count - len(found))
     wrong_spots: list[tuple[int, int]] = []
-    for pattern in pats.wrong:  # longest first; a span is taken once
+    for pattern in pats.wrong if len(found) < count else ():  # longest first; a span once
         for m in out.occurrences(pattern):
             if any(m.start() < e and s < m.end() for s, e in wrong_spots):
                 continue
@@ -604,16 +612,17 @@ def _verify(
             wrong_spots.append((m.start(), m.end()))
     for start, end in sorted(_nearest(wrong_spots, count - len(found), where, len(out.text)))[::-1]:
         repair(start, end)
-    for pattern in (pats.mangled, pats.source):
+    for which in ("mangled", "source"):
         while len(found) < count:
+            pattern = pats.mangled if which == "mangled" else pats.source
             spots = out.occurrences(pattern)
             if not spots:
                 break
             spot = spots[0]
             at_start = _at_sentence_start(out.text, spot.start())
-            if pattern is pats.mangled and pats.variant_ok(spot.group(0), at_start):
+            if which == "mangled" and pats.variant_ok(spot.group(0), at_start):
                 credit(spot.start(), spot.end(), "applied")  # "front-line", "Frontline"
-            elif pattern is pats.source and inside_longer_name(
+            elif which == "source" and inside_longer_name(
                 out.text, spot.start(), spot.end(), titles
             ):
                 out.take(spot.start(), spot.end())  # "Peking University" stays
@@ -645,6 +654,10 @@ class _Patterns:
 
     ``wrong``: the entry's wrong renderings, the other house styles' renderings and those
     implied by the renderings ``want`` contains (see `derived_wrong`).
+
+    Only ``rendering`` is compiled at once; the others are compiled the first time they are
+    needed (most outputs hold the rendering as written, and then no repair pattern is ever
+    tried), each once per glossary: at termbase scale compiling is most of the cost.
     """
 
     def __init__(
@@ -655,6 +668,7 @@ class _Patterns:
         others: Mapping[str, tuple[str, ...]] | None = None,
     ) -> None:
         want = entry.target if want is None else want
+        self.entry = entry
         self.want = want
         accepted = [want]
         self.singular: str | None = None
@@ -663,17 +677,31 @@ class _Patterns:
             accepted = [one, many]
             self.singular = one
         self.rendering = re.compile(
-            "|".join(rendering_pattern(a, plural=entry.number != "both").pattern for a in accepted)
+            "|".join(rendering_source(a, plural=entry.number != "both") for a in accepted)
         )
-        self.mangled = mangled_pattern(want)
-        items = [*entry.wrong, *wrong]
-        if others:
-            items += derived_wrong(want, others)
-        items = [w for w in dict.fromkeys(items) if not self.rendering.fullmatch(w)]
-        self.wrong = [wrong_pattern(w) for w in sorted(items, key=len, reverse=True)]
-        self.accept = [wrong_pattern(a) for a in sorted(entry.accept, key=len, reverse=True)]
-        self.source = entry_regex(entry)
+        self._wrong_items = wrong
+        self._others = others
         self._lower = want[:1].islower()
+
+    @cached_property
+    def mangled(self) -> re.Pattern[str]:
+        return mangled_pattern(self.want)
+
+    @cached_property
+    def wrong(self) -> list[re.Pattern[str]]:
+        items = [*self.entry.wrong, *self._wrong_items]
+        if self._others:
+            items += derived_wrong(self.want, self._others)
+        items = [w for w in dict.fromkeys(items) if not self.rendering.fullmatch(w)]
+        return [wrong_pattern(w) for w in sorted(items, key=len, reverse=True)]
+
+    @cached_property
+    def accept(self) -> list[re.Pattern[str]]:
+        return [wrong_pattern(a) for a in sorted(self.entry.accept, key=len, reverse=True)]
+
+    @cached_property
+    def source(self) -> re.Pattern[str]:
+        return entry_regex(self.entry)
 
     def variant_ok(self, found: str, at_start: bool) -> bool:
         """Is a mangled form of a lower-case rendering itself correct English ("front-line",
