@@ -521,6 +521,12 @@ def _entry(source: str, target: str, category: str, forms: list[str], *,
         # Multi-word names ("Vereinigte Staaten", "Zentralafrikanische Republik") and plural
         # ones ("Niederlande") decline: "den Vereinigten Staaten", "den Niederlanden".
         entry["inflect"] = True
+    from translator.glossary.policy import name_senses
+
+    if not enforce and any(f in name_senses() for f in [source, *forms]):
+        # Also another place's, river's, family's or club's name: verified, never injected
+        # (translator.glossary.policy).
+        enforce = "verify"
     if enforce:
         entry["enforce"] = enforce
     if note:

@@ -289,7 +289,7 @@ SUSPICIOUS = """
 entries:
   - {source: Frontlinie, target: front line, category: term, wrong: [frontlines]}
   - {source: Frontlinien, target: front lines, category: term}
-  - {source: Luftangriff, target: airstrike, category: term, wrong: [air strike]}
+  - {source: Luftangriff, target: airstrike, category: term, wrong: [air strike], enforce: verify}
   - {source: Mobilmachung, target: mobilization, category: term, wrong: [mobilisation]}
   - {source: Kiew, target: Kyiv, category: place, wrong: [Kiev]}
 """
