@@ -186,6 +186,29 @@ _PLURAL_CUES = frozenset(
     keine weitere wenige""".split()
 )
 _PREV_WORDS = re.compile(r"([\w.,]+)\s+(?:([\w]+)\s+)?$")
+#: German plural endings that tell a plural form from a singular one in an entry's forms.
+_PLURAL_ENDINGS = ("en", "n", "e", "nen")
+
+
+def form_numbers(entry: Entry) -> tuple[frozenset[str], frozenset[str]]:
+    """(singular, plural) source forms (case-folded) that an entry's forms tell apart.
+
+    A form that is another form plus a German plural ending ("Lancet-Drohne" /
+    "Lancet-Drohnen", "Grad-Raketenwerfer" / "Grad-Raketenwerfern") is plural, the other
+    singular. Adjectival nouns ("Gefreiter", "Gefreite", "Gefreiten") decline, and are not told
+    apart this way.
+    """
+    folded = {f.casefold() for f in entry.source_forms}
+    one: set[str] = set()
+    many: set[str] = set()
+    for form in folded:
+        if form.endswith("er") and form[:-1] in folded:
+            return frozenset(), frozenset()  # "gefreiter" / "gefreite": adjectival
+        for ending in _PLURAL_ENDINGS:
+            if form + ending in folded:
+                one.add(form)
+                many.add(form + ending)
+    return frozenset(one - many), frozenset(many - one)
 
 
 def _number_here(match: Match, sentence: str) -> str | None:
@@ -198,15 +221,22 @@ def _number_here(match: Match, sentence: str) -> str | None:
         if any(text.casefold() in (f + "n", f + "en") for f in forms):
             return "plural"  # dative plural: "mit Nordkoreanern"
     m = _PREV_WORDS.search(sentence[: match.start])
-    if m is None:
-        return None
-    words = [w.casefold() for w in (m.group(2), m.group(1)) if w]
+    words = [w.casefold() for w in (m.group(2), m.group(1)) if w] if m else []
     # The determiner is the word before the term, or the one before an adjective.
+    one, many = form_numbers(match.entry)
+    marked = text.casefold() in one or text.casefold() in many
     for word in reversed(words):
         if word in _SINGULAR_CUES:
             return "singular"
+        if word == "die" and marked:
+            break  # "die Drohne" (feminine singular), "die Drohnen": the form tells
         if word in _PLURAL_CUES or re.fullmatch(r"[\d.,]+", word):
             return "plural"
+    # No determiner says it: the form itself may ("Lancet-Drohnen" is plural).
+    if text.casefold() in many:
+        return "plural"
+    if text.casefold() in one:
+        return "singular"
     return None
 
 
@@ -371,6 +401,8 @@ def prepare(
         pos = m.end
     pieces, pos = [], 0
     for p in planned:
+        if p.injected.endswith(".") and sentence[p.match.end : p.match.end + 1] == ".":
+            p.injected = p.injected[:-1]  # "die U.N." at the end: one full stop, not two
         pieces += [sentence[pos : p.start], p.injected]
         pos = p.match.end
     pieces.append(sentence[pos:])
@@ -396,6 +428,8 @@ class _Output:
     def replace(self, start: int, end: int, new: str, *, take: bool = True) -> None:
         if _at_sentence_start(self.text, start):
             new = _capitalised(new)
+        if new.endswith(".") and self.text[end : end + 1] == ".":
+            new = new[:-1]  # "said the UN." -> "said the U.N.", not "U.N.."
         delta = len(new) - (end - start)
         self.text = self.text[:start] + new + self.text[end:]
         self.taken = [(s + delta, e + delta) if s >= end else (s, e) for s, e in self.taken]
