@@ -710,6 +710,16 @@ class _Patterns:
             one, many = number_forms(entry, want)
             accepted = [one, many]
             self.singular = one
+        elif written_plural(want) and want[:1].islower():
+            # A repair never changes the grammatical number of a common noun: "a drone
+            # attack" is not wrong for "drones" (and the pattern below allows a plural -s on a
+            # singular rendering). A name keeps its own ("Special Operations Forces").
+            accepted.append(singular(want))
+        # Nor the case of a title: "carnival president Marcel Kißling" is right where a title
+        # before a name would be "President".
+        for t in (entry.target, *(c.target for c in entry.context)):
+            if entry.category == "rank" and t != want and title_case(t) == want:
+                accepted += number_forms(entry, t) if entry.number == "both" else [t]
         self.rendering = re.compile(
             "|".join(rendering_source(a, plural=entry.number != "both") for a in accepted)
         )
