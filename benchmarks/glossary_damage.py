@@ -34,8 +34,10 @@ sides have as many sentences, else the segment is one unit. Three measurements:
 * English side: each reference through the repair step with a fixed engine returning it
   (``finalize(prepare(german), reference)``); every change is listed and classified as a
   *house-style spelling* (the old text is a spelling the glossary knows for the rendering:
-  another house style's, a ``wrong`` item, the same letters without dots) or *damage*
-  (anything else). Goal: 0 damage.
+  another house style's, a ``wrong`` item, the same letters without dots or hyphens),
+  *German left untranslated* (the old text is a German source form, a German spelling of a
+  name or a misspelt copy that is no English word: only MT output should have these) or
+  *damage* (anything else). Goal: 0 damage.
 * German side: each source through `Glossary.prepare` with an echo engine; every injected
   span must render every word of the German it replaced (`translator.glossary.preserve`), and
   nothing outside the injected spans changes. Goal: 0 German words lost.
@@ -156,10 +158,33 @@ def known_spellings(glossary: Any) -> dict[str, set[str]]:
 _WORDISH = re.compile(r"[\w.'’-]+")
 
 
-def classify(old: str, new: str, known: dict[str, set[str]]) -> str:
-    """"style" when ``old`` -> ``new`` swaps a known spelling for the rendering, else "damage"."""
+def classify(old: str, new: str, known: dict[str, set[str]], glossary: Any = None) -> str:
+    """How ``old`` -> ``new`` changed a sentence: "style" (a known spelling of the rendering,
+    or the same letters with other hyphens or dots), "untranslated" (``old`` is German the
+    translation left in: a source form, "Zelenskyj"), else "damage"."""
     def bare(text: str) -> str:
         return " ".join(_WORDISH.findall(text)).casefold()
+
+    def squeezed(text: str) -> str:
+        return re.sub(r"[\W_]", "", text).casefold()
+
+    if squeezed(old) == squeezed(new):
+        return "style"
+    if glossary is not None:
+        core = old.strip(".,;:!?\"'()")
+        if core and any((m.start, m.end) == (0, len(core)) for m in glossary.find(core)):
+            return "untranslated"
+        from translator.glossary import names as name_rules
+
+        if core and name_rules.transliterate(core) in new:
+            return "untranslated"
+        from wordfreq import zipf_frequency
+
+        if (
+            difflib.SequenceMatcher(None, core.lower(), new.lower()).ratio() >= 0.8
+            and all(zipf_frequency(w, "en") == 0 for w in core.split())
+        ):
+            return "untranslated"  # a misspelt copy ("Zelenskyj"): no English word
 
     for want, spellings in known.items():
         if want in new:
@@ -191,11 +216,12 @@ def measure_data(args: Any, base: Any) -> None:
                 continue
             changed += 1
             for old, new in changes(english, final):
-                kind = classify(old, new, known)
+                kind = classify(old, new, known, glossary)
                 kinds[kind] += 1
                 listed.append(f"  [{kind}] {old!r} -> {new!r}   in: {english[:120]!r}")
         print(f"\nEnglish side ({label}): {len(items)} sentences, {changed} changed; "
-              f"changes: {kinds['style']} house-style spelling, {kinds['damage']} damage")
+              f"changes: {kinds['style']} house-style spelling, {kinds['untranslated']} German "
+              f"left untranslated, {kinds['damage']} damage")
         for line in listed[: args.show] if args.show >= 0 else listed:
             print(line)
 

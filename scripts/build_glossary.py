@@ -481,8 +481,12 @@ def _nationalities() -> list[dict[str, Any]]:
             en_singular = en_adj if en_plural.endswith(("ese", "ish", "ch", "ss")) else (
                 en_plural[:-1] if en_plural.endswith("s") else en_plural)
             if plural == "-":
-                out.append(_entry(singular, en_plural, "term", [], enforce="verify",
-                                  note="one German form for singular and plural; the plural"))
+                entry = _entry(singular, en_plural, "term", [], enforce="verify",
+                               note="one German form for singular and plural; the sentence "
+                               "decides (der Norweger: the Norwegian)")
+                if en_plural.endswith("s") and not en_plural.endswith("ss"):
+                    entry["number"] = "both"  # never "the Norwegians" for "der Norweger"
+                out.append(entry)
             else:
                 out.append(_entry(singular, en_singular, "term", [], enforce="verify"))
                 out.append(_entry(plural, en_plural, "term", [], enforce="verify"))
