@@ -22,6 +22,27 @@ in a sentence and at a sentence start, after "ein" for entries without a visible
 next to each context cue. For them a change counts as *damage* when it is not the repair of a
 term: an edited stretch of the output that touches no rendering the glossary credited to a
 term. The goal is 0 damaged.
+
+Independent data (``--data DIR``, nothing of it committed): a WMT de->en test set as two
+parallel files, ``DIR/src.de`` (German sources) and ``DIR/ref.en`` (human English references),
+one segment a line -- e.g. WMT23's ``txt/sources/generaltest2023.de-en.src.de`` and
+``txt/references/generaltest2023.de-en.ref.refA.en`` of wmt-conference/wmt23-news-systems
+(``--extra-en FILE`` adds other English translations of the same sources, such as a system's
+output, counted apart). Segments are split into sentences and paired one to one where both
+sides have as many sentences, else the segment is one unit. Three measurements:
+
+* English side: each reference through the repair step with a fixed engine returning it
+  (``finalize(prepare(german), reference)``); every change is listed and classified as a
+  *house-style spelling* (the old text is a spelling the glossary knows for the rendering:
+  another house style's, a ``wrong`` item, the same letters without dots or hyphens),
+  *German left untranslated* (the old text is a German source form, a German spelling of a
+  name or a misspelt copy that is no English word: only MT output should have these) or
+  *damage* (anything else). Goal: 0 damage.
+* German side: each source through `Glossary.prepare` with an echo engine; every injected
+  span must render every word of the German it replaced (`translator.glossary.preserve`), and
+  nothing outside the injected spans changes. Goal: 0 German words lost.
+* Term success per policy on the same German: the MT-like double on every sentence, the copy
+  model on ``--copy-sample`` sentences that hold a term (it is slow on CPU).
 """
 
 from __future__ import annotations
@@ -86,6 +107,188 @@ def damaged_spans(raw: str, final: str, hits: list[Any]) -> list[str]:
     return damage
 
 
+def units(data: Path, extra: list[Path]) -> tuple[list[tuple[str, str]], list[list[str]]]:
+    """(German, English reference) sentence pairs of ``data``, and the same for ``extra``."""
+    from translator.segment import split_sentences
+
+    src = (data / "src.de").read_text(encoding="utf-8").splitlines()
+    ref = (data / "ref.en").read_text(encoding="utf-8").splitlines()
+    others = [p.read_text(encoding="utf-8").splitlines() for p in extra]
+    if any(len(x) != len(src) for x in (ref, *others)):
+        raise SystemExit(f"{data}: src.de, ref.en and --extra-en differ in lines")
+    pairs: list[tuple[str, str]] = []
+    extra_pairs: list[list[str]] = [[] for _ in others]
+    for i, (de, en) in enumerate(zip(src, ref, strict=True)):
+        a, b = split_sentences(de), split_sentences(en)
+        if len(a) == len(b):
+            pairs += list(zip(a, b, strict=True))
+        else:
+            pairs.append((" ".join(a), " ".join(b)))
+        for k, lines in enumerate(others):
+            extra_pairs[k].append(lines[i])
+    return pairs, extra_pairs
+
+
+def changes(before: str, after: str) -> list[tuple[str, str]]:
+    """(old, new) word stretches that differ between two versions of a sentence."""
+    a, b = before.split(), after.split()
+    out = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b).get_opcodes():
+        if op != "equal":
+            out.append((" ".join(a[i1:i2]), " ".join(b[j1:j2])))
+    return out
+
+
+def known_spellings(glossary: Any) -> dict[str, set[str]]:
+    """Per rendering (as enforced), the spellings the glossary knows for it: other house
+    styles', the spelling rule's, ``wrong`` items, and the rendering without dots."""
+    from translator.glossary.style import STYLES, styled_targets
+
+    per_style = [styled_targets(glossary.entries, s) for s in STYLES]
+    mine = styled_targets(glossary.entries, glossary.style)
+    known: dict[str, set[str]] = {}
+    for i, entry in enumerate(glossary.entries):
+        want = mine[i][0]
+        spellings = known.setdefault(want, set())
+        spellings |= {t for st in per_style for t in st[i]} | set(entry.wrong)
+        spellings |= {entry.target, want.replace(".", "")}
+    return known
+
+
+_WORDISH = re.compile(r"[\w.'’-]+")
+
+
+def classify(old: str, new: str, known: dict[str, set[str]], glossary: Any = None) -> str:
+    """How ``old`` -> ``new`` changed a sentence: "style" (a known spelling of the rendering,
+    or the same letters with other hyphens or dots), "untranslated" (``old`` is German the
+    translation left in: a source form, "Zelenskyj"), else "damage"."""
+    def bare(text: str) -> str:
+        return " ".join(_WORDISH.findall(text)).casefold()
+
+    def squeezed(text: str) -> str:
+        return re.sub(r"[\W_]", "", text).casefold()
+
+    if squeezed(old) == squeezed(new):
+        return "style"
+    if glossary is not None:
+        core = old.strip(".,;:!?\"'()")
+        if core and any((m.start, m.end) == (0, len(core)) for m in glossary.find(core)):
+            return "untranslated"
+        from translator.glossary import names as name_rules
+
+        if core and name_rules.transliterate(core) in new:
+            return "untranslated"
+        from wordfreq import zipf_frequency
+
+        if (
+            difflib.SequenceMatcher(None, core.lower(), new.lower()).ratio() >= 0.8
+            and all(zipf_frequency(w, "en") == 0 for w in core.split())
+        ):
+            return "untranslated"  # a misspelt copy ("Zelenskyj"): no English word
+
+    for want, spellings in known.items():
+        if want in new:
+            rest_new = bare(new.replace(want, " "))
+            for sp in spellings:
+                if sp and sp in old and bare(old.replace(sp, " ")) == rest_new:
+                    return "style"
+    return "damage"
+
+
+def measure_data(args: Any, base: Any) -> None:
+    """The measurements on independent data (see the module docstring)."""
+    from translator.glossary import names as name_rules
+    from translator.glossary.enforce import enforce_mode
+    from translator.glossary.preserve import unrendered
+
+    glossary = base.with_style(args.style)
+    pairs, extra = units(args.data, args.extra_en)
+    known = known_spellings(glossary)
+    print(f"data: {args.data} -- {len(pairs)} sentence pairs (German source, English reference)")
+
+    def english_side(label: str, items: list[tuple[str, str]]) -> None:
+        kinds: Counter[str] = Counter()
+        changed = 0
+        listed = []
+        for german, english in items:
+            final, _ = glossary.finalize(glossary.prepare(german), english)
+            if final == english:
+                continue
+            changed += 1
+            for old, new in changes(english, final):
+                kind = classify(old, new, known, glossary)
+                kinds[kind] += 1
+                listed.append(f"  [{kind}] {old!r} -> {new!r}   in: {english[:120]!r}")
+        print(f"\nEnglish side ({label}): {len(items)} sentences, {changed} changed; "
+              f"changes: {kinds['style']} house-style spelling, {kinds['untranslated']} German "
+              f"left untranslated, {kinds['damage']} damage")
+        for line in listed[: args.show] if args.show >= 0 else listed:
+            print(line)
+
+    english_side("human references", pairs)
+    for path, lines in zip(args.extra_en, extra, strict=True):
+        src = (args.data / "src.de").read_text(encoding="utf-8").splitlines()
+        english_side(f"{path.name}, whole segments", list(zip(src, lines, strict=True)))
+
+    def renderings(text: str) -> set[str]:
+        found = {name_rules.transliterate(text)} if " " not in text else set()
+        for m in glossary.find(text):
+            if (m.start, m.end) == (0, len(text)):
+                found |= {m.entry.target, *(c.target for c in m.entry.context)}
+        return found
+
+    germans = [g for g, _ in pairs]
+    lost: list[str] = []
+    injected = 0
+    for german in germans:
+        prepared = glossary.prepare(german)
+        for p in prepared.planned:
+            if p.injected == p.match.text:
+                continue
+            injected += 1
+            if enforce_mode(p.entry) == "inject" and not p.name:
+                gone = unrendered(p.match.text, p.injected, renderings)
+                if gone:
+                    lost.append(f"  {p.match.text!r} -> {p.injected!r}: loses {gone}")
+        # Outside the injected spans the sentence is unchanged.
+        pos, rest = 0, []
+        for p in prepared.planned:
+            rest.append(german[pos : p.start])
+            pos = p.match.end
+        rest.append(german[pos:])
+        if any(piece not in prepared.text for piece in rest if piece.strip()):
+            lost.append(f"  changed outside the injected spans: {german[:100]!r}")
+    print(f"\nGerman side: {len(germans)} sentences, {injected} spans injected; "
+          f"{len(lost)} with German words lost")
+    for line in lost[: args.show]:
+        print(line)
+
+    with_terms = [g for g in germans if glossary.find(g)]
+    print(f"\nterm success ({len(with_terms)} of the sentences hold a term):")
+    print("| engine | policy | sentences | terms | applied | repaired | missed | suggested | "
+          "term success |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    engines = pick_engines(args.engines)
+    for name, engine in engines.items():
+        sample = with_terms if name == "double" else with_terms[: args.copy_sample]
+        for policy in ("glossary", "inject", "verify"):
+            g = glossary if policy == "glossary" else glossary.with_enforce(policy)
+            prepared = [g.prepare(s) for s in sample]
+            outputs: list[str] = []
+            for i in range(0, len(prepared), 16):
+                outputs += engine.translate_batch([p.text for p in prepared[i : i + 16]])
+            status: Counter[str] = Counter()
+            for p, raw in zip(prepared, outputs, strict=True):
+                status.update(h.status for h in g.finalize(p, raw)[1])
+            terms = sum(status.values())
+            ok = status["applied"] + status["repaired"] + status["transliterated"]
+            print(f"| {name} | {policy} | {len(sample)} | {terms} | {status['applied']} | "
+                  f"{status['repaired']} | {status['missed']} | {status['suggested']} | "
+                  f"{ok / max(1, terms):.3f} |")
+    print("\ncopy/double outputs are NOT translations (copy model: copies its input; double: "
+          "copies and damages it).")
+
+
 def pick_engines(names: list[str]) -> dict[str, Any]:
     engines: dict[str, Any] = {}
     if "copy" in names:
@@ -111,12 +314,22 @@ def main() -> None:
     parser.add_argument("--style", default="ap", help="house style for copy/double [ap]")
     parser.add_argument("--glossary", type=Path, help="glossary YAML [the packaged one]")
     parser.add_argument("--show", type=int, default=5, help="damaged sentences to print")
+    parser.add_argument("--data", type=Path, help="folder with src.de and ref.en (WMT de-en)")
+    parser.add_argument("--extra-en", type=Path, nargs="*", default=[],
+                        help="more English translations of --data's sources, one a line")
+    parser.add_argument("--copy-sample", type=int, default=40,
+                        help="sentences with a term run through the copy model [40]")
+    parser.add_argument("--engines", nargs="*", default=["double", "copy"],
+                        help="engines for --data's term success [double copy]")
     args = parser.parse_args()
 
     from translator import config
     from translator.glossary import STYLES, load_glossary
 
     base = load_glossary(args.glossary or config.packaged_glossary())
+    if args.data:
+        measure_data(args, base)
+        return
     names = ["oracle", "copy", "double"] if args.engine == "all" else [args.engine]
     rows = []
     examples: list[str] = []

@@ -481,8 +481,12 @@ def _nationalities() -> list[dict[str, Any]]:
             en_singular = en_adj if en_plural.endswith(("ese", "ish", "ch", "ss")) else (
                 en_plural[:-1] if en_plural.endswith("s") else en_plural)
             if plural == "-":
-                out.append(_entry(singular, en_plural, "term", [], enforce="verify",
-                                  note="one German form for singular and plural; the plural"))
+                entry = _entry(singular, en_plural, "term", [], enforce="verify",
+                               note="one German form for singular and plural; the sentence "
+                               "decides (der Norweger: the Norwegian)")
+                if en_plural.endswith("s") and not en_plural.endswith("ss"):
+                    entry["number"] = "both"  # never "the Norwegians" for "der Norweger"
+                out.append(entry)
             else:
                 out.append(_entry(singular, en_singular, "term", [], enforce="verify"))
                 out.append(_entry(plural, en_plural, "term", [], enforce="verify"))
@@ -521,6 +525,12 @@ def _entry(source: str, target: str, category: str, forms: list[str], *,
         # Multi-word names ("Vereinigte Staaten", "Zentralafrikanische Republik") and plural
         # ones ("Niederlande") decline: "den Vereinigten Staaten", "den Niederlanden".
         entry["inflect"] = True
+    from translator.glossary.policy import name_senses
+
+    if not enforce and any(f in name_senses() for f in [source, *forms]):
+        # Also another place's, river's, family's or club's name: verified, never injected
+        # (translator.glossary.policy).
+        enforce = "verify"
     if enforce:
         entry["enforce"] = enforce
     if note:

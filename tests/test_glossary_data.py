@@ -130,7 +130,8 @@ def test_policy_common_vocabulary_verified_names_injected(glossary: Glossary) ->
     for name in ("Tiflis", "Kischinau", "Marija Sacharowa", "OSZE", "Hisbollah", "Wladimir Putin",
                  "Massengroundangriffe", "Ukrainian officials"):
         assert enforce_mode(by_source[name]) == "inject", name
-    for word in ("russisch", "Russen", "Minenfeld", "Luftschutzkeller", "Flüchtlinge"):
+    for word in ("russisch", "Russen", "Minenfeld", "Luftschutzkeller", "Flüchtlinge", "Truppen",
+                 "Präsident", "Moldau"):
         assert enforce_mode(by_source[word]) == "verify", word
     modes = Counter(enforce_mode(e) for e in glossary.entries)
     assert modes["inject"] > modes["verify"] > 100
@@ -154,7 +155,7 @@ class CopyEngine:
 def test_verified_words_are_checked_not_injected(glossary: Glossary) -> None:
     """A verify entry leaves the German to the engine; the output is then checked."""
     prepared = glossary.prepare("Die russischen Truppen griffen Tiflis an.")
-    assert prepared.text == "Die russischen troops griffen Tbilisi an."
+    assert prepared.text == "Die russischen Truppen griffen Tbilisi an."
     _, hits = glossary.finalize(prepared, "The Russian troops attacked Tbilisi.")
     assert {(h.source, h.status) for h in hits} == {
         ("russischen", "applied"), ("Truppen", "applied"), ("Tiflis", "applied")

@@ -10,7 +10,7 @@ import pytest
 from tests.doubles import MangleEngine, WordEngine
 from translator import Pipeline, TranslationResult
 from translator.glossary import Glossary, load_glossary
-from translator.glossary.enforce import enforce_mode, plural, singular
+from translator.glossary.enforce import enforce_mode, plural, singular, title_case
 from translator.glossary.match import rendering_pattern
 
 GLOSSARY = Glossary.from_yaml(
@@ -308,9 +308,17 @@ def test_any_damage_gives_a_complete_true_report(words: list[str], mode: str) ->
     output = MangleEngine((mode,)).translate_batch([prepared.text])[0]
     target, hits = SHIPPED.finalize(prepared, output)
     assert [h.source for h in hits] == [m.text for m in SHIPPED.find(sentence)]
-    found = sum(
-        len(rendered(t).findall(target)) for t in {h.expected for h in hits}
-    )
+    # A title before a name is also right in its own lower case ("EU high representative ...
+    # Anton Siluanov"): repairs never change a title's case.
+    by_source = {e.source: e for e in SHIPPED.entries}
+    wanted = {h.expected for h in hits} | {
+        t
+        for h in hits
+        if h.category == "rank"
+        for t in (by_source[h.entry].target, *(c.target for c in by_source[h.entry].context))
+        if title_case(t) == h.expected
+    }
+    found = sum(len(rendered(t).findall(target)) for t in wanted)
     assert sum(h.status in ("applied", "repaired") for h in hits) <= found
 
 

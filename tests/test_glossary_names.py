@@ -65,7 +65,12 @@ RUSSIAN = [
     ("Chodorkowski", "Khodorkovsky", "-ski -> -sky"),
     ("Nemzow", "Nemtsov", "z -> ts"),
     ("Politkowskaja", "Politkovskaya", ""),
-    ("Tschemesow", "Chemezov", "intervocalic s -> z"),
+    ("Tschemesow", "Chemezov", "exception: usage writes z here"),
+    ("Kasan", "Kazan", "a single s between vowels: English usage writes z"),
+    ("Rasputin", "Rasputin", "exception: usage"),
+    ("Denisow", "Denisov", "exception: a single s between vowels for с"),
+    ("Basurin", "Basurin", "a single s between vowels stays s (no usage says z)"),
+    ("Hrynewytsch", "Hrynevych", "Ukrainian -ytsch"),
     ("Abramowitsch", "Abramovich", ""),
     ("Jelzin", "Yeltsin", ""),
     ("Sergejew", "Sergeyev", ""),
@@ -146,6 +151,10 @@ def test_ukrainian_run_uses_the_national_system() -> None:
                                                         ("Schirinowski", "Zhirinovsky")]),
         ("Die Sprecherin Marija Sacharowa erklärte es.", [("Marija Sacharowa",
                                                           "Maria Zakharova")]),
+        # A lone surname with -ytsch, Russian -in surnames (English writes the rewritten form).
+        ("Laut Hrynewytsch war es so.", [("Hrynewytsch", "Hrynevych")]),
+        ("Naryschkin und Wolodin sagten das.", [("Naryschkin", "Naryshkin"),
+                                                ("Wolodin", "Volodin")]),
     ],
 )
 def test_find_names_in_sentences(sentence: str, expected: list[tuple[str, str]]) -> None:
@@ -161,6 +170,7 @@ def test_find_names_in_sentences(sentence: str, expected: list[tuple[str, str]])
         "Radosław Sikorski und Andrzej Duda trafen Alexander Schallenberg.",
         "Rudolf Virchow wurde in Schivelbein geboren, nicht in Güstrow oder Teltow.",
         "Die Castingshow lief im Bungalow am Wannsee.",
+        "Martin hatte einen Termin in der Medizin bei der Kollegin.",
     ],
 )
 def test_non_slavic_names_and_german_words_are_left_alone(sentence: str) -> None:

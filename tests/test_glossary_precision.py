@@ -200,7 +200,8 @@ def test_cli_style_changes_output_and_signature(
         ("Der Außenminister reiste ab.", "Außenminister", "foreign minister"),
         ("In Washington sagte der Verteidigungsminister das.", "Verteidigungsminister",
          "defense secretary"),
-        ("Das US-Verteidigungsministerium sagte das.", "US-Verteidigungsministerium", "Pentagon"),
+        ("Das US-Verteidigungsministerium sagte das.", "US-Verteidigungsministerium",
+         "U.S. Defense Department"),
         ("Der bayerische Ministerpräsident sagte das.", "Ministerpräsident", "state premier"),
         ("Der polnische Ministerpräsident sagte das.", "Ministerpräsident", "prime minister"),
         ("Der Regierungschef sagte das.", "Regierungschef", "head of government"),
@@ -289,7 +290,7 @@ SUSPICIOUS = """
 entries:
   - {source: Frontlinie, target: front line, category: term, wrong: [frontlines]}
   - {source: Frontlinien, target: front lines, category: term}
-  - {source: Luftangriff, target: airstrike, category: term, wrong: [air strike]}
+  - {source: Luftangriff, target: airstrike, category: term, wrong: [air strike], enforce: verify}
   - {source: Mobilmachung, target: mobilization, category: term, wrong: [mobilisation]}
   - {source: Kiew, target: Kyiv, category: place, wrong: [Kiev]}
 """

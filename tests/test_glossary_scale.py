@@ -25,6 +25,7 @@ from translator.glossary.match import (
     contained_renderings,
     mangled_pattern,
 )
+from translator.glossary.style import styled_targets
 
 from .termbase import english_sentences, news_sentences, termbase
 
@@ -97,8 +98,14 @@ def _same(new: list[Match], old: list[Match]) -> None:
 
 
 def _reference_renderings(glossary: Glossary) -> Callable[[str], list[Match]]:
-    """`Glossary.find_renderings` as it was: every entry's mangled pattern, longest first."""
-    ordered = sorted(glossary.entries, key=lambda e: len(e.target), reverse=True)
+    """`Glossary.find_renderings` as it was: every entry's mangled pattern, longest first
+    (each rendering in the glossary's house style: "U.N. children's agency UNICEF")."""
+    styled = styled_targets(glossary.entries, glossary.style)
+    active = [
+        e if st[0] == e.target else e.model_copy(update={"target": st[0]})
+        for e, st in zip(glossary.entries, styled, strict=True)
+    ]
+    ordered = sorted(active, key=lambda e: len(e.target), reverse=True)
     patterns = [(entry, mangled_pattern(entry.target)) for entry in ordered]
     return lambda text: _renderings(patterns, text)
 

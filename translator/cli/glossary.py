@@ -36,13 +36,25 @@ def _path(path: Path | None) -> Path:
 
 
 @app.command()
-def check(path: PathArg = None) -> None:
+def check(
+    path: PathArg = None,
+    policy: Annotated[
+        bool,
+        typer.Option(
+            help="Apply the enforcement policy: an everyday word, or a word that is also "
+            "another name, may not be injected without a restricting context (README)."
+        ),
+    ] = True,
+) -> None:
     """Validate a glossary: exit 0 when valid, else 5 with one line per problem.
 
-    Warnings (exit 0): a wrong rendering that is another entry's rendering or common English.
+    Problems include entries injected against the enforcement policy (``--no-policy`` skips
+    that check). Warnings (exit 0): a wrong rendering that is another entry's rendering or
+    common English.
     """
     from ..glossary import Glossary, GlossaryValidationError
     from ..glossary.lint import wrong_warnings
+    from ..glossary.policy import policy_problems
     from ..glossary.schema import read_entries
 
     target = _path(path)
@@ -50,6 +62,10 @@ def check(path: PathArg = None) -> None:
         # Always the file itself (never a stored copy), with lines for the warnings.
         located = read_entries(target)
         glossary = Glossary([loc.entry for loc in located], path=target)
+        if policy:
+            problems = policy_problems(located, str(target))
+            if problems:
+                raise GlossaryValidationError(problems)
     except GlossaryValidationError as exc:
         for problem in exc.problems:
             typer.echo(problem, err=True)

@@ -87,9 +87,9 @@ __all__ = [
 ]
 
 #: Bumped whenever matching or enforcement changes what the engine is given.
-METHOD_VERSION = "inject-verify-repair/2"
+METHOD_VERSION = "inject-verify-repair/3"
 #: Bumped whenever name transliteration (`translator.glossary.names`) changes its output.
-NAMES_VERSION = "names/1"
+NAMES_VERSION = "names/2"
 
 
 class Glossary:

@@ -47,9 +47,17 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
+from functools import cached_property
 
 from ..result import TermHit, TermStatus
-from .match import Match, entry_regex, inflection, mangled_pattern, rendering_pattern
+from .match import (
+    Match,
+    entry_regex,
+    inflection,
+    mangled_pattern,
+    rendering_pattern,
+    rendering_source,
+)
 from .schema import Enforce, Entry
 
 _LEADING = re.compile(r"^[\s\"'„“”‚‘’»«(\[–—-]*")
@@ -178,6 +186,29 @@ _PLURAL_CUES = frozenset(
     keine weitere wenige""".split()
 )
 _PREV_WORDS = re.compile(r"([\w.,]+)\s+(?:([\w]+)\s+)?$")
+#: German plural endings that tell a plural form from a singular one in an entry's forms.
+_PLURAL_ENDINGS = ("en", "n", "e", "nen")
+
+
+def form_numbers(entry: Entry) -> tuple[frozenset[str], frozenset[str]]:
+    """(singular, plural) source forms (case-folded) that an entry's forms tell apart.
+
+    A form that is another form plus a German plural ending ("Lancet-Drohne" /
+    "Lancet-Drohnen", "Grad-Raketenwerfer" / "Grad-Raketenwerfern") is plural, the other
+    singular. Adjectival nouns ("Gefreiter", "Gefreite", "Gefreiten") decline, and are not told
+    apart this way.
+    """
+    folded = {f.casefold() for f in entry.source_forms}
+    one: set[str] = set()
+    many: set[str] = set()
+    for form in folded:
+        if form.endswith("er") and form[:-1] in folded:
+            return frozenset(), frozenset()  # "gefreiter" / "gefreite": adjectival
+        for ending in _PLURAL_ENDINGS:
+            if form + ending in folded:
+                one.add(form)
+                many.add(form + ending)
+    return frozenset(one - many), frozenset(many - one)
 
 
 def _number_here(match: Match, sentence: str) -> str | None:
@@ -190,15 +221,22 @@ def _number_here(match: Match, sentence: str) -> str | None:
         if any(text.casefold() in (f + "n", f + "en") for f in forms):
             return "plural"  # dative plural: "mit Nordkoreanern"
     m = _PREV_WORDS.search(sentence[: match.start])
-    if m is None:
-        return None
-    words = [w.casefold() for w in (m.group(2), m.group(1)) if w]
+    words = [w.casefold() for w in (m.group(2), m.group(1)) if w] if m else []
     # The determiner is the word before the term, or the one before an adjective.
+    one, many = form_numbers(match.entry)
+    marked = text.casefold() in one or text.casefold() in many
     for word in reversed(words):
         if word in _SINGULAR_CUES:
             return "singular"
+        if word == "die" and marked:
+            break  # "die Drohne" (feminine singular), "die Drohnen": the form tells
         if word in _PLURAL_CUES or re.fullmatch(r"[\d.,]+", word):
             return "plural"
+    # No determiner says it: the form itself may ("Lancet-Drohnen" is plural).
+    if text.casefold() in many:
+        return "plural"
+    if text.casefold() in one:
+        return "singular"
     return None
 
 
@@ -363,6 +401,8 @@ def prepare(
         pos = m.end
     pieces, pos = [], 0
     for p in planned:
+        if p.injected.endswith(".") and sentence[p.match.end : p.match.end + 1] == ".":
+            p.injected = p.injected[:-1]  # "die U.N." at the end: one full stop, not two
         pieces += [sentence[pos : p.start], p.injected]
         pos = p.match.end
     pieces.append(sentence[pos:])
@@ -388,6 +428,8 @@ class _Output:
     def replace(self, start: int, end: int, new: str, *, take: bool = True) -> None:
         if _at_sentence_start(self.text, start):
             new = _capitalised(new)
+        if new.endswith(".") and self.text[end : end + 1] == ".":
+            new = new[:-1]  # "said the UN." -> "said the U.N.", not "U.N.."
         delta = len(new) - (end - start)
         self.text = self.text[:start] + new + self.text[end:]
         self.taken = [(s + delta, e + delta) if s >= end else (s, e) for s, e in self.taken]
@@ -583,7 +625,7 @@ def _verify(
         if m.group(0)[:1].islower() and _at_sentence_start(out.text, m.start()):
             out.replace(m.start(), m.end(), m.group(0), take=False)  # only capitalises
         credit(m.start(), m.end(), "applied")
-    for pattern in pats.accept:
+    for pattern in pats.accept if len(found) < count else ():
         # Another correct rendering ("Kupyansk", "Valery Zaluzhny"): credited as it stands.
         for m in out.occurrences(pattern):
             if len(found) >= count:
@@ -593,7 +635,7 @@ def _verify(
         # Never changed, only reported: present renderings are credited, the rest suggested.
         return found + ["suggested"] * (count - len(found))
     wrong_spots: list[tuple[int, int]] = []
-    for pattern in pats.wrong:  # longest first; a span is taken once
+    for pattern in pats.wrong if len(found) < count else ():  # longest first; a span once
         for m in out.occurrences(pattern):
             if any(m.start() < e and s < m.end() for s, e in wrong_spots):
                 continue
@@ -604,16 +646,17 @@ def _verify(
             wrong_spots.append((m.start(), m.end()))
     for start, end in sorted(_nearest(wrong_spots, count - len(found), where, len(out.text)))[::-1]:
         repair(start, end)
-    for pattern in (pats.mangled, pats.source):
+    for which in ("mangled", "source"):
         while len(found) < count:
+            pattern = pats.mangled if which == "mangled" else pats.source
             spots = out.occurrences(pattern)
             if not spots:
                 break
             spot = spots[0]
             at_start = _at_sentence_start(out.text, spot.start())
-            if pattern is pats.mangled and pats.variant_ok(spot.group(0), at_start):
+            if which == "mangled" and pats.variant_ok(spot.group(0), at_start):
                 credit(spot.start(), spot.end(), "applied")  # "front-line", "Frontline"
-            elif pattern is pats.source and inside_longer_name(
+            elif which == "source" and inside_longer_name(
                 out.text, spot.start(), spot.end(), titles
             ):
                 out.take(spot.start(), spot.end())  # "Peking University" stays
@@ -645,6 +688,10 @@ class _Patterns:
 
     ``wrong``: the entry's wrong renderings, the other house styles' renderings and those
     implied by the renderings ``want`` contains (see `derived_wrong`).
+
+    Only ``rendering`` is compiled at once; the others are compiled the first time they are
+    needed (most outputs hold the rendering as written, and then no repair pattern is ever
+    tried), each once per glossary: at termbase scale compiling is most of the cost.
     """
 
     def __init__(
@@ -655,6 +702,7 @@ class _Patterns:
         others: Mapping[str, tuple[str, ...]] | None = None,
     ) -> None:
         want = entry.target if want is None else want
+        self.entry = entry
         self.want = want
         accepted = [want]
         self.singular: str | None = None
@@ -662,18 +710,42 @@ class _Patterns:
             one, many = number_forms(entry, want)
             accepted = [one, many]
             self.singular = one
+        elif written_plural(want) and want[:1].islower():
+            # A repair never changes the grammatical number of a common noun: "a drone
+            # attack" is not wrong for "drones" (and the pattern below allows a plural -s on a
+            # singular rendering). A name keeps its own ("Special Operations Forces").
+            accepted.append(singular(want))
+        # Nor the case of a title: "carnival president Marcel Kißling" is right where a title
+        # before a name would be "President".
+        for t in (entry.target, *(c.target for c in entry.context)):
+            if entry.category == "rank" and t != want and title_case(t) == want:
+                accepted += number_forms(entry, t) if entry.number == "both" else [t]
         self.rendering = re.compile(
-            "|".join(rendering_pattern(a, plural=entry.number != "both").pattern for a in accepted)
+            "|".join(rendering_source(a, plural=entry.number != "both") for a in accepted)
         )
-        self.mangled = mangled_pattern(want)
-        items = [*entry.wrong, *wrong]
-        if others:
-            items += derived_wrong(want, others)
-        items = [w for w in dict.fromkeys(items) if not self.rendering.fullmatch(w)]
-        self.wrong = [wrong_pattern(w) for w in sorted(items, key=len, reverse=True)]
-        self.accept = [wrong_pattern(a) for a in sorted(entry.accept, key=len, reverse=True)]
-        self.source = entry_regex(entry)
+        self._wrong_items = wrong
+        self._others = others
         self._lower = want[:1].islower()
+
+    @cached_property
+    def mangled(self) -> re.Pattern[str]:
+        return mangled_pattern(self.want)
+
+    @cached_property
+    def wrong(self) -> list[re.Pattern[str]]:
+        items = [*self.entry.wrong, *self._wrong_items]
+        if self._others:
+            items += derived_wrong(self.want, self._others)
+        items = [w for w in dict.fromkeys(items) if not self.rendering.fullmatch(w)]
+        return [wrong_pattern(w) for w in sorted(items, key=len, reverse=True)]
+
+    @cached_property
+    def accept(self) -> list[re.Pattern[str]]:
+        return [wrong_pattern(a) for a in sorted(self.entry.accept, key=len, reverse=True)]
+
+    @cached_property
+    def source(self) -> re.Pattern[str]:
+        return entry_regex(self.entry)
 
     def variant_ok(self, found: str, at_start: bool) -> bool:
         """Is a mangled form of a lower-case rendering itself correct English ("front-line",

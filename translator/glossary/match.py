@@ -151,6 +151,11 @@ def rendering_pattern(text: str, *, plural: bool = False) -> re.Pattern[str]:
     ``plural``: the last word may also take -s/-es (German nouns such as "Marschflugkörper" do
     not show number; the sentence decides it).
     """
+    return re.compile(rendering_source(text, plural=plural))
+
+
+def rendering_source(text: str, *, plural: bool = False) -> str:
+    """The regex text of `rendering_pattern` (to join several into one pattern, compiled once)."""
     words = text.split()
     # Only a lower-case word may change case: at the start of a sentence, and in title case
     # ("defense minister" before a name: "Defense Minister Rustem Umerov", "Kursk Region"); a
@@ -161,7 +166,7 @@ def rendering_pattern(text: str, *, plural: bool = False) -> re.Pattern[str]:
     ]
     if plural and words[-1][-1:].isalpha() and not words[-1].endswith("s"):
         parts[-1] += "(?:s|es)?"
-    return re.compile(bounded(r"\s+".join(parts)))
+    return bounded(r"\s+".join(parts))
 
 
 _TOKENS = re.compile(r"\w+|[^\w\s]")

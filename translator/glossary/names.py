@@ -15,7 +15,8 @@ How a word is rewritten (`transliterate`):
    rather than by rule (Gorbatschow -> Gorbachev, Klitschko -> Klitschko, Tichanowskaja ->
    Tsikhanouskaya for the Belarusian);
 2. otherwise spelling rules on the German form: schtsch -> shch, tsch -> ch, sch -> sh (zh),
-   ch -> kh, z -> ts, w -> v, intervocalic s -> z and ss -> s, j + vowel -> y + vowel, -ej ->
+   ch -> kh, z -> ts, w -> v, ss -> s between vowels (a single s between vowels stays s
+   unless English usage writes z: Kasan -> Kazan, Rasputin stays), j + vowel -> y + vowel, -ej ->
    -ei, -aj -> -ai, -oj -> -oy, Russian -ij / -i -> -y (-iy); so -ow/-ew become -ov/-ev. A
    Ukrainian name (a Ukrainian first name in the run, or endings such as -enko, -tschuk, -yj)
    follows the Ukrainian national system (KMU 2010) instead: x -> ks, medial j + vowel ->
@@ -78,6 +79,16 @@ EXCEPTIONS: dict[str, str] = {
     "Matwijenko": "Matviyenko",
     "Resnikow": "Reznikov",
     "Ramsan": "Ramzan",
+    "Rasputin": "Rasputin",
+    "Tschemesow": "Chemezov",
+    "Nawalny": "Navalny",
+    "Nawalnaja": "Navalnaya",
+    "Kusnezow": "Kuznetsov",
+    "Rasumkow": "Razumkov",
+    "Kosak": "Kozak",
+    "Denisow": "Denisov",
+    "Jessenin": "Yesenin",
+    "Wassiljewa": "Vasilyeva",
     # Ukrainian: English usage differs from the national system
     "Selenskyj": "Zelensky",
     "Selenska": "Zelenska",
@@ -124,11 +135,13 @@ _VOWELS = frozenset("aeiouyäöü")
 # Endings that mark a Slavic surname (German spelling) on their own ...
 _SURNAME = re.compile(
     r"(?:jew|jow|jewa|jowa|owitsch|ewitsch|jewitsch|owna|ewna"
-    r"|enko|tschuk|schuk|juk|skyj|zkyj|skij|zkij|skaja|zkaja|[^aeiou]yj)$"
+    r"|enko|tschuk|schuk|juk|skyj|zkyj|skij|zkij|skaja|zkaja|[^aeiou]yj|ytsch)$"
 )
 # ... and endings German place and family names share with them (Pankow, Virchow, Teltow):
 # these count only when English writes the rewritten form more (Mironov, Molotov, Peskov).
-_WEAK_SURNAME = re.compile(r"(?:(?<!s)how|[^aeiouh]ow|[^aeiou]ew|owa|ewa)$")
+_WEAK_SURNAME = re.compile(
+    r"(?:(?<!s)how|[^aeiouh]ow|[^aeiou]ew|owa|ewa|[^aeiou]in)$"
+)
 # Ukrainian by its ending (Ukrainian national system then applies).
 _UKRAINIAN = re.compile(r"(?:enko|tschuk|schuk|juk|yj|ytsch|yschyn)$")
 # Letters and digraphs of names written in a Latin-script Slavic language (Polish, Czech,
@@ -180,7 +193,9 @@ def _segments(low: str, ukrainian: bool) -> list[tuple[str, ...]]:
             if i == 0 and vowel(1):
                 out.append(("s", "z"))
             elif vowel(i - 1) and vowel(i + 1):
-                out.append(("z",))
+                # German writes Russian з as a single s between vowels (Kasan, Rasumkow), but
+                # also с (Rasputin, Denisow): English keeps "s" unless usage says "z".
+                out.append(("s", "z"))
             else:
                 out.append(("s",))
             i += 1
