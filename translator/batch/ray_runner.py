@@ -27,15 +27,20 @@ crashes its worker fails alone and is reported.
 The translation memory stays with the driver (one SQLite file cannot be shared across
 nodes): workers get the stored translations of their files' sentences with the work and
 send back what they translated. Nothing is translated twice in a run, except the group a
-dying worker had in hand, which Ray runs again. Its entries are keyed by the batch
-signature (computed without a model), so Ray runs share them with each other, not with
-local runs.
+dying worker had in hand, which Ray runs again. Its entries are keyed by the one memory
+namespace every entry point uses (``translator.signature.memory_namespace``): each worker
+derives it from the engine it loaded and the driver stores what it sends back under it, so
+Ray and local runs of one setup share entries and another setup never sees them. The driver
+looks entries up before any worker runs under its own pipeline's namespace, which needs the
+engine's signature without loading the model here: the memory remembers it per setup (a
+local run, or an earlier Ray run whose workers reported it). A setup it does not know yet
+starts with no look-up; a worker whose namespace is not the driver's ignores what it is
+handed.
 """
 
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import logging
 import os
@@ -46,11 +51,13 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from ..engine import Engine
+from ..engine import Engine, engine_signature
+from ..engine.lazy import LazyEngine
 from ..errors import TranslatorError
 from ..factory import Options
 from ..formats.base import Document
-from ..pipeline import Job, Pipeline, _Unit
+from ..pipeline import Job, Pipeline
+from ..signature import is_qa_namespace
 from .discovery import SourceFile
 from .events import SentencesDone, SentencesQueued
 from .plan import Task
@@ -69,8 +76,6 @@ SURVEY_FILES = 64
 #: Seconds between manifest saves while records stream in.
 SAVE_EVERY = 1.0
 INSTALL_HINT = "Ray is not installed; pip install 'translator[ray]'"
-#: The memory namespaces of QA results (``Pipeline._check_all``): not translations.
-QA_NAMESPACE = "qa-"
 
 
 @dataclass(frozen=True)
@@ -166,20 +171,24 @@ def worker_pipeline(setup: _WorkerSetup, *, translate: bool = True) -> Pipeline:
 
 
 class _Given:
-    """The memory a worker sees: the driver's stored translations of this group's sentences;
-    what the worker translates is collected for the driver to store."""
+    """The memory a worker sees: the driver's stored translations of this group's sentences,
+    looked up under ``namespace``; what the worker translates is collected for the driver to
+    store. The worker's pipeline asks under its own namespace (``Pipeline.memory_namespace``,
+    from the engine it loaded): when that is not the one the driver looked up under (another
+    setup than the driver expected), the driver's translations are not used."""
 
-    def __init__(self, hits: dict[str, str]) -> None:
+    def __init__(self, hits: dict[str, str], namespace: str | None) -> None:
         self.hits = hits
+        self.namespace = namespace
         self.fresh: list[tuple[str, str]] = []
 
     def lookup(self, namespace: str, sources: Any) -> dict[str, str]:
-        if namespace.startswith(QA_NAMESPACE):
+        if is_qa_namespace(namespace) or namespace != self.namespace:
             return {}  # QA results are remembered by local runs only; a worker checks
         return {s: self.hits[s] for s in sources if s in self.hits}
 
     def store(self, namespace: str, pairs: Any) -> None:
-        if not namespace.startswith(QA_NAMESPACE):
+        if not is_qa_namespace(namespace):
             self.fresh.extend(pairs)
 
 
@@ -204,22 +213,25 @@ class _Translate:
         try:
             return self._groups(batch)
         except TranslatorError as exc:  # model or memory trouble in the middle of the work
-            return {"record": [""], "memory": ["[]"], "fatal": [_fatal(exc)]}
+            return _fatal_row(_fatal(exc))
 
     def _groups(self, batch: dict[str, Any]) -> dict[str, list[str]]:
         if self.pipeline is None:
-            return {"record": [""], "memory": ["[]"], "fatal": [self.fatal]}
+            return _fatal_row(self.fatal)
         records: list[str] = []
         fresh: list[str] = []
+        # What the driver stores the translations under: the one memory namespace
+        # (``translator.signature.memory_namespace``) of the setup this worker loaded.
+        namespace = self.pipeline.memory_namespace()
+        signature = json.dumps(engine_signature(self.pipeline.engine), default=str)
         for blob in batch["group"]:
             group = json.loads(str(blob))
-            memory = _Given(group["hits"])
+            memory = _Given(group["hits"], group["namespace"])
             self.pipeline.memory = memory
             if "sentences" in group:
                 # Engine inputs several files share: translated (retried, checked) the way
                 # Pipeline.run translates any sentence, and sent back for the memory.
-                units = [_Unit(s, None, s) for s in group["sentences"]]
-                self.pipeline._translate_units(units, None)
+                self.pipeline.translate_inputs(group["sentences"])
                 records.append("")
                 fresh.append(json.dumps(memory.fresh))
                 continue
@@ -235,11 +247,23 @@ class _Translate:
             for i, rec in enumerate(done):
                 records.append(json.dumps(asdict(rec)))
                 fresh.append(json.dumps(memory.fresh if i == 0 else []))
-        return {"record": records, "memory": fresh, "fatal": [""] * len(records)}
+        n = len(records)
+        return {
+            "record": records,
+            "memory": fresh,
+            "namespace": [namespace] * n,
+            "signature": [signature] * n,
+            "fatal": [""] * n,
+        }
 
 
 def _fatal(exc: TranslatorError) -> str:
     return json.dumps([type(exc).__name__, str(exc)])
+
+
+def _fatal_row(fatal: str) -> dict[str, list[str]]:
+    return {"record": [""], "memory": ["[]"], "namespace": [""], "signature": ["{}"],
+            "fatal": [fatal]}  # fmt: skip
 
 
 def _error(fatal: str) -> TranslatorError:
@@ -286,18 +310,13 @@ class RayRunner:
         self.fmt = fmt
         self.max_bytes = max_bytes
         self.chunk_sentences = max(1, chunk_sentences)
-        # Every worker uses the backend the driver's signature names: a node that lacks the
-        # conversion fails its files instead of silently translating differently.
-        backend = ledger.signature.get("engine", {}).get("backend", options.backend)
-        self.options = replace(options, backend=backend)
-        blob = json.dumps(
-            {k: ledger.signature.get(k) for k in ("engine", "glossary", "version")},
-            sort_keys=True,
-            default=str,
-        )
-        self.namespace = "ray-" + hashlib.sha256(blob.encode()).hexdigest()[:28]
-        #: Translations the workers sent back in this run.
-        self._fresh: dict[str, str] = {}
+        self.options = replace(options, backend=worker_backend(options, ledger.signature))
+        #: The memory namespace the driver looks translations up under: the one the driver's
+        #: pipeline derives (``Pipeline.memory_namespace``), when its engine's signature is
+        #: known without loading the model here; else the one the workers report.
+        self.namespace: str | None = None
+        #: Translations the workers sent back in this run, by the namespace they belong to.
+        self._fresh: dict[str, dict[str, str]] = {}
 
     def run(self, tasks: list[Task]) -> None:
         if not ray_available():
@@ -310,8 +329,11 @@ class RayRunner:
             if not due:  # nothing readable: no actor, no model
                 return
             memory = self.pipeline.memory
+            self.namespace = self._driver_namespace()
             distinct = list(dict.fromkeys(s for d in due for s in d.inputs))
-            hits = memory.lookup(self.namespace, distinct) if memory and distinct else {}
+            hits: dict[str, str] = {}
+            if memory is not None and distinct and self.namespace is not None:
+                hits = memory.lookup(self.namespace, distinct)
             shared = _shared_misses(due, hits)
             if shared:
                 # Sentences of several files first, so that each is translated once; then
@@ -320,7 +342,9 @@ class RayRunner:
                 size = self.chunk_sentences
                 rows = [_sentences_json(shared[i : i + size]) for i in range(0, len(shared), size)]
                 self._run_rows(rows, {}, threads, workers)
-                hits.update(self._fresh)
+                if self.namespace is None and len(self._fresh) == 1:
+                    self.namespace = next(iter(self._fresh))  # what the workers loaded
+                hits.update(self._fresh.get(self.namespace or "", {}))
             groups = _groups(due, self.chunk_sentences, workers)
             missing = self._pass(groups, hits, threads, workers)
             if missing:
@@ -332,6 +356,14 @@ class RayRunner:
             self.ledger.record(FileRecord.failed(d.task, error))
 
     # -- on the driver -----------------------------------------------------------------------
+
+    def _driver_namespace(self) -> str | None:
+        """The driver pipeline's memory namespace, when its engine signs without loading
+        (a setup the memory knows); None when only loading the model would tell."""
+        engine = self.pipeline.engine
+        if isinstance(engine, LazyEngine) and engine.known_signature is None:
+            return None
+        return self.pipeline.memory_namespace()
 
     def _setup(self, threads: int) -> _WorkerSetup:
         return _WorkerSetup(
@@ -382,7 +414,8 @@ class RayRunner:
     ) -> list[_Due]:
         """Run ``groups`` on a pool of ``workers`` actors; the files no record came back for."""
         pending = {d.task.file.rel: d for group in groups for d in group}
-        self._run_rows([_group_json(group, hits) for group in groups], pending, threads, workers)
+        rows = [_group_json(group, hits, self.namespace) for group in groups]
+        self._run_rows(rows, pending, threads, workers)
         return list(pending.values())
 
     def _run_rows(
@@ -437,10 +470,12 @@ class RayRunner:
         for row in rows:
             if row["fatal"]:
                 raise _error(row["fatal"])
+            self._learn(json.loads(row["signature"]))
             pairs = [(s, t) for s, t in json.loads(row["memory"])]
-            self._fresh.update(pairs)
+            self._fresh.setdefault(row["namespace"], {}).update(pairs)
             if pairs and self.pipeline.memory is not None:
-                self.pipeline.memory.store(self.namespace, pairs)
+                # Under the namespace of the worker that translated them: its engine's.
+                self.pipeline.memory.store(row["namespace"], pairs)
             if not row["record"]:
                 continue  # a group of sentences: only translations
             rec = FileRecord(**json.loads(row["record"]))
@@ -452,6 +487,30 @@ class RayRunner:
             if time.monotonic() - saved >= SAVE_EVERY:
                 self.ledger.save()
                 saved = time.monotonic()
+
+
+    def _learn(self, signature: dict[str, Any]) -> None:
+        """The driver's engine signs from now on as the workers' engine did (and the memory
+        remembers it for this setup), so the next run looks the memory up without a model."""
+        engine = self.pipeline.engine
+        if signature and isinstance(engine, LazyEngine) and not engine.loaded:
+            engine.learn(signature)
+
+
+def worker_backend(options: Options, predicted: dict[str, Any]) -> str | None:
+    """The backend every worker uses: the one the driver's signature predicts, so that a
+    node that lacks the conversion fails its files instead of silently translating
+    differently; ``auto`` while no conversion exists yet (each worker converts, as a local
+    run would)."""
+    backend = predicted.get("backend")
+    if options.backend != "auto" or backend not in ("ctranslate2", "transformers"):
+        return options.backend
+    if backend == "ctranslate2":
+        from ..engine.select import converted_model_for
+
+        if converted_model_for(options.model or "", device=options.device or "auto") is None:
+            return "auto"
+    return str(backend)
 
 
 @dataclass
@@ -542,12 +601,16 @@ def _groups(due: list[_Due], chunk_sentences: int, workers: int) -> list[list[_D
     return groups
 
 
-def _group_json(group: list[_Due], hits: dict[str, str]) -> str:
+def _group_json(group: list[_Due], hits: dict[str, str], namespace: str | None) -> str:
     wanted = {s for d in group for s in d.inputs if s in hits}
     return json.dumps(
-        {"tasks": [_task_dict(d.task) for d in group], "hits": {s: hits[s] for s in wanted}}
+        {
+            "tasks": [_task_dict(d.task) for d in group],
+            "hits": {s: hits[s] for s in wanted},
+            "namespace": namespace,
+        }
     )
 
 
 def _sentences_json(sentences: list[str]) -> str:
-    return json.dumps({"sentences": sentences, "hits": {}})
+    return json.dumps({"sentences": sentences, "hits": {}, "namespace": None})
