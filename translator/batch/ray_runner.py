@@ -44,6 +44,11 @@ import contextlib
 import json
 import logging
 import os
+import re
+import signal
+import socket
+import sys
+import threading
 import time
 import warnings
 from collections.abc import Callable, Iterable, Iterator
@@ -53,7 +58,7 @@ from typing import Any
 
 from ..engine import Engine, engine_signature
 from ..engine.lazy import LazyEngine
-from ..errors import TranslatorError
+from ..errors import ClusterError, TranslatorError
 from ..factory import Options
 from ..formats.base import Document
 from ..pipeline import Job, Pipeline
@@ -76,6 +81,14 @@ SURVEY_FILES = 64
 #: Seconds between manifest saves while records stream in.
 SAVE_EVERY = 1.0
 INSTALL_HINT = "Ray is not installed; pip install 'translator[ray]'"
+#: Seconds a connection to the cluster's address may take before the run stops (the address
+#: is probed with a plain TCP connection before Ray is asked to join it).
+CONNECT_SECONDS = 5.0
+#: Seconds joining a reachable cluster may take in all (a head that answers but whose
+#: advertised addresses cannot be reached from here makes Ray retry for ever).
+JOIN_SECONDS = 60.0
+#: A line of Ray's own native (C++) log: ``[2026-12-07 00:51:14,597 E 12310 12310] file.cc:``.
+RAY_NATIVE_LINE = re.compile(rb"^\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} [DIWEF] \d+ \d+\] ")
 
 
 @dataclass(frozen=True)
@@ -126,7 +139,9 @@ class ray_session:  # noqa: N801 (a context manager, used like a function)
             return self
         common: dict[str, Any] = {"log_to_driver": False, "logging_level": logging.ERROR}
         if address:
-            ray.init(address=address, **common)
+            probe(address)
+            with _deadline(JOIN_SECONDS, address):
+                ray.init(address=address, **common)
         else:
             ray.init(
                 num_cpus=os.cpu_count() or 1,
@@ -141,6 +156,128 @@ class ray_session:  # noqa: N801 (a context manager, used like a function)
             import ray
 
             ray.shutdown()
+
+
+def probe(address: str, seconds: float = CONNECT_SECONDS) -> None:
+    """ClusterError unless a TCP connection to ``address`` (``host:port``, ``ray://host:port``)
+    succeeds within ``seconds``: Ray itself would retry an unreachable address for ever, with
+    a log line every few seconds. ``auto`` (the address of a Ray started on this machine) is
+    left to Ray."""
+    where = address.removeprefix("ray://").rstrip("/")
+    host, _, port = where.rpartition(":")
+    if address == "auto" or not host or not port.isdigit():
+        return
+    try:
+        with socket.create_connection((host.strip("[]"), int(port)), timeout=seconds):
+            pass
+    except TimeoutError:
+        raise ClusterError(f"cannot reach the Ray cluster at {address}: no answer within "
+                           f"{seconds:g} s") from None  # fmt: skip
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise ClusterError(f"cannot reach the Ray cluster at {address}: {reason}") from None
+
+
+@contextlib.contextmanager
+def _deadline(seconds: float, address: str) -> Iterator[None]:
+    """ClusterError when the block has not ended after ``seconds`` (in the main thread: an
+    alarm; elsewhere the block is not bounded)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expired(signum: int, frame: Any) -> None:
+        raise ClusterError(f"cannot join the Ray cluster at {address}: it answers, but joining "
+                           f"it did not finish within {seconds:g} s (are the addresses it "
+                           "advertises reachable from here?)")  # fmt: skip
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    except ClusterError:
+        import ray
+
+        ray.shutdown()  # what the interrupted join left behind
+        raise
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+class native_lines_dropped:  # noqa: N801 (a context manager, used like a function)
+    """While inside: Ray's native log lines written to this process's stderr are dropped, the
+    rest passes through. Ray's core prints some on every run that are not for our users
+    (``core_worker.cc``: Ray Data's actors get their constructor arguments from the object
+    store, ray-project/ray#57733) and its connection retries; they stay in Ray's own log files
+    (the session's ``logs`` folder). Python's own ``sys.stderr`` keeps writing to the real
+    stream when it is the process's stderr (so a terminal stays a terminal for progress bars).
+    """
+
+    def __enter__(self) -> native_lines_dropped:
+        self._saved = -1
+        try:
+            sys.stderr.flush()
+            self._saved = os.dup(2)
+        except (OSError, ValueError, AttributeError):
+            return self  # no stderr to filter
+        read, write = os.pipe()
+        self._old_stderr = sys.stderr
+        self._swapped = _is_fd2(sys.stderr)
+        if self._swapped:
+            sys.stderr = open(  # noqa: SIM115 (closed in __exit__)
+                self._saved, "w", encoding=sys.stderr.encoding, errors=sys.stderr.errors,
+                buffering=1, closefd=False)  # fmt: skip
+        os.dup2(write, 2)
+        os.close(write)
+        self._thread = threading.Thread(target=_pump, args=(read, self._saved), daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        if self._saved < 0:
+            return
+        with contextlib.suppress(OSError, ValueError):
+            sys.stderr.flush()
+        os.dup2(self._saved, 2)  # the pipe's last writer here is gone: the pump ends
+        if self._swapped:
+            sys.stderr.close()
+            sys.stderr = self._old_stderr
+        self._thread.join(timeout=2)
+        os.close(self._saved)
+
+
+def _is_fd2(stream: Any) -> bool:
+    try:
+        return bool(stream.fileno() == 2)
+    except (OSError, ValueError, AttributeError):
+        return False
+
+
+def _pump(read: int, out: int) -> None:
+    """Copy ``read`` to ``out`` as it comes, minus Ray's native log lines (whole lines only
+    are held back, and only those that start like one)."""
+    pending = b""
+    with contextlib.suppress(OSError):
+        while chunk := os.read(read, 65536):
+            pending += chunk
+            while pending:
+                if pending[:1] == b"[":
+                    end = pending.find(b"\n")
+                    if end < 0 and len(pending) < 1024:
+                        break  # wait for the rest of the line
+                    end = len(pending) if end < 0 else end + 1
+                    line, pending = pending[:end], pending[end:]
+                    if not RAY_NATIVE_LINE.match(line):
+                        os.write(out, line)
+                    continue
+                end = pending.find(b"\n")
+                end = len(pending) if end < 0 else end + 1
+                os.write(out, pending[:end])
+                pending = pending[end:]
+        if pending and not RAY_NATIVE_LINE.match(pending):
+            os.write(out, pending)
+    os.close(read)
 
 
 @dataclass
@@ -321,7 +458,7 @@ class RayRunner:
     def run(self, tasks: list[Task]) -> None:
         if not ray_available():
             raise ImportError(INSTALL_HINT)
-        with ray_session(self.settings.address):
+        with native_lines_dropped(), ray_session(self.settings.address):
             import ray
 
             threads, workers = self._shape(ray.cluster_resources().get("CPU", 1))
