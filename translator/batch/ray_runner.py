@@ -45,7 +45,6 @@ import json
 import logging
 import os
 import re
-import signal
 import socket
 import sys
 import threading
@@ -84,9 +83,6 @@ INSTALL_HINT = "Ray is not installed; pip install 'translator[ray]'"
 #: Seconds a connection to the cluster's address may take before the run stops (the address
 #: is probed with a plain TCP connection before Ray is asked to join it).
 CONNECT_SECONDS = 5.0
-#: Seconds joining a reachable cluster may take in all (a head that answers but whose
-#: advertised addresses cannot be reached from here makes Ray retry for ever).
-JOIN_SECONDS = 60.0
 #: A line of Ray's own native (C++) log: ``[2026-12-07 00:51:14,597 E 12310 12310] file.cc:``.
 RAY_NATIVE_LINE = re.compile(rb"^\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} [DIWEF] \d+ \d+\] ")
 
@@ -140,8 +136,7 @@ class ray_session:  # noqa: N801 (a context manager, used like a function)
         common: dict[str, Any] = {"log_to_driver": False, "logging_level": logging.ERROR}
         if address:
             probe(address)
-            with _deadline(JOIN_SECONDS, address):
-                ray.init(address=address, **common)
+            ray.init(address=address, **common)
         else:
             ray.init(
                 num_cpus=os.cpu_count() or 1,
@@ -176,33 +171,6 @@ def probe(address: str, seconds: float = CONNECT_SECONDS) -> None:
     except OSError as exc:
         reason = exc.strerror or str(exc)
         raise ClusterError(f"cannot reach the Ray cluster at {address}: {reason}") from None
-
-
-@contextlib.contextmanager
-def _deadline(seconds: float, address: str) -> Iterator[None]:
-    """ClusterError when the block has not ended after ``seconds`` (in the main thread: an
-    alarm; elsewhere the block is not bounded)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def expired(signum: int, frame: Any) -> None:
-        raise ClusterError(f"cannot join the Ray cluster at {address}: it answers, but joining "
-                           f"it did not finish within {seconds:g} s (are the addresses it "
-                           "advertises reachable from here?)")  # fmt: skip
-
-    previous = signal.signal(signal.SIGALRM, expired)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    except ClusterError:
-        import ray
-
-        ray.shutdown()  # what the interrupted join left behind
-        raise
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 class native_lines_dropped:  # noqa: N801 (a context manager, used like a function)
