@@ -106,7 +106,13 @@ def _browser_present(request: pytest.FixtureRequest) -> None:
 
 
 @pytest.fixture(scope="session")
-def ray_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def ray_worker_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """$TRANSLATOR_CACHE_DIR of the session's Ray workers (their CTranslate2 conversions)."""
+    return tmp_path_factory.mktemp("ray-worker-cache")
+
+
+@pytest.fixture(scope="session")
+def ray_cluster(ray_worker_cache: Path) -> Iterator[str]:
     """One local Ray for the whole session (2 CPUs, bound to 127.0.0.1, no dashboard): its
     address, for a second driver to join. Starting one costs seconds, and a process can be
     in one Ray only, so every test that runs on Ray shares this one."""
@@ -120,7 +126,7 @@ def ray_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p
     )
     os.environ.update(RAY_USAGE_STATS_ENABLED="0", HF_HUB_OFFLINE="1", OMP_NUM_THREADS="1")
-    os.environ["TRANSLATOR_CACHE_DIR"] = str(tmp_path_factory.mktemp("ray-worker-cache"))
+    os.environ["TRANSLATOR_CACHE_DIR"] = str(ray_worker_cache)
     ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, configure_logging=False)
     try:
         address = ray.get_runtime_context().gcs_address

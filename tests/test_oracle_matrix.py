@@ -130,10 +130,12 @@ def check(outputs: dict[str, bytes], expected: dict[str, list[tuple[str, str]]])
 
 
 @pytest.fixture(scope="module")
-def cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def cache_dir(ray_worker_cache: Path) -> Path:
     """The module's $TRANSLATOR_CACHE_DIR: the CTranslate2 conversions made once, and the
-    memory file every state starts from (removed for a cold start)."""
-    return tmp_path_factory.mktemp("oracle-cache")
+    memory file every state starts from (removed for a cold start). It is the Ray workers'
+    too: on one machine a driver and its local Ray share the cache, and ``batch --ray``
+    insists that the workers use the conversion the driver's signature names."""
+    return ray_worker_cache
 
 
 @pytest.fixture
