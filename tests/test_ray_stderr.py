@@ -8,6 +8,7 @@ from the process's stderr while it runs and probes the address before joining.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -79,3 +80,51 @@ def test_an_address_nothing_listens_on_fails_in_seconds_with_one_line(
     # Bounded: the probe's timeout plus starting the CLI (seconds on a busy machine), never
     # Ray's endless retries. The bound itself is CONNECT_SECONDS (a refused connection: at once).
     assert seconds < CONNECT_SECONDS + 60, seconds
+
+
+def test_a_head_that_answers_but_is_no_ray_fails_within_a_bound_with_one_line(
+    copy_model_dir: Path, tmp_path: Path
+) -> None:
+    """A port that accepts connections and never speaks Ray (as a head whose advertised
+    addresses cannot be reached behaves for Ray's client): Ray would retry for minutes."""
+    import threading
+
+    from translator.cli.app import EXIT_CLUSTER
+
+    in_dir = tmp_path / "in"
+    in_dir.mkdir()
+    (in_dir / "a.txt").write_text("Das ist ein Test.\n", encoding="utf-8")
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(16)
+    held: list[socket.socket] = []
+
+    def accept() -> None:
+        with contextlib.suppress(OSError):
+            while True:
+                held.append(listener.accept()[0])
+
+    threading.Thread(target=accept, daemon=True).start()
+    address = f"127.0.0.1:{listener.getsockname()[1]}"
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "RAY_ADDRESS": ""}
+    env.pop("RAY_gcs_server_port_wait_time_s", None)
+    started = time.monotonic()
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "translator", "batch", str(in_dir), str(tmp_path / "out"),
+             "--model", str(copy_model_dir), "--backend", "transformers", "--ray",
+             "--ray-address", address],
+            capture_output=True, text=True, env=env, timeout=400,
+        )  # fmt: skip
+    finally:
+        listener.close()
+        for conn in held:
+            conn.close()
+    seconds = time.monotonic() - started
+    assert done.returncode == EXIT_CLUSTER, done.stderr
+    lines = done.stderr.splitlines()
+    assert len(lines) == 1, done.stderr
+    assert lines[0].startswith("translator: error: cannot join the Ray cluster at " + address)
+    # About 40 s for Ray's one attempt (JOIN_ATTEMPTS), plus starting the CLI on a busy
+    # machine; Ray's default (20 attempts) takes over ten minutes.
+    assert seconds < 240, seconds

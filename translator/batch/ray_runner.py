@@ -83,6 +83,11 @@ INSTALL_HINT = "Ray is not installed; pip install 'translator[ray]'"
 #: Seconds a connection to the cluster's address may take before the run stops (the address
 #: is probed with a plain TCP connection before Ray is asked to join it).
 CONNECT_SECONDS = 5.0
+#: Attempts Ray makes to reach the cluster's GCS once the address answers (Ray's
+#: ``RAY_gcs_server_port_wait_time_s``, set unless it is set already; Ray's own default is 20,
+#: about 40 s each when the head answers but does not serve Ray: minutes of retries). One
+#: attempt: a run that cannot join stops after about 40 s.
+JOIN_ATTEMPTS = 1
 #: A line of Ray's own native (C++) log: ``[2026-12-07 00:51:14,597 E 12310 12310] file.cc:``.
 RAY_NATIVE_LINE = re.compile(rb"^\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} [DIWEF] \d+ \d+\] ")
 
@@ -136,7 +141,13 @@ class ray_session:  # noqa: N801 (a context manager, used like a function)
         common: dict[str, Any] = {"log_to_driver": False, "logging_level": logging.ERROR}
         if address:
             probe(address)
-            ray.init(address=address, **common)
+            os.environ.setdefault("RAY_gcs_server_port_wait_time_s", str(JOIN_ATTEMPTS))
+            try:
+                ray.init(address=address, **common)
+            except ConnectionError as exc:
+                first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+                raise ClusterError(f"cannot join the Ray cluster at {address}: "
+                                   f"{first or type(exc).__name__}") from None  # fmt: skip
         else:
             ray.init(
                 num_cpus=os.cpu_count() or 1,
@@ -415,7 +426,7 @@ class RayRunner:
         self.fmt = fmt
         self.max_bytes = max_bytes
         self.chunk_sentences = max(1, chunk_sentences)
-        self.options = replace(options, backend=worker_backend(options, ledger.signature))
+        self.options = replace(options, backend=worker_backend(options, ledger.signature))  # type: ignore[arg-type]
         #: The memory namespace the driver looks translations up under: the one the driver's
         #: pipeline derives (``Pipeline.memory_namespace``), when its engine's signature is
         #: known without loading the model here; else the one the workers report.
