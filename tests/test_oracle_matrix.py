@@ -207,6 +207,18 @@ def states(
     check(run(copy_model, {}, "after-others"), expected)
 
 
+def unzipped(outputs: dict[str, bytes]) -> dict[str, Any]:
+    """The outputs, a DOCX as the bytes of each of its members."""
+    import io
+    import zipfile
+
+    def members(data: bytes) -> dict[str, bytes]:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            return {n: z.read(n) for n in z.namelist()}
+
+    return {k: members(v) if k.endswith(".docx") else v for k, v in outputs.items()}
+
+
 # -- the library ---------------------------------------------------------------------------
 
 
@@ -335,7 +347,12 @@ def test_batch_ray(
     glossary: Path,
     tmp_path: Path,
 ) -> None:
+    # Byte for byte the local runner's outputs, every format (each with a cold memory); a
+    # DOCX by its members' bytes: the zip stamps each member with the time it was written.
+    local = _batch(inputs, tmp_path / "local", backend, memory, ray=False)(copy_model_dir, {}, "x")
+    forget(memory)
     run = _batch(inputs, tmp_path, backend, memory, ray=True)
+    assert unzipped(run(copy_model_dir, {}, "first")) == unzipped(local)
     # Another model only: the Ray runner keys every setup alike (the worker's pipeline
     # namespace), so one other setup shows whether it keys by the setup at all; the other
     # fields are the property test's, and each Ray run costs seconds.
