@@ -14,6 +14,11 @@ Rows, all on the same cores: the local runner (one process, every core); Ray wit
 (all cores' threads in it) and with 2 workers (one thread each). A Ray row's time runs from
 the call to its end, so it includes starting the actors and loading the model in each; the
 time to start Ray itself is listed apart. Overhead = (Ray time - local time) / local time.
+
+Memory per worker: while a Ray row runs, a thread samples every 0.2 s the resident memory
+(RSS, psutil) of each process running the translation actor (``_Translate``), and the row
+shows the highest of them (and the workers seen); the local row, the driver's own peak RSS
+(``ru_maxrss``, which covers the whole run so far).
 """
 
 from __future__ import annotations
@@ -21,8 +26,10 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import resource
 import shutil
 import sys
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -71,6 +78,33 @@ def make_folder(folder: Path, files: int, quick: bool) -> int:
     return sum(len(u) for u in job.units)
 
 
+class WorkerMemory:
+    """Peak RSS of every process running the translation actor, sampled while inside."""
+
+    def __init__(self) -> None:
+        self.peak: dict[int, int] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def __enter__(self) -> WorkerMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _sample(self) -> None:
+        import psutil
+
+        while not self._stop.wait(0.2):
+            for proc in psutil.process_iter(["pid", "cmdline", "memory_info"]):
+                command = " ".join(proc.info["cmdline"] or [])
+                if "_Translate" in command and proc.info["memory_info"] is not None:
+                    rss = proc.info["memory_info"].rss
+                    self.peak[proc.pid] = max(rss, self.peak.get(proc.pid, 0))
+
+
 def run(label: str, folder: Path, out: Path, **kw: Any) -> dict[str, Any]:
     from translator.batch import translate_folder
     from translator.factory import Options
@@ -78,12 +112,18 @@ def run(label: str, folder: Path, out: Path, **kw: Any) -> dict[str, Any]:
     shutil.rmtree(out, ignore_errors=True)
     options = Options(memory=False, beam_size=kw.pop("beam"))
     started = time.perf_counter()
-    summary = translate_folder(folder, out, options=options, **kw)
+    with WorkerMemory() as memory:
+        summary = translate_folder(folder, out, options=options, **kw)
     seconds = time.perf_counter() - started
     assert not summary.failed, summary.failed
     files = len(summary.translated)
-    print(f"{label}: {files} files in {seconds:.1f} s", file=sys.stderr)
-    return {"run": label, "files": files, "seconds": seconds}
+    if kw.get("ray") is not None:
+        mib = max(memory.peak.values(), default=0) / 2**20
+        where = f"{mib:.0f} MiB ({len(memory.peak)} worker process(es) seen)"
+    else:  # ru_maxrss: KiB on Linux
+        where = f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB (driver)"
+    print(f"{label}: {files} files in {seconds:.1f} s, peak RSS {where}", file=sys.stderr)
+    return {"run": label, "files": files, "seconds": seconds, "memory": where}
 
 
 def main() -> None:
@@ -138,15 +178,15 @@ def print_table(
     local = (rows[0]["seconds"] + rows[-1]["seconds"]) / 2  # the mean of the two local runs
     print(f"\n{files} files of {per_file} sentences, CTranslate2 int8, beam {args.beam}, "
           f"{cores} cores{' (--quick: tiny model)' if args.quick else ''}\n")  # fmt: skip
-    print("| run | threads per worker | seconds | files/min | overhead vs local |")
-    print("|---|---|---|---|---|")
+    print("| run | threads per worker | seconds | files/min | overhead vs local | peak RSS |")
+    print("|---|---|---|---|---|---|")
     for row in rows:
         is_local = row["run"].startswith("local")
         threads = "all" if is_local else str(cores // _workers(row))
         over = (row["seconds"] - local) / local
         print(f"| {row['run']} | {threads} | {row['seconds']:.1f} | "
               f"{60 * row['files'] / row['seconds']:.1f} | "
-              f"{'—' if is_local else f'{over:+.0%}'} |")  # fmt: skip
+              f"{'—' if is_local else f'{over:+.0%}'} | {row['memory']} |")  # fmt: skip
     print(f"\nRay start-up (ray.init, local, {cores} CPUs), not in the rows: {ray_start:.1f} s")
     load = os.getloadavg()
     print(f"load average at the end: {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f}")

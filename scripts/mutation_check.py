@@ -11,6 +11,13 @@ runs the tests that should catch it, and reports the mutant as
   mutant that does not change behaviour);
 * ``stale``    the patched text is no longer in the source (update the mutant).
 
+A patch is anchored on code, not on lines: ``within`` names the function (``name`` or
+``Class.method``) it must be found in, and ``old`` is matched token by token, whatever the
+spacing and line breaks between them (a reformat or a moved function does not make it stale;
+a change of the code it breaks does). It must match exactly once there. ``new`` is written
+with its first line where the match starts and the other lines indented as in ``new``,
+relative to its first. A mutant may have ``more`` patches (a bug that took several edits).
+
 Usage (from the repository root; about 15 minutes on 2 cores)::
 
     python scripts/mutation_check.py            # every mutant
@@ -21,13 +28,17 @@ Usage (from the repository root; about 15 minutes on 2 cores)::
 First the chosen mutants' tests run on the unchanged copy (skip with ``--no-baseline``): a
 test that fails anyway would count every mutant as killed.
 
-Exit code 0 when every mutant was killed, 1 otherwise. Not part of CI.
+Exit code 0 when every mutant was killed, 1 otherwise. CI (.ci/run) runs ``--check``
+(a second, no tests): every mutant must still apply, so the documented run covers what it
+claims; the full run (the tests of every mutant) is run by hand.
 """
 
 from __future__ import annotations
 
 import argparse
+import ast
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -43,9 +54,68 @@ ROOT = Path(__file__).resolve().parents[1]
 class Mutant:
     name: str
     path: str  # relative to the repository root
-    old: str  # must occur exactly once in the file
+    old: str  # must occur exactly once (token by token) in ``within``
     new: str
     tests: tuple[str, ...]  # pytest arguments: files, node ids, -k expressions
+    within: str | None = None  # the function or Class.method it is in (None: the file)
+    more: tuple[tuple[str | None, str, str], ...] = ()  # further (within, old, new) patches
+
+    def patches(self) -> list[tuple[str | None, str, str]]:
+        return [(self.within, self.old, self.new), *self.more]
+
+
+def _region(source: str, within: str | None) -> tuple[int, int] | None:
+    """(start, end) offsets of the definition named ``within`` (the file when None)."""
+    if within is None:
+        return 0, len(source)
+    found: list[tuple[int, int]] = []
+
+    def visit(node: ast.AST, prefix: str) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                name = f"{prefix}{child.name}"
+                if name == within:
+                    found.append((child.lineno, child.end_lineno or child.lineno))
+                visit(child, f"{name}.")
+
+    visit(ast.parse(source), "")
+    if len(found) != 1:
+        return None
+    lines = source.splitlines(keepends=True)
+    first, last = found[0]
+    return sum(map(len, lines[: first - 1])), sum(map(len, lines[:last]))
+
+
+def _pattern(old: str) -> re.Pattern[str]:
+    return re.compile(r"\s*".join(re.escape(token) for token in old.split()))
+
+
+def _reindent(new: str, column: int) -> str:
+    """``new`` with its first line at ``column`` (where it goes) and the others shifted
+    as they stand relative to the first."""
+    lines = new.split("\n")
+    first = len(lines[0]) - len(lines[0].lstrip())
+    out = [lines[0].lstrip()]
+    for line in lines[1:]:
+        indent = len(line) - len(line.lstrip())
+        out.append(" " * max(0, column + indent - first) + line.lstrip() if line.strip() else "")
+    return "\n".join(out)
+
+
+def apply(source: str, mutant: Mutant) -> str | None:
+    """``source`` with the mutant's patches applied, or None when one does not apply."""
+    for within, old, new in mutant.patches():
+        region = _region(source, within)
+        if region is None:
+            return None
+        start, end = region
+        matches = list(_pattern(old).finditer(source, start, end))
+        if len(matches) != 1:
+            return None
+        m = matches[0]
+        column = m.start() - (source.rfind("\n", 0, m.start()) + 1)
+        source = source[: m.start()] + _reindent(new, column) + source[m.end() :]
+    return source
 
 
 M = Mutant
@@ -84,24 +154,24 @@ MUTANTS: list[Mutant] = [
       'WESTERN_ENCODINGS = ["cp1252", "iso8859_15", "latin_1"]',
       'WESTERN_ENCODINGS = ["latin_1"]', ("tests/test_document.py",)),
     # -- batch/: what is due, the local runner, records ---------------------------------------
-    M("batch-runner-writes-in-place", "translator/batch/local.py",
-      "            write_atomic(path, data, inputs=[f.path])",
-      '            path.write_text(data, "utf-8")', BATCH),
-    M("batch-read-failure-forgotten", "translator/batch/local.py",
-      '            return _Item(task, error=str(exc).removeprefix(f"{f.path}: "))',
-      '            return _Item(task, error=None)', ("tests/test_batch.py",)),
-    M("batch-symlink-into-input-allowed", "translator/batch/local.py",
-      "            if parent.is_relative_to(self._real_in) and not parent.is_relative_to("
-      "self._real_out):",
-      "            if False:", ("tests/test_batch.py",)),
-    M("batch-bad-chunk-fails-its-neighbours", "translator/batch/local.py",
-      "            if len(chunk) == 1:", "            if True:", ("tests/test_batch.py",)),
+    M("batch-runner-writes-in-place", "translator/batch/storage.py",
+      "write_atomic(path, data, inputs=[source.path])",
+      'path.write_text(data, "utf-8") if isinstance(data, str) else path.write_bytes(data)',
+      BATCH, within="LocalFolder.write"),
+    M("batch-read-failure-forgotten", "translator/batch/work.py",
+      'return Item(task, error=str(exc).removeprefix(f"{f.path}: "))',
+      "return Item(task, error=None)", ("tests/test_batch.py",), within="read_item"),
+    M("batch-symlink-into-input-allowed", "translator/batch/storage.py",
+      "and not parent.is_relative_to(self.root)", "and False", ("tests/test_batch.py",),
+      within="LocalFolder.write"),
+    M("batch-bad-chunk-fails-its-neighbours", "translator/batch/work.py",
+      "if len(chunk) == 1:", "if True:", ("tests/test_batch.py",), within="translate_chunk"),
     M("batch-finished-writes-not-recorded-on-interrupt", "translator/batch/local.py",
       "                self._collect_writes(wait=True)", "                pass",
       ("tests/test_batch.py", "tests/test_batch_cli.py")),
     M("batch-edited-output-kept", "translator/batch/manifest.py",
-      "        return sha256_file(self.out_dir / out_rel) == entry.output_sha256",
-      "        return True", ("tests/test_batch.py",)),
+      "return self._output_sha256(out_rel) == entry.output_sha256", "return True",
+      ("tests/test_batch.py",), within="Manifest.is_current"),
     M("batch-signature-ignored", "translator/batch/manifest.py",
       "            signature,\n        ):", "            entry.signature,\n        ):",
       ("tests/test_batch.py",)),
@@ -122,25 +192,27 @@ MUTANTS: list[Mutant] = [
       ("tests/test_batch.py",)),
     # -- glossary/enforce.py -----------------------------------------------------------------
     M("enforce-no-injection", "translator/glossary/enforce.py",
-      '    if enforce_mode(entry) != "inject":\n        return match.text',
-      "    if True:\n        return match.text", ENFORCE + ("tests/test_copy_model.py",)),
+      'if enforce_mode(entry) != "inject":\n    return match.start, match.text',
+      "if True:\n    return match.start, match.text", ENFORCE + ("tests/test_copy_model.py",),
+      within="injection"),
     M("enforce-applied-called-repaired", "translator/glossary/enforce.py",
-      '                out.replace(m.start(), m.end(), m.group(0))  # only capitalises\n'
-      '            found.append("applied")',
-      '                out.replace(m.start(), m.end(), m.group(0))  # only capitalises\n'
-      '            found.append("repaired")', ENFORCE),
+      "out.replace(m.start(), m.end(), m.group(0), take=False)  # only capitalises\n"
+      'credit(m.start(), m.end(), "applied")',
+      "out.replace(m.start(), m.end(), m.group(0), take=False)  # only capitalises\n"
+      'credit(m.start(), m.end(), "repaired")', ENFORCE, within="_verify"),
     M("enforce-wrong-renderings-kept", "translator/glossary/enforce.py",
-      "        for pattern in pats.wrong:", "        for pattern in []:", ENFORCE),
+      "for pattern in pats.wrong:", "for pattern in []:", ENFORCE, within="_verify"),
     M("enforce-no-near-miss-repair", "translator/glossary/enforce.py",
-      "            spot = near_miss(out, entry.target)", "            spot = None", ENFORCE),
+      "near = near_miss(out, want)", "near = None", ENFORCE, within="_verify"),
     M("enforce-shorter-renderings-first", "translator/glossary/enforce.py",
-      "    for entry in sorted(groups, key=lambda e: len(e.target), reverse=True):",
-      "    for entry in sorted(groups, key=lambda e: len(e.target)):", ENFORCE),
+      "for entry, want in sorted(groups, key=lambda k: len(k[1]), reverse=True):",
+      "for entry, want in sorted(groups, key=lambda k: len(k[1])):", ENFORCE,
+      within="finalize"),
     M("enforce-no-capitalisation", "translator/glossary/enforce.py",
-      "    if _at_sentence_start(sentence, match.start):\n        text = _capitalised(text)",
-      "    if False:\n        text = _capitalised(text)", ENFORCE),
+      "if _at_sentence_start(sentence, start):\n    text = _capitalised(text)",
+      "if False:\n    text = _capitalised(text)", ENFORCE, within="injection"),
     M("enforce-suggest-changes-output", "translator/glossary/enforce.py",
-      '        if enforce_mode(entry) == "suggest":', '        if False:', ENFORCE),
+      'if enforce_mode(entry) == "suggest":', "if False:", ENFORCE, within="_verify"),
     M("enforce-genitive-always-s", "translator/glossary/enforce.py",
       "        text = f\"of {text}\" if after_noun and not after[:1].isupper() else f\"{text}'s\"",
       "        text = f\"{text}'s\"", ENFORCE),
@@ -182,6 +254,21 @@ MUTANTS: list[Mutant] = [
       "    except Exception as exc:  # network, auth, unknown repo",
       "    except ZeroDivisionError as exc:  # network, auth, unknown repo",
       ("tests/test_environment.py",)),
+    # -- issue 21: one memory namespace ------------------------------------------------------
+    # The namespace from the glossary and the tool version only (what the Ray runner used
+    # to key its entries by): every model, backend, beam size... shares the memory.
+    M("namespace-without-the-engine", "translator/signature.py",
+      "key = {k: v for k, v in sig.items() if k not in NOT_TRANSLATION}",
+      'key = {k: v for k, v in sig.items() if k in ("glossary", "version")}',
+      ("tests/test_namespace.py",), within="memory_namespace"),
+    # The Ray runner's bug itself: one namespace of its own for every setup, looked up by the
+    # driver, stored under by the driver, and trusted by the workers.
+    M("ray-namespace-of-its-own", "translator/batch/ray_runner.py",
+      "self.namespace = self._driver_namespace()", 'self.namespace = "ray-shared"',
+      ("tests/test_namespace_runners.py",), within="RayRunner.run",
+      more=(("RayRunner._collect", 'self.pipeline.memory.store(row["namespace"], pairs)',
+             'self.pipeline.memory.store("ray-shared", pairs)'),
+            ("_Given.lookup", "namespace != self.namespace", "False"))),
 ]  # fmt: skip
 
 
@@ -227,9 +314,12 @@ def main() -> int:
     if args.list or args.check:
         stale = 0
         for m in chosen:
-            found = (ROOT / m.path).read_text(encoding="utf-8").count(m.old)
-            stale += found != 1
-            print(f"{m.name:48} {m.path:34} {'' if found == 1 else 'stale'}")
+            ok = apply((ROOT / m.path).read_text(encoding="utf-8"), m) is not None
+            stale += not ok
+            if args.list or not ok:
+                print(f"{m.name:48} {m.path:34} {'' if ok else 'stale'}")
+        if args.check:
+            print(f"{len(chosen) - stale} of {len(chosen)} mutants apply")
         return 1 if stale else 0
     copy = scratch_copy()
     print(f"scratch copy: {copy}", file=sys.stderr)
@@ -246,10 +336,11 @@ def main() -> int:
         for m in chosen:
             path = copy / m.path
             original = path.read_text(encoding="utf-8")
-            if original.count(m.old) != 1:
+            mutated = apply(original, m)
+            if mutated is None:
                 results.append((m, "stale", 0.0))
             else:
-                path.write_text(original.replace(m.old, m.new), encoding="utf-8")
+                path.write_text(mutated, encoding="utf-8")
                 try:
                     status, seconds = run_tests(copy, m.tests, args.timeout)
                 finally:

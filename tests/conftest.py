@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -102,3 +103,36 @@ def _browser_present(request: pytest.FixtureRequest) -> None:
             "chromium-driver (bash .ci/run installs them), or deselect with -m 'not browser'",
             pytrace=False,
         )
+
+
+@pytest.fixture(scope="session")
+def ray_worker_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """$TRANSLATOR_CACHE_DIR of the session's Ray workers (their CTranslate2 conversions)."""
+    return tmp_path_factory.mktemp("ray-worker-cache")
+
+
+@pytest.fixture(scope="session")
+def ray_cluster(ray_worker_cache: Path) -> Iterator[str]:
+    """One local Ray for the whole session (2 CPUs, bound to 127.0.0.1, no dashboard): its
+    address, for a second driver to join. Starting one costs seconds, and a process can be
+    in one Ray only, so every test that runs on Ray shares this one."""
+    # Before Ray is imported: a single-machine Ray whose servers bind to 127.0.0.1 only.
+    os.environ.setdefault("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER", "0")
+    import ray
+
+    saved = dict(os.environ)
+    # Workers inherit this environment: the repository for tests.ray_engines, no Hub, no stats.
+    os.environ["PYTHONPATH"] = os.pathsep.join(
+        p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p
+    )
+    os.environ.update(RAY_USAGE_STATS_ENABLED="0", HF_HUB_OFFLINE="1", OMP_NUM_THREADS="1")
+    os.environ["TRANSLATOR_CACHE_DIR"] = str(ray_worker_cache)
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, configure_logging=False)
+    try:
+        address = ray.get_runtime_context().gcs_address
+        assert address.startswith("127.0.0.1:"), address  # nothing listens on other addresses
+        yield address
+    finally:
+        ray.shutdown()
+        os.environ.clear()
+        os.environ.update(saved)

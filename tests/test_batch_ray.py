@@ -1,8 +1,9 @@
 """`translator batch --ray`: the same guarantees as the local runner, on a real local Ray.
 
-One Ray (2 CPUs, bound to 127.0.0.1, no dashboard) serves the whole module: starting one
-costs seconds. The engines are the real MarianMT ones (copy-trained and tiny random model);
-tests/ray_engines.py adds only what a test is about (a log, a dying worker).
+One Ray (2 CPUs, bound to 127.0.0.1, no dashboard) serves the whole session (``ray_cluster``
+in tests/conftest.py): starting one costs seconds. The engines are the real MarianMT ones
+(copy-trained and tiny random model); tests/ray_engines.py adds only what a test is about (a
+log, a dying worker).
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ import subprocess
 import sys
 import textwrap
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -33,25 +33,10 @@ SEED = ROOT / "seeds" / "000_8703a8c69dd0bbe2.txt"
 BOILERPLATE = "Alle Angaben ohne Gewähr. Die Redaktion berichtet weiter."
 
 
-@pytest.fixture(scope="module")
-def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A local Ray for the module; its address, for a second driver to join."""
-    saved = dict(os.environ)
-    # Workers inherit this environment: the repository for tests.ray_engines, no Hub, no stats.
-    os.environ["PYTHONPATH"] = os.pathsep.join(
-        p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p
-    )
-    os.environ.update(RAY_USAGE_STATS_ENABLED="0", HF_HUB_OFFLINE="1", OMP_NUM_THREADS="1")
-    os.environ["TRANSLATOR_CACHE_DIR"] = str(tmp_path_factory.mktemp("ray-worker-cache"))
-    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, configure_logging=False)
-    try:
-        address = ray.get_runtime_context().gcs_address
-        assert address.startswith("127.0.0.1:"), address  # nothing listens on other addresses
-        yield address
-    finally:
-        ray.shutdown()
-        os.environ.clear()
-        os.environ.update(saved)
+@pytest.fixture
+def cluster(ray_cluster: str) -> str:
+    """The session's local Ray (tests/conftest.py); its address, for a second driver to join."""
+    return ray_cluster
 
 
 def actors() -> int:
@@ -112,7 +97,12 @@ def test_same_outputs_as_the_local_runner_nothing_translated_twice_and_nothing_i
     log = tmp_path / "engine-log"
     log.mkdir()
 
-    local = run(in_dir, tmp_path / "local", model_dir, chunk_sentences=16)
+    # The local run keeps no memory: Ray and local runs of one setup share its entries (one
+    # namespace), and the Ray run below must translate everything itself.
+    from translator.batch import translate_folder
+
+    local = translate_folder(in_dir, tmp_path / "local", options=options(model_dir, memory=False),
+                             chunk_sentences=16)  # fmt: skip
     settings = RaySettings(workers=2, engine_factory=Sabotaged(model_dir, log=log))
     events: list[Any] = []
     on_ray = run(in_dir, tmp_path / "ray", model_dir, ray=settings, on_event=events.append,

@@ -27,6 +27,10 @@ class TermsMissedError(TranslatorError):
     """`--strict`: a glossary term was matched in the source but is missing in the output."""
 
 
+class ClusterError(TranslatorError):
+    """The Ray cluster to run on cannot be reached or joined (``batch --ray``)."""
+
+
 class UsageError(TranslatorError):
     """An option has a value the library does not accept (the CLI exits with 2).
 

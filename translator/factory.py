@@ -103,14 +103,12 @@ def lazy_engine(
             if on_step is not None:
                 on_step("")
 
-    def remember(engine: Engine) -> None:
-        if memory is not None and key is not None:
-            signature = engine_signature(engine)
-            if signature != known:
-                memory.remember_setup(key, signature)
+    def remember(signature: dict[str, Any]) -> None:
+        if memory is not None and key is not None and signature != known:
+            memory.remember_setup(key, signature)
 
     settle = background.wait if background is not None else None
-    engine = LazyEngine(load, signature=known, on_load=remember, settle=settle)
+    engine = LazyEngine(load, signature=known, on_signature=remember, settle=settle)
     return engine, background is not None
 
 

@@ -29,7 +29,7 @@ from .result import (
     unique_flags,
 )
 from .segment import split_sentences
-from .signature import memory_namespace, signature
+from .signature import memory_namespace, qa_namespace, signature
 
 if TYPE_CHECKING:
     from .options import Options
@@ -159,7 +159,8 @@ class Pipeline:
         )
 
     def memory_namespace(self) -> str:
-        """Translation-memory key prefix: everything that changes an engine output."""
+        """Translation-memory key prefix: everything that changes a translation (derived in
+        ``translator.signature.memory_namespace``, as every runner derives it)."""
         return memory_namespace(self.signature)
 
     # -- preparation -----------------------------------------------------------------------
@@ -227,6 +228,14 @@ class Pipeline:
         for result in results:
             result.stats.update(counts, seconds=round(elapsed, 3))
         return results
+
+    def translate_inputs(self, inputs: Sequence[str]) -> dict[str, str]:
+        """Engine inputs (sentences as the glossary prepared them) translated the way
+        :meth:`run` translates any sentence: from the memory when it holds them, else by the
+        engine, retried when empty or suspicious, stored in the memory."""
+        units = [_Unit(s, None, s) for s in dict.fromkeys(inputs)]
+        self._translate_units(units, None)
+        return {u.engine_input: u.raw for u in units}
 
     def _translate_units(self, units: list[_Unit], progress: Progress | None) -> dict[str, int]:
         distinct = list(dict.fromkeys(u.engine_input for u in units))
@@ -352,7 +361,7 @@ class Pipeline:
         if checker is None or self.memory is None or not isinstance(version, str):
             return {}
         pairs = list(dict.fromkeys(pairs))
-        namespace = f"qa-{version}"
+        namespace = qa_namespace(version)
         keys = {pair: f"{pair[0]}\x00{pair[1]}" for pair in pairs}
         found = self.memory.lookup(namespace, list(keys.values()))
         results: dict[tuple[str, str], tuple[str, list[Flag]]] = {}

@@ -13,8 +13,12 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-#: Signature keys that do not change what the engine outputs (not part of the memory key).
-NOT_ENGINE = frozenset({"tool", "version", "glossary", "qa", "format"})
+#: Signature keys that do not change a translation (left out of the memory namespace): the
+#: output format is applied after the engine and the glossary.
+NOT_TRANSLATION = frozenset({"format"})
+#: The first characters of every namespace of QA results (``Pipeline._check_all``): they are
+#: not translations. A translation namespace is a hex digest, so it never starts with it.
+QA_PREFIX = "qa-"
 #: The engine facts a batch manifest compares: knowable before the model is loaded (see
 #: ``translator.batch.signature``), so that a re-run with nothing to do loads no model.
 MANIFEST_ENGINE_KEYS = ("backend", "model", "revision", "quantization", "beam_size", "device")
@@ -35,12 +39,31 @@ def signature(
 
 
 def memory_namespace(sig: Mapping[str, Any]) -> str:
-    """Translation-memory key prefix: everything in ``sig`` that changes an engine output."""
-    key: dict[str, Any] = {"engine": {k: v for k, v in sig.items() if k not in NOT_ENGINE}}
-    if sig.get("glossary") is not None:
-        key["glossary"] = sig["glossary"]
+    """The translation memory's namespace for a setup: the one place it is derived.
+
+    ``sig`` is a full signature (:func:`signature`: the engine's own, i.e. model and
+    revision, backend, quantization and compute type, device, beam size, length limits,
+    output restriction, library version; the glossary version, which covers its entries,
+    house style and transliteration; QA, which decides retries; the tool's version).
+    Everything in it except what only shapes the output file (``NOT_TRANSLATION``) goes
+    into the hash; the device counts by its kind (``cuda:1`` is ``cuda``). The library,
+    the CLI, the local batch runner and the Ray runner all key the memory with this.
+    """
+    key = {k: v for k, v in sig.items() if k not in NOT_TRANSLATION}
+    if isinstance(key.get("device"), str):
+        key["device"] = key["device"].split(":", 1)[0]
     blob = json.dumps(key, sort_keys=True, default=str)
     return hashlib.sha256(blob.encode()).hexdigest()[:32]
+
+
+def qa_namespace(version: str) -> str:
+    """The memory namespace of the QA results of checker ``version``."""
+    return QA_PREFIX + version
+
+
+def is_qa_namespace(namespace: str) -> bool:
+    """Whether ``namespace`` holds QA results rather than translations."""
+    return namespace.startswith(QA_PREFIX)
 
 
 def manifest_engine(engine: Mapping[str, Any]) -> dict[str, Any]:

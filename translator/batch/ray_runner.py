@@ -27,18 +27,27 @@ crashes its worker fails alone and is reported.
 The translation memory stays with the driver (one SQLite file cannot be shared across
 nodes): workers get the stored translations of their files' sentences with the work and
 send back what they translated. Nothing is translated twice in a run, except the group a
-dying worker had in hand, which Ray runs again. Its entries are keyed by the batch
-signature (computed without a model), so Ray runs share them with each other, not with
-local runs.
+dying worker had in hand, which Ray runs again. Its entries are keyed by the one memory
+namespace every entry point uses (``translator.signature.memory_namespace``): each worker
+derives it from the engine it loaded and the driver stores what it sends back under it, so
+Ray and local runs of one setup share entries and another setup never sees them. The driver
+looks entries up before any worker runs under its own pipeline's namespace, which needs the
+engine's signature without loading the model here: the memory remembers it per setup (a
+local run, or an earlier Ray run whose workers reported it). A setup it does not know yet
+starts with no look-up; a worker whose namespace is not the driver's ignores what it is
+handed.
 """
 
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import logging
 import os
+import re
+import socket
+import sys
+import threading
 import time
 import warnings
 from collections.abc import Callable, Iterable, Iterator
@@ -46,11 +55,13 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from ..engine import Engine
-from ..errors import TranslatorError
+from ..engine import Engine, engine_signature
+from ..engine.lazy import LazyEngine
+from ..errors import ClusterError, TranslatorError
 from ..factory import Options
 from ..formats.base import Document
-from ..pipeline import Job, Pipeline, _Unit
+from ..pipeline import Job, Pipeline
+from ..signature import is_qa_namespace
 from .discovery import SourceFile
 from .events import SentencesDone, SentencesQueued
 from .plan import Task
@@ -69,8 +80,16 @@ SURVEY_FILES = 64
 #: Seconds between manifest saves while records stream in.
 SAVE_EVERY = 1.0
 INSTALL_HINT = "Ray is not installed; pip install 'translator[ray]'"
-#: The memory namespaces of QA results (``Pipeline._check_all``): not translations.
-QA_NAMESPACE = "qa-"
+#: Seconds a connection to the cluster's address may take before the run stops (the address
+#: is probed with a plain TCP connection before Ray is asked to join it).
+CONNECT_SECONDS = 5.0
+#: Attempts Ray makes to reach the cluster's GCS once the address answers (Ray's
+#: ``RAY_gcs_server_port_wait_time_s``, set unless it is set already; Ray's own default is 20,
+#: about 40 s each when the head answers but does not serve Ray: minutes of retries). One
+#: attempt: a run that cannot join stops after about 40 s.
+JOIN_ATTEMPTS = 1
+#: A line of Ray's own native (C++) log: ``[2026-12-07 00:51:14,597 E 12310 12310] file.cc:``.
+RAY_NATIVE_LINE = re.compile(rb"^\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} [DIWEF] \d+ \d+\] ")
 
 
 @dataclass(frozen=True)
@@ -121,7 +140,14 @@ class ray_session:  # noqa: N801 (a context manager, used like a function)
             return self
         common: dict[str, Any] = {"log_to_driver": False, "logging_level": logging.ERROR}
         if address:
-            ray.init(address=address, **common)
+            probe(address)
+            os.environ.setdefault("RAY_gcs_server_port_wait_time_s", str(JOIN_ATTEMPTS))
+            try:
+                ray.init(address=address, **common)
+            except ConnectionError as exc:
+                first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+                raise ClusterError(f"cannot join the Ray cluster at {address}: "
+                                   f"{first or type(exc).__name__}") from None  # fmt: skip
         else:
             ray.init(
                 num_cpus=os.cpu_count() or 1,
@@ -136,6 +162,101 @@ class ray_session:  # noqa: N801 (a context manager, used like a function)
             import ray
 
             ray.shutdown()
+
+
+def probe(address: str, seconds: float = CONNECT_SECONDS) -> None:
+    """ClusterError unless a TCP connection to ``address`` (``host:port``, ``ray://host:port``)
+    succeeds within ``seconds``: Ray itself would retry an unreachable address for ever, with
+    a log line every few seconds. ``auto`` (the address of a Ray started on this machine) is
+    left to Ray."""
+    where = address.removeprefix("ray://").rstrip("/")
+    host, _, port = where.rpartition(":")
+    if address == "auto" or not host or not port.isdigit():
+        return
+    try:
+        with socket.create_connection((host.strip("[]"), int(port)), timeout=seconds):
+            pass
+    except TimeoutError:
+        raise ClusterError(f"cannot reach the Ray cluster at {address}: no answer within "
+                           f"{seconds:g} s") from None  # fmt: skip
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise ClusterError(f"cannot reach the Ray cluster at {address}: {reason}") from None
+
+
+class native_lines_dropped:  # noqa: N801 (a context manager, used like a function)
+    """While inside: Ray's native log lines written to this process's stderr are dropped, the
+    rest passes through. Ray's core prints some on every run that are not for our users
+    (``core_worker.cc``: Ray Data's actors get their constructor arguments from the object
+    store, ray-project/ray#57733) and its connection retries; they stay in Ray's own log files
+    (the session's ``logs`` folder). Python's own ``sys.stderr`` keeps writing to the real
+    stream when it is the process's stderr (so a terminal stays a terminal for progress bars).
+    """
+
+    def __enter__(self) -> native_lines_dropped:
+        self._saved = -1
+        try:
+            sys.stderr.flush()
+            self._saved = os.dup(2)
+        except (OSError, ValueError, AttributeError):
+            return self  # no stderr to filter
+        read, write = os.pipe()
+        self._old_stderr = sys.stderr
+        self._swapped = _is_fd2(sys.stderr)
+        if self._swapped:
+            sys.stderr = open(  # noqa: SIM115 (closed in __exit__)
+                self._saved, "w", encoding=sys.stderr.encoding, errors=sys.stderr.errors,
+                buffering=1, closefd=False)  # fmt: skip
+        os.dup2(write, 2)
+        os.close(write)
+        self._thread = threading.Thread(target=_pump, args=(read, self._saved), daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        if self._saved < 0:
+            return
+        with contextlib.suppress(OSError, ValueError):
+            sys.stderr.flush()
+        os.dup2(self._saved, 2)  # the pipe's last writer here is gone: the pump ends
+        if self._swapped:
+            sys.stderr.close()
+            sys.stderr = self._old_stderr
+        self._thread.join(timeout=2)
+        os.close(self._saved)
+
+
+def _is_fd2(stream: Any) -> bool:
+    try:
+        return bool(stream.fileno() == 2)
+    except (OSError, ValueError, AttributeError):
+        return False
+
+
+def _pump(read: int, out: int) -> None:
+    """Copy ``read`` to ``out`` as it comes, minus Ray's native log lines (whole lines only
+    are held back, and only those that start like one)."""
+    pending = b""
+    with contextlib.suppress(OSError):
+        while chunk := os.read(read, 65536):
+            pending += chunk
+            while pending:
+                if pending[:1] == b"[":
+                    end = pending.find(b"\n")
+                    if end < 0 and len(pending) < 1024:
+                        break  # wait for the rest of the line
+                    end = len(pending) if end < 0 else end + 1
+                    line, pending = pending[:end], pending[end:]
+                    if not RAY_NATIVE_LINE.match(line):
+                        os.write(out, line)
+                    continue
+                end = pending.find(b"\n")
+                end = len(pending) if end < 0 else end + 1
+                os.write(out, pending[:end])
+                pending = pending[end:]
+        if pending and not RAY_NATIVE_LINE.match(pending):
+            os.write(out, pending)
+    os.close(read)
 
 
 @dataclass
@@ -166,20 +287,24 @@ def worker_pipeline(setup: _WorkerSetup, *, translate: bool = True) -> Pipeline:
 
 
 class _Given:
-    """The memory a worker sees: the driver's stored translations of this group's sentences;
-    what the worker translates is collected for the driver to store."""
+    """The memory a worker sees: the driver's stored translations of this group's sentences,
+    looked up under ``namespace``; what the worker translates is collected for the driver to
+    store. The worker's pipeline asks under its own namespace (``Pipeline.memory_namespace``,
+    from the engine it loaded): when that is not the one the driver looked up under (another
+    setup than the driver expected), the driver's translations are not used."""
 
-    def __init__(self, hits: dict[str, str]) -> None:
+    def __init__(self, hits: dict[str, str], namespace: str | None) -> None:
         self.hits = hits
+        self.namespace = namespace
         self.fresh: list[tuple[str, str]] = []
 
     def lookup(self, namespace: str, sources: Any) -> dict[str, str]:
-        if namespace.startswith(QA_NAMESPACE):
+        if is_qa_namespace(namespace) or namespace != self.namespace:
             return {}  # QA results are remembered by local runs only; a worker checks
         return {s: self.hits[s] for s in sources if s in self.hits}
 
     def store(self, namespace: str, pairs: Any) -> None:
-        if not namespace.startswith(QA_NAMESPACE):
+        if not is_qa_namespace(namespace):
             self.fresh.extend(pairs)
 
 
@@ -204,22 +329,25 @@ class _Translate:
         try:
             return self._groups(batch)
         except TranslatorError as exc:  # model or memory trouble in the middle of the work
-            return {"record": [""], "memory": ["[]"], "fatal": [_fatal(exc)]}
+            return _fatal_row(_fatal(exc))
 
     def _groups(self, batch: dict[str, Any]) -> dict[str, list[str]]:
         if self.pipeline is None:
-            return {"record": [""], "memory": ["[]"], "fatal": [self.fatal]}
+            return _fatal_row(self.fatal)
         records: list[str] = []
         fresh: list[str] = []
+        # What the driver stores the translations under: the one memory namespace
+        # (``translator.signature.memory_namespace``) of the setup this worker loaded.
+        namespace = self.pipeline.memory_namespace()
+        signature = json.dumps(engine_signature(self.pipeline.engine), default=str)
         for blob in batch["group"]:
             group = json.loads(str(blob))
-            memory = _Given(group["hits"])
+            memory = _Given(group["hits"], group["namespace"])
             self.pipeline.memory = memory
             if "sentences" in group:
                 # Engine inputs several files share: translated (retried, checked) the way
                 # Pipeline.run translates any sentence, and sent back for the memory.
-                units = [_Unit(s, None, s) for s in group["sentences"]]
-                self.pipeline._translate_units(units, None)
+                self.pipeline.translate_inputs(group["sentences"])
                 records.append("")
                 fresh.append(json.dumps(memory.fresh))
                 continue
@@ -235,11 +363,23 @@ class _Translate:
             for i, rec in enumerate(done):
                 records.append(json.dumps(asdict(rec)))
                 fresh.append(json.dumps(memory.fresh if i == 0 else []))
-        return {"record": records, "memory": fresh, "fatal": [""] * len(records)}
+        n = len(records)
+        return {
+            "record": records,
+            "memory": fresh,
+            "namespace": [namespace] * n,
+            "signature": [signature] * n,
+            "fatal": [""] * n,
+        }
 
 
 def _fatal(exc: TranslatorError) -> str:
     return json.dumps([type(exc).__name__, str(exc)])
+
+
+def _fatal_row(fatal: str) -> dict[str, list[str]]:
+    return {"record": [""], "memory": ["[]"], "namespace": [""], "signature": ["{}"],
+            "fatal": [fatal]}  # fmt: skip
 
 
 def _error(fatal: str) -> TranslatorError:
@@ -289,23 +429,18 @@ class RayRunner:
         self.fmt = fmt
         self.max_bytes = max_bytes
         self.chunk_sentences = max(1, chunk_sentences)
-        # Every worker uses the backend the driver's signature names: a node that lacks the
-        # conversion fails its files instead of silently translating differently.
-        backend = ledger.signature.get("engine", {}).get("backend", options.backend)
-        self.options = replace(options, backend=backend)
-        blob = json.dumps(
-            {k: ledger.signature.get(k) for k in ("engine", "glossary", "version")},
-            sort_keys=True,
-            default=str,
-        )
-        self.namespace = "ray-" + hashlib.sha256(blob.encode()).hexdigest()[:28]
-        #: Translations the workers sent back in this run.
-        self._fresh: dict[str, str] = {}
+        self.options = replace(options, backend=worker_backend(options, ledger.signature))  # type: ignore[arg-type]
+        #: The memory namespace the driver looks translations up under: the one the driver's
+        #: pipeline derives (``Pipeline.memory_namespace``), when its engine's signature is
+        #: known without loading the model here; else the one the workers report.
+        self.namespace: str | None = None
+        #: Translations the workers sent back in this run, by the namespace they belong to.
+        self._fresh: dict[str, dict[str, str]] = {}
 
     def run(self, tasks: list[Task]) -> None:
         if not ray_available():
             raise ImportError(INSTALL_HINT)
-        with ray_session(self.settings.address):
+        with native_lines_dropped(), ray_session(self.settings.address):
             import ray
 
             threads, workers = self._shape(ray.cluster_resources().get("CPU", 1))
@@ -313,8 +448,11 @@ class RayRunner:
             if not due:  # nothing readable: no actor, no model
                 return
             memory = self.pipeline.memory
+            self.namespace = self._driver_namespace()
             distinct = list(dict.fromkeys(s for d in due for s in d.inputs))
-            hits = memory.lookup(self.namespace, distinct) if memory and distinct else {}
+            hits: dict[str, str] = {}
+            if memory is not None and distinct and self.namespace is not None:
+                hits = memory.lookup(self.namespace, distinct)
             shared = _shared_misses(due, hits)
             if shared:
                 # Sentences of several files first, so that each is translated once; then
@@ -323,7 +461,9 @@ class RayRunner:
                 size = self.chunk_sentences
                 rows = [_sentences_json(shared[i : i + size]) for i in range(0, len(shared), size)]
                 self._run_rows(rows, {}, threads, workers)
-                hits.update(self._fresh)
+                if self.namespace is None and len(self._fresh) == 1:
+                    self.namespace = next(iter(self._fresh))  # what the workers loaded
+                hits.update(self._fresh.get(self.namespace or "", {}))
             groups = _groups(due, self.chunk_sentences, workers)
             missing = self._pass(groups, hits, threads, workers)
             if missing:
@@ -335,6 +475,14 @@ class RayRunner:
             self.ledger.record(FileRecord.failed(d.task, error))
 
     # -- on the driver -----------------------------------------------------------------------
+
+    def _driver_namespace(self) -> str | None:
+        """The driver pipeline's memory namespace, when its engine signs without loading
+        (a setup the memory knows); None when only loading the model would tell."""
+        engine = self.pipeline.engine
+        if isinstance(engine, LazyEngine) and engine.known_signature is None:
+            return None
+        return self.pipeline.memory_namespace()
 
     def _setup(self, threads: int) -> _WorkerSetup:
         return _WorkerSetup(
@@ -385,7 +533,8 @@ class RayRunner:
     ) -> list[_Due]:
         """Run ``groups`` on a pool of ``workers`` actors; the files no record came back for."""
         pending = {d.task.file.rel: d for group in groups for d in group}
-        self._run_rows([_group_json(group, hits) for group in groups], pending, threads, workers)
+        rows = [_group_json(group, hits, self.namespace) for group in groups]
+        self._run_rows(rows, pending, threads, workers)
         return list(pending.values())
 
     def _run_rows(
@@ -440,10 +589,12 @@ class RayRunner:
         for row in rows:
             if row["fatal"]:
                 raise _error(row["fatal"])
+            self._learn(json.loads(row["signature"]))
             pairs = [(s, t) for s, t in json.loads(row["memory"])]
-            self._fresh.update(pairs)
+            self._fresh.setdefault(row["namespace"], {}).update(pairs)
             if pairs and self.pipeline.memory is not None:
-                self.pipeline.memory.store(self.namespace, pairs)
+                # Under the namespace of the worker that translated them: its engine's.
+                self.pipeline.memory.store(row["namespace"], pairs)
             if not row["record"]:
                 continue  # a group of sentences: only translations
             rec = FileRecord(**json.loads(row["record"]))
@@ -455,6 +606,30 @@ class RayRunner:
             if time.monotonic() - saved >= SAVE_EVERY:
                 self.ledger.save()
                 saved = time.monotonic()
+
+
+    def _learn(self, signature: dict[str, Any]) -> None:
+        """The driver's engine signs from now on as the workers' engine did (and the memory
+        remembers it for this setup), so the next run looks the memory up without a model."""
+        engine = self.pipeline.engine
+        if signature and isinstance(engine, LazyEngine) and not engine.loaded:
+            engine.learn(signature)
+
+
+def worker_backend(options: Options, predicted: dict[str, Any]) -> str | None:
+    """The backend every worker uses: the one the driver's signature predicts, so that a
+    node that lacks the conversion fails its files instead of silently translating
+    differently; ``auto`` while no conversion exists yet (each worker converts, as a local
+    run would)."""
+    backend = predicted.get("backend")
+    if options.backend != "auto" or backend not in ("ctranslate2", "transformers"):
+        return options.backend
+    if backend == "ctranslate2":
+        from ..engine.select import converted_model_for
+
+        if converted_model_for(options.model or "", device=options.device or "auto") is None:
+            return "auto"
+    return str(backend)
 
 
 @dataclass
@@ -545,12 +720,16 @@ def _groups(due: list[_Due], chunk_sentences: int, workers: int) -> list[list[_D
     return groups
 
 
-def _group_json(group: list[_Due], hits: dict[str, str]) -> str:
+def _group_json(group: list[_Due], hits: dict[str, str], namespace: str | None) -> str:
     wanted = {s for d in group for s in d.inputs if s in hits}
     return json.dumps(
-        {"tasks": [_task_dict(d.task) for d in group], "hits": {s: hits[s] for s in wanted}}
+        {
+            "tasks": [_task_dict(d.task) for d in group],
+            "hits": {s: hits[s] for s in wanted},
+            "namespace": namespace,
+        }
     )
 
 
 def _sentences_json(sentences: list[str]) -> str:
-    return json.dumps({"sentences": sentences, "hits": {}})
+    return json.dumps({"sentences": sentences, "hits": {}, "namespace": None})

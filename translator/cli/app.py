@@ -49,6 +49,8 @@ EXIT_TERMS_MISSED = 7
 EXIT_BATCH_FAILURES = 8
 #: `glossary lookup` found nothing: grep's "no match" (its 1), but 1 here is an internal error.
 EXIT_NO_MATCH = 9
+#: `batch --ray`: the Ray cluster cannot be reached or joined.
+EXIT_CLUSTER = 10
 EXIT_INTERRUPTED = 130
 
 
@@ -62,6 +64,7 @@ def exit_code_for(exc: BaseException) -> int:
         (errors.OutputError, EXIT_OUTPUT),
         (errors.TermsMissedError, EXIT_TERMS_MISSED),
         (errors.UsageError, EXIT_USAGE),
+        (errors.ClusterError, EXIT_CLUSTER),
     ]
     for kind, code in table:
         if isinstance(exc, kind):

@@ -19,7 +19,8 @@ class LazyEngine:
     ``signature``: what the engine is known to sign with (the translation memory remembers
     it per setup, see ``translator.engine.setup``); until the engine is loaded, that is the
     signature, so the memory can be looked up without loading anything. Once loaded, the
-    engine's own signature counts. ``on_load(engine)`` is called once, after loading.
+    engine's own signature counts. ``on_signature(signature)`` is called with the engine's
+    signature once it has loaded, or with one learned elsewhere (:meth:`learn`).
     ``settle()`` waits for a load started ahead in the background (see ``settle``).
     """
 
@@ -28,13 +29,13 @@ class LazyEngine:
         load: Callable[[], Engine],
         *,
         signature: dict[str, Any] | None = None,
-        on_load: Callable[[Engine], None] | None = None,
+        on_signature: Callable[[dict[str, Any]], None] | None = None,
         settle: Callable[[], None] | None = None,
     ) -> None:
         self._load = load
         self._settle = settle
         self._known = signature
-        self._on_load = on_load
+        self._on_signature = on_signature
         self._engine: Engine | None = None
         self._lock = threading.Lock()
 
@@ -48,9 +49,26 @@ class LazyEngine:
                 log.info("loading the translation engine")
                 engine = self._load()
                 self._engine = engine
-                if self._on_load is not None:
-                    self._on_load(engine)
+                if self._on_signature is not None:
+                    self._on_signature(engine_signature(engine))
             return self._engine
+
+    @property
+    def known_signature(self) -> dict[str, Any] | None:
+        """The signature, when it is known without loading anything (the loaded engine's,
+        or the one remembered or learned for this setup); None when only loading tells."""
+        with self._lock:
+            if self._engine is not None:
+                return engine_signature(self._engine)
+        return dict(self._known) if self._known is not None else None
+
+    def learn(self, signature: dict[str, Any]) -> None:
+        """Sign with ``signature`` until loaded: the signature this setup's engine gave where
+        it was loaded elsewhere (a Ray worker); remembered like a load's (``on_signature``)."""
+        if self._engine is None and signature != self._known:
+            self._known = dict(signature)
+            if self._on_signature is not None:
+                self._on_signature(dict(signature))
 
     def settle(self) -> None:
         """Wait for a load that was started ahead in a thread and never used (a run that
