@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from .document import Block, rebuild
 from .engine import Engine, engine_signature
-from .engine.lengths import length_problem
+from .engine.lengths import check_enabled, length_problem
 from .result import (
     VERBATIM_KINDS,
     Flag,
@@ -318,10 +318,15 @@ class Pipeline:
         retried again."""
         reasons: dict[str, str] = {}
         problems: dict[str, str] = {}
+        checking = check_enabled()
         for s in todo:
             if not outputs[s].strip():
                 reasons[s] = "empty translation retried"
-            elif s not in checked and (problem := length_problem(s, outputs[s])) is not None:
+            elif (
+                checking
+                and s not in checked
+                and (problem := length_problem(s, outputs[s])) is not None
+            ):
                 problems[s] = problem
                 reasons[s] = f"{LOST}: {problem}; retried with safer decoding"
             elif self.checker is not None and self.checker.needs_retry(s, outputs[s]):

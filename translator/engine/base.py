@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, ClassVar, Generic, TypeVar
 
 from ..errors import ModelError
-from .lengths import count_words, length_problem
+from .lengths import check_enabled, count_words, length_problem
 from .text import (
     gather,
     join_pieces,
@@ -248,7 +248,8 @@ class BaseEngine(Generic[Token]):
         self.last_lengths = []
         self.last_flags = []
         outputs, runaway = self._decode_units(units, options)
-        outputs = self._check_lengths(owners, texts, outputs, runaway, options)
+        if check_enabled():
+            outputs = self._check_lengths(owners, texts, outputs, runaway, options)
         return gather(owners, outputs, len(sentences))
 
     def _decode_units(
@@ -291,9 +292,9 @@ class BaseEngine(Generic[Token]):
         """Lost content: every unit whose output is implausibly short or long for its text
         (``lengths.length_problem``; for a piece of a split sentence, also an empty output;
         and any output that ran into the length bound) is translated once more, in smaller
-        pieces (halves, cut as ``split_long`` cuts), or, when it cannot be cut, with the
-        other decoding (greedy after beam search, beam search after greedy). If a retried
-        piece fails the check again, the unit's source text is kept. Each caught unit is
+        pieces (halves, cut as ``split_long`` cuts), or, when it cannot be cut, greedily
+        (after beam search; after greedy decoding there is no retry). If a retried piece
+        fails the check again, the unit's source text is kept. Each caught unit is
         reported in ``last_flags`` and counted."""
         pieces = {owner: owners.count(owner) for owner in set(owners)}
         caught: dict[int, str] = {}
@@ -311,7 +312,9 @@ class BaseEngine(Generic[Token]):
         if not caught:
             return outputs
         beams = int(options.get(self.beam_option, 1))
-        other = {**options, self.beam_option: 1 if beams > 1 else RETRY_MIN_BEAM}
+        # A unit that cannot be cut (one token) is retried greedily after beam search; after
+        # greedy decoding there is nothing else to try: it keeps its source text.
+        other = {**options, self.beam_option: 1} if beams > 1 else None
         retries: dict[int, list[str]] = {}
         for k in caught:
             n = self.count_tokens(texts[k])
@@ -320,12 +323,12 @@ class BaseEngine(Generic[Token]):
         halves = [k for k in caught if len(retries[k]) > 1]
         whole = [k for k in caught if len(retries[k]) <= 1]
         redone: dict[int, list[str]] = {}
+        for k in whole:
+            retries[k] = [texts[k]]
+            redone[k] = [""]  # fails below unless the greedy retry replaces it
         for group, opts in ((halves, options), (whole, other)):
-            if not group:
+            if not group or opts is None:
                 continue
-            if group is whole:
-                for k in group:
-                    retries[k] = [texts[k]]
             flat = [p for k in group for p in retries[k]]
             outs, hit = self._decode_units(self._encode(flat), opts)
             position = 0
@@ -342,7 +345,11 @@ class BaseEngine(Generic[Token]):
                 for p, o in zip(retries[k], redone[k], strict=True)
                 if not o.strip() or length_problem(p, o) is not None
             ]
-            how = f"retried in {len(retries[k])} pieces" if k in halves else "retried"
+            how = (
+                f"retried in {len(retries[k])} pieces"
+                if k in halves
+                else ("retried greedily" if other is not None else "nothing else to try")
+            )
             if failed:
                 fixed[k] = texts[k]
                 self.stats["lost_kept"] += 1

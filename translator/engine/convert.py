@@ -85,6 +85,9 @@ PROBES = (
     "in Kursk befanden.",
     "Breaking news: Ukrainian officials bestätigten den Angriff auf Charkiw.",
 )
+#: Set to ``off`` to skip the check (for test models whose output is noise: their logits tie
+#: so often that float32 and transformers part ways on rounding alone).
+CHECK_SWITCH = "TRANSLATOR_CONVERSION_CHECK"
 #: Probes on which the float32 conversion may differ from transformers (greedy): none.
 FIDELITY_TOLERANCE = 0
 #: Share of probes on which the quantized conversion may differ from its float32 computation.
@@ -157,7 +160,7 @@ def convert_model(
     try:
         out = work / "model"
         decoding = _convert_folder(source.path, out, quantization, start)
-        if check:
+        if check and os.environ.get(CHECK_SWITCH, "").strip().lower() != "off":
             result = check_conversion(source.path, out, quantization)
             if not result["exact"] and start == "auto":
                 # The other way of starting the decoder may be the exact one.

@@ -29,6 +29,7 @@ always inside.
 from __future__ import annotations
 
 import math
+import os
 import re
 
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -37,6 +38,15 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 LOW_RATIO = 0.65
 HIGH_RATIO = 1.98
 SLACK = 1
+
+
+#: Set to ``off`` to turn the check off (for test models whose output is noise by design).
+ENV_SWITCH = "TRANSLATOR_LOST_CONTENT_CHECK"
+
+
+def check_enabled() -> bool:
+    """False when ``$TRANSLATOR_LOST_CONTENT_CHECK`` is ``off`` (read at every call)."""
+    return os.environ.get(ENV_SWITCH, "").strip().lower() not in ("off", "0", "false", "no")
 
 
 def count_words(text: str) -> int:
