@@ -15,6 +15,7 @@ import logging
 import math
 import os
 import threading
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, ClassVar, Generic, TypeVar
@@ -296,9 +297,10 @@ class BaseEngine(Generic[Token]):
         (after beam search; after greedy decoding there is no retry). If a retried piece
         fails the check again, the unit's source text is kept. Each caught unit is
         reported in ``last_flags`` and counted."""
-        pieces = {owner: owners.count(owner) for owner in set(owners)}
+        pieces = Counter(owners)  # units per sentence
         caught: dict[int, str] = {}
         for k, (text, out) in enumerate(zip(texts, outputs, strict=True)):
+            problem: str | None
             if k in runaway:
                 problem = "the output ran into the length bound (runaway?)"
             elif out.strip():
