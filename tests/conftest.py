@@ -31,6 +31,22 @@ def _isolated_user_dirs(
     os.environ.pop("TRANSLATOR_DEBUG", None)
 
 
+@pytest.fixture(autouse=True)
+def _no_lost_content_check_on_noise(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The random tiny model's output is noise of any length: the lost-content check would
+    keep its German (translator.engine.lengths), and the tests about structure and counts
+    would test the check instead. Tests on it (and those marked ``noise_model``) turn it off;
+    tests on the copy model and the doubles keep it on."""
+    if "tiny_model_dir" in request.fixturenames or request.node.get_closest_marker(
+        "noise_model"
+    ):
+        monkeypatch.setenv("TRANSLATOR_LOST_CONTENT_CHECK", "off")
+        # Nor can a conversion of it be checked: noise ties, and rounding breaks ties.
+        monkeypatch.setenv("TRANSLATOR_CONVERSION_CHECK", "off")
+
+
 @pytest.fixture
 def seed_text() -> str:
     return SEED.read_text(encoding="utf-8")

@@ -6,6 +6,7 @@ The real MarianMT path is covered with the tiny model the suite builds (see conf
 from __future__ import annotations
 
 import re
+from typing import Any
 
 # A few German words rendered the way an MT system would; everything else is copied through.
 WORDS = {
@@ -171,3 +172,57 @@ class SuffixEngine(WordEngine):
 
     def _one(self, sentence: str) -> str:
         return sentence + self.suffix
+
+
+def piece_engine(
+    *, drop: str | None = None, collapse_over: int | None = None, max_input_tokens: int = 20,
+    beam_size: int = 4,
+) -> Any:
+    """A word-level stand-in for a MarianMT model inside the real engine machinery.
+
+    It subclasses ``translator.engine.base.BaseEngine``, so planning, the splitting of long
+    sentences, the lost-content check and its retry are the real ones; only the model is
+    replaced: a unit's words are copied, except that a unit containing the word ``drop``
+    comes back empty (a dropped piece) and a unit of more than ``collapse_over`` words comes
+    back as its first word (a collapsed long input). ``decoded`` lists every unit decoded.
+    """
+    from translator.engine.base import BaseEngine
+
+    class _PieceEngine(BaseEngine[str]):
+        backend = "test-double"
+        library = "none"
+        beam_option = "beam_size"
+        step_cost_rows = 1.0
+
+        def __init__(self) -> None:
+            super().__init__(
+                beam_size=beam_size, batch_size=8, max_batch_tokens=4096,
+                force_length_ratio=None, threads=1,
+            )
+            self.model_name = "piece-engine"
+            self._set_limits(512, max_input_tokens)
+            self.decoded: list[list[str]] = []
+
+        def _setup(self) -> dict[str, object]:
+            return {}
+
+        def _encode(self, texts):  # type: ignore[no-untyped-def]
+            return [t.split() for t in texts]
+
+        def _decode_batches(self, batches, options):  # type: ignore[no-untyped-def]
+            for batch in batches:
+                out = []
+                for tokens in batch:
+                    self.decoded.append(list(tokens))
+                    if drop is not None and drop in tokens:
+                        out.append("")
+                    elif collapse_over is not None and len(tokens) > collapse_over:
+                        out.append(tokens[0])
+                    else:
+                        out.append(" ".join(tokens))
+                    # (input, generated incl. </s>), as the real backends record it.
+                    self.last_lengths.append((len(tokens), len(out[-1].split()) + 1))
+                self._count(len(batch))
+                yield out
+
+    return _PieceEngine()

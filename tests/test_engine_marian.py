@@ -538,10 +538,11 @@ def test_plan_units_splits_only_over_long_sentences(
 ) -> None:
     from translator.engine.text import plan_units
 
-    got_owners, units, got_split = plan_units(sentences, _words, _count, limit)
+    got_owners, units, texts, got_split = plan_units(sentences, _words, _count, limit)
     assert got_owners == owners
     assert got_split == split
     assert all(len(u) <= limit for u in units)
+    assert [t.split() for t in texts] == units  # each unit's text, for the length check
     # Every word of every non-empty sentence is in exactly one unit, in order.
     assert [w for u in units for w in u] == [w for s in sentences for w in s.split()]
 

@@ -24,7 +24,10 @@ SMALL_CORPUS = [
 ] * 5
 
 # MarianTokenizer recommends sacremoses, which its encoding never uses.
-pytestmark = pytest.mark.filterwarnings("ignore:Recommended. pip install sacremoses")
+pytestmark = [
+    pytest.mark.filterwarnings("ignore:Recommended. pip install sacremoses"),
+    pytest.mark.noise_model,
+]
 
 
 def _json(path: Path) -> dict:  # type: ignore[type-arg]

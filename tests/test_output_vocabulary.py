@@ -22,7 +22,7 @@ from translator.engine.marian import MarianEngine
 from translator.engine.vocab import VMAP_FILE, target_pieces
 from translator.segment import split_sentences
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.noise_model]
 
 
 @pytest.fixture(scope="module")

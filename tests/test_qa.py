@@ -163,17 +163,18 @@ CASES = [
         "Sie zogen ab.",
         "They withdrew, and then they said that they had withdrawn from every single one of "
         "the regions where they had been stationed for many years before.",
-        "They withdrew, and then they said that they had withdrawn from every single one of "
-        "the regions where they had been stationed for many years before.",
-        {"length-ratio", "retried"},
+        # Far out of the measured word bounds (engine.lengths), twice: the German is kept.
+        "Sie zogen ab.",
+        {"lost-content", "untranslated"},
         id="runaway-length",
     ),
     pytest.param(
         "Nach Berichten über schwere Verluste haben sich die Truppen von der Front "
         "zurückgezogen, berichten ukrainische Militärbeamte.",
         "Yes.",
-        "Yes.",
-        {"length-ratio", "retried"},
+        "Nach Berichten über schwere Verluste haben sich die Truppen von der Front "
+        "zurückgezogen, berichten ukrainische Militärbeamte.",
+        {"lost-content", "untranslated"},
         id="text-dropped",
     ),
     pytest.param(

@@ -3,7 +3,10 @@
 The pipeline pools the sentences of one or many documents, sends each distinct sentence to
 the engine once (sorted by length, in chunks, skipping what the translation memory already
 holds), and never loses a sentence: an empty translation is retried, and if it stays empty the
-source sentence is kept and flagged.
+source sentence is kept and flagged. Nor part of one: a translation whose length is implausible
+for its source (``engine.lengths``: content lost, or runaway output) is retried once, and if it
+stays so the source sentence is kept and flagged ``lost-content`` (an error); the MarianMT
+engines run the same check on every piece of a split sentence (``engine.base``) and report it.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from .document import Block, rebuild
 from .engine import Engine, engine_signature
+from .engine.lengths import check_enabled, length_problem
 from .errors import InputError
 from .options import Limits
 from .result import (
@@ -43,6 +47,8 @@ log = logging.getLogger("translator")
 #: without a sentence structure. Every other kind (paragraph, list-item, quote, table-cell,
 #: caption, footnote, header, footer) is split; ``VERBATIM_KINDS`` (code) are not translated.
 UNSPLIT_KINDS = frozenset({"date", "label", "title", "heading"})
+#: How a retry reason of the lost-content check starts.
+LOST = "lost-content check"
 
 
 class Prepared(Protocol):
@@ -248,15 +254,22 @@ class Pipeline:
             if progress and cached:
                 progress(len(cached))
         todo = sorted((s for s in distinct if s not in outputs), key=len)
+        # What the engine's own lost-content check did, per sentence: [(message, fixed)].
+        checked: dict[str, list[tuple[str, bool]]] = {}
         for start in range(0, len(todo), self.chunk_size):
             chunk = todo[start : start + self.chunk_size]
             translated = self._engine_call(self.engine.translate_batch, chunk)
             outputs.update(zip(chunk, translated, strict=True))
+            self._engine_flags(chunk, checked)
             if progress:
                 progress(len(chunk))
 
-        retried = self._retry(todo, outputs)
-        fresh = [(s, outputs[s]) for s in todo if outputs[s].strip()]
+        lost: dict[str, str] = {}
+        retried = self._retry(todo, outputs, checked, lost)
+        # A sentence kept (wholly or partly) in German is not remembered: the next run tries
+        # it again and says so again.
+        kept = set(lost) | {s for s, found in checked.items() if any(not f for _, f in found)}
+        fresh = [(s, outputs[s]) for s in todo if outputs[s].strip() and s not in kept]
         if self.memory is not None and fresh:
             # Asked again: an engine that signed with a remembered signature until it loaded
             # (``LazyEngine``) now signs with its own, and that is what translated these.
@@ -265,7 +278,14 @@ class Pipeline:
         for unit in units:
             out = outputs.get(unit.engine_input, "")
             unit.cached = unit.engine_input in cached
-            if not out.strip():
+            for message, fixed in checked.get(unit.engine_input, []):
+                unit.flags.append(
+                    Flag("lost-content", message, "info" if fixed else "error", fixed=fixed)
+                )
+            if unit.engine_input in lost:
+                unit.raw = unit.source
+                unit.flags.append(Flag("lost-content", lost[unit.engine_input], "error"))
+            elif not out.strip():
                 # Never drop a sentence: keep the source text and say so.
                 unit.raw = unit.source
                 unit.flags.append(
@@ -273,15 +293,21 @@ class Pipeline:
                 )
             else:
                 unit.raw = out
-                if unit.engine_input in retried:
-                    unit.flags.append(
-                        Flag("retried", retried[unit.engine_input], "info", fixed=True)
-                    )
+                why = retried.get(unit.engine_input)
+                if why is not None:
+                    code = "lost-content" if why.startswith(LOST) else "retried"
+                    unit.flags.append(Flag(code, why, "info", fixed=True))
+        found = [f for flags in checked.values() for f in flags]
         return {
             "sentences": len(units),
             "distinct": len(distinct),
             "cached": len(cached),
             "translated": len(todo),
+            # Lost-content check: pieces/sentences retried with a plausible result, and those
+            # whose German was kept (engine pieces + whole sentences).
+            "lost_content_retried": sum(1 for _, fixed in found if fixed)
+            + sum(1 for s, why in retried.items() if why.startswith(LOST) and s not in lost),
+            "lost_content_kept": sum(1 for _, fixed in found if not fixed) + len(lost),
         }
 
     def _engine_call(self, fn: Callable[[list[str]], list[str]], batch: list[str]) -> list[str]:
@@ -289,17 +315,43 @@ class Pipeline:
         if len(out) != len(batch):
             from .errors import ModelError
 
-            raise ModelError(
-                f"engine returned {len(out)} translations for {len(batch)} sentences"
-            )
+            raise ModelError(f"engine returned {len(out)} translations for {len(batch)} sentences")
         return [o if isinstance(o, str) else "" for o in out]
 
-    def _retry(self, todo: list[str], outputs: dict[str, str]) -> dict[str, str]:
-        """Retry empty and (per the checker) runaway outputs once with safer decoding."""
+    def _engine_flags(self, chunk: list[str], checked: dict[str, list[tuple[str, bool]]]) -> None:
+        """Collect what the engine's lost-content check reported for ``chunk`` (engines
+        without one report nothing)."""
+        found = getattr(self.engine, "last_flags", None)
+        if not isinstance(found, list):
+            return
+        for index, message, fixed in found:
+            if 0 <= index < len(chunk):
+                checked.setdefault(chunk[index], []).append((message, bool(fixed)))
+
+    def _retry(
+        self,
+        todo: list[str],
+        outputs: dict[str, str],
+        checked: dict[str, list[tuple[str, bool]]],
+        lost: dict[str, str],
+    ) -> dict[str, str]:
+        """Retry empty, too short or too long and (per the checker) runaway outputs once with
+        safer decoding. A sentence still too short or too long afterwards goes into ``lost``
+        (its German is kept). Sentences the engine's own check already retried are not
+        retried again."""
         reasons: dict[str, str] = {}
+        problems: dict[str, str] = {}
+        checking = check_enabled()
         for s in todo:
             if not outputs[s].strip():
                 reasons[s] = "empty translation retried"
+            elif (
+                checking
+                and s not in checked
+                and (problem := length_problem(s, outputs[s])) is not None
+            ):
+                problems[s] = problem
+                reasons[s] = f"{LOST}: {problem}; retried with safer decoding"
             elif self.checker is not None and self.checker.needs_retry(s, outputs[s]):
                 reasons[s] = "suspicious translation retried with safer decoding"
         if not reasons:
@@ -308,6 +360,13 @@ class Pipeline:
         fn = getattr(self.engine, "retranslate", None) or self.engine.translate_batch
         redo = self._engine_call(fn, again)
         for s, out in zip(again, redo, strict=True):
+            if s in problems:
+                still = length_problem(s, out) if out.strip() else "nothing returned"
+                if still is None:
+                    outputs[s] = out
+                else:
+                    lost[s] = f"{problems[s]}; the retry too ({still}): the German is kept"
+                continue
             if not out.strip():
                 continue
             if outputs[s].strip() and self.checker is not None and self.checker.needs_retry(s, out):

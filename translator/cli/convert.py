@@ -59,5 +59,11 @@ def convert(
     )
     verb = "converted" if done.created else "already converted"
     typer.echo(f"{model} {verb} ({done.quantization}): {done.path}")
+    # The conversion check (engine.convert.check_conversion): does it reproduce the model?
+    if done.check is not None:
+        typer.echo(f"check: {done.check['summary']}")
+        for other in done.check.get("tried", []):
+            if other != done.check["summary"]:
+                typer.echo(f"  also tried (not used): {other}")
     if output is not None:
         typer.echo(f"use it with: translator translate FILE --backend ctranslate2 --model {output}")

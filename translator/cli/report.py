@@ -28,6 +28,7 @@ KINDS = {
     "repetition": "runaway repetition",
     "length-ratio": "translation much shorter or longer than its source",
     "kept-source": "kept in German (the model returned nothing)",
+    "lost-content": "kept in German (the translation lost content, twice)",
     "term-missed": "glossary term missed",
 }
 #: Places shown per kind before "…".

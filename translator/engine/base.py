@@ -15,12 +15,22 @@ import logging
 import math
 import os
 import threading
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, ClassVar, Generic, TypeVar
 
 from ..errors import ModelError
-from .text import gather, max_input_for, output_bound, plan_batches, plan_units
+from .lengths import check_enabled, count_words, length_problem
+from .text import (
+    gather,
+    join_pieces,
+    max_input_for,
+    output_bound,
+    plan_batches,
+    plan_units,
+    split_long,
+)
 
 log = logging.getLogger("translator")
 
@@ -151,9 +161,21 @@ class BaseEngine(Generic[Token]):
         self.parallel_batches = 1
         #: Counters since loading: units (pieces) translated, sentences split, and outputs that
         #: ran into the length bound (likely runaway repetition; QA may look at them).
-        self.stats: dict[str, int] = {"units": 0, "batches": 0, "split": 0, "bound_hits": 0}
+        self.stats: dict[str, int] = {
+            "units": 0,
+            "batches": 0,
+            "split": 0,
+            "bound_hits": 0,
+            "lost_retried": 0,
+            "lost_kept": 0,
+        }
         #: (input tokens, generated tokens incl. </s>) of each unit of the last translate call.
         self.last_lengths: list[tuple[int, int]] = []
+        #: What the lost-content check did in the last translate call, per unit it caught:
+        #: (sentence index, message, fixed). fixed: the retry's output passed; not fixed: the
+        #: unit's source text (German) was kept in the output. The pipeline turns these into
+        #: ``lost-content`` flags.
+        self.last_flags: list[tuple[int, str, bool]] = []
         # Set by the subclass: the model's name and revision, the library's version, and
         # the size of the output vocabulary when the output is restricted to the target side.
         self.model_name = ""
@@ -223,9 +245,22 @@ class BaseEngine(Generic[Token]):
     # -- shared internals ------------------------------------------------------------------
 
     def _translate(self, sentences: Sequence[str], options: dict[str, Any]) -> list[str]:
-        owners, units = self._plan(sentences)
+        owners, units, texts = self._plan(sentences)
         self.last_lengths = []
+        self.last_flags = []
+        outputs, runaway = self._decode_units(units, options)
+        if check_enabled():
+            outputs = self._check_lengths(owners, texts, outputs, runaway, options)
+        return gather(owners, outputs, len(sentences))
+
+    def _decode_units(
+        self, units: list[list[Token]], options: dict[str, Any]
+    ) -> tuple[list[str], set[int]]:
+        """One output per unit, in order (batched by ``text.plan_batches``), and the units
+        whose output ran into the length bound (``text.output_bound``: a real translation
+        never does; a model stuck repeating itself does)."""
         outputs: list[str] = [""] * len(units)
+        runaway: set[int] = set()
         plan = plan_batches(
             [len(u) for u in units],
             self.batch_size,
@@ -238,15 +273,105 @@ class BaseEngine(Generic[Token]):
         for batch, decoded in zip(plan, self._decode_batches(batches, options), strict=True):
             for i, text in zip(batch, decoded, strict=True):
                 outputs[i] = text
-        return gather(owners, outputs, len(sentences))
+            if self.force_length_ratio is None:  # benchmarks force lengths to the bound
+                # The backends record (input, generated) per unit, batch by batch, in order.
+                done = self.last_lengths[-len(batch) :]
+                bounds = self._bounds([units[i] for i in batch])
+                for i, (_, generated), bound in zip(batch, done, bounds, strict=True):
+                    if generated >= bound:
+                        runaway.add(i)
+        return outputs, runaway
 
-    def _plan(self, sentences: Sequence[str]) -> tuple[list[int], list[list[Token]]]:
-        """Source tokens of every unit to translate and the sentence each belongs to."""
-        owners, units, split = plan_units(
+    def _check_lengths(
+        self,
+        owners: list[int],
+        texts: list[str],
+        outputs: list[str],
+        runaway: set[int],
+        options: dict[str, Any],
+    ) -> list[str]:
+        """Lost content: every unit whose output is implausibly short or long for its text
+        (``lengths.length_problem``; for a piece of a split sentence, also an empty output;
+        and any output that ran into the length bound) is translated once more, in smaller
+        pieces (halves, cut as ``split_long`` cuts), or, when it cannot be cut, greedily
+        (after beam search; after greedy decoding there is no retry). If a retried piece
+        fails the check again, the unit's source text is kept. Each caught unit is
+        reported in ``last_flags`` and counted."""
+        pieces = Counter(owners)  # units per sentence
+        caught: dict[int, str] = {}
+        for k, (text, out) in enumerate(zip(texts, outputs, strict=True)):
+            problem: str | None
+            if k in runaway:
+                problem = "the output ran into the length bound (runaway?)"
+            elif out.strip():
+                problem = length_problem(text, out)
+            elif pieces[owners[k]] > 1 and count_words(text):
+                problem = "nothing returned for this piece"  # a lone empty: the pipeline's
+            else:
+                problem = None
+            if problem is not None:
+                caught[k] = problem
+        if not caught:
+            return outputs
+        beams = int(options.get(self.beam_option, 1))
+        # A unit that cannot be cut (one token) is retried greedily after beam search; after
+        # greedy decoding there is nothing else to try: it keeps its source text.
+        other = {**options, self.beam_option: 1} if beams > 1 else None
+        retries: dict[int, list[str]] = {}
+        for k in caught:
+            n = self.count_tokens(texts[k])
+            parts = split_long(texts[k], self.count_tokens, max(1, n // 2)) if n > 1 else []
+            retries[k] = [p.strip() for p in parts if p.strip()]
+        halves = [k for k in caught if len(retries[k]) > 1]
+        whole = [k for k in caught if len(retries[k]) <= 1]
+        redone: dict[int, list[str]] = {}
+        for k in whole:
+            retries[k] = [texts[k]]
+            redone[k] = [""]  # fails below unless the greedy retry replaces it
+        for group, opts in ((halves, options), (whole, other)):
+            if not group or opts is None:
+                continue
+            flat = [p for k in group for p in retries[k]]
+            outs, hit = self._decode_units(self._encode(flat), opts)
+            position = 0
+            for k in group:
+                n = len(retries[k])
+                redone[k] = outs[position : position + n]
+                if hit & set(range(position, position + n)):
+                    redone[k] = [""] * n  # ran away again: fails below
+                position += n
+        fixed = list(outputs)
+        for k, problem in caught.items():
+            failed = [
+                p
+                for p, o in zip(retries[k], redone[k], strict=True)
+                if not o.strip() or length_problem(p, o) is not None
+            ]
+            how = (
+                f"retried in {len(retries[k])} pieces"
+                if k in halves
+                else ("retried greedily" if other is not None else "nothing else to try")
+            )
+            if failed:
+                fixed[k] = texts[k]
+                self.stats["lost_kept"] += 1
+                message = f"{problem}; {how}, still short or long: the German is kept"
+                self.last_flags.append((owners[k], message, False))
+            else:
+                fixed[k] = join_pieces(redone[k])
+                self.stats["lost_retried"] += 1
+                self.last_flags.append((owners[k], f"{problem}; {how}", True))
+            log.info("lost-content check, sentence %d: %s", owners[k], self.last_flags[-1][1])
+        return fixed
+
+    def _plan(self, sentences: Sequence[str]) -> tuple[list[int], list[list[Token]], list[str]]:
+        """Source tokens and text of every unit to translate and the sentence each belongs
+        to."""
+        owners, units, texts, split = plan_units(
             sentences, self._encode, self.count_tokens, self.max_input_tokens
         )
         self.stats["split"] += split
-        return owners, units
+        return owners, units, texts
 
     def _bounds(self, batch: Sequence[Sequence[Token]]) -> list[int]:
         """Most new tokens for each unit of ``batch`` (``text.output_bound``)."""

@@ -4,6 +4,23 @@ Wraps ``ctranslate2.converters.TransformersConverter``. The conversion goes to a
 folder next to its final place and is renamed into place when complete, so an interrupted
 conversion never looks usable. torch and transformers are imported here (the converter loads
 the model with them), but only when a conversion actually runs.
+
+A conversion is accepted only when it reproduces the model (:func:`check_conversion`): the
+probe sentences (``PROBES``: short and long German, mixed German/English) are translated
+greedily by transformers and by the conversion. Two comparisons, two tolerances:
+
+* fidelity: the conversion computed in float32 must give transformers' output on every probe
+  (``FIDELITY_TOLERANCE`` sentences may differ: none). A wrong decoder start, vocabulary or
+  weight shows here. If the conversion fails it, the other way of starting the decoder is
+  tried (``start``: CTranslate2's zero embedding, or the model's own ``<pad>`` row);
+* quantization: the conversion at its own precision (int8 on a CPU) against float32: at most
+  ``QUANTIZATION_TOLERANCE`` of the probes may differ (rounding changes a word of a real model
+  now and then; an error in the quantized path changes many). If it fails, the engine
+  computes this conversion in float32.
+
+If no way of converting passes the fidelity check, ``--backend auto`` uses transformers. The
+result is stored in the conversion's ``translator.json`` (``check``), warned about once when
+the conversion is made, and printed by ``translator model convert``.
 """
 
 from __future__ import annotations
@@ -39,11 +56,46 @@ progress = logging.getLogger("translator.progress")
 
 @dataclass
 class Conversion:
-    """A finished conversion: where it is and whether this call made it."""
+    """A finished conversion: where it is, whether this call made it, and its check."""
 
     path: Path
     quantization: str
     created: bool
+    check: dict[str, Any] | None = None
+
+
+#: The conversion check's probe sentences: short and long German, mixed German/English, names
+#: and numbers. Fixed, so that every conversion is checked alike.
+PROBES = (
+    "Ja.",
+    "Kiew.",
+    "Nein, sagte er.",
+    "Die Lage an der Front ist ernst.",
+    "Am 20. März 2024 um 14:30 Uhr meldete die Armee 17 zerstörte Panzer.",
+    "Nach Berichten über schwere Verluste haben nordkoreanische Truppen sich von den "
+    "Frontlinien in Russlands Kursk-Region zurückgezogen, sagen ukrainische Beamte.",
+    "Oleksandr Syrskyj traf Boris Pistorius und Mark Rutte in Brüssel, um über neue "
+    "Lieferungen von Munition, Drohnen und Systemen zur Luftabwehr zu sprechen, die nach "
+    "Angaben des Verteidigungsministeriums bis zum Ende des Jahres 2025 eintreffen sollen.",
+    "Die Special Operations Forces meldeten am Montag, dass das Institute for the Study of "
+    "War die Lage anders bewertet.",
+    "Laut CNN sagte ein Sprecher: „We will not give up Kyiv“, und verließ den Raum.",
+    "Rund 3,5 Millionen Menschen sind seit Beginn des Krieges aus der Region geflohen.",
+    "Selenskyj wies darauf hin, dass sich 60.000 russische Soldaten und 12.000 Nordkoreaner "
+    "in Kursk befanden.",
+    "Breaking news: Ukrainian officials bestätigten den Angriff auf Charkiw.",
+)
+#: Set to ``off`` to skip the check (for test models whose output is noise: their logits tie
+#: so often that float32 and transformers part ways on rounding alone).
+CHECK_SWITCH = "TRANSLATOR_CONVERSION_CHECK"
+#: Probes on which the float32 conversion may differ from transformers (greedy): none.
+FIDELITY_TOLERANCE = 0
+#: Share of probes on which the quantized conversion may differ from its float32 computation.
+QUANTIZATION_TOLERANCE = 0.25
+#: How a conversion may start the decoder: the model's own start (<pad>) row, or CTranslate2's
+#: zero embedding (its stock Marian loader; right for models converted from Marian, whose
+#: <pad> row is zero). ``auto``: the model's row when it is not zero.
+STARTS = ("auto", "keep", "zero")
 
 
 def default_quantization(device: str = "auto") -> str:
@@ -65,14 +117,21 @@ def convert_model(
     output_dir: Path | None = None,
     force: bool = False,
     local_files_only: bool | None = None,
+    start: str = "auto",
+    check: bool = True,
 ) -> Conversion:
     """Convert ``model`` (Hub id or MarianMT folder) for CTranslate2 and return where it went.
 
     ``quantization``: one of ``select.QUANTIZATIONS`` (default: :func:`default_quantization`).
     ``output_dir``: default ``select.conversion_dir(model, quantization)``, which is where
     ``--backend auto|ctranslate2`` looks. An existing complete conversion is kept unless
-    ``force``. Raises ModelError (one line) when the model is missing or cannot be converted.
+    ``force``. ``start``: how the decoder starts (``STARTS``). ``check``: run
+    :func:`check_conversion` (and fall back as the module docstring says); False only for
+    tests that need an unchecked conversion. Raises ModelError (one line) when the model is
+    missing or cannot be converted.
     """
+    if start not in STARTS:
+        raise ModelError(f"unknown decoder start {start!r} (use one of {', '.join(STARTS)})")
     quantization = (quantization or default_quantization(device)).lower()
     if quantization not in QUANTIZATIONS:
         raise ModelError(
@@ -92,38 +151,138 @@ def convert_model(
             log.info("%s: converting again (an older conversion without vmap.txt)", model)
         elif meta.get("revision") in (None, source.revision):
             log.info("%s is already converted (%s): %s", model, quantization, target)
-            return Conversion(target, quantization, created=False)
+            return Conversion(target, quantization, created=False, check=meta.get("check"))
         else:
             log.info("%s changed since its conversion; converting again", model)
     target.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    result: dict[str, Any] | None = None
     try:
-        decoding = _run_converter(source.path, work / "model", quantization)
         out = work / "model"
-        for name in TOKENIZER_FILES:
-            if (source.path / name).is_file() and not (out / name).exists():
-                shutil.copy2(source.path / name, out / name)
-        output = target_pieces(source.path)
-        if output is not None:
-            write_vmap(out, output)
+        decoding = _convert_folder(source.path, out, quantization, start)
+        if check and os.environ.get(CHECK_SWITCH, "").strip().lower() != "off":
+            result = check_conversion(source.path, out, quantization)
+            if not result["exact"] and start == "auto":
+                # The other way of starting the decoder may be the exact one.
+                other = "zero" if decoding["decoder_start"] == "<pad>" else "keep"
+                retry = work / "other"
+                other_decoding = _convert_folder(source.path, retry, quantization, other)
+                other_result = check_conversion(source.path, retry, quantization)
+                tried = [result["summary"], other_result["summary"]]
+                if other_result["exact"] or other_result["agree"] > result["agree"]:
+                    shutil.rmtree(out)
+                    os.replace(retry, out)
+                    decoding, result = other_decoding, other_result
+                result["tried"] = tried
+            _warn_once(model, result)
         meta = {
             "model": model,
             "source": str(source.path),
             "revision": source.revision,
-            "quantization": quantization,
-            "max_position_embeddings": _positions(source.path),
             **decoding,
-            # Ids the decoder may produce (vmap.txt), or None: the whole vocabulary.
-            "output_vocabulary": None if output is None else len(output),
             "converted": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             "ctranslate2": _ct2_version(),
+            "check": result,
         }
+        if result is not None and result["use"] == "float32":
+            meta["compute_type"] = "float32"  # the quantized computation was not exact
         (out / META_FILE).write_text(json.dumps(meta, indent=2), "utf-8")
         _replace_dir(out, target)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     log.info("converted %s (%s) to %s", model, quantization, target)
-    return Conversion(target, quantization, created=True)
+    return Conversion(target, quantization, created=True, check=result)
+
+
+def _convert_folder(folder: Path, out: Path, quantization: str, start: str) -> dict[str, Any]:
+    """Run the converter into ``out`` and complete it (tokenizer files, vmap.txt, what the
+    engine must know in translator.json); returns the latter."""
+    decoding = _run_converter(folder, out, quantization, start)
+    for name in TOKENIZER_FILES:
+        if (folder / name).is_file() and not (out / name).exists():
+            shutil.copy2(folder / name, out / name)
+    output = target_pieces(folder)
+    if output is not None:
+        write_vmap(out, output)
+    engine_meta = {
+        "quantization": quantization,
+        "max_position_embeddings": _positions(folder),
+        **decoding,
+        # Ids the decoder may produce (vmap.txt), or None: the whole vocabulary.
+        "output_vocabulary": None if output is None else len(output),
+    }
+    (out / META_FILE).write_text(json.dumps(engine_meta, indent=2), "utf-8")
+    return engine_meta
+
+
+def check_conversion(folder: Path, converted: Path, quantization: str) -> dict[str, Any]:
+    """Does the conversion in ``converted`` reproduce the MarianMT model in ``folder``?
+
+    Translates ``PROBES`` greedily with transformers, with the conversion computed in
+    float32, and (when quantized) at its own precision. Returns the result stored in the
+    conversion's metadata: ``probes``, ``agree`` (float32 conversion = transformers),
+    ``quantized_agree``, the tolerances, ``exact`` (fidelity within tolerance), ``use``
+    (the quantization, ``float32`` or ``transformers``) and a one-line ``summary``.
+    """
+    from .ct2 import CTranslate2Engine
+    from .marian import MarianEngine
+
+    probes = list(PROBES)
+    reference = MarianEngine(str(folder), device="cpu", beam_size=1).translate_batch(probes)
+    float32 = CTranslate2Engine(
+        str(converted), device="cpu", beam_size=1, compute_type="float32"
+    ).translate_batch(probes)
+    agree = sum(a == b for a, b in zip(reference, float32, strict=True))
+    exact = len(probes) - agree <= FIDELITY_TOLERANCE
+    quantized_agree = agree
+    if quantization not in ("float32",):
+        own = CTranslate2Engine(
+            str(converted), device="cpu", beam_size=1, compute_type=_cpu_compute(quantization)
+        ).translate_batch(probes)
+        quantized_agree = sum(a == b for a, b in zip(float32, own, strict=True))
+    quantized_ok = len(probes) - quantized_agree <= QUANTIZATION_TOLERANCE * len(probes)
+    use = (quantization if quantized_ok else "float32") if exact else "transformers"
+    first = next(
+        (f"{a!r} became {b!r}" for a, b in zip(reference, float32, strict=True) if a != b), ""
+    )
+    summary = (
+        f"{agree}/{len(probes)} probe sentences as transformers gives them (float32)"
+        + (
+            f", {quantized_agree}/{len(probes)} at {quantization} as in float32"
+            if quantization != "float32"
+            else ""
+        )
+        + f": {'exact' if exact else 'NOT exact'}, using {use}"
+        + (f" (e.g. {first[:120]})" if first else "")
+    )
+    return {
+        "probes": len(probes),
+        "agree": agree,
+        "quantized_agree": quantized_agree,
+        "fidelity_tolerance": FIDELITY_TOLERANCE,
+        "quantization_tolerance": QUANTIZATION_TOLERANCE,
+        "exact": exact,
+        "quantized_exact": quantized_ok,
+        "use": use,
+        "summary": summary,
+    }
+
+
+def _cpu_compute(quantization: str) -> str:
+    """The compute type that runs a ``quantization`` conversion on a CPU, as the engine does."""
+    return "default" if quantization.startswith("int") or quantization == "float32" else "float32"
+
+
+_warned: set[str] = set()
+
+
+def _warn_once(model: str, result: dict[str, Any]) -> None:
+    """Warn (once per model and process) when the conversion is not used as converted."""
+    fine = result["exact"] and result["quantized_exact"] and "tried" not in result
+    if fine or model in _warned:
+        return
+    _warned.add(model)
+    log.warning("the CTranslate2 conversion of %s is not exact: %s", model, result["summary"])
 
 
 def ensure_converted(
@@ -153,7 +312,9 @@ def ensure_converted(
     resolve_model(model, revision=revision, local_files_only=local_files_only)  # missing: error
     existing = converted_model_for(model, device=device, revision=revision)
     if existing is not None:
-        return Conversion(existing, str(read_meta(existing).get("quantization")), created=False)
+        meta = read_meta(existing)
+        done = Conversion(existing, str(meta.get("quantization")), False, meta.get("check"))
+        return _usable(model, done)
     started = time.perf_counter()
     progress.info(
         "converting %s for CTranslate2, once (later runs use the conversion in %s) ...",
@@ -168,24 +329,33 @@ def ensure_converted(
         log.warning("cannot convert %s for CTranslate2 (%s); using transformers", model, exc)
         return None
     progress.info("converted %s in %.1f s: %s", model, time.perf_counter() - started, done.path)
+    return _usable(model, done)
+
+
+def _usable(model: str, done: Conversion) -> Conversion | None:
+    """``done``, or None when its check found no exact way to run it (then transformers)."""
+    if done.check is not None and done.check.get("use") == "transformers":
+        log.info("%s: its CTranslate2 conversion is not exact (%s); using transformers",
+                 model, done.check.get("summary"))
+        return None
     return done
 
 
-def _run_converter(folder: Path, out: Path, quantization: str) -> dict[str, Any]:
+def _run_converter(folder: Path, out: Path, quantization: str, start: str) -> dict[str, Any]:
     """Run CTranslate2's converter; returns what the engine must know about the result."""
     # transformers loads the model (and imports lazily); the registry swap is global too.
     with MODEL_LOAD_LOCK:
         from ctranslate2.converters import transformers as ct2_transformers
 
-        return _convert_locked(folder, out, quantization, ct2_transformers)
+        return _convert_locked(folder, out, quantization, ct2_transformers, start)
 
 
 def _convert_locked(
-    folder: Path, out: Path, quantization: str, ct2_transformers: Any
+    folder: Path, out: Path, quantization: str, ct2_transformers: Any, start: str
 ) -> dict[str, Any]:
     from ctranslate2.converters import TransformersConverter
 
-    loader = _marian_loader(ct2_transformers)
+    loader = _marian_loader(ct2_transformers, start)
     registry = ct2_transformers._MODEL_LOADERS
     previous = registry.get("MarianConfig")
     registry["MarianConfig"] = loader
@@ -205,7 +375,7 @@ def _convert_locked(
     return {"decoder_start": "zero-embedding", "suppress": []}
 
 
-def _marian_loader(ct2_transformers: Any) -> Any:
+def _marian_loader(ct2_transformers: Any, start: str = "auto") -> Any:
     """CTranslate2's Marian loader, made exact for every Marian model.
 
     CTranslate2 starts the decoder from a zero embedding and drops ``<pad>`` (the decoder
@@ -222,9 +392,10 @@ def _marian_loader(ct2_transformers: Any) -> Any:
         keeps_start_token = False
 
         def get_model_spec(self, model: Any) -> Any:
-            start = int(model.config.decoder_start_token_id)
-            row = model.get_decoder().embed_tokens.weight[start]
-            self.keeps_start_token = bool(row.abs().sum().item() != 0)
+            start_id = int(model.config.decoder_start_token_id)
+            row = model.get_decoder().embed_tokens.weight[start_id]
+            nonzero = bool(row.abs().sum().item() != 0)
+            self.keeps_start_token = start == "keep" or (start == "auto" and nonzero)
             if not self.keeps_start_token:
                 return super().get_model_spec(model)
             model.config.normalize_before = False

@@ -188,7 +188,9 @@ class CTranslate2Engine(BaseEngine[str]):
                 str(folder),
                 device=self.device,
                 device_index=int(index or 0),
-                compute_type=compute_type or "default",
+                # A conversion whose quantized computation failed its check (convert.py)
+                # runs in float32 unless asked otherwise.
+                compute_type=compute_type or self.meta.get("compute_type") or "default",
                 inter_threads=self.parallel_batches,
                 intra_threads=max(1, self.threads // self.parallel_batches),
             )

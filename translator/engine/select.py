@@ -100,9 +100,16 @@ def conversions_of(model: str, revision: str | None = None) -> dict[str, Path]:
     prefix = f"{model_slug(model, revision)}-"
     for quantization in QUANTIZATIONS:
         path = root / f"{prefix}{quantization}"
-        if is_converted(path) and not _stale(model, path):
+        if is_converted(path) and not _stale(model, path) and exact(path):
             found[quantization] = path
     return found
+
+
+def exact(path: Path) -> bool:
+    """False when the conversion's check (convert.check_conversion) found it does not
+    reproduce the model in any precision: then it is never used (transformers is)."""
+    check = read_meta(path).get("check")
+    return not (isinstance(check, dict) and check.get("use") == "transformers")
 
 
 def _stale(model: str, path: Path) -> bool:

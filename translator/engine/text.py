@@ -259,22 +259,25 @@ def plan_units(
     encode: Callable[[list[str]], list[list[T]]],
     count_tokens: CountTokens,
     limit: int,
-) -> tuple[list[int], list[list[T]], int]:
-    """The units an engine translates: ``(owners, tokens, number of sentences split)``.
+) -> tuple[list[int], list[list[T]], list[str], int]:
+    """The units an engine translates: ``(owners, tokens, texts, number of sentences split)``.
 
     One unit per non-empty sentence (stripped), several for a sentence over ``limit`` tokens
     (split by ``split_long``, never truncated); ``owners[k]`` is the index of the sentence
-    unit ``k`` belongs to. Every sentence is encoded once; over-long ones again, piece by piece.
+    unit ``k`` belongs to and ``texts[k]`` its text. Every sentence is encoded once; over-long
+    ones again, piece by piece.
     """
     index = [i for i, s in enumerate(sentences) if s and s.strip()]
     encoded = encode([sentences[i].strip() for i in index]) if index else []
     owners: list[int] = []
     units: list[list[T]] = []
+    texts: list[str] = []
     split = 0
     for i, tokens in zip(index, encoded, strict=True):
         if len(tokens) <= limit:
             owners.append(i)
             units.append(tokens)
+            texts.append(sentences[i].strip())
             continue
         parts = [p.strip() for p in split_long(sentences[i].strip(), count_tokens, limit)]
         parts = [p for p in parts if p]
@@ -288,7 +291,8 @@ def plan_units(
         split += 1
         owners.extend([i] * len(parts))
         units.extend(encode(parts))
-    return owners, units, split
+        texts.extend(parts)
+    return owners, units, texts, split
 
 
 def gather(owners: Sequence[int], outputs: Sequence[str], count: int) -> list[str]:
