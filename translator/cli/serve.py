@@ -94,7 +94,7 @@ def serve(
         return
     try:
         import fastapi  # noqa: F401
-        import multipart  # noqa: F401
+        import python_multipart  # noqa: F401
         import uvicorn
     except ImportError:
         print(f"translator: error: {INSTALL}", file=sys.stderr)

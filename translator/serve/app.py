@@ -128,8 +128,9 @@ def create_app(service: Service) -> FastAPI:
         try:
             yield
         finally:
-            executor.shutdown(wait=True)  # in-flight translations finish
-            await asyncio.get_running_loop().run_in_executor(None, service.close)
+            loop = asyncio.get_running_loop()
+            await loop.run_in_executor(None, executor.shutdown)  # in-flight work finishes
+            await loop.run_in_executor(None, service.close)
 
     app = FastAPI(
         title="translator serve",
