@@ -48,6 +48,31 @@ class TranslateIn(BaseModel):
     glossary_id: str | None = Field(None, description="an uploaded glossary (see /v2/glossaries)")
 
 
+def _body(properties: dict[str, Any], required: list[str]) -> dict[str, Any]:
+    """An ``openapi_extra`` request body (JSON or form) for routes that read their parameters
+    themselves (they accept both, and strings or lists), so the schema documents them."""
+    schema = {"type": "object", "properties": properties, "required": required}
+    return {"requestBody": {"required": True, "content": {
+        "application/json": {"schema": schema},
+        "application/x-www-form-urlencoded": {"schema": schema},
+    }}}
+
+
+_TEXTS = {"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}
+_STRING = {"type": "string"}
+LIBRE_BODY = _body({"q": _TEXTS, "source": {"enum": ["de", "auto"]}, "target": {"enum": ["en"]},
+                    "format": {"enum": ["text", "html"]}, "api_key": _STRING}, ["q"])
+DEEPL_BODY = _body({"text": {"type": "array", "items": _STRING},
+                    "source_lang": {"enum": ["DE"]},
+                    "target_lang": {"enum": ["EN", "EN-US", "EN-GB"]},
+                    "tag_handling": {"enum": ["html", "xml"]}, "glossary_id": _STRING},
+                   ["text", "target_lang"])
+GLOSSARY_BODY = _body({"name": _STRING, "source_lang": {"enum": ["de"]},
+                       "target_lang": {"enum": ["en"]}, "entries": _STRING,
+                       "entries_format": {"enum": ["tsv", "csv"]}},
+                      ["name", "source_lang", "target_lang", "entries"])
+
+
 def _api_of(path: str) -> str:
     if path.startswith("/v2/"):
         return "deepl"
@@ -222,7 +247,7 @@ def create_app(service: Service) -> FastAPI:
 
     # -- LibreTranslate ----------------------------------------------------------------------
 
-    @app.post("/translate", tags=["LibreTranslate"])
+    @app.post("/translate", tags=["LibreTranslate"], openapi_extra=LIBRE_BODY)
     async def libre_translate(request: Request) -> dict[str, Any]:
         params = await _params(request)
         owner = service.authenticate(_str(params, "api_key"))
@@ -250,7 +275,7 @@ def create_app(service: Service) -> FastAPI:
     async def libre_languages() -> list[dict[str, Any]]:
         return [{**SOURCE, "targets": ["en"]}, {**TARGET, "targets": []}]
 
-    @app.post("/detect", tags=["LibreTranslate"])
+    @app.post("/detect", tags=["LibreTranslate"], openapi_extra=_body({"q": _TEXTS}, ["q"]))
     async def libre_detect(request: Request) -> list[dict[str, Any]]:
         params = await _params(request)
         service.authenticate(_str(params, "api_key"))
@@ -323,7 +348,7 @@ def create_app(service: Service) -> FastAPI:
         if target.upper() not in DEEPL_TARGETS:
             raise ServeError(400, "Value for 'target_lang' not supported (EN, EN-US, EN-GB).")
 
-    @app.post("/v2/translate", tags=["DeepL"])
+    @app.post("/v2/translate", tags=["DeepL"], openapi_extra=DEEPL_BODY)
     async def deepl_translate(request: Request) -> dict[str, Any]:
         params = await _params(request)
         owner = deepl_owner(request, params)
@@ -412,7 +437,7 @@ def create_app(service: Service) -> FastAPI:
             "entry_count": row.entry_count,
         }
 
-    @app.post("/v2/glossaries", tags=["DeepL"], status_code=201)
+    @app.post("/v2/glossaries", tags=["DeepL"], status_code=201, openapi_extra=GLOSSARY_BODY)
     async def deepl_glossary_create(request: Request) -> dict[str, Any]:
         params = await _params(request)
         owner = deepl_owner(request, params)
