@@ -400,7 +400,7 @@ def create_app(service: Service) -> FastAPI:
         data, name = await read_upload(params.get("file"))
         name = _str(params, "filename") or name
         row = service.submit(data, name=name, output=_str(params, "output_format"),
-                             glossary_id=_str(params, "glossary_id"), owner=owner)
+                             glossary_id=_str(params, "glossary_id"), owner=owner, same=True)
         return {"document_id": row.id, "document_key": row.key}
 
     @app.post("/v2/document/{document_id}", tags=["DeepL"])
@@ -577,7 +577,7 @@ def create_app(service: Service) -> FastAPI:
 
 _CSP = (
     "default-src 'self'; style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'; "
-    "frame-src 'self' blob:; img-src 'self' data:"
+    "frame-src 'self' blob:; img-src 'self' data:; connect-src 'self' blob:"
 )
 
 

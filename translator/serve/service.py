@@ -368,11 +368,13 @@ class Service:
                 f"is {limit:,} bytes): refused as a possible zip bomb"
             )
 
-    def output_format(self, input_format: str, asked: str | None) -> str:
+    def output_format(self, input_format: str, asked: str | None, *, same: bool = False) -> str:
+        """The output format asked for, else the input's default (``same``: the input's own
+        format, as DeepL promises; a PDF then needs an explicit one)."""
         from ..formats import default_output
 
         if not asked:
-            if input_format == "pdf":
+            if input_format == "pdf" and same:
                 raise ServeError(
                     400, "a PDF cannot be written back as PDF: ask for output_format docx, md, "
                     "txt or html"
@@ -387,12 +389,12 @@ class Service:
 
     def submit(
         self, data: bytes, *, name: str, output: str | None = None,
-        glossary_id: str | None = None, owner: str | None = None,
+        glossary_id: str | None = None, owner: str | None = None, same: bool = False,
     ) -> JobRow:
-        """Store an upload as a document job and queue it."""
+        """Store an upload as a document job and queue it (``same``: see output_format)."""
         name = safe_name(name)
         fmt = self.check_upload(data, name)
-        out = self.output_format(fmt, output)
+        out = self.output_format(fmt, output, same=same)
         if glossary_id:
             self.glossary(glossary_id, owner)  # 404 now, not when the job runs
         row = self.store.add_job(
