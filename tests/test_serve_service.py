@@ -270,3 +270,22 @@ def test_shutdown_finishes_in_flight_work(tmp_path: Path, held: HeldEngine) -> N
     worker.join(10)
     assert got["r"].status_code == 200
     assert got["r"].json()["translatedText"] == held._one("Zuletzt.")
+
+
+def test_a_document_past_its_timeout_fails_with_the_reason(tmp_path: Path) -> None:
+    class Slow(WordEngine):
+        def translate_batch(self, sentences: list[str]) -> list[str]:
+            time.sleep(0.3)
+            return super().translate_batch(sentences)
+
+    service = Service(_settings(tmp_path, document_timeout=0.1), engine=Slow())
+    service.start()
+    try:
+        text = " ".join(f"Satz Nummer {n}." for n in range(200)).encode("utf-8")
+        row = service.submit(text, name="lang.txt")
+        service.wait(row.id, 60)
+        row = service.job(row.id, row.key, None)
+        assert row.status == "error" and row.error == "took longer than 0.1 s"
+        assert not service.job_file(row).exists()
+    finally:
+        service.close()
