@@ -113,8 +113,8 @@ async def _params(request: Request) -> dict[str, Any]:
     elif kind in ("application/x-www-form-urlencoded", "multipart/form-data"):
         form = await request.form()
         for key in form:
-            values = form.getlist(key)
-            params[key] = values if len(values) > 1 else values[0]
+            found = form.getlist(key)
+            params[key] = found if len(found) > 1 else found[0]
     return params
 
 
@@ -231,6 +231,12 @@ def create_app(service: Service) -> FastAPI:
         except TimeoutError:
             raise ServeError(504, f"translation took longer than {settings.timeout:g} s") from None
 
+    async def wait_for_job(job_id: str, seconds: float) -> None:
+        """Until the job has finished or ``seconds`` passed, holding no thread."""
+        deadline = time.monotonic() + seconds
+        while not service.finished(job_id) and time.monotonic() < deadline:
+            await asyncio.sleep(0.1)
+
     def log_texts(texts: list[str]) -> None:
         if settings.log_texts:
             log.info("texts: %s", json.dumps(texts, ensure_ascii=False))
@@ -302,9 +308,7 @@ def create_app(service: Service) -> FastAPI:
             raise ServeError(400, "only German (de) to English (en) is supported")
         data, name = await read_upload(params.get("file"))
         row = service.submit(data, name=name, owner=owner)
-        await asyncio.get_running_loop().run_in_executor(
-            None, service.wait, row.id, settings.document_timeout
-        )
+        await wait_for_job(row.id, settings.document_timeout)
         row = service.job(row.id, row.key, owner)
         if row.status != "done":
             raise ServeError(400, row.error or "the document is still being translated")
@@ -410,7 +414,7 @@ def create_app(service: Service) -> FastAPI:
         key = _str(params, "document_key") or ""
         row = service.job(document_id, key, owner)
         if row.status in ("queued", "translating"):  # a short wait saves the client's 5 s poll
-            await asyncio.get_running_loop().run_in_executor(None, service.wait, row.id, 4.0)
+            await wait_for_job(row.id, 4.0)
             row = service.job(document_id, key, owner)
         body: dict[str, Any] = {"document_id": row.id, "status": row.status}
         if row.status == "translating":

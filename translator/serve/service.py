@@ -424,6 +424,11 @@ class Service:
         if event is not None:
             event.wait(seconds)
 
+    def finished(self, job_id: str) -> bool:
+        """True unless the job is queued or being translated by this process."""
+        event = self._finished.get(job_id)
+        return event is None or event.is_set()
+
     def job_file(self, row: JobRow, which: str = "output") -> Path:
         if which not in ("output", "result.json", "review.html"):
             raise ValueError(which)
