@@ -289,3 +289,19 @@ def test_a_document_past_its_timeout_fails_with_the_reason(tmp_path: Path) -> No
         assert not service.job_file(row).exists()
     finally:
         service.close()
+
+
+def test_what_the_engine_dropped_is_kept_and_said_in_headers(tmp_path: Path) -> None:
+    from tests.doubles import EmptyEngine
+
+    service = Service(_settings(tmp_path), engine=EmptyEngine("LEER"))
+    with TestClient(create_app(service)) as client:
+        libre = client.post("/translate", json={"q": ["Ein LEER Satz.", "Gut."]})
+        deepl = client.post("/v2/translate", data={"text": "Ein LEER Satz.",
+                                                    "target_lang": "EN-GB"})
+    assert libre.json()["translatedText"][0] == "Ein LEER Satz."  # the source, never nothing
+    for response in (libre, deepl):
+        assert response.status_code == 200
+        assert response.headers["x-translator-kept-source"] == "1"
+        assert response.headers["x-translator-flags"] == "1"
+        assert response.headers["x-translator-missed-terms"] == "0"
