@@ -254,7 +254,7 @@ def create_app(service: Service) -> FastAPI:
     # -- LibreTranslate ----------------------------------------------------------------------
 
     @app.post("/translate", tags=["LibreTranslate"], openapi_extra=LIBRE_BODY)
-    async def libre_translate(request: Request) -> dict[str, Any]:
+    async def libre_translate(request: Request, response: Response) -> dict[str, Any]:
         params = await _params(request)
         owner = service.authenticate(_str(params, "api_key"))
         texts, many = _text_list(params.get("q"), "q")
@@ -270,6 +270,7 @@ def create_app(service: Service) -> FastAPI:
         service.check_texts(texts)
         log_texts(texts)
         results = await run(service.translate_texts, texts, html=fmt == "html", owner=owner)
+        _report(response, results)
         out = [_target(r) for r in results]
         body: dict[str, Any] = {"translatedText": out if many else out[0]}
         if source == "auto":
@@ -353,7 +354,7 @@ def create_app(service: Service) -> FastAPI:
             raise ServeError(400, "Value for 'target_lang' not supported (EN, EN-US, EN-GB).")
 
     @app.post("/v2/translate", tags=["DeepL"], openapi_extra=DEEPL_BODY)
-    async def deepl_translate(request: Request) -> dict[str, Any]:
+    async def deepl_translate(request: Request, response: Response) -> dict[str, Any]:
         params = await _params(request)
         owner = deepl_owner(request, params)
         texts, _ = _text_list(params.get("text"), "text")
@@ -368,6 +369,7 @@ def create_app(service: Service) -> FastAPI:
         log_texts(texts)
         results = await run(service.translate_texts, texts, html=bool(tags),
                             glossary_id=glossary_id, owner=owner)
+        _report(response, results)
         return {"translations": [
             {"detected_source_language": "DE", "text": _target(r), "billed_characters": len(t)}
             for t, r in zip(texts, results, strict=True)
@@ -583,6 +585,17 @@ _CSP = (
     "default-src 'self'; style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'; "
     "frame-src 'self' blob:; img-src 'self' data:; connect-src 'self' blob:"
 )
+
+
+def _report(response: Response, results: list[Any]) -> None:
+    """What the compatible APIs have no field for, said in headers: the QA flags, the glossary
+    terms missed and the sentences kept in German (the engine gave nothing)."""
+    flags = [f for r in results for f in r.flags]
+    response.headers["X-Translator-Flags"] = str(len(flags))
+    response.headers["X-Translator-Missed-Terms"] = str(sum(len(r.missed_terms) for r in results))
+    response.headers["X-Translator-Kept-Source"] = str(
+        sum(f.code == "kept-source" for f in flags)
+    )
 
 
 def _target(result: Any) -> str:
