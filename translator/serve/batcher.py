@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass, field
@@ -38,12 +39,18 @@ class BatchingEngine:
     many threads into length-sorted batches run by one worker thread.
 
     ``load`` builds the real engine; it is called in the worker thread, and ``start()`` waits
-    for it (raising what it raised). ``stats`` counts engine calls, sentences and requests.
+    for it (raising what it raised). ``max_wait``: how long a batch waits for more requests
+    while clients are concurrent (never for a lone client). ``stats`` counts engine calls,
+    sentences and requests.
     """
 
-    def __init__(self, load: Callable[[], Engine], *, max_batch: int = 64) -> None:
+    def __init__(
+        self, load: Callable[[], Engine], *, max_batch: int = 64, max_wait: float = 0.02
+    ) -> None:
         self._load = load
         self.max_batch = max(1, max_batch)
+        self.max_wait = max_wait
+        self._last = 0  # requests merged into the last batch
         self.engine: Engine | None = None
         self._queue: queue.SimpleQueue[_Request | None] = queue.SimpleQueue()
         self._ready = threading.Event()
@@ -107,9 +114,15 @@ class BatchingEngine:
             waiting = [first]
             stop = False
             total = len(first.sentences)
-            while total < self.max_batch:  # everything already waiting, never more
+            # Everything already waiting; while clients are concurrent (the last batch merged
+            # several requests) also what arrives within ``max_wait``: their threads are still
+            # finishing the last batch's sentences and about to send the next ones.
+            wait = self.max_wait if self._last > 1 else 0.0
+            deadline = time.monotonic() + wait
+            while total < self.max_batch:
+                left = deadline - time.monotonic()
                 try:
-                    item = self._queue.get_nowait()
+                    item = self._queue.get(timeout=left) if left > 0 else self._queue.get_nowait()
                 except queue.Empty:
                     break
                 if item is None:
@@ -117,6 +130,7 @@ class BatchingEngine:
                     break
                 waiting.append(item)
                 total += len(item.sentences)
+            self._last = len(waiting)
             for retry in (False, True):
                 group = [r for r in waiting if r.retry is retry]
                 if group:
