@@ -10,6 +10,7 @@ help), then:
 * ``batch``: the same paragraphs as files through ``translator.batch.translate_folder`` (what
   `translator batch` runs) in this process, with the model loaded beforehand, so that only the
   translation is timed;
+* ``run``: the same paragraphs as one ``Pipeline.run`` (no files; the library's best case);
 * ``serve``: ``python -m translator serve --no-cache`` with the same model and options, and
   1, 8 and 32 asyncio/httpx clients, each sending one paragraph per request to the
   LibreTranslate endpoint (``POST /translate``) until the paragraphs are used up.
@@ -62,7 +63,7 @@ def sentence_count(texts: list[str]) -> int:
     return sum(len(split_sentences(t)) for t in texts)
 
 
-def run_batch(args: argparse.Namespace, texts: list[str]) -> dict[str, Any]:
+def run_batch(args: argparse.Namespace, texts: list[str]) -> list[dict[str, Any]]:
     from translator.batch.runner import translate_folder
     from translator.factory import engine_for
     from translator.options import Options
@@ -83,8 +84,20 @@ def run_batch(args: argparse.Namespace, texts: list[str]) -> dict[str, Any]:
             seconds = time.perf_counter() - started
     failed = len(getattr(summary, "failed", []) or [])
     sentences = sentence_count(texts)
-    return {"mode": "batch", "clients": "-", "requests": len(texts), "sentences": sentences,
-            "seconds": seconds, "sentences_per_s": sentences / seconds, "errors": failed}
+    row = {"mode": "batch", "clients": "-", "requests": len(texts), "sentences": sentences,
+           "seconds": seconds, "sentences_per_s": sentences / seconds, "errors": failed}
+    # The same paragraphs as one Pipeline.run (no files, one pool of sentences): the most
+    # any caller of the library gets from this engine.
+    from translator.factory import build_pipeline
+
+    pipeline = build_pipeline(options, engine=engine)
+    pipeline.run([pipeline.prepare(t) for t in paragraphs(8, "v")])  # warm-up
+    started = time.perf_counter()
+    pipeline.run([pipeline.prepare(t) for t in paragraphs(len(texts), "r")])
+    seconds = time.perf_counter() - started
+    ideal = {"mode": "run", "clients": "-", "requests": 1, "sentences": sentences,
+             "seconds": seconds, "sentences_per_s": sentences / seconds, "errors": 0}
+    return [row, ideal]
 
 
 class PeakMemory:
@@ -196,7 +209,7 @@ def main() -> None:
         print(f"[{time.strftime('%H:%M:%S')}] {text}", file=sys.stderr, flush=True)
 
     note("batch: loading the model, translating")
-    rows = [run_batch(args, paragraphs(args.paragraphs, "b"))]
+    rows = run_batch(args, paragraphs(args.paragraphs, "b"))
     note(f"batch: {rows[0]['sentences_per_s']:.1f} sentences/s; starting the server")
     with tempfile.TemporaryDirectory() as tmp:
         process, url = start_server(args, Path(tmp))
