@@ -202,8 +202,12 @@ def main() -> None:
     parser.add_argument("--queue-size", type=int, default=64)
     parser.add_argument("--paragraphs", type=int, default=32)
     parser.add_argument("--clients", default="1,8,32")
+    parser.add_argument("--threads", type=int, default=1,
+                        help="CPU threads of the engine, here and in the server "
+                        "($OMP_NUM_THREADS; on a shared machine more threads wait on each other)")
     parser.add_argument("--json", type=Path, help="also write the rows here")
     args = parser.parse_args()
+    os.environ["OMP_NUM_THREADS"] = str(args.threads)  # read by both engines, and the server
 
     def note(text: str) -> None:
         print(f"[{time.strftime('%H:%M:%S')}] {text}", file=sys.stderr, flush=True)
