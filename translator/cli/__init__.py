@@ -17,6 +17,7 @@ import typer.exceptions
 from . import batch as _batch  # noqa: F401  (registers `translator batch`)
 from . import convert as _convert  # noqa: F401  (registers `translator model convert`)
 from . import eval as _eval  # noqa: F401  (registers `translator eval`)
+from . import serve as _serve  # noqa: F401  (registers `translator serve`)
 from . import suggest as _suggest  # noqa: F401  (registers `translator glossary suggest`)
 from . import translate as _translate  # noqa: F401  (registers `translator translate`)
 from .app import EXIT_INTERNAL, EXIT_INTERRUPTED, app, exit_code_for

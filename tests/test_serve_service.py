@@ -1,0 +1,307 @@
+"""`translator serve`'s machinery in-process: the batcher, the bounded queue (503), timeouts,
+jobs that survive a restart, keys, the request log, and the CLI's refusals.
+
+The engine here is a test double (tests/doubles.py) that records its batches, or one that
+waits until the test lets it go: the things under test are the batcher and the server.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.cli import run_cli
+from tests.doubles import WordEngine
+from translator import Options, UsageError
+from translator.serve.app import create_app
+from translator.serve.batcher import BatchingEngine
+from translator.serve.keys import KeyRing, add_key, hash_key
+from translator.serve.service import ServeSettings, Service
+from translator.serve.store import Store
+
+
+class HeldEngine(WordEngine):
+    """A WordEngine whose calls wait until ``release`` is set (after ``entered`` is set)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.entered = threading.Event()
+        self.release = threading.Event()
+
+    def translate_batch(self, sentences: list[str]) -> list[str]:
+        self.entered.set()
+        assert self.release.wait(30), "the test never released the engine"
+        return super().translate_batch(sentences)
+
+
+def _settings(tmp_path: Path, **changes: Any) -> ServeSettings:
+    options = Options(glossary=False, qa=False, memory=False)
+    return ServeSettings(options=options, data_dir=tmp_path / "data", **changes)
+
+
+@pytest.fixture
+def held() -> HeldEngine:
+    return HeldEngine()
+
+
+# -- the batcher -----------------------------------------------------------------------------
+
+
+def test_batcher_merges_concurrent_requests_into_length_sorted_batches(held: HeldEngine) -> None:
+    batcher = BatchingEngine(lambda: held, max_batch=64)
+    batcher.start()
+    results: dict[int, list[str]] = {}
+    texts = {n: [f"Satz {n}.", "Gleich für alle.", "x" * (20 - n)] for n in range(8)}
+
+    def client(n: int) -> None:
+        results[n] = batcher.translate_batch(texts[n])
+
+    threads = [threading.Thread(target=client, args=(0,))]
+    threads[0].start()
+    assert held.entered.wait(10)  # the first request is in the engine; the others queue up
+    threads += [threading.Thread(target=client, args=(n,)) for n in range(1, 8)]
+    for t in threads[1:]:
+        t.start()
+    deadline = time.monotonic() + 10
+    while batcher._queue.qsize() < 7 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    held.release.set()
+    for t in threads:
+        t.join(10)
+    batcher.close()
+    assert len(held.calls) == 2  # the first alone, then the seven waiting ones together
+    merged = held.calls[1]
+    assert merged == sorted(merged, key=len)
+    assert len(merged) == len(set(merged)) == 7 * 2 + 1  # "Gleich für alle." once
+    for n, sentences in texts.items():
+        assert results[n] == [held._one(s) for s in sentences]
+    assert batcher.stats["merged_requests"] == 7
+
+
+def test_batcher_hands_an_engine_error_to_each_waiting_request() -> None:
+    class Broken(WordEngine):
+        def translate_batch(self, sentences: list[str]) -> list[str]:
+            raise RuntimeError("engine down")
+
+    batcher = BatchingEngine(Broken, max_batch=8)
+    batcher.start()
+    with pytest.raises(RuntimeError, match="engine down"):
+        batcher.translate_batch(["Satz."])
+    batcher.close()
+
+
+# -- the bounded queue and timeouts ----------------------------------------------------------
+
+
+def test_a_full_queue_answers_503_with_retry_after_in_each_apis_shape(
+    tmp_path: Path, held: HeldEngine
+) -> None:
+    service = Service(_settings(tmp_path, queue_size=1), engine=held)
+    with TestClient(create_app(service)) as client:
+        first: dict[str, Any] = {}
+        blocked = threading.Thread(
+            target=lambda: first.update(r=client.post("/translate", json={"q": "Eins."}))
+        )
+        blocked.start()
+        assert held.entered.wait(10)
+        libre = client.post("/translate", json={"q": "Zwei."})
+        deepl = client.post("/v2/translate", json={"text": ["Zwei."], "target_lang": "EN-US"})
+        native = client.post("/api/translate", json={"text": "Zwei."})
+        held.release.set()
+        blocked.join(10)
+        assert first["r"].status_code == 200
+        assert first["r"].json()["translatedText"] == held._one("Eins.")
+        again = client.post("/translate", json={"q": "Zwei."})  # a place is free again
+    for response, shape in ((libre, {"error"}), (deepl, {"message"}),
+                            (native, {"error", "status"})):
+        assert response.status_code == 503
+        assert response.headers["retry-after"] == "2"
+        assert set(response.json()) == shape
+    assert again.status_code == 200
+
+
+def test_a_request_past_its_timeout_gets_504(tmp_path: Path, held: HeldEngine) -> None:
+    service = Service(_settings(tmp_path, timeout=0.5), engine=held)
+    with TestClient(create_app(service)) as client:
+        got = client.post("/api/translate", json={"text": "Langsam."})
+        held.release.set()
+    assert got.status_code == 504
+    assert "longer than 0.5 s" in got.json()["error"]
+
+
+# -- jobs on disk ----------------------------------------------------------------------------
+
+
+def test_a_restart_resumes_unfinished_jobs_and_reports_lost_ones(tmp_path: Path) -> None:
+    settings = _settings(tmp_path)
+    store = Store(settings.data_dir)  # what a server killed mid-way left behind
+    waiting = store.add_job(data=b"Hallo Welt.", name="a.txt", input_format="text",
+                            output_format="text", glossary_id=None, owner=None)
+    store.update_job(waiting.id, status="translating")
+    lost = store.add_job(data=b"Weg.", name="b.txt", input_format="text",
+                         output_format="text", glossary_id=None, owner=None)
+    (store.job_dir(lost.id) / "input").unlink()
+    store.close()
+    engine = WordEngine()
+    service = Service(settings, engine=engine)
+    service.start()
+    try:
+        service.wait(waiting.id, 30)
+        done = service.job(waiting.id, waiting.key, None)
+        assert done.status == "done"
+        assert service.job_file(done).read_text().strip() == engine._one("Hallo Welt.")
+        gone = service.job(lost.id, lost.key, None)
+        assert gone.status == "error" and "lost" in (gone.error or "")
+    finally:
+        service.close()
+
+
+def test_a_job_is_found_only_with_its_key(tmp_path: Path) -> None:
+    service = Service(_settings(tmp_path), engine=WordEngine())
+    service.start()
+    try:
+        row = service.submit(b"Hallo.", name="../../etc/passwd")
+        assert row.name == "passwd"
+        assert service.store.job_dir(row.id).parent == service.store.folder / "jobs"
+        for key in ("", "0" * 32, row.key[:-1]):
+            with pytest.raises(Exception, match="not found"):
+                service.job(row.id, key, None)
+        with pytest.raises(ValueError):
+            service.store.job_dir("../x")
+    finally:
+        service.close()
+
+
+# -- keys, binding, logs ---------------------------------------------------------------------
+
+
+def test_keys_are_stored_hashed_and_checked(tmp_path: Path) -> None:
+    path = tmp_path / "keys.txt"
+    key = add_key(path, "desk")
+    assert key not in path.read_text() and hash_key(key) in path.read_text()
+    ring = KeyRing.load(path)
+    assert ring.check(key) == hash_key(key)
+    assert ring.check(key + "x") is None and ring.check("") is None
+    path.write_text("plain-key desk\n")
+    with pytest.raises(UsageError, match="keys.txt:1"):
+        KeyRing.load(path)
+
+
+def test_a_public_address_needs_keys_or_an_explicit_flag(tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match="--keys"):
+        Service(_settings(tmp_path, host="0.0.0.0"), engine=WordEngine())
+    Service(_settings(tmp_path, host="0.0.0.0", no_keys=True), engine=WordEngine())
+
+
+def test_cli_refuses_a_public_address_without_keys(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run = run_cli(monkeypatch, capsys, "serve", "--host", "0.0.0.0", "--no-glossary")
+    assert run.code == 2
+    assert run.err.count("\n") == 1 and "--keys" in run.err and "Traceback" not in run.err
+
+
+def test_cli_without_the_serve_extra_says_how_to_install(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "uvicorn", None)  # as if not installed
+    run = run_cli(monkeypatch, capsys, "serve")
+    assert run.code == 2
+    assert run.err == "translator: error: `translator serve` needs the serve extra: " \
+        "pip install 'translator[serve]'\n"
+
+
+def test_request_logs_carry_no_text_unless_asked(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    secret = "Geheimer Quellentext."
+    for log_texts in (False, True):
+        caplog.clear()
+        service = Service(_settings(tmp_path / str(log_texts), log_texts=log_texts),
+                          engine=WordEngine())
+        with caplog.at_level(logging.INFO, logger="translator.serve"), \
+                TestClient(create_app(service)) as client:
+            assert client.post("/translate", data={"q": secret}).status_code == 200
+        lines = [r.getMessage() for r in caplog.records if r.name == "translator.serve"]
+        assert any("POST /translate 200" in line for line in lines)
+        assert any(secret in line for line in lines) is log_texts
+
+
+def test_cors_is_off_unless_configured(tmp_path: Path) -> None:
+    origin = {"Origin": "https://newsroom.example"}
+    for origins, allowed in (((), None), (("https://newsroom.example",),
+                                          "https://newsroom.example")):
+        service = Service(_settings(tmp_path / str(bool(origins)), cors_origins=origins),
+                          engine=WordEngine())
+        with TestClient(create_app(service)) as client:
+            got = client.get("/languages", headers=origin)
+        assert got.headers.get("access-control-allow-origin") == allowed
+
+
+@pytest.fixture
+def _no_threads_left() -> Iterator[None]:
+    before = set(threading.enumerate())
+    yield
+    left = [t for t in threading.enumerate() if t not in before and t.name.startswith("translator")]
+    assert not left
+
+
+@pytest.mark.usefixtures("_no_threads_left")
+def test_shutdown_finishes_in_flight_work(tmp_path: Path, held: HeldEngine) -> None:
+    service = Service(_settings(tmp_path), engine=held)
+    got: dict[str, Any] = {}
+    with TestClient(create_app(service)) as client:
+        worker = threading.Thread(
+            target=lambda: got.update(r=client.post("/translate", json={"q": "Zuletzt."}))
+        )
+        worker.start()
+        assert held.entered.wait(10)
+        threading.Timer(0.5, held.release.set).start()
+    # The server shut down while the request was in the engine: it was still answered.
+    worker.join(10)
+    assert got["r"].status_code == 200
+    assert got["r"].json()["translatedText"] == held._one("Zuletzt.")
+
+
+def test_a_document_past_its_timeout_fails_with_the_reason(tmp_path: Path) -> None:
+    class Slow(WordEngine):
+        def translate_batch(self, sentences: list[str]) -> list[str]:
+            time.sleep(0.3)
+            return super().translate_batch(sentences)
+
+    service = Service(_settings(tmp_path, document_timeout=0.1), engine=Slow())
+    service.start()
+    try:
+        text = " ".join(f"Satz Nummer {n}." for n in range(200)).encode("utf-8")
+        row = service.submit(text, name="lang.txt")
+        service.wait(row.id, 60)
+        row = service.job(row.id, row.key, None)
+        assert row.status == "error" and row.error == "took longer than 0.1 s"
+        assert not service.job_file(row).exists()
+    finally:
+        service.close()
+
+
+def test_what_the_engine_dropped_is_kept_and_said_in_headers(tmp_path: Path) -> None:
+    from tests.doubles import EmptyEngine
+
+    service = Service(_settings(tmp_path), engine=EmptyEngine("LEER"))
+    with TestClient(create_app(service)) as client:
+        libre = client.post("/translate", json={"q": ["Ein LEER Satz.", "Gut."]})
+        deepl = client.post("/v2/translate", data={"text": "Ein LEER Satz.",
+                                                    "target_lang": "EN-GB"})
+    assert libre.json()["translatedText"][0] == "Ein LEER Satz."  # the source, never nothing
+    for response in (libre, deepl):
+        assert response.status_code == 200
+        assert response.headers["x-translator-kept-source"] == "1"
+        assert response.headers["x-translator-flags"] == "1"
+        assert response.headers["x-translator-missed-terms"] == "0"
