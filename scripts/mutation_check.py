@@ -273,6 +273,14 @@ MUTANTS: list[Mutant] = [
       more=(("RayRunner._collect", 'self.pipeline.memory.store(row["namespace"], pairs)',
              'self.pipeline.memory.store("ray-shared", pairs)'),
             ("_Given.lookup", "namespace != self.namespace", "False"))),
+    # Issue 21's int8 bug in kind: the conversion drops a trained decoder start row (first
+    # words come out wrong) and nothing checks the conversion against the model.
+    M("convert-start-row-dropped-unchecked", "translator/engine/convert.py",
+      'self.keeps_start_token = start == "keep" or (start == "auto" and nonzero)',
+      'self.keeps_start_token = start == "keep"',
+      ("tests/test_conversion_check.py",), within="_marian_loader.ExactMarianLoader.get_model_spec",
+      more=(("convert_model", "if check and os.environ.get(CHECK_SWITCH",
+             "if False and os.environ.get(CHECK_SWITCH"),)),
 ]  # fmt: skip
 
 

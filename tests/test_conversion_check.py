@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import logging
 import shutil
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -95,3 +96,40 @@ def test_the_check_picks_the_exact_start_for_the_copy_model(
     meta = json.loads((out / "translator.json").read_text("utf-8"))
     assert meta["check"]["exact"] and meta["check"]["use"] == "int8"
     assert meta["decoder_start"] == "<pad>"  # the copy model's start row is not zero
+
+
+#: A copy model trained with its decoder start row (tests/data/copy-marian-start/BUILD.md).
+TRAINED_START = Path(__file__).parent / "data" / "copy-marian-start"
+
+
+def test_a_model_trained_with_its_start_row_is_converted_exactly_at_int8(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """No scaling by hand: a model that learnt its start row as an input garbles when the
+    conversion drops the row, the check says so, and the default path (auto, int8) keeps the
+    row and copies every seed sentence exactly."""
+    zero = convert_model(
+        str(TRAINED_START), quantization="int8", output_dir=tmp_path / "zero",
+        start="zero", check=False, force=True,
+    )
+    refused = check_conversion(TRAINED_START, zero.path, "int8")
+    assert not refused["exact"] and refused["agree"] < len(PROBES)
+
+    monkeypatch.setenv("TRANSLATOR_CACHE_DIR", str(tmp_path / "cache"))
+    seed = (Path(__file__).parents[1] / "seeds" / "000_8703a8c69dd0bbe2.txt").read_text("utf-8")
+    source = tmp_path / "seed.txt"
+    source.write_text(seed, encoding="utf-8")
+    run = run_cli(
+        monkeypatch, capsys, "translate", str(source), "--model", str(TRAINED_START),
+        "--backend", "auto", "--device", "cpu", "--no-glossary", "--no-qa", "--no-cache",
+        "--format", "json",
+    )
+    assert run.code == 0, run.err
+    result = json.loads(run.out)
+    assert result["signature"]["backend"] == "ctranslate2"
+    assert result["signature"]["quantization"].startswith("int8")
+    pairs = [(s["source"], s["target"]) for p in result["paragraphs"] for s in p["sentences"]]
+    assert len(pairs) >= 30
+    # Every sentence copied exactly (as SentencePiece's NFKC normalisation reads it: "…" is
+    # "..." to the model, as to the real opus-mt tokenizer).
+    assert [t for _, t in pairs] == [unicodedata.normalize("NFKC", s) for s, _ in pairs]
