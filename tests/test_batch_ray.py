@@ -85,7 +85,12 @@ def statuses(summary: Any) -> dict[str, str]:
     return {f.source: f.status for f in summary.files}
 
 
-@pytest.mark.parametrize("model", ["copy_model_dir", "tiny_model_dir"])
+@pytest.mark.parametrize(
+    # The tiny model's noise would trip the lost-content check, whose kept sentences are
+    # translated again (never remembered): marked, so the check is off here and, through
+    # the driver's switches, on its Ray workers too.
+    "model", ["copy_model_dir", pytest.param("tiny_model_dir", marks=pytest.mark.noise_model)]
+)
 def test_same_outputs_as_the_local_runner_nothing_translated_twice_and_nothing_into_in(
     cluster: str, model: str, tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
