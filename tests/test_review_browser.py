@@ -7,25 +7,21 @@ screenshots it and asserts on the rendered DOM.
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.browser import PNG, chromium
 from tests.doubles import FaultyEngine
 from translator import Pipeline, TranslationResult, config
 from translator.glossary import load_glossary
 from translator.qa import QualityChecker
 from translator.review import render_html
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-DRIVER = shutil.which("chromedriver")
-
 pytestmark = [pytest.mark.browser]  # needs chromium: see tests/conftest.py
 
-PNG = b"\x89PNG\r\n\x1a\n"
 # Faults the engine makes on purpose, so that the page has a missed term, a corrected number,
 # a missing number and an untranslated word to show.
 FAULTS = {
@@ -63,23 +59,8 @@ def page(result: TranslationResult, tmp_path_factory: pytest.TempPathFactory) ->
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    profile = tmp_path_factory.mktemp("chromium-profile")
-    # This machine's network is closed: keep chromium from reaching for it at all.
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                "--no-first-run", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
-                f"--user-data-dir={profile}"):
-        options.add_argument(arg)
-    driver = webdriver.Chrome(options=options, service=Service(DRIVER))
-    try:
+    with chromium(tmp_path_factory.mktemp("chromium-profile")) as driver:
         yield driver
-    finally:
-        driver.quit()
 
 
 def open_at(browser: Any, page: Path, width: int, height: int = 900) -> None:

@@ -10,7 +10,6 @@ tmp folder (``serve-desktop.png``, ``serve-phone.png``).
 
 from __future__ import annotations
 
-import shutil
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,11 +17,8 @@ from typing import Any
 
 import pytest
 
+from tests.browser import PNG, chromium
 from tests.serve_server import Server, serve_process
-
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-DRIVER = shutil.which("chromedriver")
-PNG = b"\x89PNG\r\n\x1a\n"
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -39,22 +35,8 @@ def server(tmp_path_factory: pytest.TempPathFactory, copy_model_dir: Path) -> It
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    profile = tmp_path_factory.mktemp("chromium-profile")
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                "--no-first-run", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
-                f"--user-data-dir={profile}"):
-        options.add_argument(arg)
-    driver = webdriver.Chrome(options=options, service=Service(DRIVER))
-    try:
+    with chromium(tmp_path_factory.mktemp("chromium-profile")) as driver:
         yield driver
-    finally:
-        driver.quit()
 
 
 def _open(browser: Any, server: Server, width: int, height: int = 900) -> None:
