@@ -23,6 +23,10 @@ The axes, and where the full product would add nothing:
   CTranslate2 cold and warm only: which namespace a worker keys with does not depend on the
   setup's fields (each is one field of the signature, tests/test_namespace.py), and each Ray
   run costs seconds (a model load per actor);
+* models: the general copy model (tests/data/copy-marian) everywhere, and for the default
+  path (library and batch, ``--backend auto``, cold and warm) the copy model trained with its
+  decoder start row (tests/data/copy-marian-start), whose conversion gets first words wrong
+  when it drops that row: the cells that see the int8 conversion bug;
 * formats: text, Markdown, DOCX, HTML, PDF (to Markdown, its default output). The batch
   runners take all five in one folder. The CLI's fillers (the other setups) translate the
   text input only: the CLI keys the memory the same way whatever the format, and the cold
@@ -380,6 +384,42 @@ def test_batch_ray(
     # fields are the property test's, and each Ray run costs seconds.
     others = other_setups(copy_model_dir, tiny_model_dir, glossary)[:1]
     states(run, memory, others, copy_model_dir, expected, with_others=backend == "transformers")
+
+
+# -- a model trained with its decoder start row -----------------------------------------------
+
+#: tests/data/copy-marian-start: its ``<pad>`` (decoder start) row learnt as an input, as in a
+#: model trained in PyTorch; a conversion that drops the row gets first words wrong (issue 21).
+START_MODEL = ROOT / "tests" / "data" / "copy-marian-start"
+
+
+@pytest.mark.parametrize("entry", ["library", "batch"])
+def test_the_default_path_is_exact_for_a_model_trained_with_its_start_row(
+    entry: str,
+    inputs: dict[str, bytes],
+    expected: dict[str, list[tuple[str, str]]],
+    memory: Path,
+    tmp_path: Path,
+) -> None:
+    """``--backend auto`` (converted once, int8 on a CPU) cold and warm, every format: the
+    cells that see a conversion garbling first words; the other states are the general copy
+    model's above (the namespace does not depend on the model's weights)."""
+    from translator import Pipeline
+    from translator.formats import output_format_for, read_document, write
+
+    def library(model: Path, changes: dict[str, Any], tag: str) -> dict[str, bytes]:
+        pipeline = Pipeline.build(options(model, "auto", memory, **changes))
+        out: dict[str, bytes] = {}
+        for name, data in inputs.items():
+            document = read_document(data, name=name)
+            rendered = write(pipeline.translate_document(document, name=name), document,
+                             output_format_for(name, None))  # fmt: skip
+            out[name] = rendered if isinstance(rendered, bytes) else rendered.encode()
+        assert pipeline.signature["backend"] == "ctranslate2"
+        return out
+
+    run = library if entry == "library" else _batch(inputs, tmp_path, "auto", memory, ray=False)
+    states(run, memory, [], START_MODEL, expected, with_others=False)
 
 
 # -- eval ----------------------------------------------------------------------------------
