@@ -248,16 +248,11 @@ def unzipped(outputs: dict[str, bytes]) -> dict[str, Any]:
 # -- the library ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("backend", BACKENDS)
-def test_library(
-    backend: str,
-    inputs: dict[str, bytes],
-    expected: dict[str, list[tuple[str, str]]],
-    memory: Path,
-    copy_model_dir: Path,
-    tiny_model_dir: Path,
-    glossary: Path,
-) -> None:
+def _library(
+    inputs: dict[str, bytes], backend: str, memory: Path
+) -> Callable[[Path, dict[str, Any], str], dict[str, bytes]]:
+    """The library's run: ``Pipeline.build``, ``translate_document``, ``formats.write`` (and
+    ``translate_text`` on the text input)."""
     from translator import Pipeline
     from translator.formats import output_format_for, read_document, write
 
@@ -277,8 +272,21 @@ def test_library(
             assert blocks(target.encode(), "a.txt") == blocks(inputs["a.txt"], "a.txt")
         return out
 
+    return run
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_library(
+    backend: str,
+    inputs: dict[str, bytes],
+    expected: dict[str, list[tuple[str, str]]],
+    memory: Path,
+    copy_model_dir: Path,
+    tiny_model_dir: Path,
+    glossary: Path,
+) -> None:
     others = other_setups(copy_model_dir, tiny_model_dir, glossary)
-    states(run, memory, others, copy_model_dir, expected)
+    states(_library(inputs, backend, memory), memory, others, copy_model_dir, expected)
 
 
 # -- the CLI -------------------------------------------------------------------------------
@@ -404,21 +412,10 @@ def test_the_default_path_is_exact_for_a_model_trained_with_its_start_row(
     """``--backend auto`` (converted once, int8 on a CPU) cold and warm, every format: the
     cells that see a conversion garbling first words; the other states are the general copy
     model's above (the namespace does not depend on the model's weights)."""
-    from translator import Pipeline
-    from translator.formats import output_format_for, read_document, write
-
-    def library(model: Path, changes: dict[str, Any], tag: str) -> dict[str, bytes]:
-        pipeline = Pipeline.build(options(model, "auto", memory, **changes))
-        out: dict[str, bytes] = {}
-        for name, data in inputs.items():
-            document = read_document(data, name=name)
-            rendered = write(pipeline.translate_document(document, name=name), document,
-                             output_format_for(name, None))  # fmt: skip
-            out[name] = rendered if isinstance(rendered, bytes) else rendered.encode()
-        assert pipeline.signature["backend"] == "ctranslate2"
-        return out
-
-    run = library if entry == "library" else _batch(inputs, tmp_path, "auto", memory, ray=False)
+    if entry == "library":
+        run = _library(inputs, "auto", memory)
+    else:
+        run = _batch(inputs, tmp_path, "auto", memory, ray=False)
     states(run, memory, [], START_MODEL, expected, with_others=False)
 
 
