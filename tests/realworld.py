@@ -15,6 +15,7 @@ reader under test): the words a reader must recover or report.
 
 from __future__ import annotations
 
+import fcntl
 import io
 import os
 import re
@@ -94,6 +95,16 @@ def sdist_root(name: str, version: str) -> Path:
         return _top(unpacked)
     sdists = cache / "sdists"
     sdists.mkdir(parents=True, exist_ok=True)
+    # Parallel test workers (pytest -n) share the cache: one downloads and unpacks, the
+    # others wait for it and then find it complete.
+    with (sdists / ".lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if done.exists():
+            return _top(unpacked)
+        return _download(name, version, sdists, unpacked, done)
+
+
+def _download(name: str, version: str, sdists: Path, unpacked: Path, done: Path) -> Path:
     archive = _find_sdist(sdists, name, version)
     if archive is None:
         subprocess.run(
