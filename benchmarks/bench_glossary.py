@@ -1,7 +1,7 @@
 """Glossary cost: load + compile time of a glossary, and match/enforce time per sentence.
 
-    python benchmarks/bench_glossary.py                       # the packaged glossary
-    python benchmarks/bench_glossary.py --glossary OLD.yaml   # e.g. an older version, to compare
+    python -m benchmarks.bench_glossary                       # the packaged glossary
+    python -m benchmarks.bench_glossary --glossary OLD.yaml   # e.g. an older version, to compare
     git show REV:translator/data/glossary.yaml > /tmp/old.yaml   # (how to get an older one)
 
 Rows (median of ``--repeat`` runs in this process; the first, cold run is shown too):
