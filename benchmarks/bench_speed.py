@@ -591,7 +591,7 @@ def _targets(rows: list[dict[str, Any]], naive: dict[int, float]) -> list[str]:
     def verdict(ok: bool) -> str:
         return "met" if ok else "NOT met"
 
-    out = ["Targets (2-core CPU):"]
+    out = ["Targets (2-core CPU):", ""]
     for beam, share, label in ((4, 12, "beam 4"), (1, 15, "greedy")):
         tool = [
             r["seconds"]

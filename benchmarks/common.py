@@ -212,8 +212,8 @@ def section_header(command: str, seconds: float, before: str, after: str) -> str
     now = _dt.datetime.now(_dt.UTC).strftime("%d %b %Y, %H:%M UTC")
     return (
         f"*Written by `{command}` on {now} (took {seconds:.0f} s). Machine: {machine()}. "
-        f"Load average (1 / 5 / 15 min) before {before}, after {after}: the machine is shared "
-        "with other work when the load exceeds the benchmark's own processes.*"
+        f"Load average (1 / 5 / 15 min) before {before}, after {after} (a load above the "
+        "benchmark's own processes is other work sharing the machine).*"
     )
 
 
