@@ -20,7 +20,7 @@ What is generated (German -> English):
   "Russian", "Russen" -> "Russians"), the plural listed apart because German plurals are
   irregular (Franzose/Franzosen).
 
-Policy (see README, "Glossary", inject or verify): names (countries, regions, cities) are
+Policy (see docs/glossary-spec.md, "Inject or verify"): names (countries, regions, cities) are
 injected; nationality adjectives and demonyms, which MarianMT renders well and which occur
 inside other phrases, are only verified (``enforce: verify``).
 
