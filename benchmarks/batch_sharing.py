@@ -1,7 +1,7 @@
 """Batch conversion: sentences of many files sharing engine batches vs. file by file.
 
-    python benchmarks/batch_sharing.py --model PATH_OR_HUB_ID   # a real MarianMT
-    python benchmarks/batch_sharing.py                          # a tiny random MarianMT
+    python -m benchmarks.batch_sharing --model PATH_OR_HUB_ID   # a real MarianMT
+    python -m benchmarks.batch_sharing                          # a tiny random MarianMT
 
 Builds a folder of N short articles (sentences of the seed article, each tagged with its
 article number so no two files share a sentence and the translation memory cannot help),
@@ -21,14 +21,12 @@ and its speed is not the real model's; only the ratio between the rows means som
 from __future__ import annotations
 
 import argparse
-import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))  # the dev-only model builders: tests/models.py
 SEED = ROOT / "seeds" / "000_8703a8c69dd0bbe2.txt"
 
 

@@ -1,7 +1,7 @@
 """Glossary cost: load + compile time of a glossary, and match/enforce time per sentence.
 
-    python benchmarks/bench_glossary.py                       # the packaged glossary
-    python benchmarks/bench_glossary.py --glossary OLD.yaml   # e.g. an older version, to compare
+    python -m benchmarks.bench_glossary                       # the packaged glossary
+    python -m benchmarks.bench_glossary --glossary OLD.yaml   # e.g. an older version, to compare
     git show REV:translator/data/glossary.yaml > /tmp/old.yaml   # (how to get an older one)
 
 Rows (median of ``--repeat`` runs in this process; the first, cold run is shown too):
@@ -13,7 +13,7 @@ Rows (median of ``--repeat`` runs in this process; the first, cold run is shown 
   pays once per run for the glossary, also as a share of a
   translation of the seed article (``--translation-seconds``: default 3.17 s of translation
   work and 5.39 s for the whole ``translator translate`` process, CTranslate2 int8, beam 4, as
-  measured by ``benchmarks/bench_speed.py`` in the README's Speed section);
+  measured by ``benchmarks/bench_speed.py`` on 27 Nov 2026: docs/performance.md, Speed);
 * per sentence, over the seed's sentences: ``find`` (German matching), ``prepare`` (matching +
   injection, and name transliteration when on) and ``finalize`` (verification and repair of an
   output that copies the prepared sentence; its per-entry English patterns are built on first

@@ -1,10 +1,10 @@
 """Glossary at termbase scale: load, match and import 1k / 10k / 50k entries.
 
-    python benchmarks/bench_glossary_scale.py                  # 1k, 10k, 50k (~3 min, 2 cores)
-    python benchmarks/bench_glossary_scale.py --sizes 1000     # one size
-    python benchmarks/bench_glossary_scale.py --reference 10000  # also time today's all-regex
+    python -m benchmarks.bench_glossary_scale                  # 1k, 10k, 50k (~3 min, 2 cores)
+    python -m benchmarks.bench_glossary_scale --sizes 1000     # one size
+    python -m benchmarks.bench_glossary_scale --reference 10000  # also time today's all-regex
                                                                   # matcher up to this size
-    python benchmarks/bench_glossary_scale.py --termbase FILE --sentences FILE [--entries 10000]
+    python -m benchmarks.bench_glossary_scale --termbase FILE --sentences FILE [--entries 10000]
                                            # a real third-party termbase instead (see below)
 
 The termbase is generated deterministically (``tests/termbase.py``): the packaged glossary, then
@@ -64,7 +64,6 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 SEED = ROOT / "seeds" / "000_8703a8c69dd0bbe2.txt"
 
 LOAD = """

@@ -1,7 +1,7 @@
 """Paragraphs rebuilt exactly from generated multi-column news PDFs (issue 23, item 4).
 
-    python benchmarks/bench_pdf_columns.py            # 200 layouts
-    python benchmarks/bench_pdf_columns.py --n 50 --seed 1000 --show
+    python -m benchmarks.bench_pdf_columns            # 200 layouts
+    python -m benchmarks.bench_pdf_columns --n 50 --seed 1000 --show
 
 Each layout is drawn at random (seeded): two or three columns; a label, a title (short or
 long), a date and a bold lead now and then, opening the first column or spanning the page;
@@ -18,15 +18,14 @@ from __future__ import annotations
 import argparse
 import logging
 import random
-import sys
 from collections import Counter
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from tests.pdfs import news_pdf, paragraph, text_blocks
+from translator.formats.pdf import read_pdf
 
-from tests.pdfs import news_pdf, paragraph, text_blocks  # noqa: E402
-from translator.formats.pdf import read_pdf  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
+
 
 TITLES = [
     "Waffenruhe gebrochen",

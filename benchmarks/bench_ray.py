@@ -1,7 +1,7 @@
 """Files per minute on one folder: the local runner against `batch --ray` with 1 and 2 workers.
 
-    python benchmarks/bench_ray.py            # full-size random model, CTranslate2 int8, beam 4
-    python benchmarks/bench_ray.py --quick    # smoke run: tiny model, 4 files
+    python -m benchmarks.bench_ray            # full-size random model, CTranslate2 int8, beam 4
+    python -m benchmarks.bench_ray --quick    # smoke run: tiny model, 4 files
 
 The model is bench_speed.py's (the full opus-mt-de-en architecture with random weights,
 converted to CTranslate2 int8; built under ``benchmarks/_work/`` when missing, reused when
@@ -35,11 +35,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "benchmarks"))
-
-from bench_speed import RATIO, SEED, WORK, _env, run_child  # noqa: E402
+from benchmarks.common import (
+    RATIO,
+    ROOT,
+    SEED,
+    WORK,
+    model_env,
+    prepare_model_in_child,
+)
 
 
 @dataclass(frozen=True)
@@ -134,10 +137,10 @@ def main() -> None:
     args = parser.parse_args()
     work = WORK / ("quick" if args.quick else "full")
     work.mkdir(parents=True, exist_ok=True)
-    run_child("prepare", work, 1, args.quick)  # bench_speed's model (built once, then reused)
-    os.environ.update(_env(work))
+    prepare_model_in_child(work, args.quick)  # bench_speed's model (built once, then reused)
+    os.environ.update(model_env(work))
     os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
-    os.environ["PYTHONPATH"] = os.pathsep.join([str(ROOT), str(ROOT / "benchmarks")])
+    os.environ["PYTHONPATH"] = str(ROOT)  # Ray's workers import benchmarks.bench_ray
     files = args.files or (4 if args.quick else 32)
     folder = work / "ray-in"
     per_file = make_folder(folder, files, args.quick)

@@ -1,9 +1,9 @@
 """Batch at archive scale: the cost per file of a run, and of a re-run, as the folder grows.
 
-    python benchmarks/bench_scale.py                      # 1,000 and 10,000 files
-    python benchmarks/bench_scale.py --sizes 1000 10000 100000
-    python benchmarks/bench_scale.py --engine word        # a test double instead of a model
-    python benchmarks/bench_scale.py --ray --sizes 1000 5000   # the Ray runner (the driver's cost)
+    python -m benchmarks.bench_scale                      # 1,000 and 10,000 files
+    python -m benchmarks.bench_scale --sizes 1000 10000 100000
+    python -m benchmarks.bench_scale --engine word        # a test double instead of a model
+    python -m benchmarks.bench_scale --ray --sizes 1000 5000   # the Ray runner (the driver's cost)
 
 For each size, a fresh process (so its peak RSS is its own) writes that many small German
 articles (two sentences each, every one different so the translation memory could not help;
@@ -42,8 +42,9 @@ import time
 from pathlib import Path
 from typing import Any
 
+from benchmarks.common import module_command
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))  # the dev-only test doubles and models: tests/
 COPY_MODEL = ROOT / "tests" / "data" / "copy-marian"
 PER_FOLDER = 100
 WORDS = ["Regierung", "Stadt", "Bericht", "Wahl", "Hafen", "Schule", "Gericht", "Markt"]
@@ -177,9 +178,9 @@ def main() -> None:
         load = os.getloadavg()[0]
         env = {**os.environ, "PYTHONPATH": str(ROOT)}
         done = subprocess.run(
-            [sys.executable, __file__, "--one", str(size), "--engine", args.engine,
-             *(["--ray"] if args.ray else [])],
-            capture_output=True, text=True, env=env, check=False,
+            module_command("benchmarks.bench_scale", "--one", str(size), "--engine", args.engine,
+                           *(["--ray"] if args.ray else [])),
+            capture_output=True, text=True, env=env, check=False, cwd=ROOT,
         )  # fmt: skip
         if done.returncode:
             sys.exit(f"size {size} failed:\n{done.stderr[-3000:]}")
@@ -191,7 +192,7 @@ def main() -> None:
     engine = "copy-trained MarianMT, greedy" if args.engine == "copy" else "WordEngine double"
     if args.ray:
         engine = "Ray, 2 workers, WordEngine double (engine time not taken off)"
-    print(f"engine: {engine}; {PER_FOLDER} files per folder; {os.cpu_count()} CPUs")
+    print(f"engine: {engine}; {PER_FOLDER} files per folder; {os.cpu_count()} CPUs\n")
     print(
         "| files | first run s | engine s | overhead ms/file | CPU ms/file | re-run s "
         "| re-run ms/file | re-run CPU ms/file | peak RSS MB | load avg (before, after) |"

@@ -1,7 +1,7 @@
 """`translator serve` under load: 1, 8 and 32 concurrent clients vs. `translator batch`.
 
-    python benchmarks/bench_serve.py                        # the committed copy model
-    python benchmarks/bench_serve.py --model PATH --backend ctranslate2 --beam-size 4
+    python -m benchmarks.bench_serve                        # the committed copy model
+    python -m benchmarks.bench_serve --model PATH --backend ctranslate2 --beam-size 4
 
 Builds distinct paragraphs from the seed article (every sentence tagged with its paragraph's
 number, so neither the translation memory nor the batcher's merging of equal sentences can
@@ -38,7 +38,6 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 SEED = ROOT / "seeds" / "000_8703a8c69dd0bbe2.txt"
 COPY_MODEL = ROOT / "tests" / "data" / "copy-marian"
 

@@ -1,23 +1,24 @@
 """Speed benchmark: naive per-paragraph transformers vs this tool's two backends and its memory.
 
-    python benchmarks/bench_speed.py           # full architecture: ~10 min on 2 idle cores
-    python benchmarks/bench_speed.py --quick   # smoke run: tiny model, first blocks only
+    python -m benchmarks run speed                   # full architecture: ~10 min on 2 idle cores
+    python -m benchmarks run speed -- --only cold    # some rows (see --help)
+    python -m benchmarks.bench_speed --quick         # smoke run: tiny model, first blocks only
 
 No model can be downloaded here, so the script builds one with the **full opus-mt-de-en
 architecture and random weights** (d_model 512, 6+6 layers, 8 heads, FFN 2048, vocabulary
 58,101, the real config otherwise) in the real on-disk layout under ``benchmarks/_work/``
-(reused when present), and converts it for CTranslate2 (int8 and float32). A random model
-rarely emits ``</s>``, so every run forces each output to about 1.2 x its source length in
-tokens (``force_length_ratio`` in both engines and in the naive baseline): every run does the
-work a real translation does. The naive baseline forces each paragraph to 1.2 x its length;
-the tool's CTranslate2 greedy runs stop each sentence at 1.2 x its own length (a real
-translation leaves the batch at its ``</s>``); beam search and the transformers backend run
-every sentence of a batch to 1.2 x the batch's longest (more work than a real model's, never
-less). Like opus-mt-de-en, the model has separate German and English SentencePiece models
-(32k pieces asked of each) and a shared 58,101-id vocabulary, so the output restriction to
-the English side (``translator/engine/vocab.py``) costs here what it costs there. The text is
-the seed article, rebuilt into paragraphs and sentences by ``translator.document`` /
-``translator.segment``.
+(``benchmarks.common.prepare_model``, reused when present), and converts it for CTranslate2
+(int8 and float32). A random model rarely emits ``</s>``, so every run forces each output to
+about 1.2 x its source length in tokens (``force_length_ratio`` in both engines and in the
+naive baseline): every run does the work a real translation does. The naive baseline forces
+each paragraph to 1.2 x its length; the tool's CTranslate2 greedy runs stop each sentence at
+1.2 x its own length (a real translation leaves the batch at its ``</s>``); beam search and the
+transformers backend run every sentence of a batch to 1.2 x the batch's longest (more work than
+a real model's, never less). Like opus-mt-de-en, the model has separate German and English
+SentencePiece models (32k pieces asked of each) and a shared 58,101-id vocabulary, so the
+output restriction to the English side (``translator/engine/vocab.py``) costs here what it
+costs there. The text is the seed article, rebuilt into paragraphs and sentences by
+``translator.document`` / ``translator.segment``.
 
 Each configuration runs in a fresh subprocess, so its peak RSS (``ru_maxrss``) is its own and
 no run warms another's caches. Times are translation work only (model loading is listed
@@ -30,7 +31,6 @@ import argparse
 import atexit
 import json
 import os
-import platform
 import resource
 import shutil
 import statistics
@@ -40,21 +40,19 @@ import time
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))  # the dev-only model builders: tests/models.py
-SEED = ROOT / "seeds" / "000_8703a8c69dd0bbe2.txt"
-WORK = ROOT / "benchmarks" / "_work"
-RATIO = 1.2  # forced output length / source length, in tokens
-QUICK_BLOCKS = 8  # --quick translates the article's first blocks only
-#: SentencePiece pieces asked of each side, as opus-mt-de-en's "spm32k,spm32k". As there, the
-#: German source.spm and the English target.spm are separate models and vocab.json is their
-#: union, padded to 58,101 ids. Source: the generated German sentences, the seed's lines and
-#: the 60,000 commonest German words (wordfreq): ~30,000 pieces, the seed ~920 tokens (the
-#: real model: ~850). Target: the generated English sentences and the 100,000 commonest English
-#: words: 32,000 pieces, so the engines' target-side output layer is the real one's size.
-SPM_PIECES = 32000
-SOURCE_WORDS = 60000
-TARGET_WORDS = 100000
+from benchmarks.common import (
+    RATIO,
+    ROOT,
+    WORK,
+    format_load,
+    load_average,
+    machine,
+    model_env,
+    module_command,
+    prepare_model,
+)
+
+MODULE = "benchmarks.bench_speed"
 
 #: (name, engine kind, beam) of the configurations timed on the seed article.
 CONFIGS: list[tuple[str, str, int]] = [
@@ -149,30 +147,18 @@ def main() -> None:
                 "in_tokens": None,
             }
         )
-    print_table(rows, args.quick, time.perf_counter() - started, _load_average(started))
+    print_table(rows, args.quick, time.perf_counter() - started, format_load(load_average()))
 
 
 def run_child(kind: str, work: Path, beam: int, quick: bool) -> dict[str, Any]:
-    cmd = [sys.executable, __file__, "--child", kind, "--beam", str(beam), "--work", str(work)]
+    cmd = module_command(MODULE, "--child", kind, "--beam", str(beam), "--work", str(work))
     if quick:
         cmd.append("--quick")
-    out = subprocess.run(cmd, capture_output=True, text=True, env=_env(work))
+    out = subprocess.run(cmd, capture_output=True, text=True, env=model_env(work), cwd=ROOT)
     lines = [ln for ln in out.stdout.splitlines() if ln.startswith("RESULT ")]
     if out.returncode != 0 or not lines:
         sys.exit(f"child {kind} (beam {beam}) failed:\n{out.stderr[-3000:]}")
     return json.loads(lines[-1].removeprefix("RESULT "))
-
-
-def _env(work: Path) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(
-        TRANSLATOR_CACHE_DIR=str(work / "cache"),
-        HF_HUB_OFFLINE="1",
-        HF_HUB_DISABLE_PROGRESS_BARS="1",
-        TOKENIZERS_PARALLELISM="false",
-        PYTHONWARNINGS="ignore",
-    )
-    return env
 
 
 def _translator_exe() -> str:
@@ -185,10 +171,10 @@ def time_process(cmd: list[str], work: Path) -> tuple[float, int | None, str]:
     """Wall seconds of a whole process, its peak RSS (KiB, if it reported one) and stdout."""
     rss_file = work / "rss.txt"
     rss_file.unlink(missing_ok=True)
-    env = _env(work)
+    env = model_env(work)
     env["BENCH_RSS_FILE"] = str(rss_file)
     started = time.perf_counter()
-    out = subprocess.run(cmd, capture_output=True, text=True, env=env)
+    out = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=ROOT)
     seconds = time.perf_counter() - started
     if out.returncode != 0:
         sys.exit(f"{' '.join(cmd)} failed ({out.returncode}):\n{out.stderr[-3000:]}")
@@ -210,8 +196,7 @@ def cold_start(work: Path) -> dict[str, Any]:
     the engine does the work.
     """
     cmd = [
-        sys.executable,
-        __file__,
+        *module_command(MODULE),
         "--child",
         "cli",
         "--work",
@@ -288,7 +273,7 @@ def cached_rerun(work: Path) -> dict[str, Any]:
     args = ["translate", str(work / "article.txt"), "--model", str(work / "ct2-int8"),
             "--beam-size", "4", "--format", "json"]  # fmt: skip
     fill = work / "cached-fill.json"
-    time_process([sys.executable, __file__, "--child", "cli", "--work", str(work), "--", *args,
+    time_process([*module_command(MODULE), "--child", "cli", "--work", str(work), "--", *args,
                   "-o", str(fill), "--quiet"], work)  # fmt: skip
     again = work / "cached-again.json"
     times = [time_process([_translator_exe(), *args, "-o", str(again), "--quiet"], work)[0]
@@ -301,7 +286,7 @@ def cached_rerun(work: Path) -> dict[str, Any]:
     if targets(data) != targets(json.loads(fill.read_text("utf-8"))):
         sys.exit("the cached re-run gave another translation than the run that filled it")
     check = subprocess.run([sys.executable, "-c", _HEAVY_CHECK, *args, "-o", str(again)],
-                           capture_output=True, text=True, env=_env(work))  # fmt: skip
+                           capture_output=True, text=True, env=model_env(work))  # fmt: skip
     heavy = [ln for ln in check.stderr.splitlines() if ln.startswith("HEAVY ")]
     if check.returncode != 0 or not heavy:
         sys.exit(f"the import check failed:\n{check.stderr[-3000:]}")
@@ -344,7 +329,7 @@ WORK_PARTS = ("translation", "glossary per sentence", "QA per sentence")
 
 def child(kind: str, work: Path, beam: int, quick: bool, rest: list[str]) -> None:
     if kind == "prepare":
-        prepare(work, quick)
+        prepare_model(work, quick)
         result: dict[str, Any] = {}
     elif kind == "cli":
         run_cli(rest)
@@ -361,59 +346,6 @@ def child(kind: str, work: Path, beam: int, quick: bool, rest: list[str]) -> Non
     # Leave without tearing the interpreter down: CTranslate2's worker threads may still hold
     # the forced-length callbacks (benchmark only), and a teardown racing them can abort.
     os._exit(0)
-
-
-def prepare(work: Path, quick: bool) -> None:
-    from tests.models import build_marian_model
-    from translator.engine.convert import convert_model
-
-    text = SEED.read_text("utf-8")
-    if quick:
-        from translator.document import rebuild
-
-        text = "\n\n".join(b.text for b in rebuild(text)[:QUICK_BLOCKS]) + "\n"
-    (work / "article.txt").write_text(text, "utf-8")
-    model = work / "marian"
-    recipe = {
-        "preset": "tiny" if quick else "full",
-        "seed": 0,
-        "spm": 0 if quick else [SPM_PIECES, SOURCE_WORDS, TARGET_WORDS],
-    }
-    recipe_file = work / "recipe.json"
-    if not recipe_file.is_file() or json.loads(recipe_file.read_text()) != recipe:
-        for old in (model, work / "ct2-int8", work / "ct2-float32"):
-            shutil.rmtree(old, ignore_errors=True)
-    if not (model / "model.safetensors").is_file():
-        print(f"building {recipe['preset']} random MarianMT in {model}", file=sys.stderr)
-        if quick:
-            build_marian_model(model, preset="tiny", seed=0)
-        else:
-            source, target = spm_corpora()
-            build_marian_model(
-                model,
-                preset="full",
-                seed=0,
-                corpus=source,
-                shared_spm=False,
-                target_corpus=target,
-                spm_vocab_size=SPM_PIECES,
-            )
-        recipe_file.write_text(json.dumps(recipe))
-    for quantization in ("int8", "float32"):
-        # Kept when complete and current; converted again when older than the model or
-        # than the output restriction (vmap.txt).
-        out = work / f"ct2-{quantization}"
-        convert_model(str(model), quantization=quantization, output_dir=out)
-
-
-def spm_corpora() -> tuple[list[str], list[str]]:
-    """German lines for source.spm, English lines for target.spm (see SPM_PIECES)."""
-    from tests.models import default_corpus, lexicon_lines
-
-    corpus = default_corpus(0)  # 300 German, 300 English generated lines, then German ones
-    german = corpus[:300] + corpus[600:] + lexicon_lines(SOURCE_WORDS, ("de",))
-    english = corpus[300:600] + lexicon_lines(TARGET_WORDS, ("en",))
-    return german, english
 
 
 def article(work: Path) -> str:
@@ -598,24 +530,16 @@ def _time_parts(parts_file: Path) -> None:
 # -- the table ---------------------------------------------------------------------------------
 
 
-def _load_average(_started: float) -> str:
-    try:
-        one, five, fifteen = os.getloadavg()
-    except OSError:
-        return "unknown"
-    return f"{one:.1f} / {five:.1f} / {fifteen:.1f} (1 / 5 / 15 min, at the end of the run)"
-
-
 def print_table(rows: list[dict[str, Any]], quick: bool, total: float, load: str) -> None:
     naive = {r["beam"]: r["seconds"] for r in rows if r["kind"] == "naive"}
     model = "QUICK smoke run: tiny model" if quick else "full opus-mt-de-en architecture"
     print()
     print(
-        f"## Speed on the seed article ({model}, random weights, output forced to "
-        f"{RATIO} x source tokens)"
+        f"Speed on the seed article ({model}, random weights, output forced to "
+        f"{RATIO} x source tokens)."
     )
     print()
-    print(f"Machine: {_machine()}; load average {load}")
+    print(f"Machine: {machine()}; load average {load} (1 / 5 / 15 min, at the end of the run)")
     print()
     header = [
         "run",
@@ -658,7 +582,7 @@ def print_table(rows: list[dict[str, Any]], quick: bool, total: float, load: str
     for line in _targets(rows, naive):
         print(line)
     print(
-        f"\n(benchmark took {total:.0f} s; command: python benchmarks/bench_speed.py"
+        f"\n(benchmark took {total:.0f} s; command: python -m benchmarks.bench_speed"
         f"{' --quick' if quick else ''})"
     )
 
@@ -667,7 +591,7 @@ def _targets(rows: list[dict[str, Any]], naive: dict[int, float]) -> list[str]:
     def verdict(ok: bool) -> str:
         return "met" if ok else "NOT met"
 
-    out = ["Targets (2-core CPU):"]
+    out = ["Targets (2-core CPU):", ""]
     for beam, share, label in ((4, 12, "beam 4"), (1, 15, "greedy")):
         tool = [
             r["seconds"]
@@ -709,30 +633,6 @@ def _targets(rows: list[dict[str, Any]], naive: dict[int, float]) -> list[str]:
             f"({verdict(max(peaks) < 1024**2)})"
         )
     return out
-
-
-def _machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:
-        cores = os.cpu_count() or 0
-    import ctranslate2
-    import torch
-    import transformers
-
-    return (
-        f"{cpu}, {cores} cores, {platform.system()} {platform.release()}, Python "
-        f"{platform.python_version()}, torch {torch.__version__}, transformers "
-        f"{transformers.__version__}, ctranslate2 {ctranslate2.__version__}"
-    )
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """Paragraphs of PDF-extracted plain text rebuilt exactly (issue 23, item 6).
 
-    python benchmarks/bench_text_rebuild.py [--seed 0] [--per-article 12]
+    python -m benchmarks.bench_text_rebuild [--seed 0] [--per-article 12]
 
 The German news-like articles in tests/data/news_de (written for the tests) are rendered the
 way text extraction leaves a PDF (``tests/textset.py``): wrapped by the width of the words in
@@ -14,13 +14,11 @@ blank line (the seed's form; goal >= 97 % exact) and without any blank line betw
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from tests.textset import exact_paragraphs, variants
 
-from tests.textset import exact_paragraphs, variants  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def main() -> None:

@@ -1,8 +1,8 @@
 """Does the glossary damage English? Terms applied, repaired, missed -- and *damaged*.
 
-    python benchmarks/glossary_damage.py                  # all engines available, style ap
-    python benchmarks/glossary_damage.py --style bbc --engine double
-    python benchmarks/glossary_damage.py --show 20        # print the damaged sentences
+    python -m benchmarks.glossary_damage                  # all engines available, style ap
+    python -m benchmarks.glossary_damage --style bbc --engine double
+    python -m benchmarks.glossary_damage --show 20        # print the damaged sentences
 
 Three engines, each run through the glossary's own enforcement (`Glossary.prepare`, the
 engine, `Glossary.finalize`):
@@ -50,7 +50,6 @@ from __future__ import annotations
 import argparse
 import difflib
 import re
-import sys
 import time
 from collections import Counter
 from pathlib import Path
@@ -299,9 +298,8 @@ def pick_engines(names: list[str]) -> dict[str, Any]:
                 str(COPY_MODEL), device="cpu", beam_size=1, local_files_only=True
             )
         else:
-            print(f"(copy model missing: python scripts/build_copy_model.py --out {COPY_MODEL})")
+            print(f"(copy model missing: python -m scripts.build_copy_model --out {COPY_MODEL})")
     if "double" in names:
-        sys.path.insert(0, str(ROOT))
         from tests.doubles import MangleEngine
 
         engines["double"] = MangleEngine()

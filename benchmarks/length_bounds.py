@@ -1,6 +1,6 @@
 """Measure the lost-content bounds (translator.engine.lengths) on real German-English news.
 
-    python benchmarks/length_bounds.py SOURCE.de REFERENCE.en [SOURCE2.en REFERENCE2.de ...]
+    python -m benchmarks.length_bounds SOURCE.de REFERENCE.en [SOURCE2.en REFERENCE2.de ...]
 
 Arguments come in pairs of line-aligned files; which file of a pair is German is decided by
 the ``.de`` / ``.en`` suffix (the order of a pair does not matter). Each line is a segment (a
@@ -32,7 +32,6 @@ from collections.abc import Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
 #: Widening of the measured quantiles: low divided by it, high multiplied by it.
 MARGIN = 1.1

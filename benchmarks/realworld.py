@@ -5,8 +5,8 @@ independently of the reader: a DOCX's XML, a PDF's full-page text from pdfium, a
 file rendered by markdown-it-py; none for web pages, whose page furniture is left out on
 purpose). Reading time per format too.
 
-    python benchmarks/realworld.py            # downloads the sdists once (tests/realworld.py)
-    python benchmarks/realworld.py --all      # every file of the sdists' formats, not only
+    python -m benchmarks.realworld            # downloads the sdists once (tests/realworld.py)
+    python -m benchmarks.realworld --all      # every file of the sdists' formats, not only
                                               # the manifest's
 """
 
@@ -15,16 +15,15 @@ from __future__ import annotations
 import argparse
 import html
 import re
-import sys
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from tests import realworld
 
-from tests import realworld  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
+
 
 _SUFFIXES = {".docx": "docx", ".pdf": "pdf", ".md": "markdown", ".html": "html", ".htm": "html"}
 

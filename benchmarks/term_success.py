@@ -1,7 +1,7 @@
 """Term success rate of the glossary on the seed article, through the pipeline.
 
-    python benchmarks/term_success.py --model PATH_OR_HUB_ID   # a real MarianMT (opus-mt-de-en)
-    python benchmarks/term_success.py                          # copy model if built, else double
+    python -m benchmarks.term_success --model PATH_OR_HUB_ID   # a real MarianMT (opus-mt-de-en)
+    python -m benchmarks.term_success                          # copy model if built, else double
 
 Term success rate = matched source terms whose glossary rendering is in the final output /
 matched source terms (the WMT 2023 terminology measure). The table gives it for
@@ -59,7 +59,6 @@ def pick_engine(args: argparse.Namespace) -> tuple[Any, str]:
         )
     if args.engine == "copy":
         sys.exit(f"{COPY_MODEL} is missing: python scripts/build_copy_model.py --out {COPY_MODEL}")
-    sys.path.insert(0, str(ROOT))
     from tests.doubles import MangleEngine
 
     return MangleEngine(), (

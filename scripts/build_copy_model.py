@@ -9,7 +9,7 @@ German sentences (as the glossary does) comes through.
 
 Rebuild (about 10 minutes on 2 idle CPU cores; the result is committed, the tests never train):
 
-    python scripts/build_copy_model.py --out tests/data/copy-marian
+    python -m scripts.build_copy_model --out tests/data/copy-marian
 
 The committed model is the one of eedff60, built before this script could train the decoder
 start row: its ``<pad>`` row learnt only as an output row (tied embeddings), which
@@ -70,7 +70,6 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))  # the dev-only model builders: tests/models.py
 SEED_ARTICLE = ROOT / "seeds" / "000_8703a8c69dd0bbe2.txt"
 SEED_ARTICLES = sorted((ROOT / "seeds").glob("*.txt"))
 

@@ -1,7 +1,7 @@
 """Build the generated region at the end of the packaged glossary from data.
 
-    python scripts/build_glossary.py            # rewrite the region of the packaged glossary
-    python scripts/build_glossary.py --check    # exit 1 (and say so) if the region is out of date
+    python -m scripts.build_glossary            # rewrite the region of the packaged glossary
+    python -m scripts.build_glossary --check    # exit 1 (and say so) if the region is out of date
 
 What is generated (German -> English):
 
@@ -20,7 +20,7 @@ What is generated (German -> English):
   "Russian", "Russen" -> "Russians"), the plural listed apart because German plurals are
   irregular (Franzose/Franzosen).
 
-Policy (see README, "Glossary", inject or verify): names (countries, regions, cities) are
+Policy (see docs/glossary-spec.md, "Inject or verify"): names (countries, regions, cities) are
 injected; nationality adjectives and demonyms, which MarianMT renders well and which occur
 inside other phrases, are only verified (``enforce: verify``).
 
@@ -610,13 +610,12 @@ def main() -> None:
     parser.add_argument("--check", action="store_true", help="only check the region is current")
     parser.add_argument("--glossary", type=Path, default=GLOSSARY)
     args = parser.parse_args()
-    sys.path.insert(0, str(ROOT))
     text = args.glossary.read_text(encoding="utf-8")
     new = build(text)
     if args.check:
         if new != text:
             sys.exit(f"{args.glossary}: the generated region is out of date: "
-                     "run python scripts/build_glossary.py")
+                     "run python -m scripts.build_glossary")
         print(f"{args.glossary}: the generated region is up to date")
         return
     if new != text:

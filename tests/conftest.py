@@ -73,13 +73,13 @@ COPY_MODEL_DIR = ROOT / "tests" / "data" / "copy-marian"
 def copy_model_dir() -> Path:
     """The committed tiny MarianMT trained to copy its input, in the real opus-mt layout.
 
-    Built by ``python scripts/build_copy_model.py --out tests/data/copy-marian``. Shared by the
+    Built by ``python -m scripts.build_copy_model --out tests/data/copy-marian``. Shared by the
     whole session: treat it as read-only (copy it to tmp_path to change anything).
     """
     if not (COPY_MODEL_DIR / "model.safetensors").is_file():
         pytest.fail(
             f"{COPY_MODEL_DIR} is missing; rebuild it with "
-            "python scripts/build_copy_model.py --out tests/data/copy-marian"
+            "python -m scripts.build_copy_model --out tests/data/copy-marian"
         )
     return COPY_MODEL_DIR
 

@@ -1,8 +1,9 @@
 """Build MarianMT model folders in the real opus-mt layout, for tests and benchmarks.
 
 Dev-only: this module is not part of the shipped package (it reads the repository's
-``seeds/``). Tests import it as ``tests.models``; benchmarks and
-``scripts/build_copy_model.py`` put the repository root on ``sys.path`` first.
+``seeds/``). Tests import it as ``tests.models``, and so do the benchmarks and
+``scripts/build_copy_model.py``, run as modules from the repository root
+(``python -m benchmarks.bench_speed``, ``python -m scripts.build_copy_model``).
 
 No model can be downloaded on the machines this project is tested on, so the suite builds its
 own: two SentencePiece models trained in-process on a little German/English text, a shared

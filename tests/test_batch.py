@@ -265,7 +265,6 @@ def test_bad_files_are_reported_and_skipped_while_the_rest_goes_on(folders: Fold
 
 _AS_USER = """
 import json, sys
-sys.path.insert(0, sys.argv[3])
 from tests.doubles import WordEngine
 from translator.batch import translate_folder
 from translator.options import Options
@@ -297,7 +296,7 @@ def test_unreadable_file_and_folder_are_reported() -> None:
         (in_dir / "closed").chmod(0)
         try:
             done = subprocess.run(
-                [sys.executable, "-c", _AS_USER, str(in_dir), str(out_dir), str(ROOT)],
+                [sys.executable, "-c", _AS_USER, str(in_dir), str(out_dir)], cwd=ROOT,
                 capture_output=True, text=True, timeout=120, user="nobody" if as_root else None,
             )  # fmt: skip
         except PermissionError:
