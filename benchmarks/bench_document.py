@@ -18,8 +18,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from translator.document import rebuild  # noqa: E402
-from translator.segment import split_sentences  # noqa: E402
+from translator.text.layout import rebuild  # noqa: E402
+from translator.text.segment import split_sentences  # noqa: E402
 
 
 def best_of(fn: Callable[[], object], runs: int = 3) -> float:

@@ -33,8 +33,8 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from bench_speed import RATIO, SEED, WORK, prepare  # noqa: E402
 
-from translator.document import rebuild  # noqa: E402
 from translator.formats import read_document  # noqa: E402
+from translator.text.layout import rebuild  # noqa: E402
 
 
 def seed_blocks() -> list[Any]:
@@ -118,7 +118,7 @@ def main() -> None:
 
     from translator.engine.ct2 import CTranslate2Engine
     from translator.pipeline import Pipeline
-    from translator.segment import split_sentences
+    from translator.text.segment import split_sentences
 
     split_sentences("Erster Satz. Zweiter Satz.")  # pysbd builds its rules once, not per row
     blocks = seed_blocks()

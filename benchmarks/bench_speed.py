@@ -369,7 +369,7 @@ def prepare(work: Path, quick: bool) -> None:
 
     text = SEED.read_text("utf-8")
     if quick:
-        from translator.document import rebuild
+        from translator.text.layout import rebuild
 
         text = "\n\n".join(b.text for b in rebuild(text)[:QUICK_BLOCKS]) + "\n"
     (work / "article.txt").write_text(text, "utf-8")
@@ -421,7 +421,7 @@ def article(work: Path) -> str:
 
 
 def paragraphs(work: Path) -> list[str]:
-    from translator.document import rebuild
+    from translator.text.layout import rebuild
 
     return [b.text for b in rebuild(article(work))]
 

@@ -157,7 +157,7 @@ def variants(
 
 def exact_paragraphs(text: str, paragraphs: list[str]) -> int:
     """How many of ``paragraphs`` the rebuilt text holds exactly, as paragraph blocks."""
-    from translator.document import rebuild
+    from translator.text.layout import rebuild
 
     found = Counter(b.text for b in rebuild(text) if b.kind == "paragraph")
     hits = 0

@@ -18,10 +18,11 @@ import logging
 from html import escape
 from typing import Any
 
-from ..document import decode_bytes
 from ..errors import InputError
-from ..layout import Block, is_date_line
 from ..result import ParagraphResult, TranslationResult
+from ..text.block import Block
+from ..text.decode import decode_bytes
+from ..text.rules import is_date_line
 from .base import Document
 from .inline import InlineText, Placed, Span, lost, markup, nests, phrases, place
 

@@ -3,7 +3,9 @@ and its blocks rebuilt from the line layout (``translator.layout``)."""
 
 from __future__ import annotations
 
-from ..document import control_characters, decode_bytes, normalise, rebuild
+from ..text.decode import decode_bytes
+from ..text.layout import rebuild
+from ..text.normalise import control_characters, normalise
 from .base import Document
 
 
