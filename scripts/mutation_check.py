@@ -123,6 +123,7 @@ ATOMIC = ("tests/test_atomic_outputs.py", "tests/test_document.py")
 BATCH = ("tests/test_batch.py", "tests/test_batch_cli.py", "tests/test_atomic_outputs.py")
 ENFORCE = ("tests/test_glossary_enforce.py",)
 TEXT = ("tests/test_engine_marian.py", "tests/test_copy_model.py")
+RULES = ("tests/test_text_rules.py", "tests/test_layout.py", "tests/test_pdf.py")
 
 MUTANTS: list[Mutant] = [
     # -- files.py: reading bytes and atomic writing; text/: decoding and normalising -----------
@@ -156,10 +157,10 @@ MUTANTS: list[Mutant] = [
     # The rules the plain-text and the PDF rebuild share: broken once, both must notice.
     M("text-rules-heading-words", "translator/text/rules.py",
       "MAX_HEADING_WORDS = 16", "MAX_HEADING_WORDS = 5",
-      ("tests/test_layout.py", "tests/test_pdf.py")),
+      RULES),
     M("text-rules-hyphen-always-kept", "translator/text/rules.py",
       "        return \"\"  # \"DPRK-Truppen\", \"Kursk-Region\", \"3-jährige\"\n    return None",
-      "        return \"\"\n    return \"\"", ("tests/test_layout.py", "tests/test_pdf.py"),
+      "        return \"\"\n    return \"\"", RULES,
       within="hyphen_glue"),
     # -- batch/: what is due, the local runner, records ---------------------------------------
     M("batch-runner-writes-in-place", "translator/batch/storage.py",
