@@ -4,7 +4,7 @@ German patterns) with a hyphen or a soft hyphen, the title and headings wrapped 
 larger font), page breaks (a form feed or blank lines) anywhere, also inside paragraphs.
 
 ``variants()`` draws the renderings from a seed; ``exact_paragraphs`` counts how many of a
-rendering's paragraphs ``translator.layout`` rebuilds exactly.
+rendering's paragraphs ``translator.text.layout`` rebuilds exactly.
 """
 
 from __future__ import annotations
