@@ -15,6 +15,9 @@ merged again:
 - a piece ending with an abbreviation that does not end sentences ("Oberst a. D. | Müller",
   "am Mo. | 31. Jan. | 2025"),
 - a short bracketed note after a sentence ("Der Hund ___ im Garten. | (spielen)").
+
+What ends a sentence and the month names are the layout's own (``translator.text.rules``),
+so a block and its sentences end at the same marks.
 """
 
 from __future__ import annotations
