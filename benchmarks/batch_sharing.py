@@ -50,8 +50,8 @@ class Counting:
 
 def make_articles(folder: Path, count: int, per_article: int) -> None:
     """Write ``count`` articles of ``per_article`` seed sentences."""
-    from translator.document import read_file
     from translator.pipeline import Pipeline
+    from translator.text.decode import read_file
 
     sentences = [
         u.source

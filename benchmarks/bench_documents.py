@@ -4,8 +4,8 @@
     python -m benchmarks.bench_documents --part text   # one part: text, formats or pdf
     python -m benchmarks.bench_documents --quick       # tiny model for the formats part
 
-``text``: normalise + rebuild paragraphs (``translator.document.rebuild``) and sentence
-splitting (``translator.segment``) on the seed article (4.4 kB), the seed repeated 10x and
+``text``: normalise + rebuild paragraphs (``translator.text.layout.rebuild``) and sentence
+splitting (``translator.text.segment``) on the seed article (4.4 kB), the seed repeated 10x and
 100x, and one huge hard-wrapped paragraph (400 kB, the worst case for joining); best of 3.
 pysbd's first use (building its rule set) is timed apart.
 
@@ -49,8 +49,8 @@ PARTS = ("text", "formats", "pdf")
 
 
 def bench_text() -> None:
-    from translator.document import rebuild
-    from translator.segment import split_sentences
+    from translator.text.layout import rebuild
+    from translator.text.segment import split_sentences
 
     seed = SEED.read_text(encoding="utf-8")
     sentence = "Die Truppen ziehen sich am 6. Mai nach Verlusten zurück, berichten die Medien. "
@@ -132,11 +132,11 @@ def as_markdown(blocks: list[Any]) -> bytes:
 
 def bench_formats(work: Path, quick: bool, runs: int) -> None:
     from tests.pdfs import seed_news_pdf
-    from translator.document import rebuild
+    from translator.text.layout import rebuild
     from translator.engine.ct2 import CTranslate2Engine
     from translator.formats import read_document
     from translator.pipeline import Pipeline
-    from translator.segment import split_sentences
+    from translator.text.segment import split_sentences
 
     work.mkdir(parents=True, exist_ok=True)
     prepare_model(work, quick)

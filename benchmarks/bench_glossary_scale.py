@@ -12,7 +12,7 @@ nouns and hyphen compounds from wordfreq's German words, adjective + noun terms,
 last names), places and acronyms, with English renderings from wordfreq's English words. The
 news sentences use its terms inflected (adjective endings, plural and genitive endings) among
 frequent German words; the seed is the article in ``seeds/``, split into sentences by
-``translator.segment``.
+``translator.text.segment``.
 
 For each size the table gives:
 
@@ -182,7 +182,7 @@ def real_termbase(path: Path, count: int) -> list:
 def measure_termbase(path: Path, text: Path, count: int) -> None:
     """The work per sentence with a real termbase on real German sentences."""
     from translator.glossary import Glossary, dump_entries
-    from translator.segment import split_sentences
+    from translator.text.segment import split_sentences
 
     entries = real_termbase(path, count)
     sentences = [
@@ -227,7 +227,7 @@ def main() -> None:
     from translator.glossary import dump_entries, load_glossary
     from translator.glossary.interchange import export, import_glossary
     from translator.glossary.match import ReferenceMatcher
-    from translator.segment import split_sentences
+    from translator.text.segment import split_sentences
 
     seed = [s for p in SEED.read_text(encoding="utf-8").split("\n\n") for s in split_sentences(p)]
     with tempfile.TemporaryDirectory() as tmp:

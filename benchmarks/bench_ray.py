@@ -62,7 +62,7 @@ class Ct2Factory:
 
 def make_folder(folder: Path, files: int, quick: bool) -> int:
     """``files`` variants of the seed article; returns the sentences per file."""
-    from translator.document import rebuild
+    from translator.text.layout import rebuild
 
     text = SEED.read_text("utf-8")
     if quick:

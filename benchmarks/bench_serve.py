@@ -44,9 +44,9 @@ COPY_MODEL = ROOT / "tests" / "data" / "copy-marian"
 
 def paragraphs(count: int, tag: str) -> list[str]:
     """``count`` distinct paragraphs of seed sentences, each sentence tagged."""
-    from translator.document import read_file
-    from translator.layout import blocks
-    from translator.segment import split_sentences
+    from translator.text.decode import read_file
+    from translator.text.layout import blocks
+    from translator.text.segment import split_sentences
 
     source = [b.text for b in blocks(read_file(SEED)) if b.kind == "paragraph"]
     out = []
@@ -57,7 +57,7 @@ def paragraphs(count: int, tag: str) -> list[str]:
 
 
 def sentence_count(texts: list[str]) -> int:
-    from translator.segment import split_sentences
+    from translator.text.segment import split_sentences
 
     return sum(len(split_sentences(t)) for t in texts)
 

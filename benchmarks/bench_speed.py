@@ -18,7 +18,7 @@ a real model's, never less). Like opus-mt-de-en, the model has separate German a
 SentencePiece models (32k pieces asked of each) and a shared 58,101-id vocabulary, so the
 output restriction to the English side (``translator/engine/vocab.py``) costs here what it
 costs there. The text is the seed article, rebuilt into paragraphs and sentences by
-``translator.document`` / ``translator.segment``.
+``translator.text.layout`` / ``translator.text.segment``.
 
 Each configuration runs in a fresh subprocess, so its peak RSS (``ru_maxrss``) is its own and
 no run warms another's caches. Times are translation work only (model loading is listed
@@ -353,7 +353,7 @@ def article(work: Path) -> str:
 
 
 def paragraphs(work: Path) -> list[str]:
-    from translator.document import rebuild
+    from translator.text.layout import rebuild
 
     return [b.text for b in rebuild(article(work))]
 

@@ -126,7 +126,7 @@ def prepare_model(work: Path, quick: bool) -> None:
 
     text = SEED.read_text("utf-8")
     if quick:
-        from translator.document import rebuild
+        from translator.text.layout import rebuild
 
         text = "\n\n".join(b.text for b in rebuild(text)[:QUICK_BLOCKS]) + "\n"
     (work / "article.txt").write_text(text, "utf-8")

@@ -108,7 +108,7 @@ def damaged_spans(raw: str, final: str, hits: list[Any]) -> list[str]:
 
 def units(data: Path, extra: list[Path]) -> tuple[list[tuple[str, str]], list[list[str]]]:
     """(German, English reference) sentence pairs of ``data``, and the same for ``extra``."""
-    from translator.segment import split_sentences
+    from translator.text.segment import split_sentences
 
     src = (data / "src.de").read_text(encoding="utf-8").splitlines()
     ref = (data / "ref.en").read_text(encoding="utf-8").splitlines()

@@ -619,7 +619,7 @@ def main() -> None:
         print(f"{args.glossary}: the generated region is up to date")
         return
     if new != text:
-        from translator.document import write_atomic
+        from translator.files import write_atomic
 
         write_atomic(args.glossary, new)
     from translator.glossary import load_glossary

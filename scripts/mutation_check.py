@@ -123,36 +123,45 @@ ATOMIC = ("tests/test_atomic_outputs.py", "tests/test_document.py")
 BATCH = ("tests/test_batch.py", "tests/test_batch_cli.py", "tests/test_atomic_outputs.py")
 ENFORCE = ("tests/test_glossary_enforce.py",)
 TEXT = ("tests/test_engine_marian.py", "tests/test_copy_model.py")
+RULES = ("tests/test_text_rules.py", "tests/test_layout.py", "tests/test_pdf.py")
 
 MUTANTS: list[Mutant] = [
-    # -- document.py: reading and atomic writing ----------------------------------------------
-    M("document-write-in-place", "translator/document.py",
+    # -- files.py: reading bytes and atomic writing; text/: decoding and normalising -----------
+    M("files-write-in-place", "translator/files.py",
       'fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=_TEMP_SUFFIX, dir=parent)',
       "fd, tmp = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644), str(target)",
       ATOMIC),
-    M("document-temp-left-on-failure", "translator/document.py",
+    M("files-temp-left-on-failure", "translator/files.py",
       "            os.unlink(tmp)\n        if isinstance(exc, OSError):",
       "            pass\n        if isinstance(exc, OSError):", ATOMIC),
-    M("document-no-fsync", "translator/document.py",
+    M("files-no-fsync", "translator/files.py",
       "            os.fsync(fh.fileno())\n", "", ATOMIC),
-    M("document-mode-0600", "translator/document.py",
+    M("files-mode-0600", "translator/files.py",
       "        os.chmod(tmp, _file_mode(target))\n", "", ATOMIC),
-    M("document-overwrites-input", "translator/document.py",
+    M("files-overwrites-input", "translator/files.py",
       'raise OutputError(f"{target}: refusing to overwrite the input file")', "pass",
       ("tests/test_document.py", "tests/test_batch.py")),
-    M("document-temp-name-unknown", "translator/document.py",
+    M("files-temp-name-unknown", "translator/files.py",
       "    return match[\"name\"] if match else None", "    return None",
       ("tests/test_document.py", "tests/test_batch.py")),
-    M("document-no-nfc", "translator/document.py",
+    M("files-size-limit-off-by-one", "translator/files.py",
+      "    if len(data) > limit:", "    if len(data) > limit + 1:", ("tests/test_document.py",)),
+    M("normalise-no-nfc", "translator/text/normalise.py",
       'return unicodedata.normalize("NFC", text)', "return text", ("tests/test_document.py",)),
-    M("document-empty-accepted", "translator/document.py",
+    M("decode-empty-accepted", "translator/text/decode.py",
       '    if not text.strip():\n        raise InputError(f"{name}: is empty")',
       "    if False:\n        pass", ("tests/test_document.py",)),
-    M("document-size-limit-off-by-one", "translator/document.py",
-      "    if len(data) > limit:", "    if len(data) > limit + 1:", ("tests/test_document.py",)),
-    M("document-latin1-only", "translator/document.py",
+    M("decode-latin1-only", "translator/text/decode.py",
       'WESTERN_ENCODINGS = ["cp1252", "iso8859_15", "latin_1"]',
       'WESTERN_ENCODINGS = ["latin_1"]', ("tests/test_document.py",)),
+    # The rules the plain-text and the PDF rebuild share: broken once, both must notice.
+    M("rules-heading-words", "translator/text/rules.py",
+      "MAX_HEADING_WORDS = 16", "MAX_HEADING_WORDS = 15",
+      RULES),
+    M("rules-hyphen-always-kept", "translator/text/rules.py",
+      "        return \"\"  # \"DPRK-Truppen\", \"Kursk-Region\", \"3-jährige\"\n    return None",
+      "        return \"\"\n    return \"\"", RULES,
+      within="hyphen_glue"),
     # -- batch/: what is due, the local runner, records ---------------------------------------
     M("batch-runner-writes-in-place", "translator/batch/storage.py",
       "write_atomic(path, data, inputs=[source.path])",

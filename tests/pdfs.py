@@ -299,8 +299,8 @@ def article(paragraphs: int, sentences: int = 4) -> list[tuple[str, str]]:
 
 
 def seed_blocks() -> list[tuple[str, str]]:
-    """The seed article's blocks, as ``translator.layout`` rebuilds them from the text."""
-    from translator.document import rebuild
+    """The seed article's blocks, as ``translator.text.layout`` rebuilds them from the text."""
+    from translator.text.layout import rebuild
 
     return [(b.kind, b.text) for b in rebuild(SEED.read_text(encoding="utf-8"))]
 

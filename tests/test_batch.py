@@ -763,7 +763,7 @@ def test_temp_files_of_a_killed_run_are_removed_and_nothing_else(folders: Folder
 def test_temp_file_names_are_the_ones_write_atomic_uses(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import translator.document as document
+    import translator.files as files
 
     renamed: list[str] = []
     replace = os.replace
@@ -772,11 +772,11 @@ def test_temp_file_names_are_the_ones_write_atomic_uses(
         renamed.append(Path(src).name)
         replace(src, dst)
 
-    monkeypatch.setattr(document.os, "replace", spy)
-    document.write_atomic(tmp_path / "a.json", "{}")
-    assert document.temp_target(renamed[0]) == "a.json"
-    assert document.temp_target("a.json") is None
-    assert document.temp_target(".a.json") is None
+    monkeypatch.setattr(files.os, "replace", spy)
+    files.write_atomic(tmp_path / "a.json", "{}")
+    assert files.temp_target(renamed[0]) == "a.json"
+    assert files.temp_target("a.json") is None
+    assert files.temp_target(".a.json") is None
 
 
 # -- the seam for other runners: what is due, and a record per file -----------------------------
@@ -785,7 +785,7 @@ def test_temp_file_names_are_the_ones_write_atomic_uses(
 def test_another_runner_plugs_in_through_the_plan_and_records(folders: Folders) -> None:
     from translator.batch import FileRecord, Ledger, Manifest, make_plan
     from translator.batch.manifest import sha256_file
-    from translator.document import write_atomic
+    from translator.files import write_atomic
 
     in_dir, out_dir = folders
     for name in ("a.txt", "b.txt", "c.txt"):

@@ -22,7 +22,7 @@ from tests.cli import use_engine
 from tests.doubles import MangleEngine, WordEngine
 from translator.batch import MANIFEST_NAME, Manifest
 from translator.batch.local import WRITERS
-from translator.document import temp_target
+from translator.files import temp_target
 
 ROOT = Path(__file__).resolve().parents[1]
 Capture = pytest.CaptureFixture[str]

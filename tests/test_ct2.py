@@ -20,14 +20,14 @@ import pytest
 
 from tests.cli import run_cli
 from translator import ModelError, Pipeline
-from translator.document import rebuild
 from translator.engine import load_engine
 from translator.engine.convert import convert_model, default_quantization
 from translator.engine.ct2 import CTranslate2Engine, MarianPieces
 from translator.engine.hub import folder_revision
 from translator.engine.marian import MarianEngine
 from translator.engine.select import conversion_dir, converted_model_for
-from translator.segment import split_sentences
+from translator.text.layout import rebuild
+from translator.text.segment import split_sentences
 
 pytestmark = pytest.mark.slow
 

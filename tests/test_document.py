@@ -12,16 +12,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from translator import config
-from translator.document import (
-    decode_bytes,
-    join_soft_breaks,
-    normalise,
-    read_file,
-    read_input,
-    rebuild,
-    write_atomic,
-)
 from translator.errors import InputError, OutputError
+from translator.files import write_atomic
+from translator.text.decode import decode_bytes, read_file, read_input
+from translator.text.layout import rebuild
+from translator.text.normalise import join_soft_breaks, normalise
 
 GERMAN = "„Die Präsenz von DPRK-Truppen“, erklärte er. Größe, Maß, Übung, Ärger, Öl – 5 €."
 

@@ -13,7 +13,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.strategies import pdf_like
-from translator.document import Block, join_soft_breaks, normalise, rebuild
+from translator.text.block import Block
+from translator.text.layout import rebuild
+from translator.text.normalise import join_soft_breaks, normalise
 
 SEED_BLOCKS = [
     ("date", "31. Januar 2025"),
@@ -126,7 +128,7 @@ def test_seed_rebuilds_exactly(seed_text: str) -> None:
 
 def test_seed_as_cp1252_crlf_rebuilds_the_same(seed_text: str) -> None:
     # What a Windows tool would have saved: the same blocks after normalisation.
-    from translator.document import decode_bytes
+    from translator.text.decode import decode_bytes
 
     data = seed_text.replace("\n", "\r\n").encode("cp1252")
     assert kinds_texts(decode_bytes(data)) == SEED_BLOCKS
@@ -595,7 +597,7 @@ def test_list_items_exercises_and_pairs_keep_a_line_each(
 
 
 def test_an_exercise_line_is_one_sentence_with_its_bracketed_note() -> None:
-    from translator.segment import split_sentences
+    from translator.text.segment import split_sentences
 
     assert split_sentences("a) Der Hund ___ im Garten. (spielen)") == [
         "a) Der Hund ___ im Garten. (spielen)"

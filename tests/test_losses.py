@@ -16,7 +16,7 @@ from translator.batch.events import BatchSummary
 from translator.batch.records import FileRecord
 from translator.cli.report import losses_line
 from translator.formats import Document, read_document, write
-from translator.layout import Block
+from translator.text.block import Block
 
 
 def test_reader_losses_reach_the_json_metadata() -> None:

@@ -432,8 +432,8 @@ def test_eval_scores_a_copy_of_the_reference_100(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    from translator.document import rebuild
-    from translator.segment import split_sentences
+    from translator.text.layout import rebuild
+    from translator.text.segment import split_sentences
 
     text = inputs["a.txt"].decode()
     lines = [s for b in rebuild(text) for s in split_sentences(b.text)]

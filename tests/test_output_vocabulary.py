@@ -15,12 +15,12 @@ from pathlib import Path
 import pytest
 
 from tests.models import build_marian_model, default_corpus
-from translator.document import rebuild
 from translator.engine.convert import convert_model
 from translator.engine.ct2 import CTranslate2Engine
 from translator.engine.marian import MarianEngine
 from translator.engine.vocab import VMAP_FILE, target_pieces
-from translator.segment import split_sentences
+from translator.text.layout import rebuild
+from translator.text.segment import split_sentences
 
 pytestmark = [pytest.mark.slow, pytest.mark.noise_model]
 

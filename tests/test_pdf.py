@@ -348,7 +348,7 @@ def test_seed_article_as_a_news_page() -> None:
 
 def test_seed_typewritten_in_one_font_rebuilds_like_the_text(seed_text: str) -> None:
     """No typography to go by (one font, one size): spacing and line lengths alone give the
-    blocks ``translator.layout`` finds in the extracted text."""
+    blocks ``translator.text.layout`` finds in the extracted text."""
     data = pdfs.typewritten_pdf(seed_text)
     doc = read_pdf(data)
     assert doc.metadata["pages"] == 2

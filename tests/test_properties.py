@@ -11,9 +11,9 @@ from hypothesis import strategies as st
 
 from tests.doubles import WordEngine
 from tests.strategies import pdf_like
-from translator.document import rebuild
 from translator.pipeline import UNSPLIT_KINDS, Pipeline
-from translator.segment import split_sentences
+from translator.text.layout import rebuild
+from translator.text.segment import split_sentences
 
 
 @settings(max_examples=150, deadline=None)

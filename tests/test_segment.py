@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from translator import segment
-from translator.segment import collapse, join_sentences, split_sentences
+from translator.text import segment
+from translator.text.segment import collapse, join_sentences, split_sentences
 
 
 @pytest.mark.parametrize(

@@ -53,7 +53,7 @@ def test_a_page_break_inside_a_paragraph_and_inside_a_word() -> None:
 
 
 def test_a_soft_hyphen_at_a_line_end_always_joins_the_word() -> None:
-    from translator.document import rebuild
+    from translator.text.layout import rebuild
 
     text = "Der Nord\u00ad\n\n\n\nOstsee-Kanal ist lang.\n"
     assert [b.text for b in rebuild(text)] == ["Der NordOstsee-Kanal ist lang."]

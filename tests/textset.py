@@ -4,7 +4,7 @@ German patterns) with a hyphen or a soft hyphen, the title and headings wrapped 
 larger font), page breaks (a form feed or blank lines) anywhere, also inside paragraphs.
 
 ``variants()`` draws the renderings from a seed; ``exact_paragraphs`` counts how many of a
-rendering's paragraphs ``translator.layout`` rebuilds exactly.
+rendering's paragraphs ``translator.text.layout`` rebuilds exactly.
 """
 
 from __future__ import annotations
@@ -157,7 +157,7 @@ def variants(
 
 def exact_paragraphs(text: str, paragraphs: list[str]) -> int:
     """How many of ``paragraphs`` the rebuilt text holds exactly, as paragraph blocks."""
-    from translator.document import rebuild
+    from translator.text.layout import rebuild
 
     found = Counter(b.text for b in rebuild(text) if b.kind == "paragraph")
     hits = 0

@@ -127,8 +127,8 @@ class _Collector:
 
 
 def _sentences(text: str) -> Iterable[str]:
-    from .document import rebuild
-    from .segment import split_sentences
+    from .text.layout import rebuild
+    from .text.segment import split_sentences
 
     for block in rebuild(text):
         yield from split_sentences(block.text)

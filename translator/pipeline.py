@@ -18,7 +18,6 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
-from .document import Block, rebuild
 from .engine import Engine, engine_signature
 from .engine.lengths import check_enabled, length_problem
 from .errors import InputError
@@ -32,8 +31,10 @@ from .result import (
     TranslationResult,
     unique_flags,
 )
-from .segment import split_sentences
 from .signature import memory_namespace, qa_namespace, signature
+from .text.block import Block
+from .text.layout import rebuild
+from .text.segment import split_sentences
 
 if TYPE_CHECKING:
     from .options import Options

@@ -70,7 +70,7 @@ class SentenceResult:
 
 @dataclass
 class ParagraphResult:
-    """One block of the document (``kind``: see ``translator.layout.Block``).
+    """One block of the document (``kind``: see ``translator.text.block.Block``).
 
     ``origin`` says where it came from in the original file (PDF page and bounding box, DOCX
     paragraph index and style, HTML element, Markdown line); None for plain text.

@@ -446,7 +446,7 @@ class JsonManifest:
         return self.path.read_text(encoding="utf-8")
 
     def _write_text(self, text: str) -> None:
-        from ..document import write_atomic
+        from ..files import write_atomic
 
         write_atomic(self.path, text)
 

@@ -164,7 +164,7 @@ class BatchRunner:
     def _plan(self, found: Scan | Discovery, source: Folder, ledger: Ledger, due: _Spill) -> int:
         """Decide for each input found whether it is due (spilled to ``due``) or unchanged
         (noted); the number unchanged. One pass, as discovery goes."""
-        from ..document import remove_stale_temps
+        from ..files import remove_stale_temps
 
         digest_of = None
         if isinstance(source, RemoteFolder):

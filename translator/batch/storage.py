@@ -56,7 +56,7 @@ class LocalFolder:
         self.limits = limits  # what one document may hold (None: Options' defaults)
 
     def read_document(self, file: SourceFile, *, max_bytes: int) -> Document:
-        from ..document import read_bytes
+        from ..files import read_bytes
         from ..formats import read_document
 
         st = os.stat(file.path)
@@ -67,7 +67,7 @@ class LocalFolder:
         return read_document(read_bytes(file.path), name=str(file.path), limits=self.limits)
 
     def write(self, rel: str, data: str | bytes, *, source: SourceFile) -> str | None:
-        from ..document import write_atomic
+        from ..files import write_atomic
 
         path = self.root / rel
         path.parent.mkdir(parents=True, exist_ok=True)

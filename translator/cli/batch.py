@@ -295,7 +295,7 @@ def _check_summary_target(target: Path, in_dir: str, out_dir: str) -> None:
 
 
 def _write_summary(summary: BatchSummary, target: Path) -> None:
-    from ..document import write_atomic
+    from ..files import write_atomic
 
     data = summary.to_json()
     if str(target) == "-":

@@ -70,9 +70,9 @@ def eval_command(
     quiet: QuietOpt = False,
 ) -> None:
     """Translate SRC and score it against REF: BLEU and chrF (sacrebleu), glossary terms."""
-    from ..document import check_output, write_atomic
     from ..evaluate import COMPARISONS, Comet, comet_installed, evaluate, load_eval_set, setups_for
     from ..evaluate.metrics import COMET_HINT
+    from ..files import check_output, write_atomic
 
     if compare is not None:
         compare = compare.lower()

@@ -163,8 +163,8 @@ def import_(
     ] = False,
 ) -> None:
     """Convert a CSV/TSV/TBX glossary into glossary YAML (stdout, or -o FILE)."""
-    from ..document import write_atomic
     from ..errors import GlossaryError, InputError
+    from ..files import write_atomic
     from ..glossary import dump_entries
     from ..glossary.interchange import FORMATS, guess_format, import_glossary
     from ..glossary.schema import Category
@@ -238,7 +238,7 @@ def export(
     ] = None,
 ) -> None:
     """Export the glossary as CSV, TSV or TBX (importable again without loss)."""
-    from ..document import write_atomic
+    from ..files import write_atomic
     from ..glossary import load_glossary
     from ..glossary.interchange import export as export_entries
 

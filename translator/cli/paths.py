@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from ..document import check_folder_writable, check_output
 from ..errors import OutputError
+from ..files import check_folder_writable, check_output
 
 MKDIR_HINT = "add --mkdir to create it"
 

@@ -60,8 +60,8 @@ def suggest(
     files they are counted and the most frequent come first."""
     from ..batch.discovery import DEFAULT_PATTERNS
     from ..detect import detect_files, suggestions_yaml
-    from ..document import read_bytes
     from ..errors import InputError
+    from ..files import read_bytes
     from ..formats import read_document
 
     texts: list[tuple[str, str]] = []

@@ -80,9 +80,9 @@ def translate(
 
     The format is detected from the content; the output keeps it (PDF gives Markdown).
     """
-    from ..document import read_source, write_atomic
     from ..errors import OutputError, TermsMissedError
     from ..factory import build_pipeline
+    from ..files import read_source, write_atomic
     from ..formats import default_output, read_document, write
     from ..options import check_format
 

@@ -274,7 +274,7 @@ def translate(
 
 def running_text(text: str) -> str:
     """A reference article as one line of running text, unwrapped as sources are."""
-    from ..document import rebuild
+    from ..text.layout import rebuild
 
     return " ".join(" ".join(block.text for block in rebuild(text)).split())
 

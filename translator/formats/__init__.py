@@ -2,7 +2,7 @@
 
 One module per format, each importing its library only when used:
 
-- ``text``: plain text, the layout rebuild of ``translator.layout``;
+- ``text``: plain text, the layout rebuild of ``translator.text.layout``;
 - ``markdown``: markdown-it-py; Markdown in, Markdown out;
 - ``html``: a saved web page, the article extracted with trafilatura;
 - ``docx``: python-docx; DOCX in, DOCX out;

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from ..layout import Block
+from ..text.block import Block
 
 #: The input formats the tool reads (detected by content, see ``translator.formats``).
 InputFormat = Literal["text", "markdown", "html", "docx", "pdf"]

@@ -29,9 +29,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import InputError
-from ..layout import Block, is_date_line
 from ..options import Limits
 from ..result import TranslationResult
+from ..text.block import Block
+from ..text.rules import is_date_line
 from .base import Document
 from .inline import InlineText, Span, lost, phrases, place, segments
 

@@ -18,10 +18,11 @@ import logging
 from html import escape
 from typing import Any
 
-from ..document import decode_bytes
 from ..errors import InputError
-from ..layout import Block, is_date_line
 from ..result import ParagraphResult, TranslationResult
+from ..text.block import Block
+from ..text.decode import decode_bytes
+from ..text.rules import is_date_line
 from .base import Document
 from .inline import InlineText, Placed, Span, lost, markup, nests, phrases, place
 
@@ -122,7 +123,7 @@ _JOINER = "\u2060"
 def _distinct_repeats(page: str) -> Any:
     """The page parsed, with an element whose text repeats an earlier one's made different
     by invisible word joiners (trafilatura drops a paragraph repeating the one before it;
-    the text read is the same, see ``translator.document.normalise``). None if the page
+    the text read is the same, see ``translator.text.normalise``). None if the page
     cannot be parsed (trafilatura then gets the text)."""
     import lxml.html
 

@@ -26,8 +26,8 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
-from ..document import join_soft_breaks, normalise
 from ..result import ParagraphResult, SentenceResult
+from ..text.normalise import join_soft_breaks, normalise
 
 log = logging.getLogger("translator")
 

@@ -24,9 +24,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..document import control_characters, decode_bytes
-from ..layout import Block, is_date_line
 from ..result import ParagraphResult, TranslationResult
+from ..text.block import Block
+from ..text.decode import decode_bytes
+from ..text.normalise import control_characters
+from ..text.rules import is_date_line
 from .base import Document
 from .inline import InlineText, Placed, Span, lost, markup, nests, phrases, place
 

@@ -23,7 +23,7 @@ import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from ..layout import is_date_line
+from ..text.rules import is_date_line
 
 __all__ = [
     "SMALL_SIZE",

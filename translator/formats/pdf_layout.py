@@ -14,10 +14,15 @@ and footnotes apart. Then, here:
    mid-sentence (a hyphen, a comma, a word like "und", the next line starting lowercase), or
    when paragraphs are marked by indents and the next column's first line has none. Two
    short lines in body type standing apart are one wrapped heading; a bullet starts a block.
-3. Line-end hyphens follow ``translator.layout`` (rule 5): "Verteidigungs-" + "ministerium"
-   joins, but "DPRK-" + "Truppen", "NATO-" + "geführt" and "Ost-" + "und" keep the hyphen.
+3. Line-end hyphens as in plain text (``translator.text.rules.hyphen_glue``):
+   "Verteidigungs-" + "ministerium" joins, but "DPRK-" + "Truppen", "NATO-" + "geführt" and
+   "Ost-" + "und" keep the hyphen.
 4. Kinds: a date line; before the first paragraph the largest heading-like block is the title
-   and short ones are labels; later bold or larger heading-like blocks are headings.
+   and short ones (at most ``MAX_LABEL_WORDS``) are labels; later bold or larger heading-like
+   blocks are headings.
+
+What ends a sentence, what is heading-like, the full and tiny ratios and the word limits are
+the shared rules of ``translator.text.rules``; only the geometry-specific ones are here.
 """
 
 from __future__ import annotations
@@ -26,16 +31,18 @@ import re
 import statistics
 from collections import Counter, defaultdict
 
-from ..layout import (
-    _DATE,
+from ..text.block import Block
+from ..text.rules import (
     FULL_RATIO,
+    MAX_HEADING_WORDS,
+    MAX_LABEL_WORDS,
     TINY_RATIO,
-    Block,
-    _final,
-    _glue,
-    _heading_like,
-    _open_end,
-    _starts_lower,
+    ends_sentence,
+    heading_like,
+    hyphen_glue,
+    is_date_line,
+    open_end,
+    starts_lower,
 )
 from .pdf_geometry import (
     SMALL_SIZE,
@@ -58,8 +65,6 @@ SPACING = 1.3
 STRETCHED = 1.03
 #: A first-line indent is at least this share of the font size.
 INDENT = 0.6
-#: A heading has at most this many words (as in ``translator.layout``).
-MAX_HEADING_WORDS = 16
 
 _SENTENCE_END = re.compile(r"[.,;:][\"'“”»«‘’)\]]*$")
 _BULLET = re.compile(r"^[•▪■●○◦‣►]\s?")
@@ -100,7 +105,7 @@ class _Spacing:
                 continue
             if not self.normal(a, b):
                 gapped += b.baseline - a.baseline < 3 * self.usual.get(b.size, 1.2 * b.size)
-            elif _final(a.text) and not _full(a, b, FULL_RATIO) and not _indented(b):
+            elif ends_sentence(a.text) and not _full(a, b, FULL_RATIO) and not _indented(b):
                 tight += 1
         self.spaced = gapped >= 2 and tight <= 0.25 * gapped
 
@@ -135,7 +140,7 @@ def _indented(line: Line) -> bool:
 
 
 def _mid_sentence(a: Line, b: Line) -> bool:
-    return _open_end(a.text) or (not _final(a.text) and _starts_lower(b.text))
+    return open_end(a.text) or (not ends_sentence(a.text) and starts_lower(b.text))
 
 
 def _continues(a: Line, b: Line, body: float, spacing: _Spacing) -> bool:
@@ -147,14 +152,14 @@ def _continues(a: Line, b: Line, body: float, spacing: _Spacing) -> bool:
     display = b.bold or b.size >= HEADING_SIZE * body or b.size < SMALL_SIZE * body
     if a.group == b.group and b.top > a.top:
         if display:
-            return spacing.normal(a, b) and not (_final(a.text) and _indented(b))
+            return spacing.normal(a, b) and not (ends_sentence(a.text) and _indented(b))
         if spacing.normal(a, b):
             if _indented(b) and not _indented(a) and not _mid_sentence(a, b):
                 return False  # a first-line indent (not a list item's hanging one)
-            if spacing.spaced and not (_heading_like(a.text) and not _full(a, b, FULL_RATIO)):
+            if spacing.spaced and not (heading_like(a.text) and not _full(a, b, FULL_RATIO)):
                 return True  # no space between: one paragraph (a short line above is a label)
             # Ragged lines need not be greedy: nearly full without ending a sentence is a wrap.
-            loose = not _final(a.text) and _full(a, b, FULL_RATIO)
+            loose = not ends_sentence(a.text) and _full(a, b, FULL_RATIO)
             return _full(a, b) or loose or _mid_sentence(a, b)
         # A wider gap: only a paragraph interrupted mid-sentence goes on (a figure between).
         return _goes_on(a, b, spacing)
@@ -166,12 +171,13 @@ def _continues(a: Line, b: Line, body: float, spacing: _Spacing) -> bool:
 
 def _wrapped_heading(a: Line, b: Line, c: Line | None, spacing: _Spacing) -> bool:
     """Two short lines in body type without final punctuation, right below each other and
-    standing apart from what follows: one heading wrapped (as ``translator.layout`` rule 4)."""
-    if a.size != b.size or a.bold != b.bold or _final(a.text):
+    standing apart from what follows: one heading wrapped (as ``translator.text.layout``'s
+    rule 4)."""
+    if a.size != b.size or a.bold != b.bold or ends_sentence(a.text):
         return False
     if a.group == b.group and not spacing.normal(a, b):
         return False
-    if not _heading_like(f"{a.text} {b.text}"):
+    if not heading_like(f"{a.text} {b.text}"):
         return False
     if not _full(a, b, TINY_RATIO):
         return False  # a tiny first line is a label above a paragraph
@@ -188,13 +194,14 @@ def _starts_item(a: Line, b: Line) -> bool:
 
 def _goes_on(a: Line, b: Line, spacing: _Spacing) -> bool:
     """Across a break (column, page, figure): ``a`` was cut off mid-paragraph."""
-    return (_full(a, b) and not _final(a.text)) or _mid_sentence(a, b) or spacing.justified(a)
+    cut_off = _full(a, b) and not ends_sentence(a.text)
+    return cut_off or _mid_sentence(a, b) or spacing.justified(a)
 
 
 def _join(lines: list[Line]) -> str:
     text = lines[0].text
     for line in lines[1:]:
-        glue = _glue(text, line.text)
+        glue = hyphen_glue(text, line.text)
         text = text[:-1] + line.text if glue is None else text + glue + line.text
     return text
 
@@ -260,11 +267,11 @@ def _classify(units: list[list[Line]], body: float) -> list[Block]:
         role = unit[0].role
         if role != "flow":
             kinds.append(role)
-        elif _DATE.match(text):
+        elif is_date_line(text):
             kinds.append("date")
         elif (all(ln.bold for ln in unit) or size >= HEADING_SIZE * body) and _display(text):
             kinds.append("heading")
-        elif _heading_like(text) and not _open_end(text):
+        elif heading_like(text) and not open_end(text):
             kinds.append("short")  # a short line in body type: a heading only up front
         else:
             kinds.append("paragraph")
@@ -273,16 +280,16 @@ def _classify(units: list[list[Line]], body: float) -> list[Block]:
     if front:
         # The largest type, preferring a heading of more than three words over a masthead
         # or a section label; the others up front are labels when short, else headings.
-        title = max(front, key=lambda i: (_words(texts[i]) > 3, sizes[i], -i))
+        title = max(front, key=lambda i: (_words(texts[i]) > MAX_LABEL_WORDS, sizes[i], -i))
         for i in front:
             if i == title:
                 kinds[i] = "title"
-            elif _words(texts[i]) <= 3:
+            elif _words(texts[i]) <= MAX_LABEL_WORDS:
                 kinds[i] = "label"
             else:
                 kinds[i] = "heading"
     # Without any heading set bold or large (one font throughout), a short line standing
-    # alone is a heading, as in plain text (translator.layout); else it is body text.
+    # alone is a heading, as in plain text (translator.text.layout); else it is body text.
     flat = "heading" not in kinds[first:]
     kinds = [("heading" if flat else "paragraph") if k == "short" else k for k in kinds]
     return [
@@ -300,8 +307,8 @@ def _display(text: str) -> bool:
     return (
         len(text.split()) <= MAX_HEADING_WORDS
         and not _SENTENCE_END.search(text)
-        and not _open_end(text)
-        and not _starts_lower(text)
+        and not open_end(text)
+        and not starts_lower(text)
         and any(ch.isalpha() for ch in text)
     )
 

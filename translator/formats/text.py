@@ -1,9 +1,11 @@
 """Plain text: decoded (UTF-8, UTF-16/32 with BOM, or a Western legacy encoding), normalised,
-and its blocks rebuilt from the line layout (``translator.layout``)."""
+and its blocks rebuilt from the line layout (``translator.text.layout``)."""
 
 from __future__ import annotations
 
-from ..document import control_characters, decode_bytes, normalise, rebuild
+from ..text.decode import decode_bytes
+from ..text.layout import rebuild
+from ..text.normalise import control_characters, normalise
 from .base import Document
 
 

@@ -91,7 +91,7 @@ class _Known:
         import contextlib
         import json
 
-        from ..document import write_atomic
+        from ..files import write_atomic
 
         if not self.new:
             return

@@ -451,7 +451,7 @@ class Service:
                     event.set()
 
     def _run_job(self, job_id: str) -> None:
-        from ..document import write_atomic
+        from ..files import write_atomic
         from ..formats import read_document, write
         from ..render import render
 

@@ -15,6 +15,9 @@ merged again:
 - a piece ending with an abbreviation that does not end sentences ("Oberst a. D. | Müller",
   "am Mo. | 31. Jan. | 2025"),
 - a short bracketed note after a sentence ("Der Hund ___ im Garten. | (spielen)").
+
+What ends a sentence and the month names are the layout's own (``translator.text.rules``),
+so a block and its sentences end at the same marks.
 """
 
 from __future__ import annotations
@@ -23,16 +26,13 @@ import re
 from functools import lru_cache
 from typing import Any
 
-#: Sentence-final punctuation, optionally followed by closing quotes/brackets.
-_FINAL = re.compile(r"[.!?…][\"'“”»«‘’)\]]*$")
+from .rules import MONTHS, ends_sentence
+
+__all__ = ["collapse", "join_sentences", "split_sentences"]
 
 #: Marks that cannot start a sentence: a piece starting with one continues the previous.
 _CONTINUATION_START = re.compile(r"^[,;:)\]–—-]|^[^\W\d_]")
 
-MONTHS = (
-    "Januar|Jänner|Februar|März|Maerz|April|Mai|Juni|Juli|August|September|Oktober|November|"
-    "Dezember|Jan|Feb|Mär|Apr|Jun|Jul|Aug|Sep|Sept|Okt|Nov|Dez"
-)
 _STARTS_WITH_MONTH = re.compile(rf"^(?:{MONTHS})\b")
 
 #: Words after which "<number>." is an ordinal ("des 6. Regiments", "am 20. März").
@@ -194,7 +194,7 @@ def _merge(flat: str, spans: list[tuple[int, int]]) -> list[str]:
 
 def _continues(previous: str, piece: str) -> bool:
     """Whether ``piece`` continues the sentence ``previous`` rather than starting a new one."""
-    if not _FINAL.search(previous) or _LIST_NUMBER.match(previous):
+    if not ends_sentence(previous) or _LIST_NUMBER.match(previous):
         return True
     if _ANNOTATION.match(piece):
         return True  # "Der Hund ___ im Garten. (spielen)": a note on the sentence before

@@ -30,67 +30,50 @@ breaks or stray blank lines, words hyphenated at line ends, headings set in a la
 Each rebuilt block is then classified: a date line; heading-like blocks (no final
 punctuation, at most 16 words) before the first paragraph are the title (the first with more
 than 3 words, else the first) and labels (the other short ones); later ones are headings.
+
+The rules shared with the PDF rebuild and the sentence splitter (what ends a sentence, what
+is heading-like, a date line, a list item, line-end hyphens, the full and tiny ratios and the
+word limits) live in :mod:`translator.text.rules`; only the plain-text ones are here.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
-__all__ = ["Block", "blocks", "is_date_line"]
+from .block import Block
+from .normalise import normalise
+from .rules import (
+    FULL_RATIO,
+    LIST_ITEM,
+    MAX_LABEL_WORDS,
+    SOFT_BREAK,
+    TINY_RATIO,
+    ends_sentence,
+    first_word,
+    heading_like,
+    hyphen_glue,
+    is_date_line,
+    last_word,
+    open_end,
+    starts_lower,
+)
 
-
-@dataclass(frozen=True)
-class Block:
-    """A block of the document. kind: date | label | title | heading | paragraph (and, from
-    structured formats, caption | footnote | list-item | quote | table-cell).
-
-    ``origin`` says where the block came from in the original file, so a reviewer can find it
-    (PDF: ``{"page": 1, "bbox": [x0, top, x1, bottom]}``; DOCX: ``{"paragraph": 3, "style":
-    "Heading 1"}``; HTML: ``{"element": "p"}``); ``None`` for plain text. It never affects the
-    translation and is not part of equality.
-    """
-
-    kind: str
-    text: str
-    origin: dict[str, Any] | None = field(default=None, compare=False, hash=False)
-
+__all__ = ["blocks", "rebuild"]
 
 #: Share of mid-sentence breaks above which a text counts as hard-wrapped.
 WRAPPED_SHARE = 0.15
-#: A line is full (a wrap) when the next word would not fit in this share of the width.
-FULL_RATIO = 0.85
 #: A line ending a sentence is a wrap only this full (with the next word), unless the text's
 #: own mid-sentence wraps show how full its lines get (a paragraph's last line is often
 #: nearly full).
 SENTENCE_END_FULL_RATIO = 0.95
-#: A line is tiny (a label, a short heading) when the next word fits in this share.
-TINY_RATIO = 0.5
 #: Share of line breaks with a blank line above which wrapped text counts as double-spaced.
 SPACED_SHARE = 0.8
-MAX_HEADING_WORDS = 16
-MAX_LABEL_WORDS = 3
-#: Ends a line whose last word a soft hyphen broke (``translator.document.normalise`` puts
-#: it there; a private-use character): the line always joins the next, without a space.
-SOFT_BREAK = "\ue000"
 
-_FINAL = re.compile(r"[.!?…][\"'“”»«‘’)\]]*$")
-#: A list item's or an exercise's mark at a line's start: a bullet, "1.", "2)", "a)", "(b)".
-LIST_ITEM = re.compile(r"^(?:[-•*·▪►‣◦]|\(?\d{1,2}[.)]|\(?[a-z]\))\s")
 #: What parts the two sides of a line in a list of pairs (vocabulary, terms, schedules).
 _PAIR_SEPARATORS = (" – ", " - ", " = ", ": ", " | ")
 _PROSE_MARKS = re.compile(r"[,;!?„“\"]|\.(?:\s|$)")
-_NO_HEADING_END = re.compile(r"[.!?…:;,][\"'“”»«‘’)\]]*$")
-_HYPHENATED = re.compile(r"(?:^|\s)[\"'„“»«(\[]*([^\W_][\w]*(?:-[\w]+)*)-$")
-#: Words after which no German sentence or heading ends, so the line must continue:
-#: articles, conjunctions, prepositions. Not the ones that double as separable verb
-#: particles ("greift an", "gibt auf", "kommt mit") or can close a clause ("das", "doch").
-_OPEN_WORDS = frozenset(
-    """und oder sowie sondern dass ob weil der die des dem den ein eine einer eines einem einen
-    zum zur vom im am beim von für in zwischen gegen ohne seit während wegen trotz laut""".split()
-)
 #: Auxiliaries and modals: a line ending in one continues on the next line (no blank line
 #: between) even when that starts uppercase ("Soldaten haben" / "Verluste erlitten").
 _AUXILIARIES = frozenset(
@@ -100,31 +83,6 @@ _AUXILIARIES = frozenset(
 )
 #: Marks that open a quotation.
 _OPENING_QUOTES = "„\"»«‚‘“"
-#: A hyphen before these is an elision ("Ost- und Westeuropa"), not a line-end hyphenation.
-_ELISION_NEXT = frozenset("und oder bis sowie bzw beziehungsweise als wie noch".split())
-
-_MONTHS = (
-    "Januar|Jänner|Februar|März|Maerz|April|Mai|Juni|Juli|August|September|Oktober|"
-    "November|Dezember|Jan|Feb|Mär|Apr|Jun|Jul|Aug|Sep|Sept|Okt|Nov|Dez"
-)
-_WEEKDAYS = (
-    "Montag|Dienstag|Mittwoch|Donnerstag|Freitag|Samstag|Sonnabend|Sonntag|Mo|Di|Mi|Do|Fr|Sa|So"
-)
-_DATE = re.compile(
-    rf"""^(?:[A-ZÄÖÜ][\w.-]*(?:[/ ][A-ZÄÖÜ][\w.-]*)?,\s+)?  # a dateline's place: "Kiew, "
-    (?:(?:Stand|Aktualisiert|Veröffentlicht|Erstellt|Datum)(?:\s+am)?:?\s+|am\s+)?
-    (?:(?:{_WEEKDAYS})\.?,?\s+)?
-    (?:\d{{1,2}}\.\s?(?:(?:{_MONTHS})\.?(?:\s+\d{{4}})?|\d{{1,2}}\.\s?(?:\d{{4}}|\d{{2}}))
-      |\d{{4}}-\d{{2}}-\d{{2}}
-      |(?:{_MONTHS})\.?\s+\d{{4}})
-    (?:(?:,|\s+um|\s+[-–|])?\s+\d{{1,2}}[:.]\d{{2}}(?:\s*Uhr)?(?:\s*\(?(?:MEZ|MESZ|CET|CEST|UTC)\)?)?)?$""",
-    re.IGNORECASE | re.VERBOSE,
-)
-
-
-def is_date_line(text: str) -> bool:
-    """Whether ``text`` is a date line ("31. Januar 2025", "Kiew, 31.01.2025, 14:30 Uhr")."""
-    return bool(_DATE.match(text))
 
 
 # -- lines -----------------------------------------------------------------------------------
@@ -149,31 +107,6 @@ def _lines(text: str) -> list[_Line]:
     return lines
 
 
-def _first_word(text: str) -> str:
-    return text.split(" ", 1)[0]
-
-
-def _last_word(text: str) -> str:
-    return text.rsplit(" ", 1)[-1]
-
-
-def _starts_lower(text: str) -> bool:
-    return text[0].islower()
-
-
-def _final(text: str) -> bool:
-    return bool(_FINAL.search(text))
-
-
-def _hyphenated(text: str) -> bool:
-    return text.endswith("-") and bool(_HYPHENATED.search(_last_word(text)))
-
-
-def _open_end(text: str) -> bool:
-    """The line ends where no sentence can end: a comma, a hyphen, a function word."""
-    return text.endswith(",") or _hyphenated(text) or _last_word(text) in _OPEN_WORDS
-
-
 def _quote_balance(text: str) -> int:
     return text.count("„") - text.count("“")
 
@@ -194,16 +127,16 @@ class _Layout:
         return bool(self.page_gap) and gap == self.page_gap
 
     def full(self, line: str, following: str) -> bool:
-        needed = len(line) + 1 + len(_first_word(following))
+        needed = len(line) + 1 + len(first_word(following))
         return self.wrapped and needed > FULL_RATIO * self.width
 
     def full_sentence_end(self, line: str, following: str) -> bool:
         """``line`` ends a sentence and is as full as the lines that wrap mid-sentence."""
-        needed = len(line) + 1 + len(_first_word(following))
+        needed = len(line) + 1 + len(first_word(following))
         return self.wrapped and needed > self.wrap_ratio * self.width
 
     def tiny(self, line: str, following: str) -> bool:
-        return len(line) + 1 + len(_first_word(following)) <= TINY_RATIO * self.width
+        return len(line) + 1 + len(first_word(following)) <= TINY_RATIO * self.width
 
 
 def _measure(lines: list[_Line]) -> _Layout:
@@ -213,7 +146,7 @@ def _measure(lines: list[_Line]) -> _Layout:
     evidence = sum(
         1
         for a, b in pairs
-        if not _final(a.text) and (_starts_lower(b.text) or _open_end(a.text))
+        if not ends_sentence(a.text) and (starts_lower(b.text) or open_end(a.text))
     )
     lengths = sorted(len(a.text) for a, _ in pairs)
     width = float(lengths[min(len(lengths) - 1, int(0.9 * len(lengths)))])
@@ -229,9 +162,9 @@ def _measure(lines: list[_Line]) -> _Layout:
     # Lines wrapped mid-sentence (the next starts lowercase, nothing between): how full
     # they are; in a proportional font some hold fewer characters than others.
     fills = sorted(
-        (len(a.text) + 1 + len(_first_word(b.text))) / width
+        (len(a.text) + 1 + len(first_word(b.text))) / width
         for a, b in pairs
-        if not b.gap and not _final(a.text) and _starts_lower(b.text) and width
+        if not b.gap and not ends_sentence(a.text) and starts_lower(b.text) and width
     )
     ratio = SENTENCE_END_FULL_RATIO
     if len(fills) >= 8:
@@ -260,10 +193,10 @@ def _joins(layout: _Layout, lines: list[_Line], i: int, unit_lines: int, quoting
         return False  # a line of a list of pairs ("der Hund – the dog"), or the list starts
     if gap and a.endswith(":") and b[0] in _OPENING_QUOTES:
         return False  # "... sagte er:" / blank line / „A quoted sentence.“ of its own
-    if not gap and not _final(a) and _last_word(a) in _AUXILIARIES:
+    if not gap and not ends_sentence(a) and last_word(a) in _AUXILIARIES:
         return True  # "Soldaten haben" / "Verluste erlitten": one sentence, not a heading
-    if not _final(a):
-        if _starts_lower(b) or _open_end(a) or quoting:
+    if not ends_sentence(a):
+        if starts_lower(b) or open_end(a) or quoting:
             return True  # mid-sentence
         if layout.full(a, b) and (not gap or unit_lines > 1 or layout.page_break(gap)):
             # A wrap. Across a blank line only for a wrapped paragraph: a single line
@@ -277,14 +210,14 @@ def _joins(layout: _Layout, lines: list[_Line], i: int, unit_lines: int, quoting
             and layout.full(a, b)
             and not _heading_at(layout, lines, i + 1)
         )
-    if layout.wrapped and _starts_lower(b):
+    if layout.wrapped and starts_lower(b):
         return True  # e.g. "z. B." or "6." at a line end
-    if layout.full(a, b) and (not _final(a) or layout.full_sentence_end(a, b)):
+    if layout.full(a, b) and (not ends_sentence(a) or layout.full_sentence_end(a, b)):
         # A wrap, unless a paragraph's last line happens to be full and a heading follows.
-        return not (_final(a) and _heading_at(layout, lines, i + 1))
-    if _final(a) or layout.tiny(a, b):
+        return not (ends_sentence(a) and _heading_at(layout, lines, i + 1))
+    if ends_sentence(a) or layout.tiny(a, b):
         return False
-    if not layout.wrapped or unit_lines > 1 or not _heading_like(f"{a} {b}"):
+    if not layout.wrapped or unit_lines > 1 or not heading_like(f"{a} {b}"):
         return False
     # Two short lines without final punctuation: a heading wrapped over two lines, unless
     # the second line goes on (then the heading's paragraph starts right below it).
@@ -295,16 +228,16 @@ def _starts_item(layout: _Layout, a: str, b: str) -> bool:
     """Line ``b`` starts a list item: its mark, after an item, a sentence, a colon or a line
     that ended early; not after a full line running on into it ("im" / "2. Wahlgang", "die
     Regierung" / "- so hieß es -")."""
-    if not LIST_ITEM.match(b) or _open_end(a):
+    if not LIST_ITEM.match(b) or open_end(a):
         return False
-    ended = _final(a) or a.endswith(":") or bool(LIST_ITEM.match(a))
+    ended = ends_sentence(a) or a.endswith(":") or bool(LIST_ITEM.match(a))
     return ended or not layout.full(a, b)
 
 
 def _pair(text: str) -> str | None:
     """The separator that parts ``text`` in two, if it is such a line: the separator once,
     no punctuation of a sentence (prose with dashes is not a list)."""
-    if _open_end(text) or _PROSE_MARKS.search(text):
+    if open_end(text) or _PROSE_MARKS.search(text):
         return None
     return next((sep for sep in _PAIR_SEPARATORS if text.count(sep) == 1), None)
 
@@ -329,7 +262,7 @@ def _in_pairs(lines: list[_Line], i: int) -> bool:
 
 def _stands_alone(layout: _Layout, lines: list[_Line], j: int) -> bool:
     """Line ``j`` is heading-like and not continued by the line after it."""
-    return _heading_like(lines[j].text) and not _goes_on(layout, lines, j)
+    return heading_like(lines[j].text) and not _goes_on(layout, lines, j)
 
 
 def _heading_at(layout: _Layout, lines: list[_Line], j: int) -> bool:
@@ -341,7 +274,7 @@ def _heading_at(layout: _Layout, lines: list[_Line], j: int) -> bool:
     b, c = lines[j].text, lines[j + 1].text
     return (
         not layout.full(b, c)
-        and _heading_like(f"{b} {c}")
+        and heading_like(f"{b} {c}")
         and not _goes_on(layout, lines, j + 1)
     )
 
@@ -351,14 +284,14 @@ def _goes_on(layout: _Layout, lines: list[_Line], j: int) -> bool:
     if j + 1 >= len(lines):
         return False
     b, after = lines[j].text, lines[j + 1].text
-    return layout.full(b, after) or _open_end(b) or (_starts_lower(after) and not _final(b))
+    return layout.full(b, after) or open_end(b) or (starts_lower(after) and not ends_sentence(b))
 
 
 def _join_lines(unit: list[str]) -> str:
     """Join a block's lines, undoing line-end hyphenation but keeping real hyphens."""
     out = [unit[0]]
     for left, right in zip(unit, unit[1:], strict=False):
-        glue = "" if left.endswith(SOFT_BREAK) else _glue(left, right)
+        glue = "" if left.endswith(SOFT_BREAK) else hyphen_glue(left, right)
         if glue is None:
             out[-1] = out[-1][:-1]  # "Verteidigungs-" + "ministerium"
         else:
@@ -367,40 +300,14 @@ def _join_lines(unit: list[str]) -> str:
     return " ".join("".join(out).replace(SOFT_BREAK, "").split())
 
 
-def _glue(left: str, right: str) -> str | None:
-    """What goes between two joined lines: a space, nothing, or (None) drop the hyphen."""
-    match = _HYPHENATED.search(_last_word(left)) if left.endswith("-") else None
-    if not match:
-        return " "
-    part, word = match.group(1), _first_word(right)
-    if word.rstrip(".,;:") in _ELISION_NEXT:
-        return " "  # "Ost- und Westeuropa"
-    if not word[0].islower() or _acronym_or_number(part.rsplit("-", 1)[-1]):
-        return ""  # "DPRK-Truppen", "Kursk-Region", "3-jährige"
-    return None
-
-
-def _acronym_or_number(part: str) -> bool:
-    return part[-1].isdigit() or (len(part) >= 2 and part.isupper())
-
-
 # -- classification --------------------------------------------------------------------------
-
-
-def _heading_like(text: str) -> bool:
-    return (
-        not _NO_HEADING_END.search(text)
-        and not _starts_lower(text)
-        and any(ch.isalpha() for ch in text)
-        and len(text.split()) <= MAX_HEADING_WORDS
-    )
 
 
 def _classify(texts: list[str]) -> list[Block]:
     kinds = [
-        "date" if _DATE.match(t)
+        "date" if is_date_line(t)
         else "list-item" if LIST_ITEM.match(t)
-        else "heading" if _heading_like(t)
+        else "heading" if heading_like(t)
         else "paragraph"
         for t in texts
     ]  # fmt: skip
@@ -420,7 +327,7 @@ def _classify(texts: list[str]) -> list[Block]:
 
 
 def blocks(text: str) -> list[Block]:
-    """The blocks of already normalised text (``translator.document.rebuild`` normalises)."""
+    """The blocks of already normalised text (:func:`rebuild` normalises first)."""
     lines = _lines(text)
     if not lines:
         return []
@@ -439,3 +346,10 @@ def blocks(text: str) -> list[Block]:
             units.append([following])
             quotes = _quote_balance(following)
     return _classify([_join_lines(unit) for unit in units])
+
+
+def rebuild(text: str) -> list[Block]:
+    """Rebuild the blocks (date, title, label, heading, paragraph) of an article from raw
+    decoded text: normalised first, then PDF line-wrapping, page breaks and line-end
+    hyphenation undone (the rules above). No word is lost."""
+    return blocks(normalise(text))
