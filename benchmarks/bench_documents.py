@@ -132,10 +132,10 @@ def as_markdown(blocks: list[Any]) -> bytes:
 
 def bench_formats(work: Path, quick: bool, runs: int) -> None:
     from tests.pdfs import seed_news_pdf
-    from translator.text.layout import rebuild
     from translator.engine.ct2 import CTranslate2Engine
     from translator.formats import read_document
     from translator.pipeline import Pipeline
+    from translator.text.layout import rebuild
     from translator.text.segment import split_sentences
 
     work.mkdir(parents=True, exist_ok=True)
