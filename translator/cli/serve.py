@@ -9,25 +9,13 @@ from typing import Annotated
 import typer
 
 from .app import EXIT_USAGE, app
-from .common import (
-    BackendOpt,
-    BatchSizeOpt,
-    BeamOpt,
-    DeviceOpt,
-    GlossaryOpt,
-    ModelOpt,
-    NoCacheOpt,
-    NoGlossaryOpt,
-    NoQaOpt,
-    NoTransliterateOpt,
-    StyleOpt,
-    make_options,
-)
+from .common import NONE_GIVEN, TRANSLATION_OPTIONS, SharedOptions, with_shared_options
 
 INSTALL = "`translator serve` needs the serve extra: pip install 'translator[serve]'"
 
 
 @app.command()
+@with_shared_options(*TRANSLATION_OPTIONS)
 def serve(
     host: Annotated[
         str, typer.Option("--host", help="Address to bind; any but loopback needs --keys.")
@@ -69,17 +57,7 @@ def serve(
     log_texts: Annotated[
         bool, typer.Option("--log-texts", help="Log the texts of requests (off: never).")
     ] = False,
-    model: ModelOpt = None,
-    backend: BackendOpt = None,
-    device: DeviceOpt = None,
-    beam_size: BeamOpt = 4,
-    batch_size: BatchSizeOpt = 32,
-    glossary: GlossaryOpt = None,
-    no_glossary: NoGlossaryOpt = False,
-    style: StyleOpt = "ap",
-    no_cache: NoCacheOpt = False,
-    no_qa: NoQaOpt = False,
-    no_transliterate: NoTransliterateOpt = False,
+    shared: SharedOptions = NONE_GIVEN,  # --model, --glossary, ... (see with_shared_options)
 ) -> None:
     """Serve translations over HTTP: LibreTranslate- and DeepL-compatible APIs, a native
     API (/docs) and a web page (/). The model, glossary and memory are loaded once."""
@@ -105,10 +83,7 @@ def serve(
     from ..serve.app import create_app
     from ..serve.service import ServeSettings, Service
 
-    options = make_options(
-        model, backend, device, beam_size, batch_size, glossary, no_glossary, no_cache, no_qa,
-        style=style, no_transliterate=no_transliterate,
-    )
+    options = shared.options()
     settings = ServeSettings(
         options=options, data_dir=data_dir or config.cache_dir() / "serve", host=host,
         port=port, keys_file=keys, no_keys=no_keys, max_chars=max_chars, max_upload=max_upload,
