@@ -182,11 +182,18 @@ def batch(
         ray=ray,
     )
     interrupted = False
-    with _sigterm_interrupts(), progress or _nothing(), _conversion_steps(progress):
-        try:
-            summary = runner.run()
-        except BatchInterrupted as exc:
-            summary, interrupted = exc.summary, True
+    made = [] if is_url(out_dir) else _missing_folders(Path(out_dir))
+    try:
+        with _sigterm_interrupts(), progress or _nothing(), _conversion_steps(progress):
+            try:
+                summary = runner.run()
+            except BatchInterrupted as exc:
+                summary, interrupted = exc.summary, True
+    except BaseException:
+        _remove_if_empty(made)  # a failed run leaves no empty OUT_DIR of its own making
+        raise
+    if interrupted:
+        _remove_if_empty(made)
     if summary_json is not None:
         _write_summary(summary, summary_json)
     if not quiet:
@@ -206,6 +213,30 @@ def batch(
             + ", ".join(files[:5])
             + (", …" if len(files) > 5 else "")
         )
+
+
+def _missing_folders(out_dir: Path) -> list[Path]:
+    """The folders a run creates for ``out_dir``: it and (``--mkdir``) its missing parents,
+    innermost first."""
+    missing = []
+    for folder in (out_dir.absolute(), *out_dir.absolute().parents):
+        if folder.exists():
+            break
+        missing.append(folder)
+    return missing
+
+
+def _remove_if_empty(folders: list[Path]) -> None:
+    """Remove the ``folders`` (innermost first) this run created, as far as they are empty:
+    one that holds anything (an output, the manifest) stays, and so do its parents. A folder
+    that existed before the run is never in the list."""
+    for folder in folders:
+        try:
+            folder.rmdir()  # only ever an empty folder
+        except FileNotFoundError:
+            continue
+        except OSError:
+            return
 
 
 @contextmanager
