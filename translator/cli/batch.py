@@ -155,7 +155,7 @@ def batch(
     fmt = check_format(fmt)
     if quiet:
         quiet_progress()
-    max_bytes = parse_size(max_size)
+    max_bytes = parse_size(max_size, "--max-size")
     if max_bytes > config.MAX_INPUT_BYTES:
         limit = f"at most {config.MAX_INPUT_BYTES:,} bytes (the reader's limit)"
         raise typer.BadParameter(limit, param_hint="--max-size")

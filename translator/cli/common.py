@@ -177,12 +177,14 @@ _UNITS = {"": 1, "b": 1, "k": 1000, "kb": 1000, "kib": 1024, "m": 1000**2, "mb":
           "mib": 1024**2, "g": 1000**3, "gb": 1000**3, "gib": 1024**3}  # fmt: skip
 
 
-def parse_size(value: str) -> int:
-    """``5M``, ``500k``, ``2MiB``, ``1048576`` -> bytes."""
+def parse_size(value: str, flag: str | None = None) -> int:
+    """``5M``, ``500k``, ``2MiB``, ``1048576`` -> bytes (else a usage error naming ``flag``)."""
     match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*", value)
     unit = match.group(2).lower() if match else ""
     if match is None or unit not in _UNITS:
-        raise typer.BadParameter(f"not a size: {value!r} (e.g. 500k, 5M, 2MiB)")
+        raise typer.BadParameter(
+            f"not a size: {value!r} (e.g. 500k, 5M, 2MiB)", param_hint=f"'{flag}'" if flag else None
+        )
     return int(float(match.group(1)) * _UNITS[unit])
 
 
@@ -218,7 +220,7 @@ class SharedOptions:
             if getattr(self, name) is not None
         }
         if self.max_unpacked is not None:
-            given["max_unpacked"] = parse_size(self.max_unpacked)
+            given["max_unpacked"] = parse_size(self.max_unpacked, "--max-unpacked")
         if self.no_glossary:
             given["glossary"] = False
         elif self.glossary is not None:
