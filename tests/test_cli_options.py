@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import ast
 import re
-from dataclasses import fields, replace
+from dataclasses import MISSING, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -223,3 +223,22 @@ def test_the_scan_finds_a_restatement(tmp_path: Path) -> None:
     )
     assert restatements(tmp_path) == {("a.py", "beam_size"), ("a.py", "style"),
                                       ("a.py", "batch_size")}  # fmt: skip
+
+
+def test_serve_defaults_are_serve_settings() -> None:
+    """`translator serve`'s own options default as ServeSettings (their owner) does."""
+    import typer.main
+
+    from translator.cli import app
+    from translator.serve.service import ServeSettings
+
+    [serve] = [c for c in typer.main.get_command(app).commands.values()  # type: ignore[attr-defined]
+               if c.name == "serve"]  # fmt: skip
+    given = {p.name: p.default for p in serve.params}
+    # data_dir and options have no default there (the command gives them).
+    settings = {f.name: f.default for f in fields(ServeSettings) if f.default is not MISSING}
+    given["keys_file"] = given.pop("keys")
+    given["cors_origins"] = tuple(given.pop("cors_origin") or ())
+    compared = {name: (given[name], settings[name]) for name in given.keys() & settings.keys()}
+    assert len(compared) >= 11, sorted(compared)
+    assert {name: pair for name, pair in compared.items() if pair[0] != pair[1]} == {}

@@ -1,4 +1,8 @@
-"""`translator serve`: the HTTP server (LibreTranslate-, DeepL- and native APIs, web page)."""
+"""`translator serve`: the HTTP server (LibreTranslate-, DeepL- and native APIs, web page).
+
+The server's own settings default as ``translator.serve.service.ServeSettings`` does (a test
+holds them equal: importing it here would slow every command's start); the shared options
+are Options' (see ``with_shared_options``)."""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ from typing import Annotated
 
 import typer
 
+from .. import config
 from .app import EXIT_USAGE, app
 from .common import NONE_GIVEN, TRANSLATION_OPTIONS, SharedOptions, with_shared_options
 
@@ -42,7 +47,7 @@ def serve(
     max_chars: Annotated[int, typer.Option("--max-chars", min=1, help="Characters per text "
                                            "request (413 above).")] = 100_000,
     max_upload: Annotated[int, typer.Option("--max-upload", min=1, help="Bytes per uploaded "
-                                            "document (413 above).")] = 5 * 1024 * 1024,
+                                            "document (413 above).")] = config.MAX_INPUT_BYTES,
     queue_size: Annotated[int, typer.Option("--queue-size", min=1, help="Translation requests "
                                             "admitted at once; more get 503.")] = 64,
     timeout: Annotated[float, typer.Option("--timeout", min=0.1, help="Seconds per text "
@@ -79,7 +84,6 @@ def serve(
         raise typer.Exit(EXIT_USAGE) from None
     import logging
 
-    from .. import config
     from ..serve.app import create_app
     from ..serve.service import ServeSettings, Service
 
