@@ -123,7 +123,8 @@ def test_help_shows_options_defaults(
     lines = {m.group(1): line for line in out.splitlines()
              if (m := re.search(r"(--[a-z-]+)", line))}  # fmt: skip
     defaults = Options()
-    shown = {"--beam-size": defaults.beam_size, "--batch-size": defaults.batch_size}
+    shown: dict[str, object] = {"--beam-size": defaults.beam_size,
+                                "--batch-size": defaults.batch_size}
     if command != "eval":
         shown["--style"] = defaults.style
     if command in ("translate", "batch"):

@@ -1,6 +1,6 @@
-"""The options `translate`, `batch`, `serve` and `eval` share, declared once (:func:`shared`),
-the Rich output the commands print to stderr, and the size formatting of `cache stats` and
-`model info`.
+"""The options `translate`, `batch`, `serve` and `eval` share, declared once
+(:func:`with_shared_options`), the Rich output the commands print to stderr, and the size
+formatting of `cache stats` and `model info`.
 
 A shared option's default is ``None`` (or an unset flag), meaning "Options' default": the
 values themselves live only in :class:`~translator.options.Options`, and the help shows them
@@ -265,7 +265,11 @@ def with_shared_options(*names: str) -> Callable[[Command], Command]:
     """Give a command the shared options ``names`` (in SharedOptions' order), declared once
     here: they take the place of its ``shared: SharedOptions`` parameter in the signature
     Typer reads (and so in ``--help``, each in its panel), and reach the command gathered
-    into that one SharedOptions."""
+    into that one SharedOptions.
+
+    Typer has no option groups of its own (fastapi/typer#153): it reads a command's
+    parameters with ``inspect.signature``, which honours ``__signature__``, and calls the
+    command with every parameter by keyword."""
     unknown = set(names) - set(_DECLARED)
     if unknown:
         raise ValueError(f"not a shared option: {', '.join(sorted(unknown))}")
