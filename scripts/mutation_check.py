@@ -292,6 +292,13 @@ MUTANTS: list[Mutant] = [
       within="_marian_loader.ExactMarianLoader.get_model_spec",
       more=(("convert_model", "if check and os.environ.get(CHECK_SWITCH",
              "if False and os.environ.get(CHECK_SWITCH"),)),
+    # -- issue 24 (cli): defaults only in Options; a failed batch leaves no empty OUT ---------
+    M("cli-default-restated", "translator/cli/common.py",
+      'style: str | None = None', 'style: str | None = "reuters"',
+      ("tests/test_cli_options.py",), within="SharedOptions"),
+    M("cli-batch-keeps-empty-out", "translator/cli/batch.py",
+      "folder.rmdir()", "pass", ("tests/test_batch_cli.py", "-k", "failed_run_leaves"),
+      within="_remove_if_empty"),
 ]  # fmt: skip
 
 

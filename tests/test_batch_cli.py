@@ -169,6 +169,27 @@ def test_a_missing_model_is_one_line_and_exit_4_but_only_when_needed(
     assert code == 0
 
 
+def test_a_failed_run_leaves_no_empty_out_folder_it_made(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: Capture
+) -> None:
+    put(tmp_path / "in", "a.txt", article(1))
+    no_model = ("--model", str(tmp_path / "no-model"), *PLAIN)
+    out = tmp_path / "made" / "by" / "out"
+    code, _, err = cli(monkeypatch, capsys, "batch", str(tmp_path / "in"), str(out), "--mkdir",
+                       *no_model)  # fmt: skip
+    assert code == 4, err
+    assert not (tmp_path / "made").exists()  # OUT and the parents --mkdir made: all gone
+    # A folder that was there before the run stays, and so do its parents.
+    (tmp_path / "there").mkdir()
+    code, _, _ = cli(monkeypatch, capsys, "batch", str(tmp_path / "in"), str(tmp_path / "there"),
+                     *no_model)  # fmt: skip
+    assert code == 4 and (tmp_path / "there").is_dir()
+    (tmp_path / "there" / "out").mkdir()
+    code, _, _ = cli(monkeypatch, capsys, "batch", str(tmp_path / "in"),
+                     str(tmp_path / "there" / "out" / "deeper"), "--mkdir", *no_model)  # fmt: skip
+    assert code == 4 and list((tmp_path / "there").rglob("*")) == [tmp_path / "there" / "out"]
+
+
 def test_ctrl_c_stops_cleanly_with_a_summary_and_exit_130(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: Capture
 ) -> None:

@@ -18,6 +18,8 @@ from tests.cli import run_cli
         (["translate"], "Missing argument 'source'"),
         (["frobnicate"], "No such command 'frobnicate'"),
         (["batch", "in", "out", "--batch-size", "many"], "'--batch-size'"),
+        (["batch", "in", "out", "--max-size", "lots"], "Invalid value for '--max-size': not a"),
+        (["translate", "x.txt", "--max-unpacked", "1x"], "Invalid value for '--max-unpacked'"),
     ],
 )
 def test_a_usage_error_is_one_line_and_exit_2(

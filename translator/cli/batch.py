@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import signal
 import sys
 from collections.abc import Iterator
@@ -16,47 +15,28 @@ import typer
 from .. import config
 from .app import EXIT_BATCH_FAILURES, EXIT_INTERRUPTED, EXIT_USAGE, app
 from .common import (
-    BackendOpt,
-    BatchSizeOpt,
-    BeamOpt,
-    DeviceOpt,
+    LIMIT_OPTIONS,
+    NONE_GIVEN,
+    TRANSLATION_OPTIONS,
     FormatOpt,
-    GlossaryOpt,
-    MaxParagraphsOpt,
-    MaxSentencesOpt,
-    MaxUnpackedOpt,
-    ModelOpt,
-    NoCacheOpt,
-    NoGlossaryOpt,
-    NoQaOpt,
-    NoTransliterateOpt,
+    SharedOptions,
     StrictOpt,
-    StyleOpt,
-    make_options,
+    parse_size,
     quiet_progress,
     stderr_console,
+    with_shared_options,
 )
 from .paths import check_batch_output, check_output_file
 
 if TYPE_CHECKING:
     from ..batch import BatchSummary, Event
 
-_UNITS = {"": 1, "b": 1, "k": 1000, "kb": 1000, "kib": 1024, "m": 1000**2, "mb": 1000**2,
-          "mib": 1024**2, "g": 1000**3, "gb": 1000**3, "gib": 1024**3}  # fmt: skip
 #: Failed files listed in the summary table (all of them are in --summary-json).
 _MAX_FAILED_ROWS = 30
 
 
-def parse_size(value: str) -> int:
-    """``5M``, ``500k``, ``2MiB``, ``1048576`` -> bytes."""
-    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*", value)
-    unit = match.group(2).lower() if match else ""
-    if match is None or unit not in _UNITS:
-        raise typer.BadParameter(f"not a size: {value!r} (e.g. 500k, 5M, 2MiB)")
-    return int(float(match.group(1)) * _UNITS[unit])
-
-
 @app.command()
+@with_shared_options(*TRANSLATION_OPTIONS, *LIMIT_OPTIONS)
 def batch(
     in_dir: Annotated[
         str,
@@ -112,21 +92,8 @@ def batch(
             "also the most work a kill can lose.",
         ),
     ] = 256,
-    model: ModelOpt = None,
-    backend: BackendOpt = None,
-    device: DeviceOpt = None,
-    beam_size: BeamOpt = 4,
-    batch_size: BatchSizeOpt = 32,
-    glossary: GlossaryOpt = None,
-    no_glossary: NoGlossaryOpt = False,
-    style: StyleOpt = "ap",
+    shared: SharedOptions = NONE_GIVEN,  # --model, --glossary, ... (see with_shared_options)
     strict: StrictOpt = False,
-    no_cache: NoCacheOpt = False,
-    no_qa: NoQaOpt = False,
-    no_transliterate: NoTransliterateOpt = False,
-    max_unpacked: MaxUnpackedOpt = None,
-    max_paragraphs: MaxParagraphsOpt = None,
-    max_sentences: MaxSentencesOpt = None,
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="No progress and no summary table (for scripts).")
     ] = False,
@@ -188,18 +155,11 @@ def batch(
     fmt = check_format(fmt)
     if quiet:
         quiet_progress()
-    max_bytes = parse_size(max_size)
+    max_bytes = parse_size(max_size, "--max-size")
     if max_bytes > config.MAX_INPUT_BYTES:
         limit = f"at most {config.MAX_INPUT_BYTES:,} bytes (the reader's limit)"
         raise typer.BadParameter(limit, param_hint="--max-size")
-    options = make_options(
-        model, backend, device, beam_size, batch_size, glossary, no_glossary, no_cache, no_qa,
-        style=style,
-        no_transliterate=no_transliterate,
-        max_unpacked=max_unpacked,
-        max_paragraphs=max_paragraphs,
-        max_sentences=max_sentences,
-    )
+    options = shared.options()
     # Refuse a bad output before any work (reading, hashing, loading the model).
     if not is_url(out_dir):
         check_batch_output(Path(out_dir), mkdir=mkdir)
@@ -222,11 +182,18 @@ def batch(
         ray=ray,
     )
     interrupted = False
-    with _sigterm_interrupts(), progress or _nothing(), _conversion_steps(progress):
-        try:
-            summary = runner.run()
-        except BatchInterrupted as exc:
-            summary, interrupted = exc.summary, True
+    made = [] if is_url(out_dir) else _missing_folders(Path(out_dir))
+    try:
+        with _sigterm_interrupts(), progress or _nothing(), _conversion_steps(progress):
+            try:
+                summary = runner.run()
+            except BatchInterrupted as exc:
+                summary, interrupted = exc.summary, True
+    except BaseException:
+        _remove_if_empty(made)  # a failed run leaves no empty OUT_DIR of its own making
+        raise
+    if interrupted:
+        _remove_if_empty(made)
     if summary_json is not None:
         _write_summary(summary, summary_json)
     if not quiet:
@@ -246,6 +213,30 @@ def batch(
             + ", ".join(files[:5])
             + (", …" if len(files) > 5 else "")
         )
+
+
+def _missing_folders(out_dir: Path) -> list[Path]:
+    """The folders a run creates for ``out_dir``: it and (``--mkdir``) its missing parents,
+    innermost first."""
+    missing = []
+    for folder in (out_dir.absolute(), *out_dir.absolute().parents):
+        if folder.exists():
+            break
+        missing.append(folder)
+    return missing
+
+
+def _remove_if_empty(folders: list[Path]) -> None:
+    """Remove the ``folders`` (innermost first) this run created, as far as they are empty:
+    one that holds anything (an output, the manifest) stays, and so do its parents. A folder
+    that existed before the run is never in the list."""
+    for folder in folders:
+        try:
+            folder.rmdir()  # only ever an empty folder
+        except FileNotFoundError:
+            continue
+        except OSError:
+            return
 
 
 @contextmanager

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from .. import config
+from .common import DeviceOpt
 from .model import ModelNameOpt, NameArg, RevisionOpt, app, model_name
 
 
@@ -37,9 +37,7 @@ def convert(
         ),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Convert again even if done.")] = False,
-    device: Annotated[
-        str, typer.Option("--device", envvar=config.ENV_DEVICE, help="auto | cpu | cuda")
-    ] = "auto",
+    device: DeviceOpt = None,
 ) -> None:
     """Convert the model for CTranslate2 (3-5x faster on a CPU; `--backend auto` then uses it).
 
@@ -47,8 +45,10 @@ def convert(
     $TRANSLATOR_CACHE_DIR/ct2/ unless --output says otherwise.
     """
     from ..engine.convert import convert_model
+    from ..options import Options
 
     model = model_name(name, model_opt)
+    device = str(Options(device=device).resolved().device)  # checked: a bad one exits 2
     done = convert_model(
         model,
         quantization=compute_type,

@@ -9,25 +9,16 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from .app import app
-from .common import (
-    BackendOpt,
-    BatchSizeOpt,
-    BeamOpt,
-    DeviceOpt,
-    GlossaryOpt,
-    ModelOpt,
-    NoGlossaryOpt,
-    NoQaOpt,
-    QuietOpt,
-    make_options,
-    stderr_console,
-)
+from .common import NONE_GIVEN, QuietOpt, SharedOptions, stderr_console, with_shared_options
 
 if TYPE_CHECKING:
     from ..evaluate import Report, Run, Setup
 
 
 @app.command("eval")
+@with_shared_options(
+    "model", "backend", "device", "beam_size", "batch_size", "no_qa", "glossary", "no_glossary"
+)
 def eval_command(
     src: Annotated[
         Path,
@@ -59,14 +50,7 @@ def eval_command(
             show_default=False,
         ),
     ] = None,
-    model: ModelOpt = None,
-    backend: BackendOpt = "auto",
-    device: DeviceOpt = "auto",
-    beam_size: BeamOpt = 4,
-    batch_size: BatchSizeOpt = 32,
-    glossary: GlossaryOpt = None,
-    no_glossary: NoGlossaryOpt = False,
-    no_qa: NoQaOpt = False,
+    shared: SharedOptions = NONE_GIVEN,  # --model, --glossary, ... (see with_shared_options)
     quiet: QuietOpt = False,
 ) -> None:
     """Translate SRC and score it against REF: BLEU and chrF (sacrebleu), glossary terms."""
@@ -80,16 +64,14 @@ def eval_command(
             raise typer.BadParameter(
                 f"must be one of {', '.join(COMPARISONS)} (got {compare!r})", param_hint="--compare"
             )
-        if compare == "glossary" and no_glossary:
+        if compare == "glossary" and shared.no_glossary:
             raise typer.BadParameter(
                 "cannot be combined with --no-glossary", param_hint="--compare"
             )
     if json_path is not None:
         check_output(json_path, inputs=[src, ref])  # refuse before loading anything
     data = load_eval_set(src, ref)
-    options = make_options(
-        model, backend, device, beam_size, batch_size, glossary, no_glossary, True, no_qa
-    )
+    options = shared.options(memory=False)  # scores come from fresh translations
     console = stderr_console()
     scorer = None
     if not comet_installed():

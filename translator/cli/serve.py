@@ -1,4 +1,8 @@
-"""`translator serve`: the HTTP server (LibreTranslate-, DeepL- and native APIs, web page)."""
+"""`translator serve`: the HTTP server (LibreTranslate-, DeepL- and native APIs, web page).
+
+The server's own settings default as ``translator.serve.service.ServeSettings`` does (a test
+holds them equal: importing it here would slow every command's start); the shared options
+are Options' (see ``with_shared_options``)."""
 
 from __future__ import annotations
 
@@ -8,26 +12,15 @@ from typing import Annotated
 
 import typer
 
+from .. import config
 from .app import EXIT_USAGE, app
-from .common import (
-    BackendOpt,
-    BatchSizeOpt,
-    BeamOpt,
-    DeviceOpt,
-    GlossaryOpt,
-    ModelOpt,
-    NoCacheOpt,
-    NoGlossaryOpt,
-    NoQaOpt,
-    NoTransliterateOpt,
-    StyleOpt,
-    make_options,
-)
+from .common import NONE_GIVEN, TRANSLATION_OPTIONS, SharedOptions, with_shared_options
 
 INSTALL = "`translator serve` needs the serve extra: pip install 'translator[serve]'"
 
 
 @app.command()
+@with_shared_options(*TRANSLATION_OPTIONS)
 def serve(
     host: Annotated[
         str, typer.Option("--host", help="Address to bind; any but loopback needs --keys.")
@@ -54,7 +47,7 @@ def serve(
     max_chars: Annotated[int, typer.Option("--max-chars", min=1, help="Characters per text "
                                            "request (413 above).")] = 100_000,
     max_upload: Annotated[int, typer.Option("--max-upload", min=1, help="Bytes per uploaded "
-                                            "document (413 above).")] = 5 * 1024 * 1024,
+                                            "document (413 above).")] = config.MAX_INPUT_BYTES,
     queue_size: Annotated[int, typer.Option("--queue-size", min=1, help="Translation requests "
                                             "admitted at once; more get 503.")] = 64,
     timeout: Annotated[float, typer.Option("--timeout", min=0.1, help="Seconds per text "
@@ -69,17 +62,7 @@ def serve(
     log_texts: Annotated[
         bool, typer.Option("--log-texts", help="Log the texts of requests (off: never).")
     ] = False,
-    model: ModelOpt = None,
-    backend: BackendOpt = None,
-    device: DeviceOpt = None,
-    beam_size: BeamOpt = 4,
-    batch_size: BatchSizeOpt = 32,
-    glossary: GlossaryOpt = None,
-    no_glossary: NoGlossaryOpt = False,
-    style: StyleOpt = "ap",
-    no_cache: NoCacheOpt = False,
-    no_qa: NoQaOpt = False,
-    no_transliterate: NoTransliterateOpt = False,
+    shared: SharedOptions = NONE_GIVEN,  # --model, --glossary, ... (see with_shared_options)
 ) -> None:
     """Serve translations over HTTP: LibreTranslate- and DeepL-compatible APIs, a native
     API (/docs) and a web page (/). The model, glossary and memory are loaded once."""
@@ -101,14 +84,10 @@ def serve(
         raise typer.Exit(EXIT_USAGE) from None
     import logging
 
-    from .. import config
     from ..serve.app import create_app
     from ..serve.service import ServeSettings, Service
 
-    options = make_options(
-        model, backend, device, beam_size, batch_size, glossary, no_glossary, no_cache, no_qa,
-        style=style, no_transliterate=no_transliterate,
-    )
+    options = shared.options()
     settings = ServeSettings(
         options=options, data_dir=data_dir or config.cache_dir() / "serve", host=host,
         port=port, keys_file=keys, no_keys=no_keys, max_chars=max_chars, max_upload=max_upload,

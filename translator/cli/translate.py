@@ -11,28 +11,18 @@ import typer
 
 from .app import app
 from .common import (
-    BackendOpt,
-    BatchSizeOpt,
-    BeamOpt,
-    DeviceOpt,
+    LIMIT_OPTIONS,
+    NONE_GIVEN,
+    TRANSLATION_OPTIONS,
     FormatOpt,
-    GlossaryOpt,
-    MaxParagraphsOpt,
-    MaxSentencesOpt,
-    MaxUnpackedOpt,
-    ModelOpt,
-    NoCacheOpt,
-    NoGlossaryOpt,
-    NoQaOpt,
-    NoTransliterateOpt,
     QuietOpt,
+    SharedOptions,
     StrictOpt,
-    StyleOpt,
     TermsOpt,
-    make_options,
     print_terms_table,
     quiet_progress,
     stderr_console,
+    with_shared_options,
 )
 from .paths import check_output_file
 from .progress import Activity, steps_from_log
@@ -40,6 +30,7 @@ from .report import print_report
 
 
 @app.command()
+@with_shared_options(*TRANSLATION_OPTIONS, *LIMIT_OPTIONS)
 def translate(
     source: Annotated[
         str,
@@ -55,22 +46,9 @@ def translate(
         bool, typer.Option("--mkdir", help="Create the output's missing folders.")
     ] = False,
     fmt: FormatOpt = None,
-    model: ModelOpt = None,
-    backend: BackendOpt = None,
-    device: DeviceOpt = None,
-    beam_size: BeamOpt = 4,
-    batch_size: BatchSizeOpt = 32,
-    glossary: GlossaryOpt = None,
-    no_glossary: NoGlossaryOpt = False,
-    style: StyleOpt = "ap",
+    shared: SharedOptions = NONE_GIVEN,  # --model, --glossary, ... (see with_shared_options)
     terms: TermsOpt = False,
     strict: StrictOpt = False,
-    no_cache: NoCacheOpt = False,
-    no_qa: NoQaOpt = False,
-    no_transliterate: NoTransliterateOpt = False,
-    max_unpacked: MaxUnpackedOpt = None,
-    max_paragraphs: MaxParagraphsOpt = None,
-    max_sentences: MaxSentencesOpt = None,
     quiet: QuietOpt = False,
     verbose: Annotated[
         bool, typer.Option("--verbose", "-v", help="List every flag, one line each.")
@@ -89,14 +67,7 @@ def translate(
     asked = check_format(fmt)
     if quiet:
         quiet_progress()
-    options = make_options(
-        model, backend, device, beam_size, batch_size, glossary, no_glossary, no_cache, no_qa,
-        style=style,
-        no_transliterate=no_transliterate,
-        max_unpacked=max_unpacked,
-        max_paragraphs=max_paragraphs,
-        max_sentences=max_sentences,
-    )
+    options = shared.options()
     inputs = [] if source == "-" else [Path(source)]
     if output is not None:  # refuse before reading anything or loading the model
         check_output_file(output, inputs=inputs, mkdir=mkdir)

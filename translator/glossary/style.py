@@ -24,12 +24,13 @@ from __future__ import annotations
 
 import re
 
-from ..options import STYLES, Style
+from ..options import STYLES, Options, Style
 from .schema import Entry
 
 __all__ = ["BRITISH", "DEFAULT_STYLE", "STYLES", "Style", "check_style", "styled_targets"]
-#: The default house style (AP: the stylebook most US and international newsrooms follow).
-DEFAULT_STYLE: Style = "ap"
+#: The default house style, Options' (AP: the stylebook most US and international newsrooms
+#: follow).
+DEFAULT_STYLE: Style = Options.style
 BRITISH: frozenset[str] = frozenset({"reuters", "bbc"})
 
 # -ize words that are -ize in British spelling too ("size", "seize", "prize", "capsize").
