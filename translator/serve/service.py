@@ -453,7 +453,6 @@ class Service:
     def _run_job(self, job_id: str) -> None:
         from ..document import write_atomic
         from ..formats import read_document, write
-        from ..render import render
 
         row = self.store.job(job_id)
         if row is None or row.status not in ("queued", "translating"):
@@ -481,7 +480,7 @@ class Service:
             write_atomic(folder / "output", rendered)
             payload = json.dumps(result.to_dict(), ensure_ascii=False)
             write_atomic(folder / "result.json", payload)
-            write_atomic(folder / "review.html", render(result, "review"))
+            write_atomic(folder / "review.html", write(result, None, "review"))
             characters = sum(len(p.source) for p in result.paragraphs)
             self.store.count(row.owner, characters)
             self.store.update_job(row.id, status="done", finished=time.time(),
