@@ -99,6 +99,17 @@ def for_name(name: str | None) -> Codec | None:
     return None
 
 
+def suffixes() -> tuple[str, ...]:
+    """Every input format's suffixes (``.txt``, ``.md``, ``.markdown`` ...)."""
+    return tuple(suffix for codec in inputs() for suffix in codec.suffixes)
+
+
 def patterns() -> tuple[str, ...]:
     """Glob patterns of every input format's suffixes (``*.txt``, ``*.md`` ...)."""
-    return tuple(f"*{suffix}" for codec in inputs() for suffix in codec.suffixes)
+    return tuple(f"*{suffix}" for suffix in suffixes())
+
+
+def describe() -> str:
+    """The output formats for ``--format``'s help: ``text | markdown | json | html (the
+    translated page) | ...``."""
+    return " | ".join(f"{c.name} ({c.help})" if c.help else c.name for c in outputs())

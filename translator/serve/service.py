@@ -37,22 +37,18 @@ __all__ = ["LOOPBACK", "ServeError", "ServeSettings", "Service"]
 
 LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost"})
 
-#: Output formats a document job can produce, by the names clients use (DeepL's
-#: ``output_format``, file extensions) -> ``translator.formats`` output format.
-OUTPUTS = {
-    "docx": "docx", "md": "markdown", "markdown": "markdown", "txt": "text", "text": "text",
-    "html": "html", "htm": "html", "json": "json", "review": "review",
-}
-EXTENSIONS = {
-    "docx": ".docx", "markdown": ".md", "text": ".txt", "html": ".html", "json": ".json",
-    "review": ".review.html",
-}
-MEDIA_TYPES = {
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "markdown": "text/markdown; charset=utf-8", "text": "text/plain; charset=utf-8",
-    "html": "text/html; charset=utf-8", "json": "application/json",
-    "review": "text/html; charset=utf-8",
-}
+def output_aliases() -> dict[str, str]:
+    """What clients call the output formats (DeepL's ``output_format``: a format's name or
+    its file extension, ``md``, ``txt``, ``htm``) -> its ``translator.formats`` name."""
+    from ..formats import registry
+
+    aliases: dict[str, str] = {}
+    for codec in registry.outputs():
+        for ext in (codec.extension or "", *codec.suffixes):
+            if ext.count(".") == 1:
+                aliases[ext.lstrip(".")] = codec.name
+        aliases[codec.name] = codec.name
+    return aliases
 
 
 class ServeError(TranslatorError):
@@ -380,7 +376,7 @@ class Service:
                     "txt or html"
                 )
             return default_output(input_format)  # type: ignore[arg-type]
-        fmt = OUTPUTS.get(asked.strip().lower().lstrip("."))
+        fmt = output_aliases().get(asked.strip().lower().lstrip("."))
         if fmt is None:
             raise ServeError(
                 400, f"output format {asked!r} not supported (one of: docx, md, txt, html, json)"
@@ -436,7 +432,9 @@ class Service:
 
     def download_name(self, row: JobRow) -> str:
         stem = row.name.rsplit(".", 1)[0] if "." in row.name else row.name
-        return f"{stem}.en{EXTENSIONS[row.output_format]}"
+        from ..formats import registry
+
+        return f"{stem}.en{registry.output_codec(row.output_format).extension}"
 
     def _job_worker(self) -> None:
         while True:
