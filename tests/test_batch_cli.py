@@ -349,8 +349,9 @@ def test_a_folder_with_no_matching_file_says_so_and_suggests_p(
     assert code == 0 and out == "" and engine.calls == []
     lines = [line for line in err.splitlines() if line.startswith("warning:")]
     assert lines == [
-        f'warning: no file in {tmp_path / "in"} matched "*.txt" "*.md" "*.html" "*.htm" '
-        '"*.docx" "*.pdf"; it holds 3 (.rtf 2, no extension 1): to take them, add -p "*.rtf"'
+        f'warning: no file in {tmp_path / "in"} matched "*.txt" "*.md" "*.markdown" "*.html" '
+        '"*.htm" "*.xhtml" "*.docx" "*.pdf"; it holds 3 (.rtf 2, no extension 1): to take '
+        'them, add -p "*.rtf"'
     ]
 
     code, _, err = cli(monkeypatch, capsys, "batch", str(tmp_path / "in"),

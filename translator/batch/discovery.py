@@ -17,6 +17,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from ..errors import InputError, OutputError
 from .manifest import MANIFEST_NAMES
@@ -32,7 +33,7 @@ class _FormatPatterns(Sequence[str]):
 
         return registry.patterns()
 
-    def __getitem__(self, index):  # type: ignore[no-untyped-def]
+    def __getitem__(self, index: Any) -> Any:  # an index or a slice, as a tuple's
         return self._now()[index]
 
     def __len__(self) -> int:

@@ -375,7 +375,7 @@ class Service:
                     400, "a PDF cannot be written back as PDF: ask for output_format docx, md, "
                     "txt or html"
                 )
-            return default_output(input_format)  # type: ignore[arg-type]
+            return default_output(input_format)
         fmt = output_aliases().get(asked.strip().lower().lstrip("."))
         if fmt is None:
             raise ServeError(
@@ -461,7 +461,7 @@ class Service:
         self.store.update_job(row.id, status="translating")
         try:
             data = (folder / "input").read_bytes()
-            document = read_document(data, name=row.name, fmt=row.input_format)  # type: ignore[arg-type]
+            document = read_document(data, name=row.name, fmt=row.input_format)
             pipeline = self.pipeline_for(row.glossary_id, row.owner)
             job = pipeline.prepare_document(document, name=row.name)
             total = len({u.engine_input for units in job.units for u in units})
