@@ -373,7 +373,9 @@ def test_the_summary_counts_files_skipped_by_pattern_with_their_extensions(
     assert "skipped (no -p pattern matched)" in err and "2 (.odt 2)" in err
     data = json.loads(summary.read_text("utf-8"))
     assert data["skipped"]["unmatched"] == {".odt": 2}
-    assert data["patterns"] == ["*.txt", "*.md", "*.html", "*.htm", "*.docx", "*.pdf"]
+    assert data["patterns"] == [
+        "*.txt", "*.md", "*.markdown", "*.html", "*.htm", "*.xhtml", "*.docx", "*.pdf"
+    ]
 
 
 def test_an_earlier_runs_output_folder_inside_in_is_never_read(

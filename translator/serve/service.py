@@ -366,20 +366,23 @@ class Service:
 
     def output_format(self, input_format: str, asked: str | None, *, same: bool = False) -> str:
         """The output format asked for, else the input's default (``same``: the input's own
-        format, as DeepL promises; a PDF then needs an explicit one)."""
-        from ..formats import default_output
+        format, as DeepL promises; a format that is read only (PDF) then needs an explicit
+        one)."""
+        from ..formats import default_output, registry
 
+        aliases = output_aliases()
         if not asked:
-            if input_format == "pdf" and same:
+            if same and input_format not in registry.output_names():
+                kind = input_format.upper()
                 raise ServeError(
-                    400, "a PDF cannot be written back as PDF: ask for output_format docx, md, "
-                    "txt or html"
+                    400, f"a {kind} cannot be written back as {kind}: ask for output_format "
+                    f"{', '.join(aliases)}"
                 )
             return default_output(input_format)
-        fmt = output_aliases().get(asked.strip().lower().lstrip("."))
+        fmt = aliases.get(asked.strip().lower().lstrip("."))
         if fmt is None:
             raise ServeError(
-                400, f"output format {asked!r} not supported (one of: docx, md, txt, html, json)"
+                400, f"output format {asked!r} not supported (one of: {', '.join(aliases)})"
             )
         return fmt
 
