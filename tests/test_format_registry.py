@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.cli import run_cli, use_engine
 from tests.doubles import WordEngine
 from translator import InputError, Options, Pipeline, UsageError
 from translator.batch import DEFAULT_PATTERNS, discover, translate_folder
@@ -144,6 +145,26 @@ def test_one_line_makes_batch_discover_and_write_it(tmp_path: Path) -> None:
         "Die troops were after Kursk verlegt.",
         "Die city is not more in the region.",
     ]
+
+
+@pytest.mark.usefixtures("registered")
+def test_one_line_makes_the_translate_command_take_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    use_engine(monkeypatch, WordEngine())
+    plain = ("--no-glossary", "--no-qa", "--no-cache", "--quiet")
+    source, target = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    source.write_bytes(ARTICLE)
+    code, out, err = run_cli(monkeypatch, capsys, "translate", str(source), "-o", str(target),
+                             *plain)  # fmt: skip
+    assert code == 0, err
+    lines = target.read_text(encoding="utf-8").splitlines()
+    assert json.loads(lines[1])["target"] == "Die city is not more in the region."
+    # Any input written as it, to stdout.
+    code, out, err = run_cli(monkeypatch, capsys, "translate", "-", "--format", "jsonl", *plain,
+                             stdin=b"Die Truppen wurden verlegt.\n")  # fmt: skip
+    assert code == 0, err
+    assert json.loads(out)["target"] == "Die troops were verlegt."
 
 
 def test_every_input_suffix_is_discovered_by_default(tmp_path: Path) -> None:
