@@ -95,6 +95,10 @@ def test_one_line_makes_the_library_read_translate_and_write_it() -> None:
     assert detect(ARTICLE, "a.jsonl") == "jsonl"  # by name
     assert detect(ARTICLE, None) == "jsonl"  # by content (stdin)
     assert detect(b"# Titel\n\n- eins\n- zwei\n", "notiz.jsonl") == "jsonl"  # name beats marks
+    # Equally sure (Markdown's marks, this codec's start): the codec registered first wins.
+    marked = b'{"text": "Mit [Link](https://x.example) und **fett**."}\n'
+    assert detect(marked, None) == "markdown"
+    assert detect(marked, "a.jsonl") == "jsonl"
     assert check_format("JSONL") == "jsonl"
     assert default_output("jsonl") == "jsonl"
     assert extension_for("2025/a.jsonl", None) == ".jsonl"
