@@ -20,7 +20,7 @@ page, headings/lists/links/fences a Markdown file) and the surest wins; anything
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ..errors import InputError
 from ..options import Limits
@@ -48,17 +48,6 @@ __all__ = [
 
 #: An output format's name (one of ``registry.output_names()``).
 OutputFormat = str
-
-
-def __getattr__(name: str) -> Any:
-    """``OUTPUT_FORMATS``, ``EXTENSIONS`` and ``BINARY_OUTPUTS``, as the registry says now."""
-    if name == "OUTPUT_FORMATS":
-        return registry.output_names()
-    if name == "EXTENSIONS":
-        return {c.name: c.extension for c in registry.outputs()}
-    if name == "BINARY_OUTPUTS":
-        return frozenset(c.name for c in registry.outputs() if c.binary)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def check_format(fmt: str | None) -> OutputFormat | None:
