@@ -370,8 +370,9 @@ def test_a_folder_with_no_matching_file_says_so_and_suggests_p(
     assert code == 0 and out == "" and engine.calls == []
     lines = [line for line in err.splitlines() if line.startswith("warning:")]
     assert lines == [
-        f'warning: no file in {tmp_path / "in"} matched "*.txt" "*.md" "*.html" "*.htm" '
-        '"*.docx" "*.pdf"; it holds 3 (.rtf 2, no extension 1): to take them, add -p "*.rtf"'
+        f'warning: no file in {tmp_path / "in"} matched "*.txt" "*.md" "*.markdown" "*.html" '
+        '"*.htm" "*.xhtml" "*.docx" "*.pdf"; it holds 3 (.rtf 2, no extension 1): to take '
+        'them, add -p "*.rtf"'
     ]
 
     code, _, err = cli(monkeypatch, capsys, "batch", str(tmp_path / "in"),
@@ -393,7 +394,9 @@ def test_the_summary_counts_files_skipped_by_pattern_with_their_extensions(
     assert "skipped (no -p pattern matched)" in err and "2 (.odt 2)" in err
     data = json.loads(summary.read_text("utf-8"))
     assert data["skipped"]["unmatched"] == {".odt": 2}
-    assert data["patterns"] == ["*.txt", "*.md", "*.html", "*.htm", "*.docx", "*.pdf"]
+    assert data["patterns"] == [
+        "*.txt", "*.md", "*.markdown", "*.html", "*.htm", "*.xhtml", "*.docx", "*.pdf"
+    ]
 
 
 def test_an_earlier_runs_output_folder_inside_in_is_never_read(

@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 from wordfreq import top_n_list
 
+from translator.formats.review import render_html
 from translator.glossary import Glossary, load_glossary
 from translator.glossary.names import EXCEPTIONS, FIRST_NAMES, find_names, transliterate
 from translator.pipeline import Pipeline
-from translator.review import render_html
 
 # (German spelling, English spelling, note)
 RUSSIAN = [

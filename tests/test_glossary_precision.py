@@ -357,7 +357,7 @@ def test_accepted_renderings_are_credited_and_kept() -> None:
 
 
 def test_the_review_page_shows_suggested_terms() -> None:
-    from translator.review import render_html
+    from translator.formats.review import render_html
 
     class Oracle:
         def translate_batch(self, sentences: list[str]) -> list[str]:

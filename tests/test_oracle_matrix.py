@@ -121,9 +121,9 @@ def expected(inputs: dict[str, bytes]) -> dict[str, list[tuple[str, str]]]:
 
 
 def out_name(name: str) -> str:
-    from translator.formats import EXTENSIONS, output_format_for
+    from translator.formats import extension_for
 
-    return Path(name).stem + EXTENSIONS[output_format_for(name, None)]
+    return Path(name).stem + extension_for(name, None)
 
 
 def check(outputs: dict[str, bytes], expected: dict[str, list[tuple[str, str]]]) -> None:

@@ -13,9 +13,10 @@ import pytest
 
 from tests.doubles import FaultyEngine
 from translator import Pipeline, config
+from translator.formats import write
+from translator.formats.review import render_html
 from translator.glossary import load_glossary
 from translator.qa import QualityChecker
-from translator.render import render
 from translator.result import (
     Flag,
     ParagraphResult,
@@ -24,7 +25,6 @@ from translator.result import (
     TermStatus,
     TranslationResult,
 )
-from translator.review import render_html
 
 
 class _Tags(HTMLParser):
@@ -118,7 +118,7 @@ def test_rows_terms_and_flags_through_the_pipeline(seed_text: str) -> None:
                     engine.faults[unit.engine_input] = output
     assert len(engine.faults) == 2
     result = pipeline.translate_text(seed_text)
-    page = parse(render(result, "review"))
+    page = parse(str(write(result, None, "review")))
     rows = page.classes("row")
     assert len(rows) == len(result.paragraphs) == 22
     assert [r["data-paragraph"] for r in rows] == [str(i) for i in range(len(rows))]

@@ -16,9 +16,9 @@ import pytest
 from tests.browser import PNG, chromium
 from tests.doubles import FaultyEngine
 from translator import Pipeline, TranslationResult, config
+from translator.formats.review import render_html
 from translator.glossary import load_glossary
 from translator.qa import QualityChecker
-from translator.review import render_html
 
 pytestmark = [pytest.mark.browser]  # needs chromium: see tests/conftest.py
 

@@ -42,15 +42,11 @@ if TYPE_CHECKING:
 
 Backend = Literal["auto", "ctranslate2", "transformers"]
 Device = Literal["auto", "cpu", "cuda"]
-#: Output formats (``translator.formats`` writes them): ``html`` is the translated page,
-#: ``review`` the side-by-side review page. A new format is one more name here and its writer.
-Format = Literal["text", "markdown", "json", "html", "review", "docx"]
 #: House styles for the spellings outlets disagree on (``translator.glossary.style``).
 Style = Literal["ap", "reuters", "bbc"]
 
 BACKENDS: tuple[str, ...] = get_args(Backend)
 DEVICES: tuple[str, ...] = get_args(Device)
-FORMATS: tuple[str, ...] = get_args(Format)
 STYLES: tuple[str, ...] = get_args(Style)
 
 
@@ -173,14 +169,6 @@ def device_choice(what: str, value: str) -> str:
     if isinstance(text, str) and text.startswith("cuda:") and text[5:].isdigit():
         return text
     return choice(what, value, DEVICES)
-
-
-def check_format(fmt: str | None) -> Format | None:
-    """The output format ``fmt`` (any case), or UsageError listing the formats; ``None``
-    means each input's own format (see ``translator.formats.default_output``)."""
-    if fmt is None:
-        return None
-    return choice("format", fmt, FORMATS)  # type: ignore[return-value]
 
 
 def _from_env(name: str, allowed: tuple[str, ...]) -> str | None:

@@ -17,11 +17,37 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from ..errors import InputError, OutputError
 from .manifest import MANIFEST_NAMES
 
-DEFAULT_PATTERNS = ("*.txt", "*.md", "*.html", "*.htm", "*.docx", "*.pdf")
+
+class _FormatPatterns(Sequence[str]):
+    """``*.txt``, ``*.md``, ``*.markdown``, ``*.html`` ...: every suffix of every format the
+    registry reads (``translator.formats.registry.patterns``), asked each time it is used, so
+    that a format registered later is discovered too."""
+
+    def _now(self) -> tuple[str, ...]:
+        from ..formats import registry
+
+        return registry.patterns()
+
+    def __getitem__(self, index: Any) -> Any:  # an index or a slice, as a tuple's
+        return self._now()[index]
+
+    def __len__(self) -> int:
+        return len(self._now())
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._now())
+
+    def __repr__(self) -> str:
+        return f"DEFAULT_PATTERNS{self._now()!r}"
+
+
+#: The patterns discovery takes when none are given: the input formats' suffixes.
+DEFAULT_PATTERNS: Sequence[str] = _FormatPatterns()
 
 
 @dataclass(frozen=True)
@@ -121,7 +147,7 @@ class Scan:
                     f"{in_dir}: the output of an earlier batch run (it holds {name}), "
                     "not German articles"
                 )
-        self.patterns = tuple(patterns) or DEFAULT_PATTERNS
+        self.patterns = tuple(patterns) or tuple(DEFAULT_PATTERNS)
         self.exclude = tuple(exclude)
         self.extension = extension
         self.problems: list[tuple[str, str]] = []

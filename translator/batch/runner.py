@@ -74,7 +74,7 @@ class BatchRunner:
         ray: RaySettings | None = None,
         storage_options: dict[str, object] | None = None,
     ) -> None:
-        from ..options import check_format
+        from ..formats import check_format
 
         fmt = check_format(fmt)
         if ray is not None and engine is not None:
@@ -86,7 +86,7 @@ class BatchRunner:
         self.options = (options if options is not None else Options()).resolved()
         self.engine = engine
         self.fmt = fmt  # None: each input's own format (see formats.default_output)
-        self.patterns = tuple(patterns) or DEFAULT_PATTERNS
+        self.patterns = tuple(patterns) or tuple(DEFAULT_PATTERNS)
         self.exclude = tuple(exclude)
         self.force = force
         self.max_bytes = config.MAX_INPUT_BYTES if max_bytes is None else max_bytes
@@ -194,9 +194,9 @@ class BatchRunner:
         return unchanged
 
     def _extension(self, rel: str) -> str:
-        from ..formats import EXTENSIONS, output_format_for
+        from ..formats import extension_for
 
-        return EXTENSIONS[output_format_for(rel, self.fmt)]
+        return extension_for(rel, self.fmt)
 
     def _folders(self) -> tuple[Folder, Folder]:
         def folder(where: Path | str, inputs: Path | None) -> Folder:

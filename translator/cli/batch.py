@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from .. import config
+from ..formats import registry
 from .app import EXIT_BATCH_FAILURES, EXIT_INTERRUPTED, EXIT_USAGE, app
 from .common import (
     LIMIT_OPTIONS,
@@ -59,8 +60,8 @@ def batch(
         typer.Option(
             "--pattern",
             "-p",
-            help="Files to take (glob, repeatable) "
-            '\\[default: "*.txt" "*.md" "*.html" "*.htm" "*.docx" "*.pdf"]',
+            help="Files to take (glob, repeatable) \\[default: "
+            + " ".join(f'"{p}"' for p in registry.patterns()) + "]",
             show_default=False,
         ),
     ] = None,
@@ -140,7 +141,7 @@ def batch(
     from ..batch import BatchInterrupted, BatchRunner, RaySettings
     from ..batch.ray_runner import INSTALL_HINT, ray_available
     from ..batch.storage import is_url
-    from ..options import check_format
+    from ..formats import check_format
 
     ray = None
     if use_ray or ray_address or workers or threads_per_worker:

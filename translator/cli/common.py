@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Annotated, Any, get_args
 import typer
 
 from .. import config
+from ..formats import registry
 from ..options import Options
 
 if TYPE_CHECKING:
@@ -44,8 +45,7 @@ FormatOpt = Annotated[
     typer.Option(
         "--format",
         "-f",
-        help="text | markdown | json | html (the translated page) | review (side-by-side "
-        "review page) | docx. Default: the input's own format (Markdown for a PDF).",
+        help=f"{registry.describe()}. Default: the input's own format (Markdown for a PDF).",
         case_sensitive=False,
         show_default=False,
     ),

@@ -61,8 +61,7 @@ def translate(
     from ..errors import OutputError, TermsMissedError
     from ..factory import build_pipeline
     from ..files import read_source, write_atomic
-    from ..formats import default_output, read_document, write
-    from ..options import check_format
+    from ..formats import check_format, default_output, read_document, registry, write
 
     asked = check_format(fmt)
     if quiet:
@@ -74,8 +73,10 @@ def translate(
     data, name = read_source(source)
     document = read_document(data, name=name, limits=options.limits)
     fmt = asked or default_output(document.format)
-    if fmt == "docx" and output is None and sys.stdout.isatty():
-        raise OutputError("DOCX is binary: write it with -o FILE.docx or redirect stdout")
+    codec = registry.output_codec(fmt)
+    if codec.binary and output is None and sys.stdout.isatty():
+        example = f"-o FILE{codec.extension}"
+        raise OutputError(f"{fmt.upper()} is binary: write it with {example} or redirect stdout")
     console = stderr_console()
     activity = Activity(console, enabled=not quiet)
     steps = steps_from_log(activity.step) if activity.enabled else contextlib.nullcontext()

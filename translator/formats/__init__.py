@@ -1,137 +1,82 @@
 """Document formats: readers that turn files into blocks, writers that keep their structure.
 
-One module per format, each importing its library only when used:
+One module per format, each declaring its ``CODEC`` (``translator.formats.base.Codec``) and
+importing its library only when used, and one registry line per module
+(``translator.formats.registry``):
 
-- ``text``: plain text, the layout rebuild of ``translator.text.layout``;
+- ``text``: plain text, the layout rebuild of ``translator.text.layout``; text out;
 - ``markdown``: markdown-it-py; Markdown in, Markdown out;
-- ``html``: a saved web page, the article extracted with trafilatura;
+- ``json_result``: the result as JSON (out only);
+- ``html``: a saved web page, the article extracted with trafilatura; a clean page out;
+- ``review``: the side-by-side review page (out only);
 - ``docx``: python-docx; DOCX in, DOCX out;
-- ``pdf``: a PDF's text layer with its geometry (``translator.formats.pdf.read_pdf``).
+- ``pdf``: a PDF's text layer with its geometry (in only; Markdown out by default).
 
 The format is detected from the content (so stdin works), the file name only breaking ties
-between text-like formats: ``%PDF-`` is a PDF, a ZIP with ``word/document.xml`` a DOCX, markup
-with ``<html``/``<body``/``<p>``... a web page, headings/lists/links/fences a Markdown file,
-anything else text.
+between text-like formats: each input codec's ``sniff`` says how sure it is (``%PDF-`` is a
+PDF, a ZIP with ``word/document.xml`` a DOCX, markup with ``<html``/``<body``/``<p>``... a web
+page, headings/lists/links/fences a Markdown file) and the surest wins; anything else is text.
 """
 
 from __future__ import annotations
 
-import io
-import re
-import zipfile
-from pathlib import PurePath
 from typing import TYPE_CHECKING
 
 from ..errors import InputError
-from ..options import FORMATS, Format, Limits
-from .base import Document, InputFormat
+from ..options import Limits
+from . import registry
+from .base import Codec, Document, InputFormat
 
 if TYPE_CHECKING:
     from ..result import TranslationResult
 
 __all__ = [
-    "OUTPUT_FORMATS",
+    "Codec",
     "Document",
     "InputFormat",
     "OutputFormat",
+    "check_format",
     "default_output",
     "detect",
+    "extension_for",
+    "format_for_name",
+    "output_format_for",
     "read_document",
+    "registry",
     "write",
 ]
 
-#: The output formats are ``translator.options``' (``Format``, ``FORMATS``): one list.
-OutputFormat = Format
-OUTPUT_FORMATS = FORMATS
-EXTENSIONS: dict[str, str] = {
-    "text": ".txt",
-    "markdown": ".md",
-    "json": ".json",
-    "html": ".html",
-    "review": ".review.html",
-    "docx": ".docx",
-}
-#: Output formats that are bytes, not text.
-BINARY_OUTPUTS = frozenset({"docx"})
+#: An output format's name (one of ``registry.output_names()``).
+OutputFormat = str
 
-_BY_SUFFIX: dict[str, InputFormat] = {
-    ".pdf": "pdf",
-    ".docx": "docx",
-    ".html": "html",
-    ".htm": "html",
-    ".xhtml": "html",
-    ".md": "markdown",
-    ".markdown": "markdown",
-    ".txt": "text",
-}
 
-_HTML = re.compile(
-    rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*(?:<!doctype\s+html|<html\b|<head\b|<body\b)",
-    re.IGNORECASE | re.DOTALL,
-)
-_HTML_TAGS = re.compile(rb"<(?:p|div|article|h[1-6]|section|main|span|br)\b[^>]*>", re.IGNORECASE)
-_MARKDOWN = re.compile(
-    r"""^(?:\#{1,6}\s+\S          # ATX heading
-      |(?:```|~~~)               # code fence
-      |[-*+]\s+\S                # bullet list
-      |>\s*\S                    # block quote
-      |\|.*\|\s*$                # table row
-    )|\[[^\]\n]+\]\([^)\s]+\)    # inline link
-    |\*\*[^*\n]+\*\*|`[^`\n]+`   # strong emphasis, inline code
-    """,
-    re.MULTILINE | re.VERBOSE,
-)
+def check_format(fmt: str | None) -> OutputFormat | None:
+    """The output format ``fmt`` (any case), or UsageError listing the formats; ``None``
+    means each input's own format (see ``default_output``)."""
+    return None if fmt is None else registry.output_codec(fmt).name
 
 
 def format_for_name(name: str | None) -> InputFormat | None:
     """The format a file name suggests (its suffix), or None."""
-    if not name:
-        return None
-    return _BY_SUFFIX.get(PurePath(name).suffix.lower())
+    codec = registry.for_name(name)
+    return codec.name if codec is not None else None
 
 
 def detect(data: bytes, name: str | None = None) -> InputFormat:
     """The format of ``data``, by content (see the module doc); ``name`` breaks ties."""
-    if data.lstrip()[:5] == b"%PDF-" or _pdf_after_junk(data):
-        return "pdf"
-    if data[:4] == b"PK\x03\x04":
-        return "docx" if _zip_has(data, "word/document.xml") else _zip_without_document(name)
-    head = data[:65536]
-    if _HTML.match(head):
-        return "html"
     suggested = format_for_name(name)
-    if suggested == "markdown":  # a README that shows a few HTML tags is still Markdown
-        return "markdown"
-    if len(_HTML_TAGS.findall(head)) >= 3:
-        return "html"
-    if suggested != "text":
-        text = head.decode("utf-8", "replace")
-        if len(_MARKDOWN.findall(text)) >= 2:
-            return "markdown"
-    return "text"
-
-
-def _pdf_after_junk(data: bytes) -> bool:
-    """A PDF with bytes before its header (a Ghostscript banner, a mail header): readers
-    look for ``%PDF-`` in the first 1024 bytes. It must start a line there and the file end
-    as a PDF does, so that a text that mentions ``%PDF-`` stays text."""
-    at = data.find(b"%PDF-", 0, 1024)
-    return at > 0 and data[at - 1 : at] in (b"\n", b"\r") and b"%%EOF" in data[-2048:]
-
-
-def _zip_has(data: bytes, member: str) -> bool:
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            return member in archive.namelist()
-    except (zipfile.BadZipFile, OSError, ValueError):
-        return False
-
-
-def _zip_without_document(name: str | None) -> InputFormat:
-    """A ZIP that is no DOCX: named .docx, it is a broken one; otherwise not a document."""
-    if format_for_name(name) == "docx":
-        return "docx"  # the DOCX reader says what is wrong with it
-    raise InputError(f"{name or '<input>'}: a ZIP archive, not a document (DOCX, PDF, HTML, text)")
+    best: Codec | None = None
+    sure = -1
+    for codec in registry.inputs():
+        assert codec.sniff is not None
+        level = codec.sniff(data, suggested)
+        if level is not None and level > sure:
+            best, sure = codec, level
+    if best is None:
+        what = "a ZIP archive" if data[:4] == b"PK\x03\x04" else "binary data"
+        names = ", ".join(c.name for c in registry.inputs())
+        raise InputError(f"{name or '<input>'}: {what}, not a document ({names})")
+    return best.name
 
 
 def read_document(
@@ -152,27 +97,9 @@ def read_document(
 
     label = name or "<input>"
     limits = limits or Options().limits
-    fmt = fmt or detect(data, name)
-    if fmt == "pdf":
-        from .pdf import read_pdf
-
-        document = read_pdf(data, name=name)
-    elif fmt == "docx":
-        from .docx import read_docx
-
-        document = read_docx(data, name=label, limits=limits)
-    elif fmt == "html":
-        from .html import read_html
-
-        document = read_html(data, name=label)
-    elif fmt == "markdown":
-        from .markdown import read_markdown
-
-        document = read_markdown(data, name=label)
-    else:
-        from .text import read_text
-
-        document = read_text(data, name=label)
+    codec = registry.input_codec(fmt or detect(data, name))
+    assert codec.read is not None
+    document = codec.read(data, name, limits)
     if not any(block.text.strip() for block in document.blocks):
         raise InputError(f"{label}: no text to translate")
     if len(document.blocks) > limits.paragraphs:
@@ -184,38 +111,40 @@ def read_document(
 
 
 def default_output(fmt: InputFormat) -> OutputFormat:
-    """The output format when none is asked for: the input's own for DOCX, Markdown and
-    HTML; Markdown for PDF (its structure, not its page geometry); text for text."""
-    defaults: dict[str, OutputFormat] = {
-        "docx": "docx",
-        "markdown": "markdown",
-        "html": "html",
-        "pdf": "markdown",
-        "text": "text",
-    }
-    return defaults[fmt]
+    """The output format when none is asked for: the input codec's ``output``, else its own
+    name (DOCX, Markdown, HTML and text keep their format; a PDF gives Markdown)."""
+    codec = registry.input_codec(fmt)
+    return codec.output or codec.name
 
 
-def output_format_for(name: str, fmt: str | None) -> str:
+def output_format_for(name: str, fmt: str | None) -> OutputFormat:
     """``fmt``, or the default output for the input's format as its name says (batch decides
     by name, so that an output's path is known before its input is read)."""
-    return fmt or default_output(format_for_name(name) or "text")
+    return fmt or default_output(format_for_name(name) or registry.FALLBACK)
 
 
-def write(
-    result: TranslationResult, document: Document | None, fmt: OutputFormat | str
-) -> str | bytes:
-    """Render ``result`` as ``fmt`` (bytes for DOCX). Markdown from a Markdown input and
-    DOCX from a DOCX input rebuild the original with the translation in place; a web page's
-    translated page carries its inline formatting; the other combinations render the
+def extension_for(name: str, fmt: str | None) -> str:
+    """The extension of the output written for an input called ``name`` (``fmt``, or its
+    format's default output): ``.md`` for ``a.pdf``, ``.review.html`` with ``review``."""
+    extension = registry.output_codec(output_format_for(name, fmt)).extension
+    assert extension is not None
+    return extension
+
+
+def write(result: TranslationResult, document: Document | None, fmt: OutputFormat) -> str | bytes:
+    """Render ``result`` as ``fmt`` (bytes for a binary format: DOCX). Markdown from a Markdown
+    input and DOCX from a DOCX input rebuild the original with the translation in place; a web
+    page's translated page carries its inline formatting; the other combinations render the
     result's blocks (a new DOCX for DOCX from another format).
 
     What the writer could not carry over (a link or emphasis not found in the translation) is
     counted into ``result.metadata["losses"]`` with what reading lost."""
     from .inline import collect_losses
 
+    codec = registry.output_codec(fmt)
+    assert codec.write is not None
     with collect_losses() as losses:
-        rendered = _write(result, document, fmt)
+        rendered = codec.write(result, document)
     if losses:
         # Reading's losses (the document's) plus this writing's: the same whatever was written
         # before from this result.
@@ -225,27 +154,3 @@ def write(
             merged[kind] = merged.get(kind, 0) + count
         result.metadata["losses"] = merged
     return rendered
-
-
-def _write(
-    result: TranslationResult, document: Document | None, fmt: OutputFormat | str
-) -> str | bytes:
-    if fmt == "docx":
-        if document is None or document.format != "docx":
-            from .docx import render_docx
-
-            return render_docx(result)
-        from .docx import write_docx
-
-        return write_docx(result, document)
-    if fmt == "markdown" and document is not None and document.format == "markdown":
-        from .markdown import write_markdown
-
-        return write_markdown(result, document)
-    if fmt == "html" and document is not None and document.format == "html":
-        from .html import write_html
-
-        return write_html(result, document)
-    from ..render import render
-
-    return render(result, fmt)

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import io
 import re
+import zipfile
 from collections import Counter
 from copy import deepcopy
 from dataclasses import dataclass, field
@@ -33,8 +34,9 @@ from ..options import Limits
 from ..result import TranslationResult
 from ..text.block import Block
 from ..text.rules import is_date_line
-from .base import Document
+from .base import NAMED, SIGNATURE, Codec, Document
 from .inline import InlineText, Span, lost, phrases, place, segments
+from .structure import groups, heading_level, table_rows, without_item_mark
 
 _HEADING = re.compile(r"heading (\d)$")
 
@@ -139,8 +141,6 @@ def _check_size(data: bytes, name: str, limits: Limits) -> None:
     """Refuse, before any parsing, a package whose XML unpacks to more than
     ``limits.unpacked`` bytes (as its ZIP directory says: a member is never read past the
     size it declares), or whose body holds more paragraphs than ``limits.paragraphs``."""
-    import zipfile
-
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             members = [i for i in archive.infolist() if i.filename.endswith((".xml", ".rels"))]
@@ -747,8 +747,6 @@ def render_docx(result: TranslationResult) -> bytes:
     import docx
     from docx.shared import Pt
 
-    from ..render import groups, heading_level, table_rows, without_item_mark
-
     doc = docx.Document()
     for key in ("title", "author"):
         if result.metadata.get(key):
@@ -794,3 +792,43 @@ def render_docx(result: TranslationResult) -> bytes:
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
+
+
+# -- the codec ------------------------------------------------------------------------------
+
+
+def sniff(data: bytes, suggested: str | None) -> int | None:
+    """A ZIP holding ``word/document.xml``; or a ZIP named .docx (a broken one: reading it
+    says what is wrong)."""
+    if data[:4] != b"PK\x03\x04":
+        return None
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            if "word/document.xml" in archive.namelist():
+                return SIGNATURE
+    except (zipfile.BadZipFile, OSError, ValueError):
+        pass
+    return NAMED if suggested == "docx" else None
+
+
+def _read(data: bytes, name: str | None, limits: Limits) -> Document:
+    return read_docx(data, name=name or "<input>", limits=limits)
+
+
+def _write(result: TranslationResult, document: Document | None) -> bytes:
+    """The original rebuilt from a DOCX input, else a new DOCX of the blocks."""
+    if document is not None and document.format == "docx":
+        return write_docx(result, document)
+    return render_docx(result)
+
+
+CODEC = Codec(
+    "docx",
+    suffixes=(".docx",),
+    sniff=sniff,
+    read=_read,
+    write=_write,
+    extension=".docx",
+    binary=True,
+    media_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+)

@@ -15,16 +15,21 @@ sentence with its URL as its text; emphasis that cannot be is dropped with a war
 from __future__ import annotations
 
 import logging
+import re
 from html import escape
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError
 from ..result import ParagraphResult, TranslationResult
 from ..text.block import Block
 from ..text.decode import decode_bytes
 from ..text.rules import is_date_line
-from .base import Document
+from .base import DECLARED, LIKELY, Codec, Document
 from .inline import InlineText, Placed, Span, lost, markup, nests, phrases, place
+from .structure import groups, heading_level, table_rows, without_item_mark
+
+if TYPE_CHECKING:
+    from ..options import Limits
 
 log = logging.getLogger("translator")
 
@@ -324,8 +329,6 @@ def write_html(result: TranslationResult, document: Document) -> str:
 def render_page(result: TranslationResult, spans: list[list[Span]] | None = None) -> str:
     """The translated document as one self-contained HTML page; ``spans``: each paragraph's
     inline formatting in its source (see ``write_html``)."""
-    from ..render import groups, table_rows, without_item_mark
-
     index = {id(p): i for i, p in enumerate(result.paragraphs)}
 
     def inline(p: ParagraphResult) -> str:
@@ -394,8 +397,6 @@ def _meta_line(metadata: dict[str, Any]) -> str:
 
 def _element(p: ParagraphResult, text: str) -> str:
     """``p`` as its HTML element; ``text``: its translation as HTML."""
-    from ..render import heading_level
-
     if p.kind == "title":
         return f"<h1>{text}</h1>"
     if p.kind == "heading":
@@ -445,3 +446,47 @@ def _open_tag(span: Span) -> str:
 
 def _close_tag(span: Span) -> str:
     return "</a>" if span.kind == "link" else f"</{_TAGS[span.kind]}>"
+
+
+# -- the codec ------------------------------------------------------------------------------
+
+_DECLARED = re.compile(
+    rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*(?:<!doctype\s+html|<html\b|<head\b|<body\b)",
+    re.IGNORECASE | re.DOTALL,
+)
+_BLOCK_TAGS = re.compile(rb"<(?:p|div|article|h[1-6]|section|main|span|br)\b[^>]*>", re.IGNORECASE)
+
+
+def sniff(data: bytes, suggested: str | None) -> int | None:
+    """A page that starts as one (``<!doctype html``, ``<html``, ``<head``, ``<body``), or
+    holds three block tags (``<p>``, ``<div>``...): these outweigh Markdown's marks, but not
+    a .md name (a README that shows a few tags)."""
+    head = data[:65536]
+    if _DECLARED.match(head):
+        return DECLARED
+    if len(_BLOCK_TAGS.findall(head)) >= 3:
+        return LIKELY + 1
+    return None
+
+
+def _read(data: bytes, name: str | None, limits: Limits) -> Document:
+    return read_html(data, name=name or "<input>")
+
+
+def _write(result: TranslationResult, document: Document | None) -> str:
+    """The translated page; from a web page, with its inline formatting carried over."""
+    if document is not None and document.format == "html":
+        return write_html(result, document)
+    return render_page(result)
+
+
+CODEC = Codec(
+    "html",
+    suffixes=(".html", ".htm", ".xhtml"),
+    sniff=sniff,
+    read=_read,
+    write=_write,
+    extension=".html",
+    media_type="text/html; charset=utf-8",
+    help="the translated page",
+)

@@ -22,15 +22,19 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..result import ParagraphResult, TranslationResult
 from ..text.block import Block
 from ..text.decode import decode_bytes
 from ..text.normalise import control_characters
 from ..text.rules import is_date_line
-from .base import Document
+from .base import LIKELY, NAMED, Codec, Document
 from .inline import InlineText, Placed, Span, lost, markup, nests, phrases, place
+from .structure import front_matter, groups, heading_level, in_table, list_item, table_rows
+
+if TYPE_CHECKING:
+    from ..options import Limits
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
 _PREFIX = re.compile(r"^[ \t>]*(?:(?:[-+*]|\d{1,9}[.)])[ \t]+)?(?:#{1,6}[ \t]+)?")
@@ -382,3 +386,104 @@ def _closer(span: Span) -> str:
     if span.kind == "verbatim":
         return ""
     return _MARKERS.get(span.kind, "")
+
+
+# -- Markdown from any input ----------------------------------------------------------------
+
+
+def render_markdown(result: TranslationResult) -> str:
+    """The title as `#`, headings as `##` (or deeper, by their level), the date and section
+    label in italics, lists, quotes, tables, code fences; the document's metadata (URL, date,
+    author) as YAML front matter."""
+    parts: list[str] = []
+    front = front_matter(result.metadata)
+    if front:
+        parts.append(front)
+    for group in groups(result.paragraphs):
+        first = group[0]
+        if in_table(first):
+            parts.append(_markdown_table(group))
+        elif first.kind == "list-item":
+            parts.append("\n".join(list_item(p.target) for p in group))
+        else:
+            parts.append(_markdown_block(first))
+    return "\n\n".join(parts) + "\n"
+
+
+def _markdown_block(p: ParagraphResult) -> str:
+    text = p.target
+    if p.kind == "title":
+        return f"# {text}"
+    if p.kind == "heading":
+        return f"{'#' * heading_level(p)} {text}"
+    if p.kind in ("date", "label", "caption"):
+        return f"*{text}*"
+    if p.kind == "quote":
+        return f"> {text}"
+    if p.kind == "code":
+        fence = "~~~" if "```" in text else "```"
+        return f"{fence}\n{text}\n{fence}"
+    if p.kind == "footnote":
+        return f"<small>{text}</small>"
+    return text
+
+
+def _markdown_table(cells: list[ParagraphResult]) -> str:
+    rows = table_rows(cells)
+    width = max(len(row) for row in rows)
+    lines = []
+    for i, row in enumerate(rows):
+        padded = [c.replace("|", "\\|") for c in row] + [""] * (width - len(row))
+        lines.append("| " + " | ".join(padded) + " |")
+        if i == 0:
+            lines.append("|" + " --- |" * width)
+    return "\n".join(lines)
+
+
+# -- the codec ------------------------------------------------------------------------------
+
+_MARKS = re.compile(
+    r"""^(?:\#{1,6}\s+\S          # ATX heading
+      |(?:```|~~~)               # code fence
+      |[-*+]\s+\S                # bullet list
+      |>\s*\S                    # block quote
+      |\|.*\|\s*$                # table row
+    )|\[[^\]\n]+\]\([^)\s]+\)    # inline link
+    |\*\*[^*\n]+\*\*|`[^`\n]+`   # strong emphasis, inline code
+    """,
+    re.MULTILINE | re.VERBOSE,
+)
+
+
+def sniff(data: bytes, suggested: str | None) -> int | None:
+    """Named .md (a README that shows a few HTML tags is still Markdown), or two Markdown
+    marks (headings, fences, lists, quotes, tables, links) in a file not named .txt."""
+    if suggested == "markdown":
+        return NAMED
+    if suggested != "text":
+        text = data[:65536].decode("utf-8", "replace")
+        if len(_MARKS.findall(text)) >= 2:
+            return LIKELY
+    return None
+
+
+def _read(data: bytes, name: str | None, limits: Limits) -> Document:
+    return read_markdown(data, name=name or "<input>")
+
+
+def _write(result: TranslationResult, document: Document | None) -> str:
+    """The original rebuilt from a Markdown input, else Markdown drawn from the blocks."""
+    if document is not None and document.format == "markdown":
+        return write_markdown(result, document)
+    return render_markdown(result)
+
+
+CODEC = Codec(
+    "markdown",
+    suffixes=(".md", ".markdown"),
+    sniff=sniff,
+    read=_read,
+    write=_write,
+    extension=".md",
+    media_type="text/markdown; charset=utf-8",
+)

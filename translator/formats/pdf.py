@@ -12,14 +12,17 @@ import math
 import re
 import statistics
 from collections import Counter
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import CorruptPdfError, EncryptedPdfError, ScannedPdfError
-from .base import Document
+from .base import SIGNATURE, Codec, Document
 from .pdf_geometry import Line, Page, Word
 from .pdf_layout import rebuild
 
-__all__ = ["read_pdf"]
+if TYPE_CHECKING:
+    from ..options import Limits
+
+__all__ = ["CODEC", "read_pdf"]
 
 log = logging.getLogger("translator")
 
@@ -406,3 +409,27 @@ def _superior(word: Word, last: Word) -> bool:
         and -0.5 <= word.x0 - last.x1 <= 0.3 * last.size
         and not last.space_after
     )
+
+
+# -- the codec ------------------------------------------------------------------------------
+
+
+def sniff(data: bytes, suggested: str | None) -> int | None:
+    """``%PDF-`` at the start; or, after other bytes (a Ghostscript banner, a mail header),
+    where readers look for it (the first 1024 bytes), starting a line, in a file that ends as
+    a PDF does, so that a text that mentions ``%PDF-`` stays text."""
+    if data.lstrip()[:5] == b"%PDF-":
+        return SIGNATURE
+    at = data.find(b"%PDF-", 0, 1024)
+    if at > 0 and data[at - 1 : at] in (b"\n", b"\r") and b"%%EOF" in data[-2048:]:
+        return SIGNATURE
+    return None
+
+
+def _read(data: bytes, name: str | None, limits: Limits) -> Document:
+    return read_pdf(data, name=name)
+
+
+#: Read only; written as Markdown when no output format is asked (its structure, not its
+#: page geometry).
+CODEC = Codec("pdf", suffixes=(".pdf",), sniff=sniff, read=_read, output="markdown")

@@ -27,7 +27,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .._version import __version__
 from ..errors import InputError, TranslatorError
-from .service import MEDIA_TYPES, ServeError, Service
+from ..formats import registry
+from .service import ServeError, Service
 from .store import GlossaryRow, JobRow
 
 log = logging.getLogger("translator.serve")
@@ -37,7 +38,6 @@ __all__ = ["create_app"]
 SOURCE = {"code": "de", "name": "German"}
 TARGET = {"code": "en", "name": "English"}
 DEEPL_TARGETS = ("EN", "EN-US", "EN-GB")
-FILE_FORMATS = [".txt", ".md", ".html", ".docx", ".pdf"]
 
 
 class TranslateIn(BaseModel):
@@ -296,7 +296,7 @@ def create_app(service: Service) -> FastAPI:
         return {
             "apiKeys": service.keys_required, "keyRequired": service.keys_required,
             "charLimit": settings.max_chars, "frontendTimeout": 500, "suggestions": False,
-            "filesTranslation": True, "supportedFilesFormat": FILE_FORMATS,
+            "filesTranslation": True, "supportedFilesFormat": list(registry.suffixes()),
             "language": {"source": SOURCE, "target": TARGET},
         }
 
@@ -329,7 +329,7 @@ def create_app(service: Service) -> FastAPI:
         if row.status != "done":
             raise ServeError(503, "the document is not translated yet", retry_after=2)
         return FileResponse(
-            service.job_file(row), media_type=MEDIA_TYPES[row.output_format],
+            service.job_file(row), media_type=registry.output_codec(row.output_format).media_type,
             filename=service.download_name(row),
         )
 

@@ -37,22 +37,18 @@ __all__ = ["LOOPBACK", "ServeError", "ServeSettings", "Service"]
 
 LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost"})
 
-#: Output formats a document job can produce, by the names clients use (DeepL's
-#: ``output_format``, file extensions) -> ``translator.formats`` output format.
-OUTPUTS = {
-    "docx": "docx", "md": "markdown", "markdown": "markdown", "txt": "text", "text": "text",
-    "html": "html", "htm": "html", "json": "json", "review": "review",
-}
-EXTENSIONS = {
-    "docx": ".docx", "markdown": ".md", "text": ".txt", "html": ".html", "json": ".json",
-    "review": ".review.html",
-}
-MEDIA_TYPES = {
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "markdown": "text/markdown; charset=utf-8", "text": "text/plain; charset=utf-8",
-    "html": "text/html; charset=utf-8", "json": "application/json",
-    "review": "text/html; charset=utf-8",
-}
+def output_aliases() -> dict[str, str]:
+    """What clients call the output formats (DeepL's ``output_format``: a format's name or
+    its file extension, ``md``, ``txt``, ``htm``) -> its ``translator.formats`` name."""
+    from ..formats import registry
+
+    aliases: dict[str, str] = {}
+    for codec in registry.outputs():
+        for ext in (codec.extension or "", *codec.suffixes):
+            if ext.count(".") == 1:
+                aliases[ext.lstrip(".")] = codec.name
+        aliases[codec.name] = codec.name
+    return aliases
 
 
 class ServeError(TranslatorError):
@@ -370,20 +366,23 @@ class Service:
 
     def output_format(self, input_format: str, asked: str | None, *, same: bool = False) -> str:
         """The output format asked for, else the input's default (``same``: the input's own
-        format, as DeepL promises; a PDF then needs an explicit one)."""
-        from ..formats import default_output
+        format, as DeepL promises; a format that is read only (PDF) then needs an explicit
+        one)."""
+        from ..formats import default_output, registry
 
+        aliases = output_aliases()
         if not asked:
-            if input_format == "pdf" and same:
+            if same and input_format not in registry.output_names():
+                kind = input_format.upper()
                 raise ServeError(
-                    400, "a PDF cannot be written back as PDF: ask for output_format docx, md, "
-                    "txt or html"
+                    400, f"a {kind} cannot be written back as {kind}: ask for output_format "
+                    f"{', '.join(aliases)}"
                 )
-            return default_output(input_format)  # type: ignore[arg-type]
-        fmt = OUTPUTS.get(asked.strip().lower().lstrip("."))
+            return default_output(input_format)
+        fmt = aliases.get(asked.strip().lower().lstrip("."))
         if fmt is None:
             raise ServeError(
-                400, f"output format {asked!r} not supported (one of: docx, md, txt, html, json)"
+                400, f"output format {asked!r} not supported (one of: {', '.join(aliases)})"
             )
         return fmt
 
@@ -436,7 +435,9 @@ class Service:
 
     def download_name(self, row: JobRow) -> str:
         stem = row.name.rsplit(".", 1)[0] if "." in row.name else row.name
-        return f"{stem}.en{EXTENSIONS[row.output_format]}"
+        from ..formats import registry
+
+        return f"{stem}.en{registry.output_codec(row.output_format).extension}"
 
     def _job_worker(self) -> None:
         while True:
@@ -453,7 +454,6 @@ class Service:
     def _run_job(self, job_id: str) -> None:
         from ..files import write_atomic
         from ..formats import read_document, write
-        from ..render import render
 
         row = self.store.job(job_id)
         if row is None or row.status not in ("queued", "translating"):
@@ -464,7 +464,7 @@ class Service:
         self.store.update_job(row.id, status="translating")
         try:
             data = (folder / "input").read_bytes()
-            document = read_document(data, name=row.name, fmt=row.input_format)  # type: ignore[arg-type]
+            document = read_document(data, name=row.name, fmt=row.input_format)
             pipeline = self.pipeline_for(row.glossary_id, row.owner)
             job = pipeline.prepare_document(document, name=row.name)
             total = len({u.engine_input for units in job.units for u in units})
@@ -481,7 +481,7 @@ class Service:
             write_atomic(folder / "output", rendered)
             payload = json.dumps(result.to_dict(), ensure_ascii=False)
             write_atomic(folder / "result.json", payload)
-            write_atomic(folder / "review.html", render(result, "review"))
+            write_atomic(folder / "review.html", write(result, None, "review"))
             characters = sum(len(p.source) for p in result.paragraphs)
             self.store.count(row.owner, characters)
             self.store.update_job(row.id, status="done", finished=time.time(),

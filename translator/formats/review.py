@@ -1,4 +1,4 @@
-"""The HTML review page (``--format html``): one self-contained file an analyst reads.
+"""The HTML review page (``--format review``): one self-contained file an analyst reads.
 
 Source and translation side by side per paragraph (stacked on a phone), glossary terms
 highlighted by status (applied / repaired / missed / suggested; transliterated names in their
@@ -14,7 +14,8 @@ import re
 from collections import Counter
 from html import escape
 
-from .result import Flag, ParagraphResult, SentenceResult, TermHit, TranslationResult
+from ..result import Flag, ParagraphResult, SentenceResult, TermHit, TranslationResult
+from .base import Codec, Document
 
 _SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
@@ -300,3 +301,17 @@ def _hover_css(most: int) -> str:
         for n in range(1, min(most, 60) + 1)
     ]
     return (",\n".join(rules) + " { background:#fff3b0; }\n") if rules else ""
+
+
+def _write(result: TranslationResult, document: Document | None) -> str:
+    return render_html(result)
+
+
+#: Written, never read: the review page of any input.
+CODEC = Codec(
+    "review",
+    write=_write,
+    extension=".review.html",
+    media_type="text/html; charset=utf-8",
+    help="side-by-side review page",
+)
