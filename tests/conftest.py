@@ -22,6 +22,16 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.xdist_group("ray"))
 
 
+def pytest_make_parametrize_id(config: pytest.Config, val: object, argname: str) -> str | None:
+    """A stable test id for a long bytes parameter (a built DOCX or ZIP): its first bytes and
+    length, not the whole value, which holds the build's timestamp. Under ``pytest -n`` every
+    worker collects the suite on its own and they must agree on every id."""
+    if isinstance(val, bytes) and len(val) > 40:
+        head = val[:8].decode("ascii", "replace")
+        return "".join(c if c.isalnum() or c in "%-." else "_" for c in head) + "..."
+    return None
+
+
 @pytest.fixture(autouse=True)
 def _isolated_user_dirs(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch

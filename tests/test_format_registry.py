@@ -14,7 +14,6 @@ import json
 from pathlib import Path
 
 import pytest
-from translator.layout import Block
 
 from tests.cli import run_cli, use_engine
 from tests.doubles import WordEngine
@@ -32,6 +31,7 @@ from translator.formats import (
 from translator.formats.base import LIKELY, NAMED, Codec, Document
 from translator.options import Limits
 from translator.result import TranslationResult
+from translator.text.block import Block
 
 # -- the toy format: this whole block is what a new format module holds -----------------------
 
