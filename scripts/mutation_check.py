@@ -213,7 +213,7 @@ MUTANTS: list[Mutant] = [
       "for entry, want in sorted(groups, key=lambda k: len(k[1])):", ENFORCE,
       within="finalize"),
     M("enforce-no-capitalisation", "translator/glossary/enforce.py",
-      "if _at_sentence_start(sentence, start):\n    text = _capitalised(text)",
+      "if _at_sentence_start(sentence, start) and not keep_case:\n    text = _capitalised(text)",
       "if False:\n    text = _capitalised(text)", ENFORCE, within="injection"),
     M("enforce-suggest-changes-output", "translator/glossary/enforce.py",
       'if enforce_mode(entry) == "suggest":', "if False:", ENFORCE, within="_verify"),
