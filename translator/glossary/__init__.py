@@ -87,7 +87,7 @@ __all__ = [
 ]
 
 #: Bumped whenever matching or enforcement changes what the engine is given.
-METHOD_VERSION = "inject-verify-repair/3"
+METHOD_VERSION = "inject-verify-repair/4"
 #: Bumped whenever name transliteration (`translator.glossary.names`) changes its output.
 NAMES_VERSION = "names/2"
 
