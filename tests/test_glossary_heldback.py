@@ -200,3 +200,57 @@ entries:
     assert problems == ["31 'Kampfpanzer' -> 'main battle tank': singular"]
     _, problems = b.german_problems(AP, "Die USA sagten 31 Kampfpanzer zu.")
     assert problems == []
+
+
+# -- wrong items that are right elsewhere ---------------------------------------------------------
+
+RISKY = """
+schema: 1
+entries:
+  - {source: Odessa, target: Odesa, category: place, enforce: verify, wrong: [Odessa]}
+  - {source: Niederlande, target: Netherlands, category: place, enforce: verify, wrong: [Holland]}
+  - {source: Belarus, target: Belarus, category: place, enforce: verify, wrong: [White Russia]}
+  - {source: Kiew, target: Kyiv, category: place, enforce: verify, wrong: [Kiev]}
+  - {source: Peking, target: Beijing, category: place, enforce: verify, wrong: [Peking]}
+"""
+
+
+def test_check_warns_on_a_wrong_item_that_is_right_english_elsewhere(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    from translator.cli import main
+    from translator.glossary.lint import wrong_warnings
+    from translator.glossary.schema import parse_entries, read_entries
+
+    warnings = wrong_warnings(parse_entries(RISKY, "g.yaml"), "g.yaml")
+    # A US town, a family name, a historical name; not Kiev or Peking, which are right only
+    # inside fixed phrases that repairs leave alone.
+    assert [w.split("wrong rendering ")[1].split(" is ")[0] for w in warnings] == [
+        "'Odessa'", "'Holland'", "'White Russia'"
+    ]
+    assert "Odessa, Texas" in warnings[0] and "'accept'" in warnings[0]
+    path = config.packaged_glossary()
+    assert wrong_warnings(read_entries(path), str(path)) == []  # the shipped glossary: none
+    glossary = tmp_path / "g.yaml"
+    glossary.write_text(RISKY, encoding="utf-8")
+    monkeypatch.setattr(sys, "argv", ["translator", "glossary", "check", str(glossary)])
+    with pytest.raises(SystemExit) as exit_info:
+        main()
+    out, err = capsys.readouterr()
+    assert exit_info.value.code in (0, None) and "3 warning(s)" in out
+    assert err.count("is correct English elsewhere") == 3
+
+
+@pytest.mark.parametrize(
+    ("german", "english", "final"),
+    [
+        ("In Kiew servierte der Koch Chicken Kiew.", "In Kiev the cook served chicken Kiev.",
+         "In Kyiv the cook served chicken Kiev."),
+        ("Die Zeitung aus Peking lobte die Peking-Ente.", "The Peking paper praised Peking duck.",
+         "The Beijing paper praised Peking duck."),
+    ],
+)  # fmt: skip
+def test_a_repair_leaves_a_fixed_phrase_alone(german: str, english: str, final: str) -> None:
+    assert repaired(AP, german, english) == final

@@ -50,6 +50,7 @@ from difflib import SequenceMatcher
 from functools import cached_property
 
 from ..result import TermHit, TermStatus
+from .english import in_fixed_phrase
 from .match import (
     Match,
     entry_regex,
@@ -687,6 +688,8 @@ def _verify(
                 continue
             if inside_longer_name(out.text, m.start(), m.end(), titles):
                 continue
+            if in_fixed_phrase(out.text, m.start(), m.end()):
+                continue  # "chicken Kiev", "Peking duck": right there
             wrong_spots.append((m.start(), m.end()))
     for start, end in sorted(_nearest(wrong_spots, count - len(found), where, len(out.text)))[::-1]:
         repair(start, end)
@@ -700,10 +703,11 @@ def _verify(
             at_start = _at_sentence_start(out.text, spot.start())
             if which == "mangled" and pats.variant_ok(spot.group(0), at_start):
                 credit(spot.start(), spot.end(), "applied")  # "front-line", "Frontline"
-            elif which == "source" and inside_longer_name(
-                out.text, spot.start(), spot.end(), titles
+            elif which == "source" and (
+                inside_longer_name(out.text, spot.start(), spot.end(), titles)
+                or in_fixed_phrase(out.text, spot.start(), spot.end())
             ):
-                out.take(spot.start(), spot.end())  # "Peking University" stays
+                out.take(spot.start(), spot.end())  # "Peking University", "Peking duck" stay
             else:
                 repair(spot.start(), spot.end(), keep_number=which == "mangled")
     while len(found) < count:
