@@ -254,3 +254,30 @@ def test_check_warns_on_a_wrong_item_that_is_right_english_elsewhere(
 )  # fmt: skip
 def test_a_repair_leaves_a_fixed_phrase_alone(german: str, english: str, final: str) -> None:
     assert repaired(AP, german, english) == final
+
+
+# -- offices and office holders -------------------------------------------------------------------
+
+_OFFICE = (
+    r"\b(?:president|minister|chief|governor|spokesperson|speaker|commander|leader|ambassador|"
+    r"prosecutor|secretary|adviser|envoy|negotiator|premier|ombudsman|head|SACEUR|aide)\b"
+)
+
+
+def test_every_note_on_an_office_holder_is_dated() -> None:
+    import re
+
+    undated = [
+        e.source
+        for e in SHIPPED.entries
+        if e.category == "person"
+        and e.note
+        and re.search(_OFFICE, e.note, re.IGNORECASE)
+        and not re.search(r"\b20\d\d\b", e.note)
+    ]
+    assert undated == []
+
+
+def test_a_former_foreign_secretary_is_a_uk_cue() -> None:
+    german = "Außenminister Lammy sprach am Montag mit Sybiha."
+    assert AP.prepare(german).planned[0].target == "Foreign Secretary"
