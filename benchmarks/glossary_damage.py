@@ -23,24 +23,30 @@ next to each context cue. For them a change counts as *damage* when it is not th
 term: an edited stretch of the output that touches no rendering the glossary credited to a
 term. The goal is 0 damaged.
 
-Independent data (``--data DIR``, nothing of it committed): a WMT de->en test set as two
-parallel files, ``DIR/src.de`` (German sources) and ``DIR/ref.en`` (human English references),
-one segment a line -- e.g. WMT23's ``txt/sources/generaltest2023.de-en.src.de`` and
-``txt/references/generaltest2023.de-en.ref.refA.en`` of wmt-conference/wmt23-news-systems
-(``--extra-en FILE`` adds other English translations of the same sources, such as a system's
-output, counted apart). Segments are split into sentences and paired one to one where both
-sides have as many sentences, else the segment is one unit. Three measurements:
+Independent data (``--data DIR [DIR ...]``, nothing of it committed): WMT de->en test sets,
+each a folder of two parallel files, ``DIR/src.de`` (German sources) and ``DIR/ref.en`` (human
+English references), one segment a line -- e.g. WMT23's
+``txt/sources/generaltest2023.de-en.src.de`` and
+``txt/references/generaltest2023.de-en.ref.refA.en`` of wmt-conference/wmt23-news-systems, or
+newstest2019/newstest2020 de-en (Helsinki-NLP/OPUS-MT-testsets,
+``datasets/statmt/wmt_newstest/20XX/de-en/newstest20XX.{de,en}``; German-original news since
+2019). ``--extra-en FILE`` adds other English translations of the first folder's sources (a
+second reference, a system's output), counted apart. Segments are split into sentences and
+paired one to one where both sides have as many sentences, else the segment is one unit. Three
+measurements:
 
 * English side: each reference through the repair step with a fixed engine returning it
   (``finalize(prepare(german), reference)``); every change is listed and classified as a
   *house-style spelling* (the old text is a spelling the glossary knows for the rendering:
-  another house style's, a ``wrong`` item, the same letters without dots or hyphens),
-  *German left untranslated* (the old text is a German source form, a German spelling of a
-  name or a misspelt copy that is no English word: only MT output should have these) or
-  *damage* (anything else). Goal: 0 damage.
+  another house style's, a ``wrong`` item, the same letters without dots, hyphens or
+  diacritics), *German left untranslated* (the old text is a German source form, a German
+  spelling of a name or a misspelt copy, word by word, one word no English word: only MT
+  output should have these) or *damage* (anything else, and always a change that doubles a
+  word). Goal: 0 damage.
 * German side: each source through `Glossary.prepare` with an echo engine; every injected
-  span must render every word of the German it replaced (`translator.glossary.preserve`), and
-  nothing outside the injected spans changes. Goal: 0 German words lost.
+  span must render every word of the German it replaced (`translator.glossary.preserve`),
+  nothing outside the injected spans changes, and a common noun injected after a German
+  numeral or indefinite article has that number. Goal: 0 problems.
 * Term success per policy on the same German: the MT-like double on every sentence, the copy
   model on ``--copy-sample`` sentences that hold a term (it is slow on CPU).
 """
@@ -51,6 +57,7 @@ import argparse
 import difflib
 import re
 import time
+import unicodedata
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -106,26 +113,41 @@ def damaged_spans(raw: str, final: str, hits: list[Any]) -> list[str]:
     return damage
 
 
-def units(data: Path, extra: list[Path]) -> tuple[list[tuple[str, str]], list[list[str]]]:
-    """(German, English reference) sentence pairs of ``data``, and the same for ``extra``."""
-    from translator.text.segment import split_sentences
-
+def read_pairs(data: Path) -> list[tuple[str, str]]:
+    """(German, English reference) lines of one folder ``data`` (``src.de``, ``ref.en``)."""
     src = (data / "src.de").read_text(encoding="utf-8").splitlines()
     ref = (data / "ref.en").read_text(encoding="utf-8").splitlines()
-    others = [p.read_text(encoding="utf-8").splitlines() for p in extra]
-    if any(len(x) != len(src) for x in (ref, *others)):
-        raise SystemExit(f"{data}: src.de, ref.en and --extra-en differ in lines")
+    if len(ref) != len(src):
+        raise SystemExit(f"{data}: src.de has {len(src)} lines, ref.en {len(ref)}")
+    return list(zip(src, ref, strict=True))
+
+
+def sentence_pairs(lines: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Segments split into sentences, paired one to one where both sides have as many
+    sentences, else the segment is one unit."""
+    from translator.text.segment import split_sentences
+
     pairs: list[tuple[str, str]] = []
-    extra_pairs: list[list[str]] = [[] for _ in others]
-    for i, (de, en) in enumerate(zip(src, ref, strict=True)):
+    for de, en in lines:
         a, b = split_sentences(de), split_sentences(en)
         if len(a) == len(b):
             pairs += list(zip(a, b, strict=True))
         else:
             pairs.append((" ".join(a), " ".join(b)))
-        for k, lines in enumerate(others):
-            extra_pairs[k].append(lines[i])
-    return pairs, extra_pairs
+    return pairs
+
+
+def units(data: list[Path], extra: list[Path]) -> tuple[list[tuple[str, str]], list[list[str]]]:
+    """(German, English reference) sentence pairs of every folder in ``data``, and the
+    whole-segment lines of ``extra`` (English translations of the FIRST folder's sources)."""
+    pairs: list[tuple[str, str]] = []
+    for folder in data:
+        pairs += sentence_pairs(read_pairs(folder))
+    first = read_pairs(data[0])
+    others = [p.read_text(encoding="utf-8").splitlines() for p in extra]
+    if any(len(x) != len(first) for x in others):
+        raise SystemExit(f"{data[0]}: src.de and --extra-en differ in lines")
+    return pairs, others
 
 
 def changes(before: str, after: str) -> list[tuple[str, str]]:
@@ -157,16 +179,34 @@ def known_spellings(glossary: Any) -> dict[str, set[str]]:
 _WORDISH = re.compile(r"[\w.'’-]+")
 
 
-def classify(old: str, new: str, known: dict[str, set[str]], glossary: Any = None) -> str:
+def doubled(sentence: str) -> int:
+    """How many words of ``sentence`` repeat the word before them ("rebels rebels")."""
+    words = [w.casefold() for w in _WORDISH.findall(sentence)]
+    return sum(a == b for a, b in zip(words, words[1:], strict=False))
+
+
+def classify(
+    old: str,
+    new: str,
+    known: dict[str, set[str]],
+    glossary: Any = None,
+    sentences: tuple[str, str] | None = None,
+) -> str:
     """How ``old`` -> ``new`` changed a sentence: "style" (a known spelling of the rendering,
-    or the same letters with other hyphens or dots), "untranslated" (``old`` is German the
-    translation left in: a source form, "Zelenskyj"), else "damage"."""
+    or the same letters with other hyphens, dots or diacritics), "untranslated" (``old`` is
+    German the translation left in: a source form, "Zelenskyj", a German transliteration of a
+    Russian name, "Jewgenij Klimow"), else "damage". ``sentences``: the whole sentence before
+    and after, for a known spelling wider than the changed words ("Abdel Fattah al-Sisi")."""
     def bare(text: str) -> str:
         return " ".join(_WORDISH.findall(text)).casefold()
 
     def squeezed(text: str) -> str:
-        return re.sub(r"[\W_]", "", text).casefold()
+        text = unicodedata.normalize("NFKD", text)
+        return re.sub(r"[\W_]", "", "".join(c for c in text if not unicodedata.combining(c)))\
+            .casefold()
 
+    if sentences is not None and doubled(sentences[1]) > doubled(sentences[0]):
+        return "damage"  # "the Houthi rebels rebels": a word doubled is never a spelling
     if squeezed(old) == squeezed(new):
         return "style"
     if glossary is not None:
@@ -177,13 +217,24 @@ def classify(old: str, new: str, known: dict[str, set[str]], glossary: Any = Non
 
         if core and name_rules.transliterate(core) in new:
             return "untranslated"
+        words = core.split()
+        if len(words) > 1 and " ".join(name_rules.transliterate(w) for w in words) in new:
+            return "untranslated"
         from wordfreq import zipf_frequency
 
+        def close(a: str, b: str) -> bool:
+            return difflib.SequenceMatcher(None, a.lower(), b.lower()).ratio() >= 0.8
+
+        olds, news = core.split(), new.strip(".,;:!?\"'()").split()
         if (
-            difflib.SequenceMatcher(None, core.lower(), new.lower()).ratio() >= 0.8
-            and all(zipf_frequency(w, "en") == 0 for w in core.split())
+            close(core, new)
+            and len(olds) == len(news)
+            and all(close(a, b) for a, b in zip(olds, news, strict=True))
+            and any(zipf_frequency(w, "en") == 0 for w in olds)
         ):
-            return "untranslated"  # a misspelt copy ("Zelenskyj"): no English word
+            # a misspelt copy ("Zelenskyj", "Gennadi Borrissov"), word by word, one of its
+            # words no English word: the tool's own near-miss criterion
+            return "untranslated"
 
     for want, spellings in known.items():
         if want in new:
@@ -191,31 +242,104 @@ def classify(old: str, new: str, known: dict[str, set[str]], glossary: Any = Non
             for sp in spellings:
                 if sp and sp in old and bare(old.replace(sp, " ")) == rest_new:
                     return "style"
+    if sentences is not None:
+        before, after = sentences
+        for want, spellings in known.items():
+            if want not in after:
+                continue
+            for sp in spellings:
+                if sp and sp != want and sp in before:
+                    if (old, new) not in changes(before.replace(sp, want), after):
+                        return "style"
     return "damage"
+
+
+def english_changes(
+    glossary: Any, known: dict[str, set[str]], german: str, english: str
+) -> list[tuple[str, str, str]]:
+    """(kind, old, new) for every change the repair step makes to a correct ``english``
+    translation of ``german`` (a fixed engine returning it); see `classify`."""
+    final, _ = glossary.finalize(glossary.prepare(german), english)
+    if final == english:
+        return []
+    return [
+        (classify(old, new, known, glossary, (english, final)), old, new)
+        for old, new in changes(english, final)
+    ]
+
+
+_ONE = frozenset("ein eine einen einem eines einer".split())
+_MANY = frozenset(
+    "zwei drei vier fünf sechs sieben acht neun zehn elf zwölf zwanzig dreißig hundert tausend "
+    "hunderte tausende dutzende mehrere zahlreiche".split()
+)
+
+
+def german_problems(glossary: Any, german: str) -> tuple[int, list[str]]:
+    """(spans injected, problems) of ``german`` through preparation with an echo engine: an
+    injected span must render every word of the German it replaced
+    (`translator.glossary.preserve`), nothing outside the injected spans may change, and a
+    common-noun rendering after a German numeral or indefinite article has its number
+    ("drei Kampfpanzer" is "three main battle tanks", "ein Todesopfer" never "a deaths")."""
+    from translator.glossary import names as name_rules
+    from translator.glossary.enforce import enforce_mode, written_plural
+    from translator.glossary.preserve import unrendered
+
+    def renderings(text: str) -> set[str]:
+        found = {name_rules.transliterate(text)} if " " not in text else set()
+        for m in glossary.find(text):
+            if (m.start, m.end) == (0, len(text)):
+                found |= {m.entry.target, *(c.target for c in m.entry.context)}
+        return found
+
+    problems: list[str] = []
+    injected = 0
+    prepared = glossary.prepare(german)
+    for p in prepared.planned:
+        if p.injected == p.match.text:
+            continue
+        injected += 1
+        if enforce_mode(p.entry) == "inject" and not p.name:
+            gone = unrendered(p.match.text, p.injected, renderings)
+            if gone:
+                problems.append(f"{p.match.text!r} -> {p.injected!r}: loses {gone}")
+        before = german[: p.match.start].split()
+        last = p.injected.split()[-1]
+        if before and last.islower() and last.isalpha():  # a common noun
+            cue = before[-1].casefold()
+            if cue in _ONE and written_plural(p.injected):
+                problems.append(f"{before[-1]} {p.match.text!r} -> {p.injected!r}: plural")
+            elif (cue in _MANY or cue.isdigit() and cue != "1") and not written_plural(
+                p.injected
+            ):
+                problems.append(f"{before[-1]} {p.match.text!r} -> {p.injected!r}: singular")
+    # Outside the injected spans the sentence is unchanged.
+    pos, rest = 0, []
+    for p in prepared.planned:
+        rest.append(german[pos : p.start])
+        pos = p.match.end
+    rest.append(german[pos:])
+    if any(piece not in prepared.text for piece in rest if piece.strip()):
+        problems.append(f"changed outside the injected spans: {german[:100]!r}")
+    return injected, problems
 
 
 def measure_data(args: Any, base: Any) -> None:
     """The measurements on independent data (see the module docstring)."""
-    from translator.glossary import names as name_rules
-    from translator.glossary.enforce import enforce_mode
-    from translator.glossary.preserve import unrendered
-
     glossary = base.with_style(args.style)
     pairs, extra = units(args.data, args.extra_en)
     known = known_spellings(glossary)
-    print(f"data: {args.data} -- {len(pairs)} sentence pairs (German source, English reference)")
+    names = ", ".join(str(d) for d in args.data)
+    print(f"data: {names} -- {len(pairs)} sentence pairs (German source, English reference)")
 
     def english_side(label: str, items: list[tuple[str, str]]) -> None:
         kinds: Counter[str] = Counter()
         changed = 0
         listed = []
         for german, english in items:
-            final, _ = glossary.finalize(glossary.prepare(german), english)
-            if final == english:
-                continue
-            changed += 1
-            for old, new in changes(english, final):
-                kind = classify(old, new, known, glossary)
+            found = english_changes(glossary, known, german, english)
+            changed += bool(found)
+            for kind, old, new in found:
                 kinds[kind] += 1
                 listed.append(f"  [{kind}] {old!r} -> {new!r}   in: {english[:120]!r}")
         print(f"\nEnglish side ({label}): {len(items)} sentences, {changed} changed; "
@@ -226,40 +350,19 @@ def measure_data(args: Any, base: Any) -> None:
 
     english_side("human references", pairs)
     for path, lines in zip(args.extra_en, extra, strict=True):
-        src = (args.data / "src.de").read_text(encoding="utf-8").splitlines()
+        src = (args.data[0] / "src.de").read_text(encoding="utf-8").splitlines()
         english_side(f"{path.name}, whole segments", list(zip(src, lines, strict=True)))
-
-    def renderings(text: str) -> set[str]:
-        found = {name_rules.transliterate(text)} if " " not in text else set()
-        for m in glossary.find(text):
-            if (m.start, m.end) == (0, len(text)):
-                found |= {m.entry.target, *(c.target for c in m.entry.context)}
-        return found
 
     germans = [g for g, _ in pairs]
     lost: list[str] = []
     injected = 0
     for german in germans:
-        prepared = glossary.prepare(german)
-        for p in prepared.planned:
-            if p.injected == p.match.text:
-                continue
-            injected += 1
-            if enforce_mode(p.entry) == "inject" and not p.name:
-                gone = unrendered(p.match.text, p.injected, renderings)
-                if gone:
-                    lost.append(f"  {p.match.text!r} -> {p.injected!r}: loses {gone}")
-        # Outside the injected spans the sentence is unchanged.
-        pos, rest = 0, []
-        for p in prepared.planned:
-            rest.append(german[pos : p.start])
-            pos = p.match.end
-        rest.append(german[pos:])
-        if any(piece not in prepared.text for piece in rest if piece.strip()):
-            lost.append(f"  changed outside the injected spans: {german[:100]!r}")
+        n, problems = german_problems(glossary, german)
+        injected += n
+        lost += [f"  {p}" for p in problems]
     print(f"\nGerman side: {len(germans)} sentences, {injected} spans injected; "
-          f"{len(lost)} with German words lost")
-    for line in lost[: args.show]:
+          f"{len(lost)} problems (German words lost, number broken)")
+    for line in lost[: args.show] if args.show >= 0 else lost:
         print(line)
 
     with_terms = [g for g in germans if glossary.find(g)]
@@ -312,7 +415,8 @@ def main() -> None:
     parser.add_argument("--style", default="ap", help="house style for copy/double [ap]")
     parser.add_argument("--glossary", type=Path, help="glossary YAML [the packaged one]")
     parser.add_argument("--show", type=int, default=5, help="damaged sentences to print")
-    parser.add_argument("--data", type=Path, help="folder with src.de and ref.en (WMT de-en)")
+    parser.add_argument("--data", type=Path, nargs="+",
+                        help="folder(s), each with src.de and ref.en (a WMT de-en test set)")
     parser.add_argument("--extra-en", type=Path, nargs="*", default=[],
                         help="more English translations of --data's sources, one a line")
     parser.add_argument("--copy-sample", type=int, default=40,

@@ -58,7 +58,7 @@ def pick_engine(args: argparse.Namespace) -> tuple[Any, str]:
             "path; it copies its input: NOT a translation"
         )
     if args.engine == "copy":
-        sys.exit(f"{COPY_MODEL} is missing: python scripts/build_copy_model.py --out {COPY_MODEL}")
+        sys.exit(f"{COPY_MODEL} is missing: python -m scripts.build_copy_model --out {COPY_MODEL}")
     from tests.doubles import MangleEngine
 
     return MangleEngine(), (

@@ -92,7 +92,7 @@ DE_COUNTRY = {"HK": "Hongkong", "MO": "Macau", "BN": "Brunei", "FO": "Färöer-I
 DE_FORMS = {
     "US": ["Vereinigte Staaten von Amerika"],
     "CZ": ["Tschechische Republik"],
-    "NL": ["Holland"],
+    # "Holland" is a hand-written entry of its own: also a family name, verified (glossary.yaml)
     "CI": ["Elfenbeinküste"],
     "PS": ["Palästinensergebiete", "palästinensische Gebiete"],
     "AE": ["Emirate"],

@@ -13,15 +13,6 @@ ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "seeds" / "000_8703a8c69dd0bbe2.txt"
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Under ``pytest -n N --dist loadgroup`` (what .ci/run runs), every test that runs on
-    Ray goes to one worker: a process can be in one Ray only, and starting a second local
-    cluster on a 2-core machine costs more than the parallel run wins."""
-    for item in items:
-        if item.get_closest_marker("ray") is not None:
-            item.add_marker(pytest.mark.xdist_group("ray"))
-
-
 def pytest_make_parametrize_id(config: pytest.Config, val: object, argname: str) -> str | None:
     """A stable test id for a long bytes parameter (a built DOCX or ZIP): its first bytes and
     length, not the whole value, which holds the build's timestamp. Under ``pytest -n`` every
@@ -171,3 +162,43 @@ def ray_cluster(ray_worker_cache: Path) -> Iterator[str]:
         ray.shutdown()
         os.environ.clear()
         os.environ.update(saved)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Two things, in every process that collects (each ``pytest -n`` worker does):
+
+    - every test that runs on Ray goes to one worker under ``--dist loadgroup`` (what .ci/run
+      runs): a process can be in one Ray only, and a second local cluster on a 2-core machine
+      costs more than the parallel run wins;
+    - tests marked ``wmt_data`` need the WMT de->en test sets, which cannot be committed
+      (tests/wmt.py says where they are looked for). Absent, they are deselected -- counted in
+      pytest's "deselected" and named in the summary -- unless $TRANSLATOR_REQUIRE_WMT=1, where
+      they run and fail."""
+    for item in items:
+        if item.get_closest_marker("ray") is not None:
+            item.add_marker(pytest.mark.xdist_group("ray"))
+    if not _wmt_deselected():
+        return
+    keep, drop = [], []
+    for item in items:
+        (drop if item.get_closest_marker("wmt_data") else keep).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+
+
+def _wmt_deselected() -> bool:
+    from tests import wmt
+
+    return not wmt.present() and os.environ.get("TRANSLATOR_REQUIRE_WMT") != "1"
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if _wmt_deselected():
+        from tests import wmt
+
+        terminalreporter.write_line(
+            f"wmt_data tests deselected: no WMT de-en data at {wmt.wmt_dir()} "
+            "(tests/data/wmt_de_en.json says how to place it)",
+            yellow=True,
+        )

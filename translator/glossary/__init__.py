@@ -87,7 +87,7 @@ __all__ = [
 ]
 
 #: Bumped whenever matching or enforcement changes what the engine is given.
-METHOD_VERSION = "inject-verify-repair/3"
+METHOD_VERSION = "inject-verify-repair/4"
 #: Bumped whenever name transliteration (`translator.glossary.names`) changes its output.
 NAMES_VERSION = "names/2"
 
@@ -138,10 +138,13 @@ class Glossary:
         self._names = frozenset(
             e.target for e in self._active if e.category in ("place", "person")
         )
+        # Words of a title that may stand before a name ("President", "Colonel"): rank
+        # renderings only. A person's rendering holds given names ("Tom", "Mike"): were they
+        # titles, "Tom Holland" would not be a longer name and "Holland" would be repaired.
         self._titles = frozenset(
             w.lower()
             for e in self._active
-            if e.category in ("rank", "person")
+            if e.category == "rank"
             for t in (e.target, *(c.target for c in e.context))
             for w in t.split()
         )

@@ -50,6 +50,7 @@ from difflib import SequenceMatcher
 from functools import cached_property
 
 from ..result import TermHit, TermStatus
+from .english import in_fixed_phrase
 from .match import (
     Match,
     entry_regex,
@@ -137,6 +138,10 @@ def enforce_mode(entry: Entry) -> Enforce:
 # -- number --------------------------------------------------------------------------------------
 
 
+#: Endings of English nouns in -man whose plural is -men ("spokesman"; not "German").
+_MAN = ("sman", "chairman", "airman", "woman")
+
+
 def plural(phrase: str) -> str:
     """English plural of a phrase's last word (regular nouns: the glossary's ``number: both``)."""
     head, _, last = phrase.rpartition(" ")
@@ -146,6 +151,8 @@ def plural(phrase: str) -> str:
         last += "es"
     elif last.endswith("person"):
         last = last[: -len("person")] + "people"
+    elif last.endswith(_MAN):
+        last = last[:-3] + "men"  # "Kremlin spokesmen"
     else:
         last += "s"
     return f"{head} {last}".strip()
@@ -160,14 +167,44 @@ def singular(phrase: str) -> str:
         last = last[:-2]
     elif last.endswith("people"):
         last = last[: -len("people")] + "person"
+    elif last.endswith(tuple(m[:-3] + "men" for m in _MAN)):
+        last = last[:-3] + "man"
     elif last.endswith("s") and not last.endswith("ss"):
         last = last[:-1]
     return f"{head} {last}".strip()
 
 
+def same_number(found: str, want: str) -> str:
+    """``want`` in the grammatical number of ``found``, a mangled copy of it (case, spacing,
+    a plural -s): a repair mends spelling and case, never number -- "the Russian" is not
+    "the Russians", "revolutionary guards" becomes "Revolutionary Guards"."""
+    if written_plural(found) and not written_plural(want):
+        return plural(want)
+    if written_plural(want) and not written_plural(found):
+        return singular(want)
+    return want
+
+
+_NEXT_WORD = re.compile(r"\s+([^\W\d_]+)")
+
+
+def _undoubled(new: str, text: str, end: int) -> str:
+    """``new`` without its last word when the output goes on with that word: a repair never
+    doubles a word ("the Huthi rebels" is "the Houthi rebels", not "Houthi rebels rebels")."""
+    head, _, last = new.rpartition(" ")
+    after = _NEXT_WORD.match(text, end)
+    if head and after and after.group(1).lower() in {last.lower(), singular(last).lower()}:
+        return head
+    return new
+
+
 def written_plural(target: str) -> bool:
     last = target.split()[-1]
-    return (last.endswith("s") and not last.endswith("ss")) or last.endswith("people")
+    return (
+        (last.endswith("s") and not last.endswith("ss"))
+        or last.endswith("people")
+        or last.endswith(tuple(m[:-3] + "men" for m in _MAN))
+    )
 
 
 def number_forms(entry: Entry, target: str) -> tuple[str, str]:
@@ -374,7 +411,8 @@ def injection(
         start = article.start()
         if article.group(1).lower() == "des":
             text = f"of {text}"
-    if _at_sentence_start(sentence, start):
+    keep_case = entry.category == "do-not-translate"  # "(dpa) Die Schweiz": as written
+    if _at_sentence_start(sentence, start) and not keep_case:
         text = _capitalised(text)
     return start, text
 
@@ -605,10 +643,13 @@ def _verify(
         spans.append(start)
         found.append(status)
 
-    def repair(start: int, end: int) -> None:
+    def repair(start: int, end: int, keep_number: bool = False) -> None:
         new = want
         if pats.singular and _A_BEFORE.search(out.text, 0, start):
             new = pats.singular  # never "a North Koreans"
+        elif keep_number:
+            new = same_number(out.text[start:end], want)
+        new = _undoubled(new, out.text, end)
         out.replace(start, end, new, take=False)
         credit(start, start + len(new), "repaired")
 
@@ -622,7 +663,11 @@ def _verify(
         ):
             repair(m.start(), m.end())  # "a North Koreans" -> "a North Korean"
             continue
-        if m.group(0)[:1].islower() and _at_sentence_start(out.text, m.start()):
+        if (
+            m.group(0)[:1].islower()
+            and entry.category != "do-not-translate"  # "dpa", "(dpa) Die Schweiz ..."
+            and _at_sentence_start(out.text, m.start())
+        ):
             out.replace(m.start(), m.end(), m.group(0), take=False)  # only capitalises
         credit(m.start(), m.end(), "applied")
     for pattern in pats.accept if len(found) < count else ():
@@ -643,6 +688,8 @@ def _verify(
                 continue
             if inside_longer_name(out.text, m.start(), m.end(), titles):
                 continue
+            if in_fixed_phrase(out.text, m.start(), m.end()):
+                continue  # "chicken Kiev", "Peking duck": right there
             wrong_spots.append((m.start(), m.end()))
     for start, end in sorted(_nearest(wrong_spots, count - len(found), where, len(out.text)))[::-1]:
         repair(start, end)
@@ -656,12 +703,13 @@ def _verify(
             at_start = _at_sentence_start(out.text, spot.start())
             if which == "mangled" and pats.variant_ok(spot.group(0), at_start):
                 credit(spot.start(), spot.end(), "applied")  # "front-line", "Frontline"
-            elif which == "source" and inside_longer_name(
-                out.text, spot.start(), spot.end(), titles
+            elif which == "source" and (
+                inside_longer_name(out.text, spot.start(), spot.end(), titles)
+                or in_fixed_phrase(out.text, spot.start(), spot.end())
             ):
-                out.take(spot.start(), spot.end())  # "Peking University" stays
+                out.take(spot.start(), spot.end())  # "Peking University", "Peking duck" stay
             else:
-                repair(spot.start(), spot.end())
+                repair(spot.start(), spot.end(), keep_number=which == "mangled")
     while len(found) < count:
         near = near_miss(out, want)
         if near is None:

@@ -9,11 +9,16 @@ of item are suspicious:
   entry's term ("Defense Ministry" listed wrong while another entry renders it so);
 * one that is a common English word or phrase (wordfreq): lower-case items with a Zipf
   frequency of at least 3 ("frontline", "air strike"), capitalised single words of at least 4
-  ("Nato"). Rare names ("Kiev" 3.5 is below) are what wrong lists are for.
+  ("Nato"). Rare names ("Kiev" 3.5 is below) are what wrong lists are for;
+* one that the reviewed list of spellings correct in another context
+  (`translator.glossary.english`) names as correct English by itself: a US town ("Odessa"), a
+  family name ("Holland"), a historical name ("White Russia"). A spelling correct only inside
+  fixed phrases ("chicken Kiev", "Peking duck") is fine: repairs leave those phrases alone.
 """
 
 from __future__ import annotations
 
+from .english import english_senses
 from .match import mangled_pattern
 from .schema import Located
 from .style import STYLES, styled_targets
@@ -56,6 +61,13 @@ def wrong_warnings(located: list[Located], where: str) -> list[str]:
             if owners:
                 which = ", ".join(repr(o) for o in owners[:3])
                 warnings.append(f"{at} {w!r} is a rendering (or a form of one) of {which}")
+                continue
+            sense = english_senses().get(w)
+            if sense is not None and sense.kind == "name":
+                warnings.append(
+                    f"{at} {w!r} is correct English elsewhere ({sense.where}); "
+                    "list it under 'accept' or leave it out"
+                )
                 continue
             zipf = zipf_frequency(w, "en")
             lower = w[:1].islower()
