@@ -298,7 +298,7 @@ MUTANTS: list[Mutant] = [
       ("tests/test_namespace_runners.py",), within="RayRunner.run",
       more=(("RayRunner._collect", 'self.pipeline.memory.store(row["namespace"], pairs)',
              'self.pipeline.memory.store("ray-shared", pairs)'),
-            ("_Given.lookup", "namespace != self.namespace", "False"))),
+            ("_Translate._groups", 'if group["namespace"] == namespace else {}', ""))),
     # Issue 21's int8 bug in kind: the conversion drops a trained decoder start row (first
     # words come out wrong) and nothing checks the conversion against the model.
     M("convert-start-row-dropped-unchecked", "translator/engine/convert.py",

@@ -14,7 +14,7 @@ import pytest
 from tests.cli import run_cli
 from tests.doubles import WordEngine
 from translator import Pipeline
-from translator.cache import TranslationMemory, default_path
+from translator.cache import MemorySnapshot, TranslationMemory, default_path
 
 ROOT = Path(__file__).resolve().parents[1]
 TEXT = "Die Truppen sind in der Stadt. Die Soldaten berichten.\n\nZweiter Absatz hier."
@@ -315,3 +315,34 @@ def test_sizes_are_printed_in_binary_units() -> None:
     assert human_size(295_806_292) == "282.1 MiB"
     assert human_size(3 * 1024**3) == "3.0 GiB"
     assert human_size(5 * 1024**4) == "5120.0 GiB"  # nothing larger than GiB
+
+
+def test_a_snapshot_answers_and_collects_its_own_namespace_only(seed_text: str) -> None:
+    """What a Ray worker is handed: the driver's translations under the worker's namespace;
+    what it translates comes back in ``fresh``; the QA results (their own namespace) do not,
+    and a snapshot for another setup serves nothing."""
+    from translator import config
+    from translator.glossary import load_glossary
+    from translator.qa import QualityChecker
+
+    glossary = load_glossary(config.packaged_glossary())
+    engine = WordEngine()
+    pipeline = Pipeline(engine, glossary=glossary, checker=QualityChecker(glossary))
+    namespace = pipeline.memory_namespace()
+    job = pipeline.prepare(seed_text)
+    inputs = job.engine_inputs()
+    handed = {inputs[0]: "handed over"}
+
+    snapshot = MemorySnapshot(namespace, handed)
+    result = pipeline.run([job], memory=snapshot)[0]
+    assert result.stats["cached"] == 1
+    assert inputs[0] not in [s for call in engine.calls for s in call]
+    assert sorted(s for s, _ in snapshot.fresh) == sorted(inputs[1:])  # translations only
+    assert snapshot.lookup(namespace, inputs) == {**handed, **dict(snapshot.fresh)}
+    assert pipeline.memory is None  # nothing was swapped in
+
+    other = MemorySnapshot("another-setup", handed)
+    calls = len(engine.calls)
+    pipeline.run([pipeline.prepare(seed_text)], memory=other)
+    assert engine.calls[calls][0] in inputs and other.fresh == []
+    assert sum(len(c) for c in engine.calls[calls:]) == len(inputs)  # nothing served

@@ -283,17 +283,17 @@ def test_cli_rejects_invalid_values_with_one_line_and_exit_2(
     assert cli_engine == []  # rejected before any engine was asked for
 
 
-def test_pipeline_build_has_the_same_defaults() -> None:
-    from translator import Pipeline
+def test_build_pipeline_has_the_same_defaults() -> None:
+    from translator import build_pipeline
 
     engine = WordEngine()
-    pipeline = Pipeline.build(engine=engine)
+    pipeline = build_pipeline(engine=engine)
     assert pipeline.glossary is not None and pipeline.checker is not None
     assert pipeline.memory is None  # the library's default
     text = SEED.read_text("utf-8")
     built = pipeline.translate_text(text).to_dict()
     assert comparable(built) == comparable(translate_text(text, engine=WordEngine()).to_dict())
-    bare = Pipeline.build(engine=engine, glossary=False, qa=False)
+    bare = build_pipeline(engine=engine, glossary=False, qa=False)
     assert bare.glossary is None and bare.checker is None
 
 

@@ -9,7 +9,7 @@ a signature key that did not exist) or garbling words (the int8 auto-conversion)
 
 The axes, and where the full product would add nothing:
 
-* entry points: the library (``Pipeline.build`` + ``translate_document``/``translate_text``,
+* entry points: the library (``build_pipeline`` + ``translate_document``/``translate_text``,
   ``formats.write``), the CLI ``translate``, ``batch`` (local runner), ``batch --ray`` and
   ``eval`` (BLEU and chrF against a reference equal to the source must be 100);
 * backends: transformers, and CTranslate2 as ``--backend auto`` converts the model (int8 on a
@@ -251,13 +251,13 @@ def unzipped(outputs: dict[str, bytes]) -> dict[str, Any]:
 def _library(
     inputs: dict[str, bytes], backend: str, memory: Path
 ) -> Callable[[Path, dict[str, Any], str], dict[str, bytes]]:
-    """The library's run: ``Pipeline.build``, ``translate_document``, ``formats.write`` (and
+    """The library's run: ``build_pipeline``, ``translate_document``, ``formats.write`` (and
     ``translate_text`` on the text input)."""
-    from translator import Pipeline
+    from translator import build_pipeline
     from translator.formats import output_format_for, read_document, write
 
     def run(model: Path, changes: dict[str, Any], tag: str) -> dict[str, bytes]:
-        pipeline = Pipeline.build(options(model, backend, memory, **changes))
+        pipeline = build_pipeline(options(model, backend, memory, **changes))
         out: dict[str, bytes] = {}
         for name, data in inputs.items():
             document = read_document(data, name=name)

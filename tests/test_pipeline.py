@@ -189,3 +189,66 @@ def test_quality_check_results_are_remembered_with_the_translation_memory(
     # Another glossary version is another set of checks: they run again.
     translate(None)
     assert CountingChecker.calls == 2 * n
+
+
+def test_a_memory_passed_per_call_replaces_the_pipelines_own_for_that_call(
+    word_engine: WordEngine,
+) -> None:
+    own, given = DictMemory(), DictMemory()
+    pipeline = Pipeline(word_engine, memory=own)
+    namespace = pipeline.memory_namespace()
+    given.store(namespace, [("Die Truppen sind hier.", "from the given memory")])
+    result = pipeline.translate_text("Die Truppen sind hier. Zweiter Absatz hier.", memory=given)
+    assert [s.target for s in result.sentences] == ["from the given memory", "Zweiter Absatz hier."]
+    assert [s.cached for s in result.sentences] == [True, False]
+    assert own.data == {}  # neither asked nor written
+    assert given.data[(namespace, "Zweiter Absatz hier.")] == "Zweiter Absatz hier."
+    # None: no memory at all for this call; the pipeline's own is still there afterwards.
+    calls = len(word_engine.calls)
+    pipeline.translate_text("Die Truppen sind hier.", memory=None)
+    assert len(word_engine.calls) == calls + 1 and own.data == {}
+    assert pipeline.memory is own
+    pipeline.translate_text("Die Truppen sind hier.")  # the default: the pipeline's own
+    assert own.data == {(namespace, "Die Truppen sind hier."): "Die troops are hier."}
+
+
+def test_translate_inputs_takes_a_memory_per_call(word_engine: WordEngine) -> None:
+    given = DictMemory()
+    pipeline = Pipeline(word_engine)
+    out = pipeline.translate_inputs(["Die Truppen.", "Die Truppen.", "Hier."], memory=given)
+    assert out == {"Die Truppen.": "Die troops.", "Hier.": "Hier."}
+    assert word_engine.calls == [["Hier.", "Die Truppen."]]  # each once, shortest first
+    assert set(given.data) == {(pipeline.memory_namespace(), s) for s in out}
+    pipeline.translate_inputs(["Die Truppen."], memory=given)
+    assert len(word_engine.calls) == 1  # served by the memory handed in
+
+
+def test_translate_sentences_matches_the_document_route_sentence_by_sentence(
+    seed_text: str,
+) -> None:
+    from translator.glossary import load_glossary
+    from translator.qa import QualityChecker
+
+    glossary = load_glossary(config.packaged_glossary())
+    pipeline = Pipeline(WordEngine(), glossary=glossary, checker=QualityChecker(glossary))
+    document = pipeline.translate_text(seed_text)
+    sources = [s.source for s in document.sentences]
+    engine = WordEngine()
+    pipeline.engine = engine
+    results = pipeline.translate_sentences([sources[0], " ", *sources])
+    assert [r.source for r in results] == [sources[0], " ", *sources]
+    assert results[1].target == " " and results[1].flags == []  # blank: as it is
+    assert [(r.target, r.flags) for r in results[2:]] == [
+        (s.target, s.flags) for s in document.sentences
+    ]
+    assert [[t.source for t in r.terms] for r in results[2:]] == [
+        [t.source for t in s.terms] for s in document.sentences
+    ]
+    assert engine.sentences_seen == len(set(sources))  # each distinct sentence once
+    assert any(r.terms for r in results)  # the glossary was applied
+
+
+def test_a_job_lists_its_engine_inputs_once_in_order(word_engine: WordEngine) -> None:
+    job = Pipeline(word_engine).prepare("Eins hier. Zwei da.\n\nEins hier.")
+    assert job.sentences == 3
+    assert job.engine_inputs() == ["Eins hier.", "Zwei da."]

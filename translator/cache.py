@@ -55,6 +55,34 @@ class MemoryStats:
     size_bytes: int  # the database file plus its WAL and shared-memory files
 
 
+class MemorySnapshot:
+    """A translation memory in a dict, for one namespace (the pipeline's ``Memory``
+    protocol): what another process looked up, handed over with the work (the Ray runner's
+    workers get the driver's stored translations this way; see ``Pipeline.run(memory=)``).
+
+    Lookups under ``namespace`` answer from ``entries``; what is stored under it is kept
+    there too and collected in ``fresh`` (for the owner of the real memory to store). Any
+    other namespace (another setup's, or the QA results') is answered with nothing and its
+    stores are dropped: those stay with the real memory.
+    """
+
+    def __init__(self, namespace: str, entries: dict[str, str] | None = None) -> None:
+        self.namespace = namespace
+        self.entries = dict(entries or {})
+        self.fresh: list[tuple[str, str]] = []
+
+    def lookup(self, namespace: str, sources: Sequence[str]) -> dict[str, str]:
+        if namespace != self.namespace:
+            return {}
+        return {s: self.entries[s] for s in sources if s in self.entries}
+
+    def store(self, namespace: str, pairs: Sequence[tuple[str, str]]) -> None:
+        if namespace != self.namespace:
+            return
+        self.entries.update(pairs)
+        self.fresh.extend(pairs)
+
+
 class TranslationMemory:
     """SQLite translation memory implementing the pipeline's ``Memory`` protocol.
 

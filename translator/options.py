@@ -32,13 +32,10 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, Union, get_args
+from typing import Any, Literal, get_args
 
 from . import config
 from .errors import UsageError
-
-if TYPE_CHECKING:
-    from .glossary import Glossary
 
 Backend = Literal["auto", "ctranslate2", "transformers"]
 Device = Literal["auto", "cpu", "cuda"]
@@ -73,8 +70,9 @@ class Limits:
 
 
 #: What ``glossary=`` accepts: a loaded Glossary, a YAML path, None (the default glossary)
-#: or False (no glossary).
-GlossarySpec = Union["Glossary", Path, str, None, Literal[False]]
+#: or False (no glossary). A Glossary is typed ``Any`` here: the glossary package imports
+#: these options (its house styles), so they do not import it back (no import cycle).
+GlossarySpec = Any | Path | str | None | Literal[False]
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ import logging
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
+from types import EllipsisType
 from typing import TYPE_CHECKING, Any, Protocol
 
 from .engine import Engine, engine_signature
@@ -35,9 +36,6 @@ from .signature import memory_namespace, qa_namespace, signature
 from .text.block import Block
 from .text.layout import rebuild
 from .text.segment import split_sentences
-
-if TYPE_CHECKING:
-    from .options import Options
 
 if TYPE_CHECKING:
     from .formats import Document
@@ -86,8 +84,12 @@ class Memory(Protocol):
 
 
 @dataclass
-class _Unit:
-    """One sentence on its way through the pipeline."""
+class Unit:
+    """One sentence on its way through the pipeline: its ``source`` text, what the glossary
+    made of it (``prepared``; None without a glossary) and ``engine_input``, what the engine
+    is asked (and the translation memory's key). After translation ``raw`` is the engine's
+    output (before the glossary and QA), ``flags`` what happened on the way and ``cached``
+    whether it came from the memory."""
 
     source: str
     prepared: Any  # the glossary's Prepared object, or None
@@ -107,12 +109,25 @@ class Job:
 
     name: str | None
     blocks: list[Block]
-    units: list[list[_Unit]]
+    units: list[list[Unit]]
     document: Document | None = None
-    phrases: list[_Unit] = field(default_factory=list)
+    phrases: list[Unit] = field(default_factory=list)
+
+    @property
+    def sentences(self) -> int:
+        """How many sentence units the job holds (phrases not counted)."""
+        return sum(len(units) for units in self.units)
+
+    def engine_inputs(self) -> list[str]:
+        """What the engine will be asked for this job's sentences (the memory's keys), each
+        once, in order of appearance."""
+        return list(dict.fromkeys(u.engine_input for units in self.units for u in units))
 
 
 Progress = Callable[[int], None]
+#: The ``memory=`` argument of the translating calls: a memory for this call only, None for
+#: none, ``...`` (the default) for the pipeline's own (``Pipeline.memory``).
+MemoryChoice = Memory | None | EllipsisType
 
 
 class Pipeline:
@@ -139,20 +154,6 @@ class Pipeline:
         self.chunk_size = max(1, chunk_size)
         #: Sentences one document may hold (``Options.max_sentences``); None: no limit.
         self.max_sentences = max_sentences
-
-    @classmethod
-    def build(
-        cls, options: Options | None = None, *, engine: Engine | None = None, **changes: Any
-    ) -> Pipeline:
-        """A pipeline with the defaults every entry point shares (``translator.Options``):
-        the packaged glossary, QA, the model (loaded unless ``engine`` is given); any
-        Options field may be changed as a keyword (``glossary=False``, ``memory=True``...)."""
-        from dataclasses import replace
-
-        from .factory import build_pipeline
-        from .options import Options
-
-        return build_pipeline(replace(options or Options(), **changes), engine=engine)
 
     # -- signature -------------------------------------------------------------------------
 
@@ -184,7 +185,7 @@ class Pipeline:
     def _job(
         self, blocks: list[Block], *, name: str | None, document: Document | None = None
     ) -> Job:
-        units: list[list[_Unit]] = []
+        units: list[list[Unit]] = []
         count = 0
         for block in blocks:
             if block.kind in VERBATIM_KINDS:
@@ -205,52 +206,90 @@ class Pipeline:
         phrases = [self._unit(p) for p in document.phrases] if document is not None else []
         return Job(name=name, blocks=blocks, units=units, document=document, phrases=phrases)
 
-    def _unit(self, sentence: str) -> _Unit:
+    def _unit(self, sentence: str) -> Unit:
         if self.glossary is None:
-            return _Unit(source=sentence, prepared=None, engine_input=sentence)
+            return Unit(source=sentence, prepared=None, engine_input=sentence)
         prepared = self.glossary.prepare(sentence)
-        return _Unit(source=sentence, prepared=prepared, engine_input=prepared.text)
+        return Unit(source=sentence, prepared=prepared, engine_input=prepared.text)
 
     # -- translation -----------------------------------------------------------------------
 
-    def translate_text(self, text: str, *, name: str | None = None) -> TranslationResult:
-        return self.run([self.prepare(text, name=name)])[0]
+    def translate_text(
+        self, text: str, *, name: str | None = None, memory: MemoryChoice = ...
+    ) -> TranslationResult:
+        """Translate plain text (blocks rebuilt from its lines, see :meth:`prepare`)."""
+        return self.run([self.prepare(text, name=name)], memory=memory)[0]
 
     def translate_document(
-        self, document: Document, *, name: str | None = None
+        self, document: Document, *, name: str | None = None, memory: MemoryChoice = ...
     ) -> TranslationResult:
         """Translate a Document read by ``translator.formats.read_document``."""
-        return self.run([self.prepare_document(document, name=name)])[0]
+        return self.run([self.prepare_document(document, name=name)], memory=memory)[0]
 
-    def run(self, jobs: Sequence[Job], progress: Progress | None = None) -> list[TranslationResult]:
-        """Translate several prepared documents, sharing engine batches between them."""
+    def translate_sentences(
+        self, sentences: Sequence[str], *, memory: MemoryChoice = ...
+    ) -> list[SentenceResult]:
+        """Translate sentences that are split already: one result per sentence, in order
+        (glossary, engine, retries, QA, as for a document; no splitting, no layout). A blank
+        sentence comes back as it is. ``memory``: see ``MemoryChoice``."""
+        store = self._memory(memory)
+        units = {i: self._unit(s) for i, s in enumerate(sentences) if s.strip()}
+        self._translate_units(list(units.values()), None, store)
+        finals = {i: self._glossary_target(u) for i, u in units.items()}
+        checked = self._check_all([(u.source, finals[i][0]) for i, u in units.items()], store)
+        return [
+            self._finish(units[i], 0, i, finals[i], checked)
+            if i in units
+            else SentenceResult(source=s, target=s)
+            for i, s in enumerate(sentences)
+        ]
+
+    def run(
+        self,
+        jobs: Sequence[Job],
+        progress: Progress | None = None,
+        *,
+        memory: MemoryChoice = ...,
+    ) -> list[TranslationResult]:
+        """Translate several prepared documents, sharing engine batches between them.
+        ``memory``: see ``MemoryChoice``."""
         started = time.perf_counter()
+        store = self._memory(memory)
         all_units = [u for job in jobs for block_units in job.units for u in block_units]
-        counts = self._translate_units(all_units, progress)
+        counts = self._translate_units(all_units, progress, store)
         phrases = [u for job in jobs for u in job.phrases]
         if phrases:  # after the sentences, so that progress and stats count sentences only
-            self._translate_units(phrases, None)
+            self._translate_units(phrases, None, store)
         elapsed = time.perf_counter() - started
-        results = [self._assemble(job) for job in jobs]
+        results = [self._assemble(job, store) for job in jobs]
         for result in results:
             result.stats.update(counts, seconds=round(elapsed, 3))
         return results
 
-    def translate_inputs(self, inputs: Sequence[str]) -> dict[str, str]:
-        """Engine inputs (sentences as the glossary prepared them) translated the way
-        :meth:`run` translates any sentence: from the memory when it holds them, else by the
-        engine, retried when empty or suspicious, stored in the memory."""
-        units = [_Unit(s, None, s) for s in dict.fromkeys(inputs)]
-        self._translate_units(units, None)
+    def translate_inputs(
+        self, inputs: Sequence[str], *, memory: MemoryChoice = ...
+    ) -> dict[str, str]:
+        """Engine inputs (sentences as the glossary prepared them: ``Unit.engine_input``,
+        ``Job.engine_inputs()``) translated the way :meth:`run` translates any sentence: from
+        the memory when it holds them, else by the engine, retried when empty or suspicious,
+        stored in the memory. The engine's output by input (no glossary enforcement, no QA).
+        ``memory``: see ``MemoryChoice``."""
+        units = [Unit(s, None, s) for s in dict.fromkeys(inputs)]
+        self._translate_units(units, None, self._memory(memory))
         return {u.engine_input: u.raw for u in units}
 
-    def _translate_units(self, units: list[_Unit], progress: Progress | None) -> dict[str, int]:
+    def _memory(self, memory: MemoryChoice) -> Memory | None:
+        return self.memory if isinstance(memory, EllipsisType) else memory
+
+    def _translate_units(
+        self, units: list[Unit], progress: Progress | None, memory: Memory | None
+    ) -> dict[str, int]:
         distinct = list(dict.fromkeys(u.engine_input for u in units))
         outputs: dict[str, str] = {}
         cached: set[str] = set()
-        namespace = self.memory_namespace() if self.memory is not None else ""
-        if self.memory is not None and distinct:
-            outputs.update(self.memory.lookup(namespace, distinct))
+        namespace = self.memory_namespace() if memory is not None else ""
+        if memory is not None and distinct:
+            outputs.update(memory.lookup(namespace, distinct))
             cached = set(outputs)
             if progress and cached:
                 progress(len(cached))
@@ -271,10 +310,10 @@ class Pipeline:
         # it again and says so again.
         kept = set(lost) | {s for s, found in checked.items() if any(not f for _, f in found)}
         fresh = [(s, outputs[s]) for s in todo if outputs[s].strip() and s not in kept]
-        if self.memory is not None and fresh:
+        if memory is not None and fresh:
             # Asked again: an engine that signed with a remembered signature until it loaded
             # (``LazyEngine``) now signs with its own, and that is what translated these.
-            self.memory.store(self.memory_namespace(), fresh)
+            memory.store(self.memory_namespace(), fresh)
 
         for unit in units:
             out = outputs.get(unit.engine_input, "")
@@ -377,10 +416,10 @@ class Pipeline:
 
     # -- assembly --------------------------------------------------------------------------
 
-    def _assemble(self, job: Job) -> TranslationResult:
+    def _assemble(self, job: Job, memory: Memory | None) -> TranslationResult:
         units = [u for block_units in job.units for u in block_units] + list(job.phrases)
         finals = {id(u): self._glossary_target(u) for u in units}
-        checked = self._check_all([(u.source, finals[id(u)][0]) for u in units])
+        checked = self._check_all([(u.source, finals[id(u)][0]) for u in units], memory)
         paragraphs: list[ParagraphResult] = []
         for p_index, (block, block_units) in enumerate(zip(job.blocks, job.units, strict=True)):
             sentences = [
@@ -403,14 +442,14 @@ class Pipeline:
         }
         return result
 
-    def _glossary_target(self, unit: _Unit) -> tuple[str, list[TermHit]]:
+    def _glossary_target(self, unit: Unit) -> tuple[str, list[TermHit]]:
         """The engine's output with the glossary's renderings enforced, and the term hits."""
         if self.glossary is not None and unit.prepared is not None:
             return self.glossary.finalize(unit.prepared, unit.raw)
         return unit.raw, []
 
     def _check_all(
-        self, pairs: list[tuple[str, str]]
+        self, pairs: list[tuple[str, str]], memory: Memory | None
     ) -> dict[tuple[str, str], tuple[str, list[Flag]]]:
         """The QA results of (source, target) pairs, when they can be remembered ({} when
         not): with a translation memory and a checker that has a ``version``, they are kept
@@ -418,12 +457,12 @@ class Pipeline:
         no word lists)."""
         checker = self.checker
         version = getattr(checker, "version", None)
-        if checker is None or self.memory is None or not isinstance(version, str):
+        if checker is None or memory is None or not isinstance(version, str):
             return {}
         pairs = list(dict.fromkeys(pairs))
         namespace = qa_namespace(version)
         keys = {pair: f"{pair[0]}\x00{pair[1]}" for pair in pairs}
-        found = self.memory.lookup(namespace, list(keys.values()))
+        found = memory.lookup(namespace, list(keys.values()))
         results: dict[tuple[str, str], tuple[str, list[Flag]]] = {}
         fresh: list[tuple[str, str]] = []
         for pair, key in keys.items():
@@ -436,12 +475,12 @@ class Pipeline:
             value = {"target": target, "flags": [asdict(f) for f in flags]}
             fresh.append((key, json.dumps(value, ensure_ascii=False)))
         if fresh:
-            self.memory.store(namespace, fresh)
+            memory.store(namespace, fresh)
         return results
 
     def _finish(
         self,
-        unit: _Unit,
+        unit: Unit,
         p_index: int,
         s_index: int,
         final: tuple[str, list[TermHit]],
@@ -464,27 +503,6 @@ class Pipeline:
             terms=terms,
             cached=unit.cached,
         )
-
-
-def translate_text(
-    text: str,
-    *,
-    engine: Engine | None = None,
-    options: Options | None = None,
-    name: str | None = None,
-    **changes: Any,
-) -> TranslationResult:
-    """Translate a German article, with the same defaults as ``translator translate``.
-
-    The pipeline is assembled from ``options`` (default ``Options()``) with any of its fields
-    given as keywords changed (``glossary=``, ``qa=``, ``memory=``, ``model=``, ``backend=``,
-    ``device=``, ``beam_size=``, ``batch_size=``; see ``translator.Options``): the packaged
-    glossary and the quality checks are on; the translation memory is off unless asked for
-    (``memory=True`` or a path), so a library call writes nothing to disk. ``engine``
-    (any object with ``translate_batch``) replaces the MarianMT model.
-    """
-    pipeline = Pipeline.build(options, engine=engine, **changes)
-    return pipeline.translate_text(text, name=name)
 
 
 def iter_units(jobs: Iterable[Job]) -> int:

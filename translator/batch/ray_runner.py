@@ -55,13 +55,13 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from ..cache import MemorySnapshot
 from ..engine import Engine, engine_signature
 from ..engine.lazy import LazyEngine
 from ..errors import ClusterError, TranslatorError
-from ..factory import Options
 from ..formats.base import Document
+from ..options import Options
 from ..pipeline import Job, Pipeline
-from ..signature import is_qa_namespace
 from .discovery import SourceFile
 from .events import SentencesDone, SentencesQueued
 from .plan import Task
@@ -298,28 +298,6 @@ def worker_pipeline(setup: _WorkerSetup, *, translate: bool = True) -> Pipeline:
     return build_pipeline(options, engine=engine)
 
 
-class _Given:
-    """The memory a worker sees: the driver's stored translations of this group's sentences,
-    looked up under ``namespace``; what the worker translates is collected for the driver to
-    store. The worker's pipeline asks under its own namespace (``Pipeline.memory_namespace``,
-    from the engine it loaded): when that is not the one the driver looked up under (another
-    setup than the driver expected), the driver's translations are not used."""
-
-    def __init__(self, hits: dict[str, str], namespace: str | None) -> None:
-        self.hits = hits
-        self.namespace = namespace
-        self.fresh: list[tuple[str, str]] = []
-
-    def lookup(self, namespace: str, sources: Any) -> dict[str, str]:
-        if is_qa_namespace(namespace) or namespace != self.namespace:
-            return {}  # QA results are remembered by local runs only; a worker checks
-        return {s: self.hits[s] for s in sources if s in self.hits}
-
-    def store(self, namespace: str, pairs: Any) -> None:
-        if not is_qa_namespace(namespace):
-            self.fresh.extend(pairs)
-
-
 class _Translate:
     """One Ray actor: loads the engine once, then translates whole groups of files."""
 
@@ -355,12 +333,17 @@ class _Translate:
         signature = json.dumps(engine_signature(self.pipeline.engine), default=str)
         for blob in batch["group"]:
             group = json.loads(str(blob))
-            memory = _Given(group["hits"], group["namespace"])
-            self.pipeline.memory = memory
+            # The memory this group sees: the driver's stored translations of its sentences,
+            # looked up under the driver's namespace. When that is not this worker's (another
+            # setup than the driver expected), they are not used. What the worker translates
+            # is collected (``fresh``) for the driver to store; QA results stay with local
+            # runs (the snapshot answers and keeps only this worker's namespace).
+            given = group["hits"] if group["namespace"] == namespace else {}
+            memory = MemorySnapshot(namespace, given)
             if "sentences" in group:
                 # Engine inputs several files share: translated (retried, checked) the way
                 # Pipeline.run translates any sentence, and sent back for the memory.
-                self.pipeline.translate_inputs(group["sentences"])
+                self.pipeline.translate_inputs(group["sentences"], memory=memory)
                 records.append("")
                 fresh.append(json.dumps(memory.fresh))
                 continue
@@ -372,6 +355,7 @@ class _Translate:
                 self.setup.target,
                 fmt=self.setup.fmt,
                 max_bytes=self.setup.max_bytes,
+                memory=memory,
             )
             for i, rec in enumerate(done):
                 records.append(json.dumps(asdict(rec)))
@@ -667,11 +651,7 @@ def _survey_batch(batch: dict[str, Any], setup: _WorkerSetup) -> dict[str, list[
     for blob in batch["task"]:
         item = read_item(_task(json.loads(str(blob))), setup.source, prepare,
                          max_bytes=setup.max_bytes)  # fmt: skip
-        inputs = (
-            list(dict.fromkeys(u.engine_input for units in item.job.units for u in units))
-            if item.job is not None
-            else []
-        )
+        inputs = item.job.engine_inputs() if item.job is not None else []
         out["task"].append(str(blob))
         out["error"].append(item.error or "")
         out["sentences"].append(str(item.sentences))

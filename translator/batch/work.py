@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from ..errors import InputError, OutputError, TranslatorError
 from ..formats.base import Document
-from ..pipeline import Job, Pipeline, Progress
+from ..pipeline import Job, MemoryChoice, Pipeline, Progress
 from ..result import TranslationResult
 from .plan import Task
 from .records import FileRecord
@@ -36,7 +36,7 @@ class Item:
 
     @property
     def sentences(self) -> int:
-        return sum(len(u) for u in self.job.units) if self.job is not None else 0
+        return self.job.sentences if self.job is not None else 0
 
 
 Prepare = Callable[[Document, str], Job]  # (document, name) -> Job
@@ -71,12 +71,16 @@ def translate_chunk(
     chunk: list[Item],
     prepare: Prepare,
     progress: Progress | None = None,
+    *,
+    memory: MemoryChoice = ...,
 ) -> list[Translated]:
     """Translate the prepared items of ``chunk`` together (they share engine batches).
 
     Each item comes back with its result, or with a failed record when translating it trips a
     bug: the chunk is then retried one file at a time, so only the culprit fails. Model or
     memory trouble (a TranslatorError) is raised: every file would fail the same way.
+    ``memory``: the translation memory of this call (``Pipeline.run``; default the
+    pipeline's own).
     """
     reported = 0
 
@@ -88,7 +92,7 @@ def translate_chunk(
 
     try:
         jobs = [item.job for item in chunk if item.job]
-        results = pipeline.run(jobs, progress=counted)
+        results = pipeline.run(jobs, progress=counted, memory=memory)
     except TranslatorError:
         raise
     except Exception as exc:
@@ -102,7 +106,7 @@ def translate_chunk(
         for item in chunk:
             assert item.document is not None  # every job comes from a read document
             item.job = prepare(item.document, printable(item.task.file.rel))  # the run changed it
-            done += translate_chunk(pipeline, [item], prepare, progress)
+            done += translate_chunk(pipeline, [item], prepare, progress, memory=memory)
         return done
     # Progress counts distinct sentences; make the total come out right.
     rest = sum(item.sentences for item in chunk) - reported
@@ -150,10 +154,12 @@ def translate_files(
     *,
     fmt: str | None,
     max_bytes: int,
+    memory: MemoryChoice = ...,
 ) -> list[FileRecord]:
     """Read, translate (as one chunk), render and write ``tasks``: one record per task.
 
     What the local runner does with threads around it, in one call (a Ray actor's work).
+    ``memory``: the translation memory of this call (default the pipeline's own).
     """
 
     def prepare(document: Document, name: str) -> Job:
@@ -168,7 +174,7 @@ def translate_files(
         else:
             chunk.append(item)
     if chunk:
-        for item, done in translate_chunk(pipeline, chunk, prepare):
+        for item, done in translate_chunk(pipeline, chunk, prepare, memory=memory):
             if isinstance(done, FileRecord):
                 records.append(done)
             else:
