@@ -148,25 +148,6 @@ def test_the_climb_check_can_fail() -> None:
 
 # -- import cycles ---------------------------------------------------------------------------
 
-#: Cycles other helpers of issue 24 remove in their own branches (the lead empties this after
-#: merging them; a cycle is allowed only among the modules of one of these sets):
-#: ``formats/html.py`` <-> ``render.py``, which also ties in ``formats/__init__.py`` (importing
-#: ``formats.html`` runs it) and ``formats/docx.py`` (it imports ``render``): the ``formats``
-#: helper's (output codecs); and ``cli/batch.py`` <-> ``cli/common.py``: the ``cli``
-#: helper's (the shared options declared once).
-CYCLES_OTHER_HELPERS_REMOVE: tuple[frozenset[str], ...] = (
-    frozenset(
-        {
-            "translator.formats",
-            "translator.formats.docx",
-            "translator.formats.html",
-            "translator.render",
-        }
-    ),
-    frozenset({"translator.cli.batch", "translator.cli.common"}),
-)
-
-
 def _module_name(path: Path, root: Path) -> str:
     parts = list(path.relative_to(root.parent).with_suffix("").parts)
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
@@ -269,14 +250,9 @@ def _cycle_path(graph: dict[str, set[str]], component: frozenset[str]) -> str:
     return " <-> ".join(sorted(component))
 
 
-def test_no_import_cycles_but_those_other_helpers_remove() -> None:
+def test_no_import_cycles() -> None:
     graph = _import_graph()
-    cycles = [
-        c
-        for c in _cycles(graph)
-        if not any(c <= allowed for allowed in CYCLES_OTHER_HELPERS_REMOVE)
-    ]
-    assert [_cycle_path(graph, c) for c in cycles] == []
+    assert [_cycle_path(graph, c) for c in _cycles(graph)] == []
 
 
 def _package(tmp_path: Path, files: dict[str, str]) -> Path:
@@ -313,22 +289,6 @@ def test_the_cycle_check_can_fail(tmp_path: Path) -> None:
 
 
 # -- private names -----------------------------------------------------------------------------
-
-#: Private names other helpers of issue 24 stop importing in their own branches (the lead
-#: empties this after merging them), as ``importer: module.name``:
-#: ``formats/pdf_layout.py`` takes six of ``layout.py``'s (the ``text`` helper makes the
-#: layout rules public and shared).
-PRIVATE_IMPORTS_OTHER_HELPERS_REMOVE: frozenset[str] = frozenset(
-    {
-        "formats/pdf_layout.py: translator.layout._DATE",
-        "formats/pdf_layout.py: translator.layout._final",
-        "formats/pdf_layout.py: translator.layout._glue",
-        "formats/pdf_layout.py: translator.layout._heading_like",
-        "formats/pdf_layout.py: translator.layout._open_end",
-        "formats/pdf_layout.py: translator.layout._starts_lower",
-    }
-)
-
 
 def _private(name: str) -> bool:
     return name.startswith("_") and not (name.startswith("__") and name.endswith("__"))
@@ -378,7 +338,6 @@ def test_no_module_imports_another_parts_private_names() -> None:
         hit
         for path in _modules()
         for hit in _private_imports(path.read_text(encoding="utf-8"), path.relative_to(PACKAGE))
-        if hit not in PRIVATE_IMPORTS_OTHER_HELPERS_REMOVE
     ]
     assert found == []
 
