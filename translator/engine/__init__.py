@@ -53,17 +53,17 @@ def load_engine(
     ``beam_size`` and ``batch_size`` default as in ``Options``; ``engine_args`` go to the
     engine class (``spec.EngineSpec.from_options``). Bad values raise UsageError.
     """
+    from dataclasses import replace
+
     from ..options import Options
     from .spec import EngineSpec, load
 
-    sizes = {"beam_size": beam_size, "batch_size": batch_size}
-    checks = {k: engine_args.pop(k) for k in ("lost_content_check", "conversion_check")
-              if k in engine_args}  # fmt: skip
-    options = Options(
-        model=model,
-        backend=backend,  # type: ignore[arg-type]
-        device=device,
-        **{k: v for k, v in sizes.items() if v is not None},
-        **checks,
-    )
+    options = Options(model=model, backend=backend, device=device)  # type: ignore[arg-type]
+    if beam_size is not None:
+        options = replace(options, beam_size=beam_size)
+    if batch_size is not None:
+        options = replace(options, batch_size=batch_size)
+    for check in ("lost_content_check", "conversion_check"):
+        if check in engine_args:
+            options = replace(options, **{check: engine_args.pop(check)})
     return load(EngineSpec.from_options(options, **engine_args))

@@ -15,14 +15,10 @@ namespace (``translator.factory.lazy_engine``) all go through :func:`resolve`.
 
 from __future__ import annotations
 
-import hashlib
-import importlib.util
-import json
 import logging
 import os
 from dataclasses import dataclass, replace
 from functools import cached_property
-from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -165,6 +161,9 @@ class Resolution:
         model's files as the file system lists them (names, sizes, modification times), its
         CTranslate2 conversions, the model libraries' versions and whether a GPU is there.
         Anything that could change the signature changes the key."""
+        import hashlib
+        import json
+
         from .._version import __version__
 
         spec = self.spec
@@ -189,6 +188,8 @@ def resolve(spec: EngineSpec) -> Resolution:
     make one (loading converts once); transformers otherwise. Loading may still fall back
     to transformers (a damaged or inexact conversion): the engine's own signature then says
     so."""
+    import importlib.util
+
     from .hub import folder_revision, model_info
     from .select import converted_model_for, default_quantization, read_meta
 
@@ -201,21 +202,22 @@ def resolve(spec: EngineSpec) -> Resolution:
         installed = importlib.util.find_spec("ctranslate2") is not None
         backend = "ctranslate2" if conversion is not None or installed else "transformers"
     folder = Path(spec.model).expanduser()
-    if folder.is_dir():
-        model, path = str(folder.resolve()), folder
-        revision: str | None = folder_revision(folder)
+    quantization: str | None = None
+    revision: str | None = None
+    path: Path | None = None
+    if backend == "ctranslate2" and conversion is not None:
+        # The engine signs with the conversion's own record.
+        meta = read_meta(conversion)
+        quantization, revision, path = meta.get("quantization"), meta.get("revision"), conversion
+    elif folder.is_dir():
+        revision, path = folder_revision(folder), folder
     else:
         info = model_info(spec.model, revision=spec.revision)
-        model, revision = spec.model, info["revision"]
+        revision = info["revision"]
         path = Path(info["location"]) if info["kind"] == "cache" else None
-    quantization = None
-    if backend == "ctranslate2":
-        if conversion is not None:  # the engine signs with the conversion's own record
-            meta = read_meta(conversion)
-            quantization, revision = meta.get("quantization"), meta.get("revision")
-            path = conversion
-        else:
-            quantization = default_quantization(spec.device)
+    model = str(folder.resolve()) if folder.is_dir() else spec.model
+    if backend == "ctranslate2" and conversion is None:
+        quantization = default_quantization(spec.device)
     return Resolution(
         spec=spec,
         backend=backend,
@@ -322,6 +324,8 @@ def _conversions(model: str) -> list[Any]:
 
 
 def _version(name: str) -> str | None:
+    from importlib import metadata
+
     try:
         return metadata.version(name)
     except metadata.PackageNotFoundError:
