@@ -77,16 +77,18 @@ def test_auto_is_decided_by_the_conversion_there_is_and_ctranslate2(
 
 @pytest.mark.parametrize("backend", ["transformers", "auto-converting", "auto", "ctranslate2"])
 def test_the_predicted_signature_is_what_the_loaded_engine_signs(
-    tiny_model_dir: Path, backend: str
+    tiny_model_dir: Path, backend: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """transformers; ``auto`` before the model is converted (loading converts it);
-    ``auto`` and ``ctranslate2`` with the conversion there."""
+    ``auto`` and ``ctranslate2`` with the conversion there. The folder is given relative to
+    the working directory (signatures name it by its absolute path)."""
     if backend != "transformers":
         from translator.engine.convert import convert_model
 
         if backend != "auto-converting":
             convert_model(str(tiny_model_dir))
-    spec = spec_of(tiny_model_dir, backend=backend.removesuffix("-converting"))
+    monkeypatch.chdir(tiny_model_dir.parent)
+    spec = spec_of(tiny_model_dir.name, backend=backend.removesuffix("-converting"))
     predicted = resolve(spec).signature
     engine = load(spec)
     assert engine.signature["backend"] == ("transformers" if backend == "transformers" else
