@@ -36,9 +36,11 @@ _RESOLVE = """
 import json, sys
 from translator.engine.spec import EngineSpec, resolve
 from translator.options import Options
+resolve(EngineSpec.from_options(Options(model=sys.argv[1])))  # device auto: GPUs not counted
 found = resolve(EngineSpec.from_options(Options(model=sys.argv[1], device="cpu")))
+key = found.setup_key
 heavy = [m for m in ("torch", "transformers", "ctranslate2") if m in sys.modules]
-print(json.dumps({"signature": found.signature, "key": found.setup_key, "heavy": heavy}))
+print(json.dumps({"signature": found.signature, "key": key, "heavy": heavy}))
 """
 
 

@@ -117,8 +117,8 @@ class Resolution:
     Hub id as given); ``path``: the folder the engine reads (the conversion, the model
     folder or its Hub cache snapshot; None when not there); ``revision``; ``conversion``:
     the CTranslate2 conversion there is (None: none yet); ``quantization``: the
-    conversion's, or the one ``auto`` will convert to; ``convert_first``: ``auto`` and no
-    conversion yet: loading converts once (or, when it cannot, warns and takes
+    conversion's (:attr:`converting_to`: the one ``auto`` will make); ``convert_first``: no
+    conversion yet and ``auto``: loading converts once (or, when it cannot, warns and takes
     transformers).
     """
 
@@ -142,10 +142,21 @@ class Resolution:
             "revision": self.revision,
         }
         if self.backend == "ctranslate2":
-            sig["quantization"] = self.quantization
+            sig["quantization"] = self.quantization or self.converting_to
         sig["beam_size"] = self.spec.beam_size
         sig["device"] = self.spec.device
         return sig
+
+    @property
+    def converting_to(self) -> str | None:
+        """The quantization ``auto`` will convert to (None when nothing is to convert). Asked
+        only by the manifest's prediction: for ``--device auto`` it imports ctranslate2 to
+        count GPUs (never torch)."""
+        if not self.convert_first or self.backend != "ctranslate2":
+            return None
+        from .select import default_quantization
+
+        return default_quantization(self.spec.device)
 
     @property
     def loads_in_background(self) -> bool:
@@ -181,8 +192,7 @@ class Resolution:
 
 
 def resolve(spec: EngineSpec) -> Resolution:
-    """What ``spec`` loads, from cheap facts only (no model library is imported; ctranslate2
-    only to count GPUs when ``auto`` will convert for ``--device auto``).
+    """What ``spec`` loads, from cheap facts only (no model library is imported).
 
     ``auto`` is CTranslate2 when a conversion exists, or when ctranslate2 is installed to
     make one (loading converts once); transformers otherwise. Loading may still fall back
@@ -191,7 +201,7 @@ def resolve(spec: EngineSpec) -> Resolution:
     import importlib.util
 
     from .hub import folder_revision, model_info
-    from .select import converted_model_for, default_quantization, read_meta
+    from .select import converted_model_for, read_meta
 
     conversion = converted_model_for(
         spec.model, compute_type=spec.compute_type, device=spec.device, revision=spec.revision
@@ -216,8 +226,6 @@ def resolve(spec: EngineSpec) -> Resolution:
         revision = info["revision"]
         path = Path(info["location"]) if info["kind"] == "cache" else None
     model = str(folder.resolve()) if folder.is_dir() else spec.model
-    if backend == "ctranslate2" and conversion is None:
-        quantization = default_quantization(spec.device)
     return Resolution(
         spec=spec,
         backend=backend,
