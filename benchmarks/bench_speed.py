@@ -488,6 +488,7 @@ def _time_parts(parts_file: Path) -> None:
     """Wrap the functions of each start-up part in timers; write the sums at exit."""
     from translator import factory, qa
     from translator.engine import ct2
+    from translator.engine.lazy import LazyEngine
     from translator.glossary import Glossary
 
     parts = dict.fromkeys((*STARTUP_PARTS, "model load total"), 0.0)
@@ -507,7 +508,7 @@ def _time_parts(parts_file: Path) -> None:
         setattr(owner, name, wrapper)
 
     timed(ct2.CTranslate2Engine, "__init__", "model load total")  # in its thread
-    timed(factory.BackgroundEngine, "get", "model load")  # what the run waited for
+    timed(LazyEngine, "get", "model load")  # what the run waited for (loaded in a thread)
     timed(factory, "glossary_for", "glossary")
     timed(Glossary, "prepare", "glossary per sentence")
     timed(Glossary, "finalize", "glossary per sentence")

@@ -297,22 +297,43 @@ def test_build_pipeline_has_the_same_defaults() -> None:
     assert bare.glossary is None and bare.checker is None
 
 
-def test_background_engine_hands_over_the_engine_or_its_loading_error(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    from translator.factory import BackgroundEngine
+def test_background_engine_hands_over_the_engine_or_its_loading_error() -> None:
+    from translator.engine.lazy import LazyEngine
 
     engine = WordEngine()
-    monkeypatch.setattr(factory_mod, "engine_for", lambda options: engine)
-    loading = BackgroundEngine(Options())
+    loading = LazyEngine(lambda: engine, background=True)
+    assert loading.background and not loading.loaded
     assert loading.translate_batch(["die Truppen"]) == ["the troops"]
-    assert loading.signature == engine.signature and loading.calls == engine.calls
+    assert loading.signature == engine.signature and loading.get().calls == engine.calls
+    assert loading.loaded and loading.stats == {}  # a WordEngine counts nothing
 
-    def fail(options: Options) -> WordEngine:
+    def fail() -> WordEngine:
         raise ModelError("model 'x' is not available")
 
-    monkeypatch.setattr(factory_mod, "engine_for", fail)
-    broken = BackgroundEngine(Options())
+    broken = LazyEngine(fail, background=True)
     for _ in range(2):  # every use says why, not only the first
         with pytest.raises(ModelError, match="is not available"):
             broken.translate_batch(["die Truppen"])
+    # With a fallback (auto after a damaged conversion): the fallback, in the using thread.
+    rescued = LazyEngine(fail, background=True, fallback=lambda: engine)
+    assert rescued.translate_batch(["die Truppen"]) == ["the troops"]
+    # Nor is any other error taken for a damaged conversion.
+    def crash() -> WordEngine:
+        raise ValueError("a bug")
+
+    with pytest.raises(ValueError, match="a bug"):
+        LazyEngine(crash, background=True, fallback=lambda: engine).translate_batch(["x"])
+
+
+def test_the_engine_handle_offers_what_the_pipeline_calls_and_forwards_nothing() -> None:
+    """Explicit methods, no ``__getattr__``: an engine without ``retranslate`` is retried
+    with its ``translate_batch``; ``last_flags`` is None until an engine that has them
+    loaded; nothing else of the engine's is reachable through the handle."""
+    from translator.engine.lazy import LazyEngine
+
+    engine = WordEngine()
+    handle = LazyEngine(lambda: engine)
+    assert handle.last_flags is None and not handle.loaded  # asking loads nothing
+    assert handle.retranslate(["die Truppen"]) == ["the troops"] and handle.loaded
+    assert not hasattr(handle, "calls")  # the WordEngine's own attribute: not forwarded
+    assert "__getattr__" not in vars(LazyEngine)

@@ -5,7 +5,7 @@ revision, backend, quantization, decoding options, glossary version; see
 ``Pipeline.memory_namespace``), so a memory entry is only ever reused for the same setup.
 
 It also remembers, per setup (options and the facts on disk that decide the engine: see
-``translator.engine.setup``), the signature of the engine that setup loaded, so that a re-run
+``translator.engine.spec``), the signature of the engine that setup loaded, so that a re-run
 can look its sentences up before loading any model, and load none when all are there.
 
 The memory is a speed-up, never a reason to fail a translation: a corrupt file is moved aside

@@ -12,6 +12,15 @@ ENV_DEVICE = "TRANSLATOR_DEVICE"
 ENV_GLOSSARY = "TRANSLATOR_GLOSSARY"
 ENV_CACHE_DIR = "TRANSLATOR_CACHE_DIR"
 ENV_BACKEND = "TRANSLATOR_BACKEND"
+#: Set to ``off`` to turn the lost-content check off (``engine.lengths``; for test models
+#: whose output is noise by design).
+ENV_LOST_CONTENT_CHECK = "TRANSLATOR_LOST_CONTENT_CHECK"
+#: Set to ``off`` to skip the check of a new CTranslate2 conversion (``engine.convert``; for
+#: test models whose output is noise: their logits tie so often that float32 and transformers
+#: part ways on rounding alone).
+ENV_CONVERSION_CHECK = "TRANSLATOR_CONVERSION_CHECK"
+#: The values that turn a switch off (any case).
+OFF = ("off", "0", "false", "no")
 
 #: Largest input file accepted (bytes). News articles are a few KiB; this guards against
 #: accidentally feeding a PDF, an archive or a log file.
@@ -31,6 +40,13 @@ def device() -> str:
 def backend() -> str:
     """transformers | ctranslate2 | auto (from $TRANSLATOR_BACKEND, default auto)."""
     return os.environ.get(ENV_BACKEND) or "auto"
+
+
+def switch_on(name: str) -> bool:
+    """False when the environment switch ``name`` says ``off`` (``OFF``); read at each call.
+    The one reader of the check switches (``Options.resolved`` and engines built without
+    options ask it)."""
+    return os.environ.get(name, "").strip().lower() not in OFF
 
 
 def packaged_glossary() -> Path:

@@ -19,6 +19,8 @@ option         default                                     environment
 ``max_unpacked``   32 MiB of XML a DOCX may unpack to
 ``max_paragraphs``  10,000 paragraphs (blocks) in one document
 ``max_sentences``   20,000 sentences in one document
+``lost_content_check``  on                                 ``TRANSLATOR_LOST_CONTENT_CHECK``
+``conversion_check``    on                                 ``TRANSLATOR_CONVERSION_CHECK``
 =============  ==========================================  =======================
 
 Values left unset (``None``) are read from the environment when the options are resolved
@@ -92,6 +94,11 @@ class Options:
     spelling (reported as ``transliterated``; needs a glossary). ``max_unpacked``,
     ``max_paragraphs``, ``max_sentences``: what one document may hold (bytes of XML a DOCX
     unpacks to, paragraphs, sentences); a document over a limit is refused as too large.
+    ``lost_content_check``: the engines' and the pipeline's check of implausibly short or
+    long outputs (``translator.engine.lengths``). ``conversion_check``: check a new
+    CTranslate2 conversion against the model (``translator.engine.convert``). Both are for
+    test models whose output is noise by design; ``None`` reads the environment (``off``
+    turns them off). The engine part of the options is ``translator.engine.spec.EngineSpec``.
     """
 
     model: str | None = None
@@ -107,6 +114,8 @@ class Options:
     max_unpacked: int = 32 * 1024 * 1024
     max_paragraphs: int = 10_000
     max_sentences: int = 20_000
+    lost_content_check: bool | None = None
+    conversion_check: bool | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "style", choice("style", self.style, STYLES))
@@ -132,7 +141,20 @@ class Options:
         model = self.model or os.environ.get(config.ENV_MODEL) or config.DEFAULT_MODEL
         backend = self.backend or _from_env(config.ENV_BACKEND, BACKENDS) or "auto"
         device = self.device or _from_env(config.ENV_DEVICE, DEVICES) or "auto"
-        return replace(self, model=model, backend=backend, device=device)  # type: ignore[arg-type]
+        lost = self.lost_content_check
+        conversion = self.conversion_check
+        return replace(
+            self,
+            model=model,
+            backend=backend,  # type: ignore[arg-type]
+            device=device,
+            lost_content_check=config.switch_on(config.ENV_LOST_CONTENT_CHECK)
+            if lost is None
+            else lost,
+            conversion_check=config.switch_on(config.ENV_CONVERSION_CHECK)
+            if conversion is None
+            else conversion,
+        )
 
     def glossary_path(self) -> Path | None:
         """The YAML file the glossary comes from (None: no glossary, or one given loaded)."""

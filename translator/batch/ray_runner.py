@@ -51,13 +51,14 @@ import threading
 import time
 import warnings
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from ..cache import MemorySnapshot
 from ..engine import Engine, engine_signature
 from ..engine.lazy import LazyEngine
+from ..engine.spec import EngineSpec
 from ..errors import ClusterError, TranslatorError
 from ..formats.base import Document
 from ..options import Options
@@ -270,18 +271,6 @@ class _WorkerSetup:
     target: Folder
     fmt: str | None
     max_bytes: int
-    #: The driver's values of the checks' switches (``check_switches``): a worker checks
-    #: what a local run would, whatever its node's environment says.
-    switches: dict[str, str] = field(default_factory=dict)
-
-
-def check_switches() -> dict[str, str]:
-    """The environment switches of the lost-content and conversion checks that are set here
-    (``TRANSLATOR_LOST_CONTENT_CHECK``, ``TRANSLATOR_CONVERSION_CHECK``)."""
-    from ..engine.convert import CHECK_SWITCH
-    from ..engine.lengths import ENV_SWITCH
-
-    return {k: os.environ[k] for k in (ENV_SWITCH, CHECK_SWITCH) if k in os.environ}
 
 
 def worker_pipeline(setup: _WorkerSetup, *, translate: bool = True) -> Pipeline:
@@ -304,7 +293,9 @@ class _Translate:
     def __init__(self, setup: _WorkerSetup) -> None:
         # The engine's CPU share: what Ray reserved for this actor (both engines read this).
         os.environ["OMP_NUM_THREADS"] = str(setup.threads)
-        os.environ.update(setup.switches)
+        # The checks' switches travel in the (resolved) options' engine spec: a worker checks
+        # what a local run would, whatever its node's environment says.
+        os.environ.update(EngineSpec.from_options(setup.options).environment())
         self.setup = setup
         self.pipeline: Pipeline | None = None
         self.fatal = ""
@@ -490,7 +481,6 @@ class RayRunner:
             self.target,
             self.fmt,
             self.max_bytes,
-            check_switches(),
         )
 
     def _survey(self, tasks: list[Task], threads: int) -> list[_Due]:

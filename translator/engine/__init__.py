@@ -17,23 +17,11 @@ so lazily, inside the functions that need them.
 
 from __future__ import annotations
 
-import logging
-from typing import Any, Protocol, runtime_checkable
+from typing import Any
 
-log = logging.getLogger("translator")
+from .protocol import Engine, engine_signature
 
-
-@runtime_checkable
-class Engine(Protocol):
-    def translate_batch(self, sentences: list[str]) -> list[str]: ...
-
-
-def engine_signature(engine: Engine) -> dict[str, Any]:
-    """The engine's own signature, or its class name for engines that have none."""
-    sig = getattr(engine, "signature", None)
-    if isinstance(sig, dict):
-        return dict(sig)
-    return {"backend": type(engine).__name__}
+__all__ = ["Engine", "engine_signature", "load_engine"]
 
 
 def load_engine(
@@ -41,9 +29,9 @@ def load_engine(
     *,
     backend: str | None = None,
     device: str | None = None,
-    beam_size: int = 4,
-    batch_size: int = 32,
-    **kwargs: Any,
+    beam_size: int | None = None,
+    batch_size: int | None = None,
+    **engine_args: Any,
 ) -> Engine:
     """Load the engine for ``model`` (Hub id or local folder; default $TRANSLATOR_MODEL, else
     opus-mt-de-en).
@@ -53,49 +41,20 @@ def load_engine(
     once into the cache when it has no conversion yet (``convert.ensure_converted``); when
     that is impossible (ctranslate2 missing, conversion failed, conversion unusable) a
     one-line warning and transformers. ``device`` (default $TRANSLATOR_DEVICE, else ``auto``).
-    Bad values raise UsageError.
+    ``beam_size`` and ``batch_size`` default as in ``Options``; ``engine_args`` go to the
+    engine class (``spec.EngineSpec.from_options``). Bad values raise UsageError.
     """
+    from dataclasses import replace
+
     from ..options import Options
-    from .base import check_device
+    from .spec import EngineSpec, load
 
-    options = Options(model=model, backend=backend, device=device).resolved()  # type: ignore[arg-type]
-    model, backend, device = options.model or "", options.backend, options.device or "auto"
-    check_device(device)  # before a backend is announced or a model converted
-    if backend == "auto":
-        from .select import converted_model_for
-
-        if converted_model_for(model, device=device) is None:
-            from .convert import ensure_converted
-
-            ensure_converted(
-                model,
-                device=device,
-                revision=kwargs.get("revision"),
-                local_files_only=kwargs.get("local_files_only"),
-            )
-        if converted_model_for(model, device=device) is not None:
-            from ..errors import ModelError
-
-            try:
-                return load_engine(
-                    model,
-                    backend="ctranslate2",
-                    device=device,
-                    beam_size=beam_size,
-                    batch_size=batch_size,
-                    **kwargs,
-                )
-            except (ModelError, ImportError) as exc:  # a damaged conversion, no ctranslate2
-                log.warning("cannot use the CTranslate2 conversion (%s); using transformers", exc)
-        backend = "transformers"
-    if backend == "transformers":
-        from .marian import MarianEngine
-
-        return MarianEngine(
-            model, device=device, beam_size=beam_size, batch_size=batch_size, **kwargs
-        )
-    from .ct2 import CTranslate2Engine
-
-    return CTranslate2Engine(
-        model, device=device, beam_size=beam_size, batch_size=batch_size, **kwargs
-    )
+    options = Options(model=model, backend=backend, device=device)  # type: ignore[arg-type]
+    if beam_size is not None:
+        options = replace(options, beam_size=beam_size)
+    if batch_size is not None:
+        options = replace(options, batch_size=batch_size)
+    for check in ("lost_content_check", "conversion_check"):
+        if check in engine_args:
+            options = replace(options, **{check: engine_args.pop(check)})
+    return load(EngineSpec.from_options(options, **engine_args))

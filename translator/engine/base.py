@@ -148,6 +148,7 @@ class BaseEngine(Generic[Token]):
         max_batch_tokens: int,
         force_length_ratio: float | None,
         threads: int | None,
+        lost_content_check: bool | None = None,
     ) -> None:
         if beam_size < 1 or batch_size < 1 or max_batch_tokens < 1:
             raise ModelError("beam size, batch size and max batch tokens must be at least 1")
@@ -155,6 +156,9 @@ class BaseEngine(Generic[Token]):
         self.batch_size = batch_size
         self.max_batch_tokens = max_batch_tokens
         self.force_length_ratio = force_length_ratio
+        #: The lost-content check (``lengths``): on, off, or None for the environment's
+        #: switch at each call (``lengths.check_enabled``).
+        self.lost_content_check = lost_content_check
         #: CPU threads in all: as asked, else $OMP_NUM_THREADS, else every core.
         self.threads = max(1, threads or default_threads())
         #: Batches decoded at the same time (CTranslate2 runs several).
@@ -249,7 +253,10 @@ class BaseEngine(Generic[Token]):
         self.last_lengths = []
         self.last_flags = []
         outputs, runaway = self._decode_units(units, options)
-        if check_enabled():
+        checking = self.lost_content_check
+        if checking is None:
+            checking = check_enabled()
+        if checking:
             outputs = self._check_lengths(owners, texts, outputs, runaway, options)
         return gather(owners, outputs, len(sentences))
 

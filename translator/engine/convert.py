@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .. import config
 from ..errors import ModelError
 from .base import MODEL_LOAD_LOCK
 from .marian import quiet
@@ -43,6 +44,7 @@ from .select import (
     QUANTIZATIONS,
     TOKENIZER_FILES,
     conversion_dir,
+    default_quantization,
     is_converted,
     read_meta,
 )
@@ -86,8 +88,9 @@ PROBES = (
     "Breaking news: Ukrainian officials bestätigten den Angriff auf Charkiw.",
 )
 #: Set to ``off`` to skip the check (for test models whose output is noise: their logits tie
-#: so often that float32 and transformers part ways on rounding alone).
-CHECK_SWITCH = "TRANSLATOR_CONVERSION_CHECK"
+#: so often that float32 and transformers part ways on rounding alone);
+#: ``Options.conversion_check`` is the same switch for one run.
+CHECK_SWITCH = config.ENV_CONVERSION_CHECK
 #: Probes on which the float32 conversion may differ from transformers (greedy): none.
 FIDELITY_TOLERANCE = 0
 #: Share of probes on which the quantized conversion may differ from its float32 computation.
@@ -96,16 +99,6 @@ QUANTIZATION_TOLERANCE = 0.25
 #: zero embedding (its stock Marian loader; right for models converted from Marian, whose
 #: <pad> row is zero). ``auto``: the model's row when it is not zero.
 STARTS = ("auto", "keep", "zero")
-
-
-def default_quantization(device: str = "auto") -> str:
-    """int8 for CPU, float16 for CUDA (``auto``: CUDA when CTranslate2 sees a GPU)."""
-    device = (device or "auto").lower()
-    if device == "auto":
-        import ctranslate2
-
-        device = "cuda" if ctranslate2.get_cuda_device_count() > 0 else "cpu"
-    return "float16" if device.startswith("cuda") else "int8"
 
 
 def convert_model(
@@ -118,7 +111,7 @@ def convert_model(
     force: bool = False,
     local_files_only: bool | None = None,
     start: str = "auto",
-    check: bool = True,
+    check: bool | None = None,
 ) -> Conversion:
     """Convert ``model`` (Hub id or MarianMT folder) for CTranslate2 and return where it went.
 
@@ -160,7 +153,9 @@ def convert_model(
     try:
         out = work / "model"
         decoding = _convert_folder(source.path, out, quantization, start)
-        if check and os.environ.get(CHECK_SWITCH, "").strip().lower() != "off":
+        if check is None:
+            check = config.switch_on(CHECK_SWITCH)
+        if check:
             result = check_conversion(source.path, out, quantization)
             if not result["exact"] and start == "auto":
                 # The other way of starting the decoder may be the exact one.
@@ -291,8 +286,10 @@ def ensure_converted(
     device: str = "auto",
     revision: str | None = None,
     local_files_only: bool | None = None,
+    check: bool | None = None,
 ) -> Conversion | None:
-    """Convert ``model`` for CTranslate2 once, into the cache, for ``--backend auto``.
+    """Convert ``model`` for CTranslate2 once, into the cache, for ``--backend auto``
+    (``check``: as :func:`convert_model`'s).
 
     Returns the conversion, or None after a one-line warning when it is impossible
     (ctranslate2 not installed, or the converter failed): the caller goes on with
@@ -323,7 +320,11 @@ def ensure_converted(
     )
     try:
         done = convert_model(
-            model, device=device, revision=revision, local_files_only=local_files_only
+            model,
+            device=device,
+            revision=revision,
+            local_files_only=local_files_only,
+            check=check,
         )
     except (ModelError, OSError, ImportError) as exc:
         log.warning("cannot convert %s for CTranslate2 (%s); using transformers", model, exc)

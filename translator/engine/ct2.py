@@ -157,6 +157,7 @@ class CTranslate2Engine(BaseEngine[str]):
         max_input_tokens: int | None = None,
         force_length_ratio: float | None = None,
         threads: int | None = None,
+        lost_content_check: bool | None = None,
         parallel_batches: int = PARALLEL_BATCHES,
     ) -> None:
         super().__init__(
@@ -165,6 +166,7 @@ class CTranslate2Engine(BaseEngine[str]):
             max_batch_tokens=max_batch_tokens,
             force_length_ratio=force_length_ratio,
             threads=threads,
+            lost_content_check=lost_content_check,
         )
         import ctranslate2
 

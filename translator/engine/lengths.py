@@ -29,8 +29,9 @@ always inside.
 from __future__ import annotations
 
 import math
-import os
 import re
+
+from .. import config
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -40,13 +41,15 @@ HIGH_RATIO = 1.98
 SLACK = 1
 
 
-#: Set to ``off`` to turn the check off (for test models whose output is noise by design).
-ENV_SWITCH = "TRANSLATOR_LOST_CONTENT_CHECK"
+#: Set to ``off`` to turn the check off (for test models whose output is noise by design);
+#: ``Options.lost_content_check`` is the same switch for one run.
+ENV_SWITCH = config.ENV_LOST_CONTENT_CHECK
 
 
 def check_enabled() -> bool:
-    """False when ``$TRANSLATOR_LOST_CONTENT_CHECK`` is ``off`` (read at every call)."""
-    return os.environ.get(ENV_SWITCH, "").strip().lower() not in ("off", "0", "false", "no")
+    """False when ``$TRANSLATOR_LOST_CONTENT_CHECK`` is ``off`` (read at every call): what
+    an engine built without options (``lost_content_check=None``) and the pipeline check."""
+    return config.switch_on(ENV_SWITCH)
 
 
 def count_words(text: str) -> int:

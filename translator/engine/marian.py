@@ -53,6 +53,8 @@ class MarianEngine(BaseEngine[int]):
             longest input in tokens, so a random-weight model costs what a real one does.
         threads: torch CPU threads (process-wide); default $OMP_NUM_THREADS if set, else the
             cores this process may use. On a busy machine 1 is much faster for small models.
+        lost_content_check: the lost-content check (``lengths``) on or off; None: as
+            ``$TRANSLATOR_LOST_CONTENT_CHECK`` says at each call.
     """
 
     backend = "transformers"
@@ -73,6 +75,7 @@ class MarianEngine(BaseEngine[int]):
         max_input_tokens: int | None = None,
         force_length_ratio: float | None = None,
         threads: int | None = None,
+        lost_content_check: bool | None = None,
     ) -> None:
         super().__init__(
             beam_size=beam_size,
@@ -80,6 +83,7 @@ class MarianEngine(BaseEngine[int]):
             max_batch_tokens=max_batch_tokens,
             force_length_ratio=force_length_ratio,
             threads=threads,
+            lost_content_check=lost_content_check,
         )
         self.location = resolve_model(model, revision=revision, local_files_only=local_files_only)
         # A folder is named by its absolute path, so `./m` and `/abs/m` sign alike.

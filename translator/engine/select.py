@@ -157,3 +157,14 @@ def converted_model_for(
         if quantization in found:
             return found[quantization]
     return None  # not reached: every key of `found` is in QUANTIZATIONS
+
+
+def default_quantization(device: str = "auto") -> str:
+    """int8 for CPU, float16 for CUDA (``auto``: CUDA when CTranslate2 sees a GPU; only then
+    is ctranslate2 imported, never torch)."""
+    device = (device or "auto").lower()
+    if device == "auto":
+        import ctranslate2
+
+        device = "cuda" if ctranslate2.get_cuda_device_count() > 0 else "cpu"
+    return "float16" if device.startswith("cuda") else "int8"

@@ -102,7 +102,7 @@ def setups_for(compare: str | None, options: Options) -> list[Setup]:
 
 def compute_types(device: str) -> tuple[str, ...]:
     """What ``--compare compute-type`` runs: the fast types of the device against float32."""
-    from ..engine.convert import default_quantization
+    from ..engine.select import default_quantization
 
     if default_quantization(device) == "float16":  # a GPU
         return ("float16", "int8_float16", "float32")
@@ -333,19 +333,10 @@ def load_engine(options: Options, setup: Setup) -> Engine:
         options,
         backend=setup.backend or options.backend,  # type: ignore[arg-type]  # a Setup's own
         beam_size=setup.beam_size or options.beam_size,
-    ).resolved()
+    )
     if setup.compute_type is None:
         return engine_for(opts)
-    from ..engine import load_engine as load
-
-    return load(
-        opts.model,
-        backend=opts.backend or "auto",
-        device=opts.device or "auto",
-        beam_size=opts.beam_size,
-        batch_size=opts.batch_size,
-        compute_type=setup.compute_type,
-    )
+    return engine_for(opts, compute_type=setup.compute_type)
 
 
 def assemble(options: Options, setup: Setup, engine: Engine) -> Pipeline:
