@@ -159,7 +159,7 @@ def converted_model_for(
     return None  # not reached: every key of `found` is in QUANTIZATIONS
 
 
-def default_quantization(device: str = "auto") -> str:
+def default_quantization(device: str | None = None) -> str:
     """int8 for CPU, float16 for CUDA (``auto``: CUDA when CTranslate2 sees a GPU; only then
     is ctranslate2 imported, never torch)."""
     device = (device or "auto").lower()
