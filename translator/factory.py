@@ -115,7 +115,7 @@ def lazy_engine(
 
 
 def glossary_for(
-    spec: GlossarySpec, *, style: str = "ap", transliterate: bool = True
+    spec: GlossarySpec, *, style: str = Options.style, transliterate: bool = Options.transliterate
 ) -> Glossary | None:
     """A loaded glossary for ``spec`` (see ``Options.glossary``), or None for ``False``.
 

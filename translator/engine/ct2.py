@@ -21,6 +21,7 @@ from typing import Any
 
 from .. import config
 from ..errors import ModelError
+from ..options import Options
 from .base import BaseEngine, first_line, folder_name, pick_device
 from .select import converted_model_for, ct2_root, read_meta
 from .vocab import EOS, PAD, UNK, VMAP_FILE, read_json
@@ -148,8 +149,8 @@ class CTranslate2Engine(BaseEngine[str]):
         model: str = config.DEFAULT_MODEL,
         *,
         device: str = "auto",
-        beam_size: int = 4,
-        batch_size: int = 32,
+        beam_size: int = Options.beam_size,
+        batch_size: int = Options.batch_size,
         compute_type: str | None = None,
         max_batch_tokens: int = DEFAULT_MAX_BATCH_TOKENS,
         revision: str | None = None,

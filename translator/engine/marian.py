@@ -19,6 +19,7 @@ from typing import Any
 
 from .. import config
 from ..errors import ModelError
+from ..options import Options
 from .base import MODEL_LOAD_LOCK, BaseEngine, first_line, pick_device
 from .hub import resolve_model
 from .vocab import target_pieces
@@ -67,8 +68,8 @@ class MarianEngine(BaseEngine[int]):
         model: str = config.DEFAULT_MODEL,
         *,
         device: str = "auto",
-        beam_size: int = 4,
-        batch_size: int = 32,
+        beam_size: int = Options.beam_size,
+        batch_size: int = Options.batch_size,
         max_batch_tokens: int = DEFAULT_MAX_BATCH_TOKENS,
         revision: str | None = None,
         local_files_only: bool | None = None,

@@ -48,6 +48,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import GlossaryError
+from ..options import Options
 from ..result import TermHit
 from . import compiled, enforce, names
 from .enforce import Prepared
@@ -101,7 +102,7 @@ class Glossary:
         *,
         path: Path | None = None,
         style: str = DEFAULT_STYLE,
-        transliterate: bool = True,
+        transliterate: bool = Options.transliterate,
         digest: str | None = None,
         index: MatcherIndex | None = None,
     ):
@@ -156,7 +157,7 @@ class Glossary:
         *,
         where: str = "<glossary>",
         style: str = DEFAULT_STYLE,
-        transliterate: bool = True,
+        transliterate: bool = Options.transliterate,
     ) -> Glossary:
         """Validate glossary YAML text (see `translator.glossary.schema`)."""
         entries = [loc.entry for loc in parse_entries(text, where)]
@@ -303,7 +304,11 @@ class Glossary:
 
 
 def load_glossary(
-    path: Path, *, style: str = DEFAULT_STYLE, transliterate: bool = True, stored: bool = True
+    path: Path,
+    *,
+    style: str = DEFAULT_STYLE,
+    transliterate: bool = Options.transliterate,
+    stored: bool = True,
 ) -> Glossary:
     """Read and validate a glossary YAML file; `GlossaryError` names file, line and entry.
 
