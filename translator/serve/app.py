@@ -65,7 +65,8 @@ LIBRE_BODY = _body({"q": _TEXTS, "source": {"enum": ["de", "auto"]}, "target": {
 DEEPL_BODY = _body({"text": {"type": "array", "items": _STRING},
                     "source_lang": {"enum": ["DE"]},
                     "target_lang": {"enum": ["EN", "EN-US", "EN-GB"]},
-                    "tag_handling": {"enum": ["html", "xml"]}, "glossary_id": _STRING},
+                    "tag_handling": {"enum": ["html", "xml"]}, "glossary_id": _STRING,
+                    "ignore_tags": _STRING},
                    ["text", "target_lang"])
 GLOSSARY_BODY = _body({"name": _STRING, "source_lang": {"enum": ["de"]},
                        "target_lang": {"enum": ["en"]}, "entries": _STRING,
@@ -365,10 +366,15 @@ def create_app(service: Service) -> FastAPI:
         glossary_id = _str(params, "glossary_id")
         if glossary_id and not _str(params, "source_lang"):
             raise ServeError(400, "Use of a glossary requires the 'source_lang' parameter.")
+        given = params.get("ignore_tags") or []
+        given = [given] if isinstance(given, str) else given
+        if not isinstance(given, list) or not all(isinstance(g, str) for g in given):
+            raise ServeError(400, "Value for 'ignore_tags' must be a comma-separated list.")
+        ignore = frozenset(t.strip().lower() for g in given for t in g.split(",") if t.strip())
         service.check_texts(texts)
         log_texts(texts)
-        results = await run(service.translate_texts, texts, html=bool(tags),
-                            glossary_id=glossary_id, owner=owner)
+        results = await run(service.translate_texts, texts, tags=tags or None,
+                            ignore_tags=ignore, glossary_id=glossary_id, owner=owner)
         _report(response, results)
         return {"translations": [
             {"detected_source_language": "DE", "text": _target(r), "billed_characters": len(t)}
@@ -599,5 +605,5 @@ def _report(response: Response, results: list[Any]) -> None:
 
 
 def _target(result: Any) -> str:
-    markup = result.metadata.get("markup") if result.format == "html" else None
+    markup = result.metadata.get("markup") if result.format in ("html", "xml") else None
     return markup if isinstance(markup, str) else str(result.target)

@@ -12,10 +12,12 @@ import io
 import json
 import logging
 import queue
+import re
 import threading
 import time
 import zipfile
-from dataclasses import dataclass, replace
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -109,16 +111,21 @@ class _JobTimeout(Exception):
 class Service:
     """The engine, glossary, memory, jobs and usage behind every API of ``translator serve``.
 
-    ``engine`` replaces the model (tests); otherwise the one ``settings.options`` name is
-    loaded in the engine's worker thread by :meth:`start`.
+    ``engine`` replaces the model (tests); ``load`` builds it instead (called in the engine's
+    worker thread, as torch wants; benchmarks); otherwise the one ``settings.options`` name is
+    loaded in that thread by :meth:`start`.
     """
 
-    def __init__(self, settings: ServeSettings, *, engine: Engine | None = None) -> None:
+    def __init__(
+        self, settings: ServeSettings, *, engine: Engine | None = None,
+        load: Callable[[], Engine] | None = None,
+    ) -> None:
         settings.check()
         self.settings = settings
         self.options = settings.options.resolved()
         self.keys = KeyRing.load(settings.keys_file) if settings.keys_file else None
         self._given_engine = engine
+        self._given_load = load
         self.batcher = BatchingEngine(self._load_engine, max_batch=self.options.batch_size)
         self.store = Store(settings.data_dir)
         self.pipeline: Pipeline | None = None
@@ -134,6 +141,8 @@ class Service:
     def _load_engine(self) -> Engine:
         if self._given_engine is not None:
             return self._given_engine
+        if self._given_load is not None:
+            return self._given_load()
         from ..factory import engine_for
 
         return engine_for(self.options)
@@ -210,37 +219,63 @@ class Service:
 
     def translate_texts(
         self, texts: list[str], *, html: bool = False, glossary_id: str | None = None,
-        owner: str | None = None,
+        owner: str | None = None, tags: str | None = None,
+        ignore_tags: frozenset[str] = frozenset(),
     ) -> list[TranslationResult]:
         """One result per text (an empty text gives an empty result), sharing engine batches;
-        ``html``: each text is an HTML fragment whose text nodes are translated (the tags
-        kept); its results' ``markup`` is the translated fragment."""
+        ``tags`` ``"html"`` (or ``html=True``) / ``"xml"``: each text is an HTML fragment / an
+        XML fragment or document whose text nodes are translated (the markup kept; XML must be
+        well-formed: ServeError 400); its results' ``markup`` is the translated markup.
+        ``ignore_tags``: elements whose text stays as it is (DeepL's ``ignore_tags``)."""
         size = self.check_texts(texts)
+        tags = tags or ("html" if html else None)
+        if tags == "xml":  # refused before any work, whichever text is not well-formed
+            trees = [_parse_xml(t) for t in texts]
         pipeline = self.pipeline_for(glossary_id, owner)
-        if html:
-            results = [self._translate_html(pipeline, t) for t in texts]
-        else:
-            jobs = [pipeline.prepare(t) for t in texts]
-            results = pipeline.run(jobs)
+        with self.batcher.request():
+            if tags == "xml":
+                results = [self._translate_tree(pipeline, tree, "xml", ignore_tags)
+                           for tree in trees]
+            elif tags == "html":
+                results = [self._translate_html(pipeline, t, ignore_tags) for t in texts]
+            else:
+                jobs = [pipeline.prepare(t) for t in texts]
+                results = pipeline.run(jobs)
         self.store.count(owner, size)
         return results
 
-    def _translate_html(self, pipeline: Pipeline, fragment: str) -> TranslationResult:
+    def _translate_html(
+        self, pipeline: Pipeline, fragment: str, ignore: frozenset[str] = frozenset()
+    ) -> TranslationResult:
         from lxml import etree
         from lxml import html as lhtml
-
-        from ..result import TranslationResult
 
         try:
             root = lhtml.fragment_fromstring(fragment, create_parent="div")
         except (etree.ParserError, ValueError) as exc:
             raise ServeError(400, f"cannot parse the HTML: {exc}") from exc
+        skip = {"script", "style", "code", "pre", *ignore}
+        return self._translate_tree(pipeline, _Tree(root, html=True), "html", skip)
+
+    def _translate_tree(
+        self, pipeline: Pipeline, tree: _Tree, fmt: str, skip: frozenset[str] | set[str]
+    ) -> TranslationResult:
+        """Translate the text nodes of ``tree`` in place (texts and tails; nothing inside a
+        ``skip`` element, comments, processing instructions or CDATA), the markup kept."""
+        from ..result import TranslationResult
+
+        root = tree.root
+        # The elements themselves, not their id(): lxml's proxies come and go.
+        kept = {
+            inner for el in root.iter() if isinstance(el.tag, str)
+            and el is not root and _local(el, fmt) in skip for inner in el.iter()
+        }
         slots: list[tuple[Any, str, str]] = []
         for el in root.iter():
-            skip = isinstance(el.tag, str) and el.tag.lower() in ("script", "style", "code", "pre")
-            if isinstance(el.tag, str) and not skip and el.text and el.text.strip():
+            if isinstance(el.tag, str) and el not in kept and el.text and el.text.strip():
                 slots.append((el, "text", el.text))
-            if el is not root and el.tail and el.tail.strip():
+            parent = el.getparent()
+            if el is not root and parent not in kept and el.tail and el.tail.strip():
                 slots.append((el, "tail", el.tail))
         jobs = [pipeline.prepare(text.strip()) for _, _, text in slots]
         parts = pipeline.run(jobs) if jobs else []
@@ -248,14 +283,11 @@ class Service:
             lead = text[: len(text) - len(text.lstrip())]
             trail = text[len(text.rstrip()) :]
             setattr(el, attr, f"{lead}{part.target}{trail}")
-        inner = (root.text or "") + "".join(
-            lhtml.tostring(child, encoding="unicode") for child in root
-        )
         result = TranslationResult(
             paragraphs=[p for part in parts for p in part.paragraphs],
-            signature=pipeline.signature, format="html",
+            signature=pipeline.signature, format=fmt,
         )
-        result.metadata["markup"] = inner
+        result.metadata["markup"] = tree.serialize()
         return result
 
     # -- glossaries --------------------------------------------------------------------------
@@ -476,7 +508,8 @@ class Service:
                 if time.monotonic() > deadline:
                     raise _JobTimeout
 
-            [result] = pipeline.run([job], progress=advance)
+            with self.batcher.request():
+                [result] = pipeline.run([job], progress=advance)
             rendered = write(result, document, row.output_format)
             write_atomic(folder / "output", rendered)
             payload = json.dumps(result.to_dict(), ensure_ascii=False)
@@ -518,6 +551,81 @@ class Service:
         if share >= 0.5:
             return [{"language": "de", "confidence": round(100 * share, 1)}]
         return [{"language": "en", "confidence": round(100 * (1 - share), 1)}]
+
+
+#: The element an XML fragment is parsed inside (it has no root of its own).
+_XML_ROOT = "translator-fragment"
+_CDATA = re.compile(r"<!\[CDATA\[.*?\]\]>", re.DOTALL)
+_CDATA_MARK = re.compile(r"<\?translator-cdata (\d+)\?>")
+
+
+@dataclass
+class _Tree:
+    """A parsed fragment (``root`` is the wrapper element) or XML document (``document``);
+    ``cdata``: the CDATA sections, set aside verbatim (processing instructions stand in)."""
+
+    root: Any
+    document: Any | None = None
+    cdata: dict[str, str] = field(default_factory=dict)
+    declaration: str = ""
+    html: bool = False
+
+    def serialize(self) -> str:
+        from lxml import etree
+        from lxml import html as lhtml
+
+        if self.document is not None:
+            out = self.declaration + etree.tostring(self.document, encoding="unicode")
+        else:
+            write = lhtml.tostring if self.html else etree.tostring
+            out = (self.root.text or "") + "".join(
+                write(child, encoding="unicode") for child in self.root
+            )
+        return _CDATA_MARK.sub(lambda m: self.cdata[m.group(1)], out) if self.cdata else out
+
+
+def _local(el: Any, fmt: str) -> str:
+    from lxml import etree
+
+    return str(etree.QName(el).localname if fmt == "xml" else el.tag).lower()
+
+
+def _parse_xml(text: str) -> _Tree:
+    """An XML fragment (any number of elements and text) or document, parsed without
+    resolving entities, loading DTDs or touching the network; ServeError 400 when it is not
+    well-formed. CDATA sections are set aside and put back as they were."""
+    from lxml import etree
+
+    cdata: dict[str, str] = {}
+
+    def aside(match: re.Match[str]) -> str:
+        cdata[str(len(cdata))] = match.group(0)
+        return f"<?translator-cdata {len(cdata) - 1}?>"
+
+    body = _CDATA.sub(aside, text)
+    parser = etree.XMLParser(
+        resolve_entities=False, load_dtd=False, no_network=True, huge_tree=False,
+        remove_blank_text=False, strip_cdata=False,
+    )
+    stripped = body.lstrip()
+    try:
+        if stripped.startswith("<?xml") or stripped.startswith("<!DOCTYPE"):
+            # The declaration is kept as written; the text is already decoded, so its
+            # encoding= must not be applied again.
+            match = re.match(r"<\?xml[^>]*\?>\s*", stripped)
+            declaration = match.group(0) if match else ""
+            root = etree.fromstring(stripped[len(declaration):], parser)
+            return _Tree(root, root.getroottree(), cdata, declaration)
+        root = etree.fromstring(f"<{_XML_ROOT}>{body}</{_XML_ROOT}>".encode(), parser)
+    except etree.XMLSyntaxError as exc:
+        raise ServeError(400, f"the XML is not well-formed: {_xml_error(exc)}") from exc
+    return _Tree(root, cdata=cdata)
+
+
+def _xml_error(exc: Any) -> str:
+    """lxml's message, with positions in the client's text (not counting our wrapper)."""
+    message = str(exc.msg if hasattr(exc, "msg") else exc)
+    return message.replace(_XML_ROOT, "(fragment)")
 
 
 def safe_name(name: str | None) -> str:
