@@ -164,6 +164,9 @@ def create_app(service: Service) -> FastAPI:
         description="German news into English with MarianMT and an enforced glossary: "
         "LibreTranslate- and DeepL v2-compatible endpoints and a native API.",
         lifespan=lifespan,
+        # Every body, with or without Content-Length (chunked), is counted as it arrives and
+        # refused with 413 as soon as it passes the limit, never read whole first.
+        max_body_size=settings.max_upload + 1_048_576,
     )
     if settings.cors_origins:
         from fastapi.middleware.cors import CORSMiddleware

@@ -75,6 +75,7 @@ class BatchingEngine:
         self._peak = 0  # most requests in flight at once, lately
         self._peak_at = 0.0
         self._call_seconds = 0.0  # the last engine call's time (sets the deadline)
+        self._carry: list[_Request | None] = []  # taken from the queue for the next batch
         self.stats: dict[str, Any] = {
             "engine_calls": 0, "sentences": 0, "requests": 0, "merged_requests": 0,
             "engine_seconds": 0.0, "wait_seconds": 0.0, "batch_sizes": {},
@@ -157,7 +158,7 @@ class BatchingEngine:
             return
         self._ready.set()
         while True:
-            first = self._queue.get()
+            first = self._carry.pop() if self._carry else self._queue.get()
             if first is None:
                 return
             waiting, stop = self._gather(first)
@@ -188,6 +189,10 @@ class BatchingEngine:
                     continue
             if item is None:
                 return waiting, True
+            if total + len(item.sentences) > self.max_batch:
+                # It would start a second, nearly empty engine batch: it starts the next one.
+                self._carry.append(item)
+                break
             waiting.append(item)
             total += len(item.sentences)
         self.stats["wait_seconds"] += time.monotonic() - began
@@ -201,9 +206,11 @@ class BatchingEngine:
         distinct = sorted(dict.fromkeys(s for r in group for s in r.sentences), key=len)
         outputs: dict[str, str] = {}
         sizes: dict[int, int] = self.stats["batch_sizes"]
+        # Batches of equal size (a request longer than max_batch): 40 -> 20 + 20, not 32 + 8.
+        size = -(-len(distinct) // -(-len(distinct) // self.max_batch))
         try:
-            for start in range(0, len(distinct), self.max_batch):
-                chunk = distinct[start : start + self.max_batch]
+            for start in range(0, len(distinct), size):
+                chunk = distinct[start : start + size]
                 began = time.monotonic()
                 out = fn(chunk)
                 seconds = time.monotonic() - began
