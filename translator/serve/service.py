@@ -11,7 +11,6 @@ from __future__ import annotations
 import io
 import json
 import logging
-import queue
 import re
 import threading
 import time
@@ -26,7 +25,7 @@ from ..errors import GlossaryError, InputError, TranslatorError, UsageError
 from ..options import Options
 from .batcher import BatchingEngine
 from .keys import KeyRing
-from .store import GlossaryRow, JobRow, Store
+from .store import GlossaryRow, JobRow, Store, replica_id
 
 if TYPE_CHECKING:
     from ..engine import Engine
@@ -104,6 +103,10 @@ class ServeSettings:
             raise UsageError("timeout", "must be more than 0 seconds")
 
 
+#: Seconds a replica's claim on a document job lasts unless renewed (every quarter of it).
+JOB_LEASE = 60.0
+
+
 class _JobTimeout(Exception):
     pass
 
@@ -132,9 +135,11 @@ class Service:
         self._pipelines: dict[str, Pipeline] = {}
         self._plock = threading.Lock()
         self._slots = threading.BoundedSemaphore(settings.queue_size)
-        self._jobs: queue.Queue[str | None] = queue.Queue()
-        self._finished: dict[str, threading.Event] = {}
-        self.progress: dict[str, int] = {}
+        #: This process's name in job claims (replicas may share the data folder).
+        self.replica = replica_id()
+        self._wake = threading.Event()  # a job was submitted here
+        self._stopping = threading.Event()
+        self.progress: dict[str, int] = {}  # sentences done, of the jobs running here
         self._workers: list[threading.Thread] = []
         self.started = time.time()
 
@@ -155,22 +160,20 @@ class Service:
 
         self.batcher.start()
         self.pipeline = build_pipeline(self.options, engine=self.batcher)
-        for row in self.store.unfinished_jobs():
-            if (self.store.job_dir(row.id) / "input").is_file():
-                log.warning("resuming document job %s (unfinished at the last shutdown)", row.id)
-                self._enqueue(row.id)
-            else:
-                self.store.update_job(row.id, status="error", finished=time.time(),
-                                      error="its input was lost while the server was down")
+        # Unfinished jobs (queued, or left by a replica that stopped) are claimed by the
+        # workers like new ones: by this process or another sharing the data folder.
         for n in range(self.settings.job_workers):
             worker = threading.Thread(target=self._job_worker, name=f"translator-serve-job-{n}")
             worker.start()
             self._workers.append(worker)
+        renewer = threading.Thread(target=self._renew, name="translator-serve-lease")
+        renewer.start()
+        self._workers.append(renewer)
 
     def close(self) -> None:
         """Finish the jobs being translated (queued ones resume at the next start), stop."""
-        for _ in self._workers:
-            self._jobs.put(None)
+        self._stopping.set()
+        self._wake.set()
         for worker in self._workers:
             worker.join()
         self.batcher.close()
@@ -433,12 +436,8 @@ class Service:
             data=data, name=name, input_format=fmt, output_format=out,
             glossary_id=glossary_id or None, owner=owner,
         )
-        self._enqueue(row.id)
+        self._wake.set()
         return row
-
-    def _enqueue(self, job_id: str) -> None:
-        self._finished[job_id] = threading.Event()
-        self._jobs.put(job_id)
 
     def job(self, job_id: str, key: str | None, owner: str | None) -> JobRow:
         """The job, if ``key`` is its key (or the owner's own key made it)."""
@@ -452,14 +451,15 @@ class Service:
         return row
 
     def wait(self, job_id: str, seconds: float) -> None:
-        event = self._finished.get(job_id)
-        if event is not None:
-            event.wait(seconds)
+        """Until the job has finished (here or in another replica) or ``seconds`` passed."""
+        deadline = time.monotonic() + seconds
+        while not self.finished(job_id) and time.monotonic() < deadline:
+            time.sleep(0.05)
 
     def finished(self, job_id: str) -> bool:
-        """True unless the job is queued or being translated by this process."""
-        event = self._finished.get(job_id)
-        return event is None or event.is_set()
+        """True unless the job is queued or being translated (by any replica)."""
+        row = self.store.job(job_id)
+        return row is None or row.status not in ("queued", "translating")
 
     def job_file(self, row: JobRow, which: str = "output") -> Path:
         if which not in ("output", "result.json", "review.html"):
@@ -471,16 +471,26 @@ class Service:
         return f"{stem}.en{EXTENSIONS[row.output_format]}"
 
     def _job_worker(self) -> None:
-        while True:
-            job_id = self._jobs.get()
-            if job_id is None:
-                return
+        """Claim a job (submitted to any replica), run it; when there is none, wait for a
+        submission here or poll the data folder again a second later."""
+        while not self._stopping.is_set():
+            row = self.store.claim(self.replica, JOB_LEASE)
+            if row is None:
+                self._wake.wait(1.0)
+                self._wake.clear()
+                continue
+            if row.attempts > 1:
+                log.warning("document job %s: taking it over (attempt %d)", row.id, row.attempts)
+            self._run_job(row.id)
+
+    def _renew(self) -> None:
+        """Renew this replica's claims while it runs (a stopped replica's jobs are taken over
+        by another once their lease runs out)."""
+        while not self._stopping.wait(JOB_LEASE / 4):
             try:
-                self._run_job(job_id)
-            finally:
-                event = self._finished.get(job_id)
-                if event is not None:
-                    event.set()
+                self.store.renew(self.replica)
+            except Exception:  # a busy database: the next renewal is soon
+                log.warning("cannot renew the job claims", exc_info=True)
 
     def _run_job(self, job_id: str) -> None:
         from ..document import write_atomic
@@ -488,25 +498,32 @@ class Service:
         from ..render import render
 
         row = self.store.job(job_id)
-        if row is None or row.status not in ("queued", "translating"):
+        if row is None or row.claimed_by != self.replica:
             return
         folder = self.store.job_dir(row.id)
         started = time.monotonic()
         deadline = started + self.settings.document_timeout
-        self.store.update_job(row.id, status="translating")
+        if not (folder / "input").is_file():
+            self._fail(row, "its input was lost while the server was down")
+            return
         try:
             data = (folder / "input").read_bytes()
             document = read_document(data, name=row.name, fmt=row.input_format)  # type: ignore[arg-type]
             pipeline = self.pipeline_for(row.glossary_id, row.owner)
             job = pipeline.prepare_document(document, name=row.name)
             total = len({u.engine_input for units in job.units for u in units})
-            self.store.update_job(row.id, sentences=total)
+            self.store.update_job(row.id, self.replica, sentences=total)
             self.progress[row.id] = 0
+            saved = time.monotonic()
 
             def advance(n: int) -> None:
-                self.progress[row.id] = self.progress.get(row.id, 0) + n
+                nonlocal saved
+                done = self.progress[row.id] = self.progress.get(row.id, 0) + n
                 if time.monotonic() > deadline:
                     raise _JobTimeout
+                if time.monotonic() - saved > 1.0:  # for the other replicas' status answers
+                    saved = time.monotonic()
+                    self.store.update_job(row.id, self.replica, done=done)
 
             with self.batcher.request():
                 [result] = pipeline.run([job], progress=advance)
@@ -517,7 +534,7 @@ class Service:
             write_atomic(folder / "review.html", render(result, "review"))
             characters = sum(len(p.source) for p in result.paragraphs)
             self.store.count(row.owner, characters)
-            self.store.update_job(row.id, status="done", finished=time.time(),
+            self.store.update_job(row.id, self.replica, status="done", finished=time.time(),
                                   characters=characters, done=total)
         except _JobTimeout:
             self._fail(row, f"took longer than {self.settings.document_timeout:g} s")
@@ -533,7 +550,8 @@ class Service:
 
     def _fail(self, row: JobRow, message: str) -> None:
         log.warning("document job %s: %s", row.id, message)
-        self.store.update_job(row.id, status="error", finished=time.time(), error=message)
+        self.store.update_job(row.id, self.replica, status="error", finished=time.time(),
+                              error=message)
 
     # -- detection ---------------------------------------------------------------------------
 
