@@ -48,8 +48,10 @@ def add_key(keys: Path, name: str, env: dict[str, str]) -> str:
 
 @contextmanager
 def serve_process(
-    folder: Path, model: Path, *, keys: bool = True, args: Sequence[str] = ()
+    folder: Path, model: Path, *, keys: bool = True, args: Sequence[str] = (),
+    data: Path | None = None,
 ) -> Iterator[Server]:
+    """``data``: the data folder (default FOLDER/data; replicas share one)."""
     env = dict(os.environ)
     env.update(TRANSLATOR_CACHE_DIR=str(folder / "cache"), OMP_NUM_THREADS="1",
                HF_HUB_OFFLINE="1", TRANSLATOR_BACKEND="transformers")
@@ -62,7 +64,7 @@ def serve_process(
         extra = ["--keys", str(folder / "keys.txt")]
     port = free_port()
     log = folder / "server.log"
-    data = folder / "data"
+    data = data or folder / "data"
     cmd = [sys.executable, "-m", "translator", "serve", "--port", str(port), "--model", str(model),
            "--backend", "transformers", "--beam-size", "1", "--data-dir", str(data),
            *extra, *args]

@@ -148,6 +148,38 @@ def test_deepl_translates_text_lists_and_html(deepl_client: deepl.Translator) ->
     assert out.text == xml
 
 
+def test_deepl_xml_goes_through_an_xml_parser(deepl_client: deepl.Translator) -> None:
+    """tag_handling=xml: namespaces, prefixes, self-closing tags, CDATA, comments, entities
+    and a declaration come back as sent; the text nodes are translated (a glossary shows it),
+    what is in CDATA or an ignored tag is not; XML that is not well-formed is a 400."""
+    glossary = deepl_client.create_glossary("Orte", "DE", "EN", {"Kiew": "Kyiv"})
+    try:
+        xml = (
+            '<n:doc xmlns:n="urn:x-news" xmlns:m="urn:x-meta"><n:t m:id="a&amp;b">Die Lage in '
+            "Kiew ist ernst.<br/></n:t><!-- Kiew --><n:code><![CDATA[Kiew <b>&amp;</b>]]>"
+            "</n:code><n:keep>Kiew</n:keep> Kiew &amp; &lt;Umgebung&gt;.</n:doc>"
+        )
+        out = deepl_client.translate_text(xml, source_lang="DE", target_lang="EN-US",
+                                          tag_handling="xml", ignore_tags=["keep"],
+                                          glossary=glossary)
+        assert out.text == (
+            '<n:doc xmlns:n="urn:x-news" xmlns:m="urn:x-meta"><n:t m:id="a&amp;b">Die Lage in '
+            "Kyiv ist ernst.<br/></n:t><!-- Kiew --><n:code><![CDATA[Kiew <b>&amp;</b>]]>"
+            "</n:code><n:keep>Kiew</n:keep> Kyiv &amp; &lt;Umgebung&gt;.</n:doc>"
+        )
+        document = ('<?xml version="1.0" encoding="ISO-8859-1"?>\n<!DOCTYPE m [\n<!ENTITY ort '
+                    '"Kiew">\n]>\n<m><p>Nach Kiew: &ort; und Müller.</p></m>')
+        out = deepl_client.translate_text(document, source_lang="DE", target_lang="EN-US",
+                                          tag_handling="xml", glossary=glossary)
+        assert out.text == document.replace("Nach Kiew", "Nach Kyiv")  # &ort; not expanded
+    finally:
+        deepl_client.delete_glossary(glossary)
+    for broken in ("<a><b>Text</a></b>", "<a>Tom &nbsp; Jerry</a>", "<a x=1>Text</a>"):
+        with pytest.raises(deepl.DeepLException, match="not well-formed") as caught:
+            deepl_client.translate_text(broken, target_lang="EN-US", tag_handling="xml")
+        assert caught.value.http_status_code == 400
+
+
 def test_deepl_languages(deepl_client: deepl.Translator) -> None:
     assert [x.code for x in deepl_client.get_source_languages()] == ["DE"]
     assert {x.code for x in deepl_client.get_target_languages()} == {"EN-GB", "EN-US"}

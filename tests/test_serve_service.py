@@ -7,7 +7,9 @@ waits until the test lets it go: the things under test are the batcher and the s
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -83,6 +85,47 @@ def test_batcher_merges_concurrent_requests_into_length_sorted_batches(held: Hel
     for n, sentences in texts.items():
         assert results[n] == [held._one(s) for s in sentences]
     assert batcher.stats["merged_requests"] == 7
+
+
+class SlowEngine(WordEngine):
+    """A WordEngine whose every call takes ``seconds`` (an engine call's fixed cost)."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__()
+        self.seconds = seconds
+
+    def translate_batch(self, sentences: list[str]) -> list[str]:
+        time.sleep(self.seconds)
+        return super().translate_batch(sentences)
+
+
+def test_batcher_waits_for_the_requests_in_flight_instead_of_splitting_a_burst() -> None:
+    """Four requests in flight whose sentences arrive 0-90 ms apart (their threads are still
+    preparing) make one engine call, not a call for the first and one for the rest; a lone
+    request is never held back."""
+    engine = SlowEngine(1.0)  # the deadline is half a call: 0.5 s
+    batcher = BatchingEngine(lambda: engine, max_batch=64)
+    batcher.start()
+    with batcher.request():
+        batcher.translate_batch(["Allein."])
+    assert batcher.stats["wait_seconds"] < 0.1  # nothing else in flight: no wait
+    engine.calls.clear()
+    gate = threading.Barrier(4)
+
+    def client(n: int) -> None:
+        with batcher.request():
+            gate.wait()  # all four in flight
+            time.sleep(0.03 * n)  # preparing their sentences
+            batcher.translate_batch([f"Satz {n}."])
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(10)
+    batcher.close()
+    assert [len(c) for c in engine.calls] == [4]
+    assert batcher.stats["batch_sizes"] == {1: 1, 4: 1}
 
 
 def test_batcher_hands_an_engine_error_to_each_waiting_request() -> None:
@@ -305,3 +348,94 @@ def test_what_the_engine_dropped_is_kept_and_said_in_headers(tmp_path: Path) -> 
         assert response.headers["x-translator-kept-source"] == "1"
         assert response.headers["x-translator-flags"] == "1"
         assert response.headers["x-translator-missed-terms"] == "0"
+
+
+# -- request bodies over the limit, read as they arrive -------------------------------------
+
+
+@contextlib.contextmanager
+def _uvicorn(service: Service) -> Iterator[int]:
+    """The app served by uvicorn (as `translator serve` serves it) in a thread, on 127.0.0.1."""
+    import uvicorn
+
+    from tests.serve_server import free_port
+
+    port = free_port()
+    config = uvicorn.Config(create_app(service), host="127.0.0.1", port=port,
+                            log_level="warning", access_log=False)
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 60
+    while not server.started:
+        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.05)
+    try:
+        yield port
+    finally:
+        server.should_exit = True
+        thread.join(30)
+
+
+def _chunked(port: int, path: str, content_type: str, limit: int) -> tuple[bytes, int]:
+    """Send a chunked body (no Content-Length) of 4 KiB chunks to ``path`` and never end it;
+    return the response the server sends meanwhile and how many bytes had been sent. A
+    multipart body starts as a file upload."""
+    sent = 0
+    start = b'{"q": "' if "json" in content_type else (
+        b'--b\r\nContent-Disposition: form-data; name="file"; filename="x.txt"\r\n'
+        b"Content-Type: text/plain\r\n\r\n"
+    )
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
+        sock.sendall(
+            f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: {content_type}\r\n"
+            "Transfer-Encoding: chunked\r\n\r\n".encode()
+            + b"%x\r\n%s\r\n" % (len(start), start)
+        )
+        chunk = b"x" * 4096
+        sock.setblocking(False)
+        answer = b""
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and b"\r\n\r\n" not in answer:
+            if sent < 4 * limit:  # never more than four times the limit, and never the end
+                try:
+                    sock.sendall(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+                    sent += len(chunk)
+                except (BlockingIOError, BrokenPipeError, ConnectionResetError):
+                    pass
+            try:
+                answer += sock.recv(65536)
+            except BlockingIOError:
+                time.sleep(0.005)
+        sock.setblocking(True)
+        sock.settimeout(5)
+        with contextlib.suppress(OSError):
+            while b"}" not in answer.split(b"\r\n\r\n", 1)[-1]:
+                more = sock.recv(65536)
+                if not more:
+                    break
+                answer += more
+    return answer, sent
+
+
+@pytest.mark.parametrize(
+    ("path", "content_type", "field"),
+    [("/translate", "application/json", "error"),
+     ("/v2/document", "multipart/form-data; boundary=b", "message"),
+     ("/api/documents", "multipart/form-data; boundary=b", "error")],
+)
+def test_a_chunked_body_is_refused_with_413_as_soon_as_it_passes_the_limit(
+    tmp_path: Path, path: str, content_type: str, field: str
+) -> None:
+    """No Content-Length to check first: the body is counted as it arrives, and the 413
+    (in the API's own shape) comes while the client is still sending, not after the end."""
+    import json
+
+    service = Service(_settings(tmp_path, max_upload=20_000), engine=WordEngine())
+    limit = 20_000 + 1_048_576
+    with _uvicorn(service) as port:
+        answer, sent = _chunked(port, path, content_type, limit)
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 413"), answer[:200]
+    assert sent < 4 * limit  # answered before the client gave up sending
+    assert field in json.loads(body.decode())

@@ -65,8 +65,34 @@ LIBRE_BODY = _body({"q": _TEXTS, "source": {"enum": ["de", "auto"]}, "target": {
 DEEPL_BODY = _body({"text": {"type": "array", "items": _STRING},
                     "source_lang": {"enum": ["DE"]},
                     "target_lang": {"enum": ["EN", "EN-US", "EN-GB"]},
-                    "tag_handling": {"enum": ["html", "xml"]}, "glossary_id": _STRING},
+                    "tag_handling": {"enum": ["html", "xml"]}, "glossary_id": _STRING,
+                    "ignore_tags": _STRING},
                    ["text", "target_lang"])
+
+
+def _upload(properties: dict[str, Any], required: list[str]) -> dict[str, Any]:
+    """An ``openapi_extra`` multipart request body with a ``file`` upload (routes that read
+    their form themselves)."""
+    schema = {"type": "object", "required": ["file", *required], "properties": {
+        "file": {"type": "string", "format": "binary",
+                 "description": "PDF, DOCX, HTML, Markdown or text"},
+        **properties,
+    }}
+    return {"requestBody": {"required": True, "content": {
+        "multipart/form-data": {"schema": schema},
+    }}}
+
+
+DEEPL_DOCUMENT_BODY = _upload(
+    {"source_lang": {"enum": ["DE"]}, "target_lang": {"enum": ["EN", "EN-US", "EN-GB"]},
+     "filename": _STRING, "output_format": {"enum": ["docx", "md", "txt", "html", "json"]},
+     "glossary_id": _STRING, "auth_key": _STRING},
+    ["target_lang"],
+)
+LIBRE_FILE_BODY = _upload(
+    {"source": {"enum": ["de", "auto"]}, "target": {"enum": ["en"]}, "api_key": _STRING}, []
+)
+DOCUMENT_KEY_BODY = _body({"document_key": _STRING, "auth_key": _STRING}, ["document_key"])
 GLOSSARY_BODY = _body({"name": _STRING, "source_lang": {"enum": ["de"]},
                        "target_lang": {"enum": ["en"]}, "entries": _STRING,
                        "entries_format": {"enum": ["tsv", "csv"]}},
@@ -163,6 +189,9 @@ def create_app(service: Service) -> FastAPI:
         description="German news into English with MarianMT and an enforced glossary: "
         "LibreTranslate- and DeepL v2-compatible endpoints and a native API.",
         lifespan=lifespan,
+        # Every body, with or without Content-Length (chunked), is counted as it arrives and
+        # refused with 413 as soon as it passes the limit, never read whole first.
+        max_body_size=settings.max_upload + 1_048_576,
     )
     if settings.cors_origins:
         from fastapi.middleware.cors import CORSMiddleware
@@ -300,7 +329,7 @@ def create_app(service: Service) -> FastAPI:
             "language": {"source": SOURCE, "target": TARGET},
         }
 
-    @app.post("/translate_file", tags=["LibreTranslate"])
+    @app.post("/translate_file", tags=["LibreTranslate"], openapi_extra=LIBRE_FILE_BODY)
     async def libre_translate_file(request: Request) -> dict[str, Any]:
         params = await _params(request)
         owner = service.authenticate(_str(params, "api_key"))
@@ -365,17 +394,23 @@ def create_app(service: Service) -> FastAPI:
         glossary_id = _str(params, "glossary_id")
         if glossary_id and not _str(params, "source_lang"):
             raise ServeError(400, "Use of a glossary requires the 'source_lang' parameter.")
+        given = params.get("ignore_tags") or []
+        given = [given] if isinstance(given, str) else given
+        if not isinstance(given, list) or not all(isinstance(g, str) for g in given):
+            raise ServeError(400, "Value for 'ignore_tags' must be a comma-separated list.")
+        ignore = frozenset(t.strip().lower() for g in given for t in g.split(",") if t.strip())
         service.check_texts(texts)
         log_texts(texts)
-        results = await run(service.translate_texts, texts, html=bool(tags),
-                            glossary_id=glossary_id, owner=owner)
+        results = await run(service.translate_texts, texts, tags=tags or None,
+                            ignore_tags=ignore, glossary_id=glossary_id, owner=owner)
         _report(response, results)
         return {"translations": [
             {"detected_source_language": "DE", "text": _target(r), "billed_characters": len(t)}
             for t, r in zip(texts, results, strict=True)
         ]}
 
-    @app.api_route("/v2/languages", methods=["GET", "POST"], tags=["DeepL"])
+    @app.get("/v2/languages", tags=["DeepL"], operation_id="deepl_languages_get")
+    @app.post("/v2/languages", tags=["DeepL"], operation_id="deepl_languages_post")
     async def deepl_languages(request: Request) -> list[dict[str, Any]]:
         params = await _params(request)
         deepl_owner(request, params)
@@ -391,14 +426,15 @@ def create_app(service: Service) -> FastAPI:
         deepl_owner(request, {})
         return {"supported_languages": [{"source_lang": "de", "target_lang": "en"}]}
 
-    @app.api_route("/v2/usage", methods=["GET", "POST"], tags=["DeepL"])
+    @app.get("/v2/usage", tags=["DeepL"], operation_id="deepl_usage_get")
+    @app.post("/v2/usage", tags=["DeepL"], operation_id="deepl_usage_post")
     async def deepl_usage(request: Request) -> dict[str, Any]:
         params = await _params(request)
         owner = deepl_owner(request, params)
         limit = settings.character_limit or 10**12
         return {"character_count": service.store.usage(owner), "character_limit": limit}
 
-    @app.post("/v2/document", tags=["DeepL"])
+    @app.post("/v2/document", tags=["DeepL"], openapi_extra=DEEPL_DOCUMENT_BODY)
     async def deepl_document(request: Request) -> dict[str, Any]:
         params = await _params(request)
         owner = deepl_owner(request, params)
@@ -409,7 +445,7 @@ def create_app(service: Service) -> FastAPI:
                              glossary_id=_str(params, "glossary_id"), owner=owner, same=True)
         return {"document_id": row.id, "document_key": row.key}
 
-    @app.post("/v2/document/{document_id}", tags=["DeepL"])
+    @app.post("/v2/document/{document_id}", tags=["DeepL"], openapi_extra=DOCUMENT_KEY_BODY)
     async def deepl_document_status(document_id: str, request: Request) -> dict[str, Any]:
         params = await _params(request)
         owner = deepl_owner(request, params)
@@ -427,7 +463,7 @@ def create_app(service: Service) -> FastAPI:
             body["error_message"] = row.error
         return body
 
-    @app.post("/v2/document/{document_id}/result", tags=["DeepL"])
+    @app.post("/v2/document/{document_id}/result", tags=["DeepL"], openapi_extra=DOCUMENT_KEY_BODY)
     async def deepl_document_result(document_id: str, request: Request) -> Response:
         params = await _params(request)
         owner = deepl_owner(request, params)
@@ -599,5 +635,5 @@ def _report(response: Response, results: list[Any]) -> None:
 
 
 def _target(result: Any) -> str:
-    markup = result.metadata.get("markup") if result.format == "html" else None
+    markup = result.metadata.get("markup") if result.format in ("html", "xml") else None
     return markup if isinstance(markup, str) else str(result.target)

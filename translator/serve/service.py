@@ -11,11 +11,12 @@ from __future__ import annotations
 import io
 import json
 import logging
-import queue
+import re
 import threading
 import time
 import zipfile
-from dataclasses import dataclass, replace
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -24,7 +25,7 @@ from ..errors import GlossaryError, InputError, TranslatorError, UsageError
 from ..options import Options
 from .batcher import BatchingEngine
 from .keys import KeyRing
-from .store import GlossaryRow, JobRow, Store
+from .store import GlossaryRow, JobRow, Store, replica_id
 
 if TYPE_CHECKING:
     from ..engine import Engine
@@ -98,6 +99,10 @@ class ServeSettings:
             raise UsageError("timeout", "must be more than 0 seconds")
 
 
+#: Seconds a replica's claim on a document job lasts unless renewed (every quarter of it).
+JOB_LEASE = 60.0
+
+
 class _JobTimeout(Exception):
     pass
 
@@ -105,31 +110,40 @@ class _JobTimeout(Exception):
 class Service:
     """The engine, glossary, memory, jobs and usage behind every API of ``translator serve``.
 
-    ``engine`` replaces the model (tests); otherwise the one ``settings.options`` name is
-    loaded in the engine's worker thread by :meth:`start`.
+    ``engine`` replaces the model (tests); ``load`` builds it instead (called in the engine's
+    worker thread, as torch wants; benchmarks); otherwise the one ``settings.options`` name is
+    loaded in that thread by :meth:`start`.
     """
 
-    def __init__(self, settings: ServeSettings, *, engine: Engine | None = None) -> None:
+    def __init__(
+        self, settings: ServeSettings, *, engine: Engine | None = None,
+        load: Callable[[], Engine] | None = None,
+    ) -> None:
         settings.check()
         self.settings = settings
         self.options = settings.options.resolved()
         self.keys = KeyRing.load(settings.keys_file) if settings.keys_file else None
         self._given_engine = engine
+        self._given_load = load
         self.batcher = BatchingEngine(self._load_engine, max_batch=self.options.batch_size)
         self.store = Store(settings.data_dir)
         self.pipeline: Pipeline | None = None
         self._pipelines: dict[str, Pipeline] = {}
         self._plock = threading.Lock()
         self._slots = threading.BoundedSemaphore(settings.queue_size)
-        self._jobs: queue.Queue[str | None] = queue.Queue()
-        self._finished: dict[str, threading.Event] = {}
-        self.progress: dict[str, int] = {}
+        #: This process's name in job claims (replicas may share the data folder).
+        self.replica = replica_id()
+        self._wake = threading.Event()  # a job was submitted here
+        self._stopping = threading.Event()
+        self.progress: dict[str, int] = {}  # sentences done, of the jobs running here
         self._workers: list[threading.Thread] = []
         self.started = time.time()
 
     def _load_engine(self) -> Engine:
         if self._given_engine is not None:
             return self._given_engine
+        if self._given_load is not None:
+            return self._given_load()
         from ..factory import engine_for
 
         return engine_for(self.options)
@@ -142,22 +156,20 @@ class Service:
 
         self.batcher.start()
         self.pipeline = build_pipeline(self.options, engine=self.batcher)
-        for row in self.store.unfinished_jobs():
-            if (self.store.job_dir(row.id) / "input").is_file():
-                log.warning("resuming document job %s (unfinished at the last shutdown)", row.id)
-                self._enqueue(row.id)
-            else:
-                self.store.update_job(row.id, status="error", finished=time.time(),
-                                      error="its input was lost while the server was down")
+        # Unfinished jobs (queued, or left by a replica that stopped) are claimed by the
+        # workers like new ones: by this process or another sharing the data folder.
         for n in range(self.settings.job_workers):
             worker = threading.Thread(target=self._job_worker, name=f"translator-serve-job-{n}")
             worker.start()
             self._workers.append(worker)
+        renewer = threading.Thread(target=self._renew, name="translator-serve-lease")
+        renewer.start()
+        self._workers.append(renewer)
 
     def close(self) -> None:
         """Finish the jobs being translated (queued ones resume at the next start), stop."""
-        for _ in self._workers:
-            self._jobs.put(None)
+        self._stopping.set()
+        self._wake.set()
         for worker in self._workers:
             worker.join()
         self.batcher.close()
@@ -206,37 +218,63 @@ class Service:
 
     def translate_texts(
         self, texts: list[str], *, html: bool = False, glossary_id: str | None = None,
-        owner: str | None = None,
+        owner: str | None = None, tags: str | None = None,
+        ignore_tags: frozenset[str] = frozenset(),
     ) -> list[TranslationResult]:
         """One result per text (an empty text gives an empty result), sharing engine batches;
-        ``html``: each text is an HTML fragment whose text nodes are translated (the tags
-        kept); its results' ``markup`` is the translated fragment."""
+        ``tags`` ``"html"`` (or ``html=True``) / ``"xml"``: each text is an HTML fragment / an
+        XML fragment or document whose text nodes are translated (the markup kept; XML must be
+        well-formed: ServeError 400); its results' ``markup`` is the translated markup.
+        ``ignore_tags``: elements whose text stays as it is (DeepL's ``ignore_tags``)."""
         size = self.check_texts(texts)
+        tags = tags or ("html" if html else None)
+        if tags == "xml":  # refused before any work, whichever text is not well-formed
+            trees = [_parse_xml(t) for t in texts]
         pipeline = self.pipeline_for(glossary_id, owner)
-        if html:
-            results = [self._translate_html(pipeline, t) for t in texts]
-        else:
-            jobs = [pipeline.prepare(t) for t in texts]
-            results = pipeline.run(jobs)
+        with self.batcher.request():
+            if tags == "xml":
+                results = [self._translate_tree(pipeline, tree, "xml", ignore_tags)
+                           for tree in trees]
+            elif tags == "html":
+                results = [self._translate_html(pipeline, t, ignore_tags) for t in texts]
+            else:
+                jobs = [pipeline.prepare(t) for t in texts]
+                results = pipeline.run(jobs)
         self.store.count(owner, size)
         return results
 
-    def _translate_html(self, pipeline: Pipeline, fragment: str) -> TranslationResult:
+    def _translate_html(
+        self, pipeline: Pipeline, fragment: str, ignore: frozenset[str] = frozenset()
+    ) -> TranslationResult:
         from lxml import etree
         from lxml import html as lhtml
-
-        from ..result import TranslationResult
 
         try:
             root = lhtml.fragment_fromstring(fragment, create_parent="div")
         except (etree.ParserError, ValueError) as exc:
             raise ServeError(400, f"cannot parse the HTML: {exc}") from exc
+        skip = {"script", "style", "code", "pre", *ignore}
+        return self._translate_tree(pipeline, _Tree(root, html=True), "html", skip)
+
+    def _translate_tree(
+        self, pipeline: Pipeline, tree: _Tree, fmt: str, skip: frozenset[str] | set[str]
+    ) -> TranslationResult:
+        """Translate the text nodes of ``tree`` in place (texts and tails; nothing inside a
+        ``skip`` element, comments, processing instructions or CDATA), the markup kept."""
+        from ..result import TranslationResult
+
+        root = tree.root
+        # The elements themselves, not their id(): lxml's proxies come and go.
+        kept = {
+            inner for el in root.iter() if isinstance(el.tag, str)
+            and el is not root and _local(el, fmt) in skip for inner in el.iter()
+        }
         slots: list[tuple[Any, str, str]] = []
         for el in root.iter():
-            skip = isinstance(el.tag, str) and el.tag.lower() in ("script", "style", "code", "pre")
-            if isinstance(el.tag, str) and not skip and el.text and el.text.strip():
+            if isinstance(el.tag, str) and el not in kept and el.text and el.text.strip():
                 slots.append((el, "text", el.text))
-            if el is not root and el.tail and el.tail.strip():
+            parent = el.getparent()
+            if el is not root and parent not in kept and el.tail and el.tail.strip():
                 slots.append((el, "tail", el.tail))
         jobs = [pipeline.prepare(text.strip()) for _, _, text in slots]
         parts = pipeline.run(jobs) if jobs else []
@@ -244,14 +282,11 @@ class Service:
             lead = text[: len(text) - len(text.lstrip())]
             trail = text[len(text.rstrip()) :]
             setattr(el, attr, f"{lead}{part.target}{trail}")
-        inner = (root.text or "") + "".join(
-            lhtml.tostring(child, encoding="unicode") for child in root
-        )
         result = TranslationResult(
             paragraphs=[p for part in parts for p in part.paragraphs],
-            signature=pipeline.signature, format="html",
+            signature=pipeline.signature, format=fmt,
         )
-        result.metadata["markup"] = inner
+        result.metadata["markup"] = tree.serialize()
         return result
 
     # -- glossaries --------------------------------------------------------------------------
@@ -400,12 +435,8 @@ class Service:
             data=data, name=name, input_format=fmt, output_format=out,
             glossary_id=glossary_id or None, owner=owner,
         )
-        self._enqueue(row.id)
+        self._wake.set()
         return row
-
-    def _enqueue(self, job_id: str) -> None:
-        self._finished[job_id] = threading.Event()
-        self._jobs.put(job_id)
 
     def job(self, job_id: str, key: str | None, owner: str | None) -> JobRow:
         """The job, if ``key`` is its key (or the owner's own key made it)."""
@@ -419,14 +450,15 @@ class Service:
         return row
 
     def wait(self, job_id: str, seconds: float) -> None:
-        event = self._finished.get(job_id)
-        if event is not None:
-            event.wait(seconds)
+        """Until the job has finished (here or in another replica) or ``seconds`` passed."""
+        deadline = time.monotonic() + seconds
+        while not self.finished(job_id) and time.monotonic() < deadline:
+            time.sleep(0.05)
 
     def finished(self, job_id: str) -> bool:
-        """True unless the job is queued or being translated by this process."""
-        event = self._finished.get(job_id)
-        return event is None or event.is_set()
+        """True unless the job is queued or being translated (by any replica)."""
+        row = self.store.job(job_id)
+        return row is None or row.status not in ("queued", "translating")
 
     def job_file(self, row: JobRow, which: str = "output") -> Path:
         if which not in ("output", "result.json", "review.html"):
@@ -440,43 +472,61 @@ class Service:
         return f"{stem}.en{registry.output_codec(row.output_format).extension}"
 
     def _job_worker(self) -> None:
-        while True:
-            job_id = self._jobs.get()
-            if job_id is None:
-                return
+        """Claim a job (submitted to any replica), run it; when there is none, wait for a
+        submission here or poll the data folder again a second later."""
+        while not self._stopping.is_set():
+            row = self.store.claim(self.replica, JOB_LEASE)
+            if row is None:
+                self._wake.wait(1.0)
+                self._wake.clear()
+                continue
+            if row.attempts > 1:
+                log.warning("document job %s: taking it over (attempt %d)", row.id, row.attempts)
+            self._run_job(row.id)
+
+    def _renew(self) -> None:
+        """Renew this replica's claims while it runs (a stopped replica's jobs are taken over
+        by another once their lease runs out)."""
+        while not self._stopping.wait(JOB_LEASE / 4):
             try:
-                self._run_job(job_id)
-            finally:
-                event = self._finished.get(job_id)
-                if event is not None:
-                    event.set()
+                self.store.renew(self.replica)
+            except Exception:  # a busy database: the next renewal is soon
+                log.warning("cannot renew the job claims", exc_info=True)
 
     def _run_job(self, job_id: str) -> None:
         from ..files import write_atomic
         from ..formats import read_document, write
 
         row = self.store.job(job_id)
-        if row is None or row.status not in ("queued", "translating"):
+        if row is None or row.claimed_by != self.replica:
             return
         folder = self.store.job_dir(row.id)
         started = time.monotonic()
         deadline = started + self.settings.document_timeout
-        self.store.update_job(row.id, status="translating")
+        if not (folder / "input").is_file():
+            self._fail(row, "its input was lost while the server was down")
+            return
         try:
             data = (folder / "input").read_bytes()
             document = read_document(data, name=row.name, fmt=row.input_format)
             pipeline = self.pipeline_for(row.glossary_id, row.owner)
             job = pipeline.prepare_document(document, name=row.name)
             total = len({u.engine_input for units in job.units for u in units})
-            self.store.update_job(row.id, sentences=total)
+            self.store.update_job(row.id, self.replica, sentences=total)
             self.progress[row.id] = 0
+            saved = time.monotonic()
 
             def advance(n: int) -> None:
-                self.progress[row.id] = self.progress.get(row.id, 0) + n
+                nonlocal saved
+                done = self.progress[row.id] = self.progress.get(row.id, 0) + n
                 if time.monotonic() > deadline:
                     raise _JobTimeout
+                if time.monotonic() - saved > 1.0:  # for the other replicas' status answers
+                    saved = time.monotonic()
+                    self.store.update_job(row.id, self.replica, done=done)
 
-            [result] = pipeline.run([job], progress=advance)
+            with self.batcher.request():
+                [result] = pipeline.run([job], progress=advance)
             rendered = write(result, document, row.output_format)
             write_atomic(folder / "output", rendered)
             payload = json.dumps(result.to_dict(), ensure_ascii=False)
@@ -484,7 +534,7 @@ class Service:
             write_atomic(folder / "review.html", write(result, None, "review"))
             characters = sum(len(p.source) for p in result.paragraphs)
             self.store.count(row.owner, characters)
-            self.store.update_job(row.id, status="done", finished=time.time(),
+            self.store.update_job(row.id, self.replica, status="done", finished=time.time(),
                                   characters=characters, done=total)
         except _JobTimeout:
             self._fail(row, f"took longer than {self.settings.document_timeout:g} s")
@@ -500,7 +550,8 @@ class Service:
 
     def _fail(self, row: JobRow, message: str) -> None:
         log.warning("document job %s: %s", row.id, message)
-        self.store.update_job(row.id, status="error", finished=time.time(), error=message)
+        self.store.update_job(row.id, self.replica, status="error", finished=time.time(),
+                              error=message)
 
     # -- detection ---------------------------------------------------------------------------
 
@@ -518,6 +569,81 @@ class Service:
         if share >= 0.5:
             return [{"language": "de", "confidence": round(100 * share, 1)}]
         return [{"language": "en", "confidence": round(100 * (1 - share), 1)}]
+
+
+#: The element an XML fragment is parsed inside (it has no root of its own).
+_XML_ROOT = "translator-fragment"
+_CDATA = re.compile(r"<!\[CDATA\[.*?\]\]>", re.DOTALL)
+_CDATA_MARK = re.compile(r"<\?translator-cdata (\d+)\?>")
+
+
+@dataclass
+class _Tree:
+    """A parsed fragment (``root`` is the wrapper element) or XML document (``document``);
+    ``cdata``: the CDATA sections, set aside verbatim (processing instructions stand in)."""
+
+    root: Any
+    document: Any | None = None
+    cdata: dict[str, str] = field(default_factory=dict)
+    declaration: str = ""
+    html: bool = False
+
+    def serialize(self) -> str:
+        from lxml import etree
+        from lxml import html as lhtml
+
+        if self.document is not None:
+            out = self.declaration + etree.tostring(self.document, encoding="unicode")
+        else:
+            write = lhtml.tostring if self.html else etree.tostring
+            out = (self.root.text or "") + "".join(
+                write(child, encoding="unicode") for child in self.root
+            )
+        return _CDATA_MARK.sub(lambda m: self.cdata[m.group(1)], out) if self.cdata else out
+
+
+def _local(el: Any, fmt: str) -> str:
+    from lxml import etree
+
+    return str(etree.QName(el).localname if fmt == "xml" else el.tag).lower()
+
+
+def _parse_xml(text: str) -> _Tree:
+    """An XML fragment (any number of elements and text) or document, parsed without
+    resolving entities, loading DTDs or touching the network; ServeError 400 when it is not
+    well-formed. CDATA sections are set aside and put back as they were."""
+    from lxml import etree
+
+    cdata: dict[str, str] = {}
+
+    def aside(match: re.Match[str]) -> str:
+        cdata[str(len(cdata))] = match.group(0)
+        return f"<?translator-cdata {len(cdata) - 1}?>"
+
+    body = _CDATA.sub(aside, text)
+    parser = etree.XMLParser(
+        resolve_entities=False, load_dtd=False, no_network=True, huge_tree=False,
+        remove_blank_text=False, strip_cdata=False,
+    )
+    stripped = body.lstrip()
+    try:
+        if stripped.startswith("<?xml") or stripped.startswith("<!DOCTYPE"):
+            # The declaration is kept as written; the text is already decoded, so its
+            # encoding= must not be applied again.
+            match = re.match(r"<\?xml[^>]*\?>\s*", stripped)
+            declaration = match.group(0) if match else ""
+            root = etree.fromstring(stripped[len(declaration):], parser)
+            return _Tree(root, root.getroottree(), cdata, declaration)
+        root = etree.fromstring(f"<{_XML_ROOT}>{body}</{_XML_ROOT}>".encode(), parser)
+    except etree.XMLSyntaxError as exc:
+        raise ServeError(400, f"the XML is not well-formed: {_xml_error(exc)}") from exc
+    return _Tree(root, cdata=cdata)
+
+
+def _xml_error(exc: Any) -> str:
+    """lxml's message, with positions in the client's text (not counting our wrapper)."""
+    message = str(exc.msg if hasattr(exc, "msg") else exc)
+    return message.replace(_XML_ROOT, "(fragment)")
 
 
 def safe_name(name: str | None) -> str:
