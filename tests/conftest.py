@@ -167,15 +167,20 @@ def ray_cluster(ray_worker_cache: Path) -> Iterator[str]:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Two things, in every process that collects (each ``pytest -n`` worker does):
 
-    - every test that runs on Ray goes to one worker under ``--dist loadgroup`` (what .ci/run
-      runs): a process can be in one Ray only, and a second local cluster on a 2-core machine
-      costs more than the parallel run wins;
+    - every test that runs on the session's Ray (marked ``ray``, or using ``ray_cluster``) goes
+      to one worker under ``--dist loadgroup`` (what .ci/run runs): a process can be in one Ray
+      only, and a second local cluster on a 2-core machine costs more than the parallel run
+      wins. Nor does a second worker join this one: the Ray tests count the cluster's actors
+      and wait for its CPUs to be free, which another worker's runs would falsify. Tests that
+      need no Ray of this process (the CLI failing to join an address, the local cells of the
+      oracle matrix) are not marked, and run on the other workers meanwhile;
     - tests marked ``wmt_data`` need the WMT de->en test sets, which cannot be committed
       (tests/wmt.py says where they are looked for). Absent, they are deselected -- counted in
       pytest's "deselected" and named in the summary -- unless $TRANSLATOR_REQUIRE_WMT=1, where
       they run and fail."""
     for item in items:
-        if item.get_closest_marker("ray") is not None:
+        uses_cluster = "ray_cluster" in getattr(item, "fixturenames", ())
+        if uses_cluster or item.get_closest_marker("ray") is not None:
             item.add_marker(pytest.mark.xdist_group("ray"))
     if not _wmt_deselected():
         return

@@ -213,8 +213,13 @@ def test_a_killed_worker_is_retried_and_a_crashing_file_fails_alone(
     in_dir = article_folder(tmp_path / "in", 5)
     (in_dir / "part0" / "crash.txt").write_text("Dieser Satz lässt ABSTURZ aus.\n", "utf-8")
     flag = tmp_path / "killed-once"
+    # One retry (the default is two) is enough to show both: a group whose worker was killed
+    # once succeeds on its retry, the crashing one fails every try. Each try of the crashing
+    # group restarts its worker (a model load), twice per pass here instead of three times.
     settings = RaySettings(
-        workers=2, engine_factory=Sabotaged(copy_model_dir, crash_on="ABSTURZ", kill_once=flag)
+        workers=2,
+        engine_factory=Sabotaged(copy_model_dir, crash_on="ABSTURZ", kill_once=flag),
+        task_retries=1,
     )
     summary = run(in_dir, tmp_path / "out", copy_model_dir, ray=settings, chunk_sentences=1000)
 

@@ -49,7 +49,9 @@ import pytest
 from tests import documents, pdfs
 from tests.cli import run_cli
 
-pytestmark = [pytest.mark.ray, pytest.mark.slow]
+# Only the ``batch --ray`` cells are marked ``ray``: the others need no Ray, and under
+# ``pytest -n`` they run beside the Ray group instead of after it on its worker.
+pytestmark = [pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "seeds" / "000_8703a8c69dd0bbe2.txt"
@@ -369,6 +371,7 @@ def test_batch(
     states(run, memory, others, copy_model_dir, expected)
 
 
+@pytest.mark.ray
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_batch_ray(
     backend: str,

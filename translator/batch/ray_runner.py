@@ -98,12 +98,15 @@ class RaySettings:
     """How to run on Ray. ``address``: the cluster to join (None: ``$RAY_ADDRESS``, else a
     local Ray on this machine's cores). ``workers``: actors (None: the cluster's CPUs over
     ``threads_per_worker``). ``engine_factory``: builds each worker's engine (picklable;
-    None: the options' engine, loaded as every entry point loads it)."""
+    None: the options' engine, loaded as every entry point loads it). ``task_retries``: how
+    often a group is tried again when its worker dies in it (each try restarts the worker: a
+    model load)."""
 
     address: str | None = None
     workers: int | None = None
     threads_per_worker: int | None = None
     engine_factory: Callable[[], Engine] | None = None
+    task_retries: int = TASK_RETRIES
 
 
 def ray_available() -> bool:
@@ -556,7 +559,7 @@ class RayRunner:
             ),
             num_cpus=threads,
             max_restarts=-1,
-            max_task_retries=TASK_RETRIES,
+            max_task_retries=max(0, self.settings.task_retries),
         )
 
     def _shape(self, cpus: float) -> tuple[int, int]:
