@@ -237,6 +237,23 @@ def test_deepl_glossary_create_list_use_delete(deepl_client: deepl.Translator) -
                                     glossary=glossary.glossary_id)
 
 
+def test_glossary_entries_with_bare_carriage_returns_or_huge_cells(
+    deepl_client: deepl.Translator, server: Server
+) -> None:
+    """Rows ending in a lone CR (old Mac exports) are rows; a cell past the csv module's field
+    limit is a 400 in DeepL's shape, never a 500 (schemathesis found both)."""
+    rows = "Kiew,Kyiv\rCharkiw,Kharkiv\r"
+    glossary = deepl_client.create_glossary_from_csv("Mac", "DE", "EN", rows)
+    assert deepl_client.get_glossary_entries(glossary) == {"Kiew": "Kyiv", "Charkiw": "Kharkiv"}
+    deepl_client.delete_glossary(glossary)
+    headers = {"Authorization": f"DeepL-Auth-Key {server.key}"}
+    form = {"name": "x", "source_lang": "de", "target_lang": "en", "entries_format": "tsv"}
+    for entries in ("\r\U000463ec|\u00f8", "a\t" + "b" * 140_000):
+        answer = _post(server, "/v2/glossaries", headers=headers, data={**form, "entries": entries})
+        assert answer.status_code == 400, answer.text
+        assert "invalid glossary entries" in answer.json()["message"]
+
+
 def test_deepl_usage_counts_characters(deepl_client: deepl.Translator) -> None:
     before = deepl_client.get_usage().character.count
     assert before is not None

@@ -196,7 +196,13 @@ def from_delimited(
     """Entries from DeepL-style rows or from our own export (detected by its header). A row
     without a category gets ``category`` (``term`` if None); its line goes into ``defaulted``
     when that list is given and ``category`` is None."""
-    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=delimiter))
+    # newline=None: a row may end in \n, \r\n or a lone \r (old Mac exports), as in a file
+    # opened in text mode; the csv module refuses a bare \r inside an unquoted field.
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=None), delimiter=delimiter)
+    try:
+        rows = list(reader)
+    except csv.Error as exc:  # e.g. a cell longer than the csv module's field limit
+        raise GlossaryError(f"{where}:{reader.line_num}: {exc}") from exc
     header: list[str] | None = None
     if rows and [c.strip().lower() for c in rows[0][:2]] == ["source", "target"]:
         header = [c.strip().lower() for c in rows[0]]
