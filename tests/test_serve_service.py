@@ -22,7 +22,7 @@ from fastapi.testclient import TestClient
 from tests.cli import run_cli
 from tests.doubles import WordEngine
 from translator import Options, UsageError
-from translator.serve.app import create_app
+from translator.serve.app import create_app, server_config
 from translator.serve.batcher import BatchingEngine
 from translator.serve.keys import KeyRing, add_key, hash_key
 from translator.serve.service import ServeSettings, Service
@@ -300,17 +300,35 @@ def _no_threads_left() -> Iterator[None]:
 
 @pytest.mark.usefixtures("_no_threads_left")
 def test_shutdown_finishes_in_flight_work(tmp_path: Path, held: HeldEngine) -> None:
+    """A real uvicorn server told to exit (what SIGTERM does) while a request is in the engine
+    still answers it, then stops the service's threads. (Through Starlette's TestClient this
+    raced: its portal may close before the answer crosses back to the client's thread.)"""
+    import httpx
+    import uvicorn
+
     service = Service(_settings(tmp_path), engine=held)
+    server = uvicorn.Server(server_config(create_app(service), host="127.0.0.1", port=0))
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    url = f"http://127.0.0.1:{sock.getsockname()[1]}/translate"
+    running = threading.Thread(target=server.run, kwargs={"sockets": [sock]})
+    running.start()
+    deadline = time.monotonic() + 60
+    while not server.started and running.is_alive() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert server.started
     got: dict[str, Any] = {}
-    with TestClient(create_app(service)) as client:
-        worker = threading.Thread(
-            target=lambda: got.update(r=client.post("/translate", json={"q": "Zuletzt."}))
-        )
-        worker.start()
-        assert held.entered.wait(10)
-        threading.Timer(0.5, held.release.set).start()
-    # The server shut down while the request was in the engine: it was still answered.
-    worker.join(10)
+    worker = threading.Thread(
+        target=lambda: got.update(r=httpx.post(url, json={"q": "Zuletzt."}, timeout=60))
+    )
+    worker.start()
+    assert held.entered.wait(10)
+    server.should_exit = True  # the server shuts down while the request is in the engine
+    threading.Timer(0.5, held.release.set).start()
+    worker.join(60)
+    running.join(60)
+    sock.close()
+    assert not running.is_alive()
     assert got["r"].status_code == 200
     assert got["r"].json()["translatedText"] == held._one("Zuletzt.")
 

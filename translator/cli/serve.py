@@ -84,7 +84,7 @@ def serve(
         raise typer.Exit(EXIT_USAGE) from None
     import logging
 
-    from ..serve.app import create_app
+    from ..serve.app import create_app, server_config
     from ..serve.service import ServeSettings, Service
 
     options = shared.options()
@@ -98,10 +98,7 @@ def serve(
     logging.getLogger("translator.serve").setLevel(logging.INFO)
     print(f"translator: loading the model, then serving on http://{_url_host(host)}:{port}/",
           file=sys.stderr)
-    uvicorn.run(
-        create_app(service), host=host, port=port, log_level="warning", access_log=False,
-        timeout_graceful_shutdown=30,
-    )
+    uvicorn.Server(server_config(create_app(service), host=host, port=port)).run()
 
 
 def _url_host(host: str) -> str:

@@ -33,7 +33,7 @@ from .store import GlossaryRow, JobRow
 
 log = logging.getLogger("translator.serve")
 
-__all__ = ["create_app"]
+__all__ = ["create_app", "server_config"]
 
 SOURCE = {"code": "de", "name": "German"}
 TARGET = {"code": "en", "name": "English"}
@@ -164,6 +164,20 @@ def _str(params: dict[str, Any], name: str, default: str | None = None) -> str |
     if not isinstance(value, str):
         raise ServeError(400, f"parameter {name!r} must be a string")
     return value
+
+
+#: Seconds a stopping server (SIGTERM, Ctrl-C) gives the requests in flight to finish.
+GRACEFUL_SHUTDOWN = 30
+
+
+def server_config(app: Any, *, host: str, port: int) -> Any:
+    """The uvicorn configuration `translator serve` runs ``app`` with (tests run the same)."""
+    import uvicorn
+
+    return uvicorn.Config(
+        app, host=host, port=port, log_level="warning", access_log=False,
+        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN,
+    )
 
 
 def create_app(service: Service) -> FastAPI:
