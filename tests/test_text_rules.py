@@ -20,17 +20,9 @@ from translator.text.layout import rebuild
 
 PACKAGE = Path(__file__).resolve().parents[1] / "translator"
 RULES = PACKAGE / "text" / "rules.py"
-#: The names ``translator.text.rules`` defines for every reader; nobody else may.
-SHARED = {
-    "FULL_RATIO",
-    "LIST_ITEM",
-    "MAX_HEADING_WORDS",
-    "MAX_LABEL_WORDS",
-    "MONTHS",
-    "SENTENCE_FINAL",
-    "SOFT_BREAK",
-    "TINY_RATIO",
-}
+#: The constants ``translator.text.rules`` defines for every reader (its public upper-case
+#: names); nobody else may.
+SHARED = {name for name in rules.__all__ if name.isupper()}
 #: Their values as written in source (a copied regex or month list is a redefinition too).
 SHARED_LITERALS = {rules.SENTENCE_FINAL.pattern, rules.LIST_ITEM.pattern, rules.MONTHS}
 
