@@ -15,6 +15,7 @@ from tests.cli import run_cli
 from tests.doubles import WordEngine
 from translator import Pipeline
 from translator.cache import MemorySnapshot, TranslationMemory, default_path
+from translator.signature import qa_namespace
 
 ROOT = Path(__file__).resolve().parents[1]
 TEXT = "Die Truppen sind in der Stadt. Die Soldaten berichten.\n\nZweiter Absatz hier."
@@ -262,6 +263,19 @@ def test_stats_and_clear(db: Path) -> None:
     assert memory.lookup("b", ["1"]) == {"1": "z"}
     assert memory.clear() == 1
     assert memory.stats().entries == 0
+
+
+def test_stats_count_qa_results_apart_from_translation_setups(
+    db: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    memory = TranslationMemory(db)
+    memory.store("setup-a", [("1", "x"), ("2", "y")])
+    memory.store(qa_namespace("3"), [("1", "{}"), ("2", "{}"), ("3", "{}")])
+    stats = memory.stats()
+    assert (stats.entries, stats.namespaces, stats.qa_entries) == (5, 1, 3)
+    code, out, err = run_cli(monkeypatch, capsys, "cache", "stats", "--path", str(db))
+    assert code == 0, err
+    assert "entries:    5  (3 of them QA results)" in out and "namespaces: 1" in out
 
 
 def test_cli_cache_stats_and_clear(

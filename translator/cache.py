@@ -27,6 +27,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .signature import is_qa_namespace
+
 log = logging.getLogger("translator")
 
 FILENAME = "memory.sqlite3"
@@ -50,9 +52,10 @@ class MemoryStats:
     """What ``translator cache stats`` shows."""
 
     path: Path
-    entries: int
-    namespaces: int
+    entries: int  # all of them, QA results included
+    namespaces: int  # translation setups (model, backend, decoding, glossary, ...)
     size_bytes: int  # the database file plus its WAL and shared-memory files
+    qa_entries: int = 0  # the QA checker's stored results (namespaces ``qa-<version>``)
 
 
 class MemorySnapshot:
@@ -173,21 +176,24 @@ class TranslationMemory:
     # -- maintenance ---------------------------------------------------------------------------
 
     def stats(self) -> MemoryStats:
-        """Entries, namespaces, size on disk and path (an absent file counts as empty)."""
-        entries = namespaces = 0
+        """Entries (and how many are QA results), translation setups, size on disk and path
+        (an absent file counts as empty)."""
+        counts: dict[str, int] = {}
         if self.path.exists():
-            counts: list[int] = []
 
             def run(conn: sqlite3.Connection) -> None:
-                row = conn.execute(
-                    "SELECT COUNT(*), COUNT(DISTINCT namespace) FROM entries"
-                ).fetchone()
-                counts[:] = [int(row[0]), int(row[1])]
+                rows = conn.execute("SELECT namespace, COUNT(*) FROM entries GROUP BY namespace")
+                counts.update((str(ns), int(n)) for ns, n in rows)
 
             self._guarded("read", run)
-            if counts:
-                entries, namespaces = counts
-        return MemoryStats(self.path, entries, namespaces, self._size())
+        qa = {ns: n for ns, n in counts.items() if is_qa_namespace(ns)}
+        return MemoryStats(
+            self.path,
+            entries=sum(counts.values()),
+            namespaces=len(counts) - len(qa),
+            size_bytes=self._size(),
+            qa_entries=sum(qa.values()),
+        )
 
     def clear(self, namespace: str | None = None) -> int:
         """Delete every entry (or those of one ``namespace``); returns how many were deleted."""

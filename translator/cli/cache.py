@@ -31,7 +31,8 @@ def stats(path: PathOpt = None) -> None:
     with TranslationMemory(path) as memory:
         info = memory.stats()
     typer.echo(f"path:       {info.path}")
-    typer.echo(f"entries:    {info.entries}")
+    qa = f"  ({info.qa_entries} of them QA results)" if info.qa_entries else ""
+    typer.echo(f"entries:    {info.entries}{qa}")
     typer.echo(f"namespaces: {info.namespaces}  (model/backend/decoding/glossary setups)")
     typer.echo(f"size:       {human_size(info.size_bytes)}")
 
