@@ -16,7 +16,11 @@
   name (or module) with a leading underscore is private to the package it is defined in
   (``batch/storage.py`` may import ``batch/discovery.py``'s), and a module at the top of
   ``translator/`` counts as a package of its own (``render.py`` may not import
-  ``layout.py``'s); ``translator._version`` is the whole package's.
+  ``layout.py``'s); ``translator._version`` is the whole package's;
+- no module reads or writes another part's private attributes (``pipeline._units()`` from
+  ``batch/``): ``obj._name`` on anything but ``self``/``cls`` must name something its own part
+  defines, or be one of the few private attributes of other libraries listed, with the reason,
+  in ``EXTERNAL_PRIVATE``.
 """
 
 from __future__ import annotations
@@ -365,6 +369,81 @@ def test_the_private_name_check_can_fail() -> None:
         "engine/sub/m.py: translator.layout._y"
     ]
 
+
+
+# -- private attributes --------------------------------------------------------------------------
+
+#: Private attributes of other libraries that the package reads on purpose, and why. Any other
+#: ``obj._name`` must name something defined in the accessing module's own part of the package.
+EXTERNAL_PRIVATE = {
+    "_p": "python-docx: a paragraph's XML element (how python-docx users reach oxml)",
+    "_tc": "python-docx: a table cell's XML element",
+    "_element": "python-docx: a block container's XML element",
+    "_blob": "python-docx: a generic Part's bytes have no setter; a notes part is written back",
+    "_MODEL_LOADERS": "ctranslate2: the Marian loader is swapped in for one conversion, restored",
+    "_run_exitfuncs": "atexit: exit handlers run before os._exit in the CLI's exit path",
+    "_exit": "os._exit: leave without waiting for threads a library left running",
+}
+
+
+def _part(rel: Path) -> str:
+    """The part of the package a module belongs to: its sub-package, or a top-level module."""
+    return rel.parts[0] if len(rel.parts) > 1 else rel.stem
+
+
+def _private_attributes(sources: dict[Path, str]) -> list[str]:
+    """``rel:line obj._name`` for each private attribute read or written on anything but
+    ``self`` or ``cls`` that the module's own part of the package does not define (a
+    ``def``/``class``, an assignment to the name or to ``self._name``), unless it is in
+    :data:`EXTERNAL_PRIVATE`."""
+    defined: dict[str, set[str]] = {}
+    uses: list[tuple[Path, ast.Attribute]] = []
+    for rel, source in sources.items():
+        part = _part(rel)
+        for node in ast.walk(ast.parse(source)):
+            names: list[str] = []
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                names = [node.name]
+            elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                names = [node.id]
+            elif isinstance(node, ast.Attribute):
+                own = isinstance(node.value, ast.Name) and node.value.id in ("self", "cls")
+                if own and isinstance(node.ctx, ast.Store):
+                    names = [node.attr]
+                elif not own and _private(node.attr):
+                    uses.append((rel, node))
+            for name in names:
+                defined.setdefault(name, set()).add(part)
+    return [
+        f"{rel.as_posix()}:{node.lineno} {ast.unparse(node)}"
+        for rel, node in sorted(uses, key=lambda use: (use[0], use[1].lineno))
+        if _part(rel) not in defined.get(node.attr, set()) and node.attr not in EXTERNAL_PRIVATE
+    ]
+
+
+def test_no_module_touches_another_parts_private_attributes() -> None:
+    sources = {p.relative_to(PACKAGE): p.read_text(encoding="utf-8") for p in _modules()}
+    assert _private_attributes(sources) == []
+
+
+def test_the_private_attribute_check_can_fail() -> None:
+    sources = {
+        Path("pipeline.py"): "class Pipeline:\n    def _units(self):\n        self._memory = 1\n",
+        Path("batch/ray_runner.py"): (
+            "def run(pipeline, paragraph, conn):\n"
+            "    pipeline._memory = None\n"
+            "    units = pipeline._units()\n"
+            "    element = paragraph._p\n"  # python-docx, listed
+            "    conn._secret\n"
+        ),
+        Path("batch/storage.py"): "def f(run):\n    return run._local\n",
+        Path("batch/manifest.py"): "class M:\n    def _local(self):\n        return self._x\n",
+    }
+    assert _private_attributes(sources) == [
+        "batch/ray_runner.py:2 pipeline._memory",
+        "batch/ray_runner.py:3 pipeline._units",
+        "batch/ray_runner.py:5 conn._secret",
+    ]
 
 if __name__ == "__main__":  # list the cycles: python tests/test_package_rules.py [ROOT]
     root = Path(sys.argv[1]).resolve() / "translator" if len(sys.argv) > 1 else PACKAGE

@@ -133,11 +133,10 @@ def _log_to_stderr() -> None:
     """The library's warnings, and its progress notes (a first conversion), on stderr."""
     logging.getLogger("translator.progress").setLevel(logging.INFO)  # (--quiet: WARNING)
     log = logging.getLogger("translator")
-    if any(getattr(h, "_translator_cli", False) for h in log.handlers):
+    if any(isinstance(h, _StderrHandler) for h in log.handlers):
         return  # main() ran before in this process (tests)
     handler = _StderrHandler()
     handler.setFormatter(logging.Formatter("translator: %(message)s"))
-    handler._translator_cli = True  # type: ignore[attr-defined]
     log.addHandler(handler)
     if log.level == logging.NOTSET:
         log.setLevel(logging.WARNING)
