@@ -243,10 +243,12 @@ def cold_start(work: Path) -> dict[str, Any]:
         "in_tokens": None,
         "sentences": n,
         "startup": startup,
+        "startup_cpu": parts["start-up CPU"],
         "note": f"whole process ({n} sentences, glossary and QA on): {breakdown}; start-up "
         f"(all but the translation work) {startup:.2f} s; model load took "
-        f"{parts['model load total']:.2f} s in its thread; main thread CPU "
-        f"{parts['main thread CPU']:.2f} s",
+        f"{parts['model load total']:.2f} s in its thread ({parts['model load CPU']:.2f} s CPU); "
+        f"main thread CPU {parts['main thread CPU']:.2f} s, of which start-up "
+        f"{parts['start-up CPU']:.2f} s",
     }
 
 
@@ -495,15 +497,18 @@ def _time_parts(parts_file: Path) -> None:
     del parts["exit"]  # measured by the parent
     parts["imports"] = time.time() - float(os.environ["BENCH_STARTED"])
 
+    cpu = dict.fromkeys(parts, 0.0)  # CPU seconds of the thread that ran each part
+
     def timed(owner: Any, name: str, part: str) -> None:
         inner = getattr(owner, name)
 
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.thread_time()
             try:
                 return inner(*args, **kwargs)
             finally:
                 parts[part] += time.perf_counter() - started
+                cpu[part] += time.thread_time() - started_cpu
 
         setattr(owner, name, wrapper)
 
@@ -513,6 +518,7 @@ def _time_parts(parts_file: Path) -> None:
     timed(Glossary, "prepare", "glossary per sentence")
     timed(Glossary, "finalize", "glossary per sentence")
     timed(qa.QualityChecker, "__init__", "QA")
+    timed(qa.QualityChecker, "warm_up", "QA")  # CLDR month names, while the model loads
     timed(qa.QualityChecker, "check", "QA per sentence")
     timed(qa.QualityChecker, "needs_retry", "QA per sentence")
     timed(ct2.CTranslate2Engine, "translate_batch", "translation")
@@ -522,6 +528,10 @@ def _time_parts(parts_file: Path) -> None:
         # CPU time of the main thread, which waits (idle) while the engine translates: close
         # to what the start-up costs on an idle machine, whatever the load during the run.
         parts["main thread CPU"] = time.thread_time()
+        # ... less its CPU in the translation work: the start-up's CPU, which the load of
+        # other processes does not inflate as it does the wall-clock parts.
+        parts["start-up CPU"] = parts["main thread CPU"] - sum(cpu[k] for k in WORK_PARTS)
+        parts["model load CPU"] = cpu["model load total"]  # in the loading thread
         parts["ended"] = time.time()  # the parent takes the exit from here to the end
         parts_file.write_text(json.dumps(parts))
 
