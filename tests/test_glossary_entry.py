@@ -1,5 +1,5 @@
 """The entry types are plain dataclasses, validated by pydantic models imported only to
-validate; a glossary read back from the cache directory imports no pydantic at all."""
+validate; a glossary read back from the cache directory imports neither pydantic nor yaml."""
 
 from __future__ import annotations
 
@@ -71,7 +71,7 @@ def test_model_copy_changes_only_the_fields_asked() -> None:
     assert copy.model_copy(update={"enforce": None}) == entry
 
 
-def test_the_stored_repository_glossary_reads_back_equal_without_pydantic(
+def test_the_stored_repository_glossary_reads_back_equal_without_pydantic_or_yaml(
     tmp_path: Path,
 ) -> None:
     fresh = load_glossary(GLOSSARY, stored=False)
@@ -82,7 +82,8 @@ def test_the_stored_repository_glossary_reads_back_equal_without_pydantic(
         "from pathlib import Path\n"
         "from translator.glossary import load_glossary\n"
         f"g = load_glossary(Path({str(GLOSSARY)!r}), style='bbc')\n"
-        "print(json.dumps({'pydantic': 'pydantic' in sys.modules, 'version': g.version,\n"
+        "print(json.dumps({'pydantic': 'pydantic' in sys.modules, 'yaml': 'yaml' in sys.modules,\n"
+        "    'version': g.version,\n"
         "    'entries': [e.to_dict() for e in g.entries],\n"
         "    'active': [e.target for e in g._active]}))\n"
     )
@@ -91,7 +92,7 @@ def test_the_stored_repository_glossary_reads_back_equal_without_pydantic(
         cwd=tmp_path, check=True,
     )
     seen = json.loads(done.stdout)
-    assert seen["pydantic"] is False
+    assert seen["pydantic"] is False and seen["yaml"] is False
     bbc = fresh.with_style("bbc")
     assert seen["version"] == bbc.version
     assert seen["entries"] == [e.to_dict() for e in fresh.entries]

@@ -39,12 +39,13 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Any, TypeVar
-
-import yaml
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..errors import GlossaryError
 from .kinds import CATEGORIES, Category, Enforce, Number
+
+if TYPE_CHECKING:
+    import yaml  # imported where a file is parsed or written: a stored glossary needs none
 
 SCHEMA_VERSION = 1
 TOP_LEVEL_KEYS = ("schema", "name", "source_language", "target_language", "entries")
@@ -256,10 +257,14 @@ class Located:
 
 
 def _key_lines(node: yaml.MappingNode) -> dict[str, int]:
+    import yaml
+
     return {k.value: k.start_mark.line + 1 for k, _ in node.value if isinstance(k, yaml.ScalarNode)}
 
 
 def _duplicate_keys(node: yaml.MappingNode, where: str) -> list[str]:
+    import yaml
+
     seen: set[str] = set()
     problems = []
     for key, _ in node.value:
@@ -315,6 +320,8 @@ def parse_entries(text: str, where: str = "<glossary>") -> list[Located]:
 
 
 def _parse_entries(text: str, where: str) -> list[Located]:
+    import yaml
+
     try:
         # libyaml's safe loader when present (7x faster); both keep line marks on nodes.
         loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
@@ -474,6 +481,8 @@ def read_entries(path: Path) -> list[Located]:
 
 def dump_entries(entries: list[Entry]) -> str:
     """Glossary YAML for ``entries``: hand-editable, field order kept, Unicode as is."""
+    import yaml
+
     doc = {"schema": SCHEMA_VERSION, "entries": [e.to_dict() for e in entries]}
     # libyaml's emitter when present: the same text, several times faster.
     dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
