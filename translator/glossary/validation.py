@@ -65,7 +65,12 @@ class EntryModel(BaseModel):
 
 def model_of(name: str) -> type[BaseModel]:
     """The model holding the rules of the dataclass called ``name`` (``Entry``, ...)."""
-    return {"Entry": EntryModel, "Styles": StylesModel, "Context": ContextModel}[name]
+    models: dict[str, type[BaseModel]] = {
+        "Entry": EntryModel,
+        "Styles": StylesModel,
+        "Context": ContextModel,
+    }
+    return models[name]
 
 
 @cache
