@@ -167,6 +167,28 @@ def test_tokens_match_marian_tokenizer(tiny_model_dir: Path, seed_text: str) -> 
         assert pieces.decode(tokens) == reference.decode(ids, skip_special_tokens=True), ids
 
 
+def test_target_spm_is_read_only_for_separate_vocabularies(
+    tiny_model_dir: Path, tmp_path: Path, seed_text: str
+) -> None:
+    # Decoding uses target.spm only when the vocabularies are separate (as transformers does);
+    # otherwise it is not read at all: a start of opus-mt-de-en saves loading it.
+    folder = tmp_path / "model"
+    shutil.copytree(tiny_model_dir, folder)
+    (folder / "target.spm").write_bytes(b"not a sentencepiece model")
+    reference = MarianPieces(tiny_model_dir)
+    pieces = MarianPieces(folder)  # the damaged target.spm is never read
+    assert not pieces.separate_vocabs
+    for text in seed_sentences(seed_text)[:5]:
+        tokens = pieces.encode(text)
+        assert tokens == reference.encode(text)
+        assert pieces.decode(tokens) == reference.decode(tokens)
+    config = json.loads((folder / "tokenizer_config.json").read_text("utf-8"))
+    config["separate_vocabs"] = True
+    (folder / "tokenizer_config.json").write_text(json.dumps(config), "utf-8")
+    with pytest.raises(ModelError, match="tokenizer files"):
+        MarianPieces(folder)  # now it decodes with target.spm, which is damaged
+
+
 # -- the engine --------------------------------------------------------------------------------
 
 

@@ -61,19 +61,20 @@ class MarianPieces:
         import sentencepiece as spm
 
         try:
+            tok_config = read_json(folder / "tokenizer_config.json")
+            self.separate_vocabs = bool(tok_config.get("separate_vocabs", False))
             self.source = spm.SentencePieceProcessor(model_file=str(folder / "source.spm"))
+            # target.spm decodes only models with separate vocabularies (as in transformers):
+            # for the others (opus-mt-de-en) it is not read at all (~0.03 s of every start).
             target_file = folder / "target.spm"
-            self.target = (
+            self._decoder = (
                 spm.SentencePieceProcessor(model_file=str(target_file))
-                if target_file.is_file()
+                if self.separate_vocabs and target_file.is_file()
                 else self.source
             )
-            tok_config = read_json(folder / "tokenizer_config.json")
             self.vocab = frozenset(read_json(folder / "vocab.json"))
         except (OSError, RuntimeError, ValueError) as exc:
             raise ModelError(f"cannot load the tokenizer files in {folder}: {exc}") from exc
-        self.separate_vocabs = bool(tok_config.get("separate_vocabs", False))
-        self._decoder = self.target if self.separate_vocabs else self.source
 
     def encode(self, text: str) -> list[str]:
         """Source tokens of ``text`` without the final ``</s>``."""
