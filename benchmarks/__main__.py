@@ -44,6 +44,9 @@ class Benchmark:
 BENCHMARKS: dict[str, Benchmark] = {
     "speed": Benchmark("bench_speed", "naive vs the tool's backends, memory, start-up, --help",
                        markdown=True, cost="~2 min (model built once: ~10 min)"),
+    "startup": Benchmark("bench_speed", "the speed table's start-up row alone, median of 3",
+                         ("--only", "cold", "--repeat", "3"), markdown=True,
+                         cost="~1 min (model built once: ~10 min)"),
     "documents-text": Benchmark("bench_documents", "rebuild and sentence splitting",
                                 ("--part", "text"), markdown=True, cost="seconds"),
     "documents-formats": Benchmark("bench_documents", "extraction vs translation per format",

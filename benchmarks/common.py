@@ -9,11 +9,8 @@ A benchmark that re-runs itself in a fresh process does it with :func:`module_co
 
 from __future__ import annotations
 
-import datetime as _dt
-import importlib.metadata
 import json
 import os
-import platform
 import re
 import shutil
 import subprocess
@@ -68,11 +65,18 @@ def cpu_name() -> str:
                 return line.split(":", 1)[1].strip()
     except OSError:
         pass
+    import platform
+
     return platform.processor() or platform.machine()
 
 
 def machine(libraries: tuple[str, ...] = ("torch", "transformers", "ctranslate2")) -> str:
     """CPU, cores, OS, Python and the installed versions of ``libraries`` (none imported)."""
+    # Imported here, not with the module: the start-up row's child process imports this
+    # module, and what it imports would count as the CLI's imports.
+    import importlib.metadata
+    import platform
+
     versions = []
     for name in libraries:
         try:
@@ -209,6 +213,8 @@ def write_section(name: str, body: str, path: Path = PERFORMANCE) -> None:
 
 def section_header(command: str, seconds: float, before: str, after: str) -> str:
     """The first line of a generated section: when, by what, on what, under which load."""
+    import datetime as _dt
+
     now = _dt.datetime.now(_dt.UTC).strftime("%d %b %Y, %H:%M UTC")
     return (
         f"*Written by `{command}` on {now} (took {seconds:.0f} s). Machine: {machine()}. "

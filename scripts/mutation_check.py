@@ -315,6 +315,27 @@ MUTANTS: list[Mutant] = [
     M("cli-batch-keeps-empty-out", "translator/cli/batch.py",
       "folder.rmdir()", "pass", ("tests/test_batch_cli.py", "-k", "failed_run_leaves"),
       within="_remove_if_empty"),
+    # -- issue 24: start-up (what is stored instead of recomputed must never go stale) --------
+    M("glossary-store-key-ignores-the-file", "translator/glossary/compiled.py",
+      "return hashlib.sha256(_code_fingerprint() + raw).hexdigest()[:32]",
+      "return hashlib.sha256(_code_fingerprint()).hexdigest()[:32]",
+      ("tests/test_glossary_scale.py", "-k", "stale"), within="key"),
+    M("glossary-store-read-unchecked", "translator/glossary/compiled.py",
+      'if meta.get("format") != FORMAT or meta.get("body") != _body_hash(body):',
+      'if meta.get("format") != FORMAT:',
+      ("tests/test_glossary_scale.py", "-k", "changed_inside"), within="load"),
+    M("glossary-entry-not-validated", "translator/glossary/schema.py",
+      "_validated_into(self)", "pass", ("tests/test_glossary_entry.py",),
+      within="Entry.__post_init__"),
+    M("ct2-target-spm-always-loaded", "translator/engine/ct2.py",
+      "if self.separate_vocabs and target_file.is_file()", "if target_file.is_file()",
+      ("tests/test_ct2.py", "-k", "target_spm"), within="MarianPieces.__init__"),
+    M("ct2-vocabulary-from-vocab-json", "translator/engine/ct2.py",
+      'for name in ("shared_vocabulary.json", "source_vocabulary.json"):', "for name in ():",
+      ("tests/test_ct2.py", "-k", "vocabulary_it_gave"), within="_vocabulary"),
+    M("qa-months-key-ignores-the-data", "translator/qa/numbers.py",
+      'digest.update(f"{file}\\0{stat.st_size}\\0{stat.st_mtime_ns}\\n".encode())',
+      "digest.update(file.name.encode())", ("tests/test_qa_months.py",), within="_months_file"),
 ]  # fmt: skip
 
 

@@ -167,6 +167,53 @@ def test_tokens_match_marian_tokenizer(tiny_model_dir: Path, seed_text: str) -> 
         assert pieces.decode(tokens) == reference.decode(ids, skip_special_tokens=True), ids
 
 
+def test_target_spm_is_read_only_for_separate_vocabularies(
+    tiny_model_dir: Path, tmp_path: Path, seed_text: str
+) -> None:
+    # Decoding uses target.spm only when the vocabularies are separate (as transformers does);
+    # otherwise it is not read at all: a start of opus-mt-de-en saves loading it.
+    folder = tmp_path / "model"
+    shutil.copytree(tiny_model_dir, folder)
+    (folder / "target.spm").write_bytes(b"not a sentencepiece model")
+    reference = MarianPieces(tiny_model_dir)
+    pieces = MarianPieces(folder)  # the damaged target.spm is never read
+    assert not pieces.separate_vocabs
+    for text in seed_sentences(seed_text)[:5]:
+        tokens = pieces.encode(text)
+        assert tokens == reference.encode(text)
+        assert pieces.decode(tokens) == reference.decode(tokens)
+    config = json.loads((folder / "tokenizer_config.json").read_text("utf-8"))
+    config["separate_vocabs"] = True
+    (folder / "tokenizer_config.json").write_text(json.dumps(config), "utf-8")
+    with pytest.raises(ModelError, match="tokenizer files"):
+        MarianPieces(folder)  # now it decodes with target.spm, which is damaged
+
+
+def test_a_conversion_encodes_with_the_vocabulary_it_gave_ctranslate2(
+    tiny_model_dir: Path, tiny_f32: Path, seed_text: str, tmp_path: Path
+) -> None:
+    # The conversion's vocabulary (a list, read faster than vocab.json's mapping) holds the
+    # same pieces as vocab.json, less the <pad> CTranslate2 drops (unless the conversion kept
+    # it): the same tokens result.
+    marian, converted = MarianPieces(tiny_model_dir), MarianPieces(tiny_f32)
+    assert (tiny_f32 / "shared_vocabulary.json").is_file()
+    assert converted.vocab - {"<pad>"} == marian.vocab - {"<pad>"}
+    assert converted.vocab <= marian.vocab
+    texts = [*seed_sentences(seed_text), ">>en<< Sprachcode", "wörtlich </s> und <unk>", "Ünï ½"]
+    for text in texts:
+        assert converted.encode(text) == marian.encode(text), text
+    # ... and it is that list which is read: a conversion whose vocab.json lost its tokens
+    # still encodes the same.
+    damaged = tmp_path / "converted"
+    shutil.copytree(tiny_f32, damaged)
+    (damaged / "vocab.json").write_text("{}", encoding="utf-8")
+    again = MarianPieces(damaged)
+    assert [again.encode(t) for t in texts] == [marian.encode(t) for t in texts]
+    (damaged / "shared_vocabulary.json").write_text('{"not": "a list"}', encoding="utf-8")
+    with pytest.raises(ModelError, match="shared_vocabulary.json"):
+        MarianPieces(damaged)
+
+
 # -- the engine --------------------------------------------------------------------------------
 
 

@@ -262,6 +262,20 @@ def test_an_edited_or_damaged_glossary_is_never_read_from_a_stale_copy(
         load_glossary(path)
 
 
+def test_a_stored_copy_changed_inside_is_not_read(tmp_path: Path, thousand: list[Entry]) -> None:
+    # Stored entries are not validated again on reading: the header's hash of the rest of the
+    # file stands for that. A copy whose entries were changed (still valid JSON) is ignored.
+    path = tmp_path / "big.yaml"
+    path.write_text(dump_entries(thousand), encoding="utf-8")
+    load_glossary(path)
+    [stored] = _stored_files()
+    target = thousand[0].target
+    text = stored.read_text()
+    assert text.count(f'"target": "{target}"') >= 1
+    stored.write_text(text.replace(f'"target": "{target}"', '"target": "tampered"', 1))
+    assert load_glossary(path).entries == tuple(thousand)
+
+
 def test_small_glossaries_are_not_stored(tmp_path: Path) -> None:
     path = tmp_path / "small.yaml"
     path.write_text("entries:\n  - {source: Kiew, target: Kyiv, category: place}\n")

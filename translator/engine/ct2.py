@@ -52,7 +52,7 @@ class MarianPieces:
 
     Encoding: a leading ``>>xx<<`` language code kept as one token, literal special tokens
     (``</s>``, ``<unk>``, ``<pad>``) kept whole, everything else split by ``source.spm``;
-    tokens outside ``vocab.json`` become ``<unk>``.
+    tokens outside the model's vocabulary become ``<unk>`` (see `_vocabulary`).
     Decoding: special tokens dropped, the rest joined by the source model (or ``target.spm``
     for models with separate vocabularies, as transformers does), ``▁`` to spaces, stripped.
     """
@@ -61,19 +61,20 @@ class MarianPieces:
         import sentencepiece as spm
 
         try:
+            tok_config = read_json(folder / "tokenizer_config.json")
+            self.separate_vocabs = bool(tok_config.get("separate_vocabs", False))
             self.source = spm.SentencePieceProcessor(model_file=str(folder / "source.spm"))
+            # target.spm decodes only models with separate vocabularies (as in transformers):
+            # for the others (opus-mt-de-en) it is not read at all (~0.03 s of every start).
             target_file = folder / "target.spm"
-            self.target = (
+            self._decoder = (
                 spm.SentencePieceProcessor(model_file=str(target_file))
-                if target_file.is_file()
+                if self.separate_vocabs and target_file.is_file()
                 else self.source
             )
-            tok_config = read_json(folder / "tokenizer_config.json")
-            self.vocab = frozenset(read_json(folder / "vocab.json"))
+            self.vocab = _vocabulary(folder)
         except (OSError, RuntimeError, ValueError) as exc:
             raise ModelError(f"cannot load the tokenizer files in {folder}: {exc}") from exc
-        self.separate_vocabs = bool(tok_config.get("separate_vocabs", False))
-        self._decoder = self.target if self.separate_vocabs else self.source
 
     def encode(self, text: str) -> list[str]:
         """Source tokens of ``text`` without the final ``</s>``."""
@@ -93,6 +94,25 @@ class MarianPieces:
         pieces = [t for t in tokens if t not in _SPECIAL]
         text: str = self._decoder.decode_pieces(pieces) if pieces else ""
         return text.replace(_SPIECE_UNDERLINE, " ").strip()
+
+
+def _vocabulary(folder: Path) -> frozenset[str]:
+    """The source tokens the model knows: in a CTranslate2 conversion, the vocabulary the
+    conversion gave CTranslate2 (``shared_vocabulary.json``, or ``source_vocabulary.json``
+    for separate vocabularies), which maps any other token to ``<unk>`` itself; else the
+    keys of ``vocab.json``. The two hold the same pieces, except that CTranslate2 leaves out
+    ``<pad>`` (the decoder's start, never an input) unless convert.py kept it; and the list
+    reads in a third of the time of ``vocab.json``'s mapping, on the way of every start."""
+    import json
+
+    for name in ("shared_vocabulary.json", "source_vocabulary.json"):
+        path = folder / name
+        if path.is_file():
+            tokens = json.loads(path.read_text("utf-8"))
+            if isinstance(tokens, list) and all(isinstance(t, str) for t in tokens):
+                return frozenset(tokens)
+            raise ValueError(f"{name} is not a list of tokens")
+    return frozenset(read_json(folder / "vocab.json"))
 
 
 def _split_special(text: str) -> list[tuple[str, bool]]:

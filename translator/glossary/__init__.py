@@ -71,6 +71,7 @@ from .schema import (
     dump_entries,
     parse_entries,
     read_bytes,
+    trusted,
 )
 from .style import DEFAULT_STYLE, STYLES, check_style, styled_targets
 
@@ -343,13 +344,18 @@ def load_glossary(
 
 @lru_cache(maxsize=4096)
 def _name_entry(source: str, target: str) -> Entry:
-    return Entry(
-        source=source,
-        target=target,
-        category="person",
-        inflect=False,
-        enforce="inject",
-        note="transliterated by translator.glossary.names",
+    # A name found in a sentence and its transliteration: valid texts, built without the
+    # validation a hand-written entry goes through (which would import pydantic mid-run).
+    return trusted(
+        Entry,
+        {
+            "source": source,
+            "target": target,
+            "category": "person",
+            "inflect": False,
+            "enforce": "inject",
+            "note": "transliterated by translator.glossary.names",
+        },
     )
 
 

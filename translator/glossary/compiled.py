@@ -8,8 +8,10 @@ sees a stale copy). Only valid glossaries are stored; anything unreadable in the
 ignored and rebuilt. Small glossaries (fewer than `MIN_ENTRIES`) are not stored: parsing them
 is faster than the bookkeeping.
 
-The file is three lines of JSON: a header, the entries (validated again on reading, in one call
-into pydantic-core), and the index (`translator.glossary.match.build_index`).
+The file is three lines of JSON: a header, the entries (as ``Entry.to_dict()`` writes them),
+and the index (`translator.glossary.match.build_index`). The header holds a hash of the other
+two lines: the entries were validated before they were stored, so reading them back checks
+that hash and their shape, not every value again (no pydantic is imported on this path).
 """
 
 from __future__ import annotations
@@ -22,13 +24,13 @@ from functools import cache
 from pathlib import Path
 
 from .match import MatcherIndex
-from .schema import Entry, entry_list
+from .schema import Entry, entry_from_dict
 
 #: Glossaries with fewer entries are not stored.
 MIN_ENTRIES = 1000
 #: How many stored glossaries are kept (the most recently written).
 KEEP = 8
-FORMAT = 2
+FORMAT = 3
 
 
 @cache
@@ -36,9 +38,14 @@ def _code_fingerprint() -> bytes:
     """A hash of the modules that decide what a stored glossary contains."""
     digest = hashlib.sha256(str(FORMAT).encode())
     here = Path(__file__).parent
-    for name in ("__init__.py", "schema.py", "match.py", "compiled.py"):
+    modules = ("__init__.py", "kinds.py", "schema.py", "validation.py", "match.py", "compiled.py")
+    for name in modules:
         digest.update((here / name).read_bytes())
     return digest.digest()
+
+
+def _body_hash(body: str) -> str:
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()[:32]
 
 
 def key(raw: bytes) -> str:
@@ -56,11 +63,12 @@ def load(raw: bytes) -> tuple[list[Entry], str, MatcherIndex] | None:
     """Entries, digest and index of the stored glossary with these bytes, if there is one."""
     path = _folder() / f"{key(raw)}.json"
     try:
-        header, entries_json, index_json = path.read_text(encoding="utf-8").split("\n", 2)
+        header, body = path.read_text(encoding="utf-8").split("\n", 1)
         meta = json.loads(header)
-        if meta.get("format") != FORMAT:
+        if meta.get("format") != FORMAT or meta.get("body") != _body_hash(body):
             return None
-        entries = entry_list().validate_json(entries_json)
+        entries_json, index_json = body.split("\n", 1)
+        entries = [entry_from_dict(e) for e in json.loads(entries_json)]
         index = json.loads(index_json)
         keys = {key: tuple(found) for key, found in index["keys"].items()}
         return entries, str(meta["digest"]), (keys, tuple(index["always"]))
@@ -71,15 +79,18 @@ def load(raw: bytes) -> tuple[list[Entry], str, MatcherIndex] | None:
 def store(raw: bytes, entries: tuple[Entry, ...], digest: str, index: MatcherIndex) -> None:
     """Keep a validated glossary; failures (read-only cache, full disk) are ignored."""
     folder = _folder()
-    header = json.dumps({"format": FORMAT, "digest": digest, "entries": len(entries)})
-    body = entry_list().dump_json(list(entries), exclude_defaults=True).decode()
+    rows = json.dumps([e.to_dict() for e in entries], ensure_ascii=False)
     tail = json.dumps({"keys": index[0], "always": index[1]}, ensure_ascii=False)
+    body = f"{rows}\n{tail}"
+    header = json.dumps(
+        {"format": FORMAT, "digest": digest, "entries": len(entries), "body": _body_hash(body)}
+    )
     try:
         folder.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as f:
-                f.write(f"{header}\n{body}\n{tail}")
+                f.write(f"{header}\n{body}")
             os.replace(tmp, folder / f"{key(raw)}.json")
         except BaseException:
             Path(tmp).unlink(missing_ok=True)

@@ -35,97 +35,96 @@ Every problem is collected and reported at once (`GlossaryError`), one line each
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
-from functools import cache
+from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Annotated, Any, Literal, get_args
-
-import yaml
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Strict,
-    StringConstraints,
-    TypeAdapter,
-    ValidationError,
-)
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..errors import GlossaryError
+from .kinds import CATEGORIES, Category, Enforce, Number
 
-Category = Literal[
-    "term",
-    "person",
-    "place",
-    "organisation",
-    "unit",
-    "rank",
-    "acronym",
-    "fragment",
-    "do-not-translate",
-]
-CATEGORIES: tuple[str, ...] = get_args(Category)
-#: How a matched term is enforced: ``inject`` puts the rendering into the German before
-#: translation, then verifies and repairs the output; ``verify`` lets the model translate the
-#: German and only verifies and repairs the output; ``suggest`` neither injects nor repairs,
-#: it only reports (for sense-ambiguous words).
-Enforce = Literal["inject", "verify", "suggest"]
-ENFORCE_MODES: tuple[str, ...] = get_args(Enforce)
-Number = Literal["singular", "plural", "both"]
+if TYPE_CHECKING:
+    import yaml  # imported where a file is parsed or written: a stored glossary needs none
+
 SCHEMA_VERSION = 1
 TOP_LEVEL_KEYS = ("schema", "name", "source_language", "target_language", "entries")
 
-Text = Annotated[str, Strict(), StringConstraints(strip_whitespace=True, min_length=1)]
+# The entry types are plain frozen dataclasses: what matching and enforcement read, cheap to
+# build and to hash. Their validation rules (strict, stripped, non-empty texts; known keys and
+# values) are pydantic models in `translator.glossary.validation`, imported only when something
+# is validated: a glossary file being parsed, or an entry built by hand (``Entry(...)``). A
+# glossary read back from the cache directory (`translator.glossary.compiled`), validated when
+# it was stored, imports no pydantic at all.
 
 
-class Styles(BaseModel):
+@dataclass(frozen=True)
+class Styles:
     """An entry's rendering per house style (see `translator.glossary.style`)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    ap: str | None = None
+    reuters: str | None = None
+    bbc: str | None = None
 
-    ap: Text | None = None
-    reuters: Text | None = None
-    bbc: Text | None = None
+    def __post_init__(self) -> None:
+        _validated_into(self)
 
     def to_dict(self) -> dict[str, str]:
-        return {k: v for k, v in self.model_dump().items() if v is not None}
+        return {k: v for k, v in self.__dict__.items() if v is not None}
 
 
-class Context(BaseModel):
+@dataclass(frozen=True)
+class Context:
     """A rendering used when one of ``when`` occurs in the source sentence."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    when: tuple[str, ...]
+    target: str
 
-    when: tuple[Text, ...]
-    target: Text
+    def __post_init__(self) -> None:
+        _validated_into(self)
 
     def to_dict(self) -> dict[str, Any]:
         return {"when": list(self.when), "target": self.target}
 
 
-class Entry(BaseModel):
-    """One glossary entry (immutable once loaded)."""
+@dataclass(frozen=True)
+class Entry:
+    """One glossary entry (immutable; validated when built: pydantic's ``ValidationError``)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    source: Text
-    target: Text
+    source: str
+    target: str
     category: Category
-    forms: tuple[Text, ...] = ()
-    wrong: tuple[Text, ...] = ()
-    accept: tuple[Text, ...] = ()
-    note: Text | None = None
-    inflect: Annotated[bool, Strict()] | None = None
+    forms: tuple[str, ...] = ()
+    wrong: tuple[str, ...] = ()
+    accept: tuple[str, ...] = ()
+    note: str | None = None
+    inflect: bool | None = None
     enforce: Enforce | None = None  # None: the category's default (see match.enforce_mode)
     styles: Styles | None = None
     context: tuple[Context, ...] = ()
     number: Number | None = None
 
+    def __post_init__(self) -> None:
+        _validated_into(self)
+
     @property
     def source_forms(self) -> tuple[str, ...]:
         """The canonical source form followed by the extra forms."""
         return (self.source, *self.forms)
+
+    @classmethod
+    def model_validate(cls, data: Any) -> Entry:
+        """The entry for a mapping as written in YAML (pydantic's ``ValidationError`` if it is
+        not one); the name is pydantic's, which `Entry` was until it became a dataclass."""
+        from .validation import EntryModel
+
+        return from_model(EntryModel.model_validate(data))
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None) -> Entry:
+        """A copy with ``update``'s fields changed, not validated again (as pydantic's)."""
+        values = dict(self.__dict__)
+        values.update(update or {})
+        return trusted(Entry, values)
 
     def to_dict(self) -> dict[str, Any]:
         """The entry as it is written in YAML: field order kept, empty optionals left out."""
@@ -155,13 +154,90 @@ class Entry(BaseModel):
         return data
 
 
-FIELDS: tuple[str, ...] = tuple(Entry.model_fields)
+FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Entry))
+_T = TypeVar("_T", Entry, Styles, Context)
+_DEFAULTS: dict[type, dict[str, Any]] = {
+    cls: {f.name: f.default for f in fields(cls) if f.default is not f.default_factory}
+    for cls in (Entry, Styles, Context)
+}
+_REQUIRED: dict[type, frozenset[str]] = {
+    cls: frozenset(f.name for f in fields(cls)) - _DEFAULTS[cls].keys()
+    for cls in (Entry, Styles, Context)
+}
 
 
-@cache
-def entry_list() -> TypeAdapter[list[Entry]]:
-    """Validates (and serialises) a whole list of entries in one call into pydantic-core."""
-    return TypeAdapter(list[Entry])
+def trusted(cls: type[_T], values: Mapping[str, Any]) -> _T:
+    """An instance of ``cls`` with these values, not validated: only for values that are
+    valid already (validated by pydantic, or copied from a valid entry)."""
+    obj = object.__new__(cls)
+    obj.__dict__.update(_DEFAULTS[cls])
+    obj.__dict__.update(values)
+    return obj
+
+
+def from_model(model: Any) -> Entry:
+    """The `Entry` of a validated `translator.glossary.validation.EntryModel` (its values are
+    valid: not validated again)."""
+    values = dict(model.__dict__)
+    if model.styles is not None:
+        values["styles"] = trusted(Styles, model.styles.__dict__)
+    if model.context:
+        values["context"] = tuple(trusted(Context, c.__dict__) for c in model.context)
+    return trusted(Entry, values)
+
+
+def _validated_into(obj: Entry | Styles | Context) -> None:
+    """Validate a hand-built instance in place (strip, check), as pydantic did on ``Entry(...)``:
+    pydantic's ``ValidationError`` if it breaks the rules."""
+    from .validation import model_of
+
+    plain = {k: _plain(v) for k, v in obj.__dict__.items()}
+    model = model_of(type(obj).__name__).model_validate(plain)
+    valid = from_model(model) if isinstance(obj, Entry) else model
+    for name, value in valid.__dict__.items():
+        object.__setattr__(obj, name, value)
+
+
+def _plain(value: Any) -> Any:
+    """A field value as the validation reads it (nested dataclasses as dicts)."""
+    if isinstance(value, Styles | Context):
+        return dict(value.__dict__)
+    if isinstance(value, tuple | list):
+        return type(value)(_plain(v) for v in value)
+    return value
+
+
+def entry_from_dict(data: Mapping[str, Any]) -> Entry:
+    """An entry from its ``to_dict()`` form as this module wrote it (the stored glossary): not
+    validated again, only its shape checked; ``ValueError`` if it is not that form."""
+    values = dict(data)
+    _check_keys(Entry, values)
+    for name in ("forms", "wrong", "accept"):
+        if name in values:
+            values[name] = tuple(values[name])
+    styles = values.get("styles")
+    if styles is not None:
+        _check_keys(Styles, styles)
+        values["styles"] = trusted(Styles, styles)
+    if "context" in values:
+        contexts = []
+        for c in values["context"]:
+            _check_keys(Context, c)
+            contexts.append(trusted(Context, {"when": tuple(c["when"]), "target": c["target"]}))
+        values["context"] = tuple(contexts)
+    if not all(isinstance(values[k], str) for k in ("source", "target")) or (
+        values["category"] not in CATEGORIES
+    ):
+        raise ValueError("not a stored entry")
+    return trusted(Entry, values)
+
+
+def _check_keys(cls: type, values: Any) -> None:
+    if not isinstance(values, dict):
+        raise ValueError(f"not a stored {cls.__name__}")
+    keys = values.keys()
+    if not _REQUIRED[cls] <= keys or not keys <= _DEFAULTS[cls].keys() | _REQUIRED[cls]:
+        raise ValueError(f"not a stored {cls.__name__}")
 
 
 class GlossaryValidationError(GlossaryError):
@@ -181,10 +257,14 @@ class Located:
 
 
 def _key_lines(node: yaml.MappingNode) -> dict[str, int]:
+    import yaml
+
     return {k.value: k.start_mark.line + 1 for k, _ in node.value if isinstance(k, yaml.ScalarNode)}
 
 
 def _duplicate_keys(node: yaml.MappingNode, where: str) -> list[str]:
+    import yaml
+
     seen: set[str] = set()
     problems = []
     for key, _ in node.value:
@@ -240,6 +320,8 @@ def parse_entries(text: str, where: str = "<glossary>") -> list[Located]:
 
 
 def _parse_entries(text: str, where: str) -> list[Located]:
+    import yaml
+
     try:
         # libyaml's safe loader when present (7x faster); both keep line marks on nodes.
         loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
@@ -293,8 +375,12 @@ def _parse_entries(text: str, where: str) -> list[Located]:
         if lines is not None and isinstance(raw, dict)
     ]
     # All entries at once (one call into pydantic-core); per entry only to report problems.
+    from pydantic import ValidationError
+
+    from .validation import EntryModel, entry_list
+
     try:
-        valid: list[Entry] | None = entry_list().validate_python(mappings)
+        valid: list[Entry] | None = [from_model(m) for m in entry_list().validate_python(mappings)]
     except ValidationError:
         valid = None
     del mappings
@@ -309,7 +395,7 @@ def _parse_entries(text: str, where: str) -> list[Located]:
             continue
         name = raw.get("source") if isinstance(raw.get("source"), str) else f"#{len(located) + 1}"
         try:
-            entry = Entry.model_validate(raw)
+            entry = from_model(EntryModel.model_validate(raw))
         except ValidationError as exc:
             problems += [_pydantic_problem(e, lines, start, str(name), where) for e in exc.errors()]
             continue
@@ -395,6 +481,8 @@ def read_entries(path: Path) -> list[Located]:
 
 def dump_entries(entries: list[Entry]) -> str:
     """Glossary YAML for ``entries``: hand-editable, field order kept, Unicode as is."""
+    import yaml
+
     doc = {"schema": SCHEMA_VERSION, "entries": [e.to_dict() for e in entries]}
     # libyaml's emitter when present: the same text, several times faster.
     dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
