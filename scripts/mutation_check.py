@@ -162,6 +162,12 @@ MUTANTS: list[Mutant] = [
       "        return \"\"  # \"DPRK-Truppen\", \"Kursk-Region\", \"3-jährige\"\n    return None",
       "        return \"\"\n    return \"\"", RULES,
       within="hyphen_glue"),
+    # One Segmenter shared by threads (pysbd keeps the text being split on it): the server's
+    # concurrent requests got each other's sentences.
+    M("segment-shared-segmenter", "translator/text/segment.py",
+      "def _segmenter() -> Any:",
+      "@__import__(\"functools\").lru_cache(maxsize=1)\ndef _segmenter() -> Any:",
+      ("tests/test_segment.py",)),
     # -- batch/: what is due, the local runner, records ---------------------------------------
     M("batch-runner-writes-in-place", "translator/batch/storage.py",
       "write_atomic(path, data, inputs=[source.path])",
