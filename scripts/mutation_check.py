@@ -167,7 +167,8 @@ MUTANTS: list[Mutant] = [
     M("segment-shared-segmenter", "translator/text/segment.py",
       "def _segmenter() -> Any:",
       "@__import__(\"functools\").lru_cache(maxsize=1)\ndef _segmenter() -> Any:",
-      ("tests/test_segment.py",)),
+      ("tests/test_segment.py", "tests/test_serve_service.py::"
+       "test_concurrent_requests_each_get_their_own_texts_translation")),
     # -- batch/: what is due, the local runner, records ---------------------------------------
     M("batch-runner-writes-in-place", "translator/batch/storage.py",
       "write_atomic(path, data, inputs=[source.path])",
