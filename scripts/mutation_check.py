@@ -169,6 +169,11 @@ MUTANTS: list[Mutant] = [
       "@__import__(\"functools\").lru_cache(maxsize=1)\ndef _segmenter() -> Any:",
       ("tests/test_segment.py", "tests/test_serve_service.py::"
        "test_concurrent_requests_each_get_their_own_texts_translation")),
+    # wordfreq's lists loaded by every thread that looks up first (the server's first burst).
+    M("words-wordfreq-unlocked", "translator/qa/words.py",
+      "with _WORDFREQ:", "if True:",
+      ("tests/test_detect.py::test_threads_looking_up_at_once_load_each_word_list_once",),
+      within="zipf"),
     # -- batch/: what is due, the local runner, records ---------------------------------------
     M("batch-runner-writes-in-place", "translator/batch/storage.py",
       "write_atomic(path, data, inputs=[source.path])",
