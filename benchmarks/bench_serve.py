@@ -1,6 +1,6 @@
 """`translator serve` under load: 1, 8 and 32 concurrent clients vs. `translator batch`.
 
-    python -m benchmarks.bench_serve --paragraphs 256                  # the committed copy model
+    python -m benchmarks.bench_serve                                   # the committed copy model
     python -m benchmarks.bench_serve --paragraphs 64 --full /tmp/full  # the opus-mt architecture
     python -m benchmarks.bench_serve --model PATH --backend transformers --beam-size 1
 
@@ -261,7 +261,8 @@ def main() -> None:
     parser.add_argument("--batch-size", type=int, help="default: Options'")
     parser.add_argument("--queue-size", type=int, default=serve_default("queue_size"),
                         help="default: the server's")
-    parser.add_argument("--paragraphs", type=int, default=256)
+    parser.add_argument("--paragraphs", type=int, default=1200,
+                        help="per run (default: the 8-client run lasts >= 20 s on 2 cores)")
     parser.add_argument("--clients", default="1,8,32")
     parser.add_argument("--rounds", type=int, default=2, help="batch/serve rounds (A/B/A/B)")
     parser.add_argument("--threads", type=int,
