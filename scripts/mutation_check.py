@@ -172,7 +172,9 @@ MUTANTS: list[Mutant] = [
     # wordfreq's lists loaded by every thread that looks up first (the server's first burst).
     M("words-wordfreq-unlocked", "translator/qa/words.py",
       "with _WORDFREQ:", "if True:",
-      ("tests/test_detect.py::test_threads_looking_up_at_once_load_each_word_list_once",),
+      ("tests/test_detect.py::test_threads_looking_up_at_once_load_each_word_list_once",
+       "tests/test_ct2.py::"
+       "test_a_fresh_server_hit_by_concurrent_first_requests_loads_things_once"),
       within="zipf"),
     # -- batch/: what is due, the local runner, records ---------------------------------------
     M("batch-runner-writes-in-place", "translator/batch/storage.py",
