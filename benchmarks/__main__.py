@@ -74,7 +74,7 @@ BENCHMARKS: dict[str, Benchmark] = {
     "ray": Benchmark("bench_ray", "files per minute: local runner vs Ray",
                      markdown=True, cost="~15 min"),
     "serve": Benchmark("bench_serve", "translator serve under 1, 8, 32 clients vs batch",
-                       cost="minutes"),
+                       cost="~6 min"),
     "length-bounds": Benchmark("length_bounds", "the lost-content bounds on WMT data "
                                "(needs data files as arguments)"),
 }  # fmt: skip

@@ -162,6 +162,20 @@ MUTANTS: list[Mutant] = [
       "        return \"\"  # \"DPRK-Truppen\", \"Kursk-Region\", \"3-jährige\"\n    return None",
       "        return \"\"\n    return \"\"", RULES,
       within="hyphen_glue"),
+    # One Segmenter shared by threads (pysbd keeps the text being split on it): the server's
+    # concurrent requests got each other's sentences.
+    M("segment-shared-segmenter", "translator/text/segment.py",
+      "def _segmenter() -> Any:",
+      "@__import__(\"functools\").lru_cache(maxsize=1)\ndef _segmenter() -> Any:",
+      ("tests/test_segment.py", "tests/test_serve_service.py::"
+       "test_concurrent_requests_each_get_their_own_texts_translation")),
+    # wordfreq's lists loaded by every thread that looks up first (the server's first burst).
+    M("words-wordfreq-unlocked", "translator/qa/words.py",
+      "with _WORDFREQ:", "if True:",
+      ("tests/test_detect.py::test_threads_looking_up_at_once_load_each_word_list_once",
+       "tests/test_ct2.py::"
+       "test_a_fresh_server_hit_by_concurrent_first_requests_loads_things_once"),
+      within="zipf"),
     # -- batch/: what is due, the local runner, records ---------------------------------------
     M("batch-runner-writes-in-place", "translator/batch/storage.py",
       "write_atomic(path, data, inputs=[source.path])",

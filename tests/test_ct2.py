@@ -424,6 +424,41 @@ def test_engine_never_imports_torch(tiny_f32: Path) -> None:
     assert out.stdout.strip() == "[]"
 
 
+def test_a_fresh_server_hit_by_concurrent_first_requests_loads_things_once(
+    copy_f32: Path, tmp_path: Path
+) -> None:
+    """`translator serve` with CTranslate2, 8 requests at once as its very first: no torch or
+    transformers, and wordfreq's word lists loaded once each (not once per request thread:
+    a fresh server's first burst of 8 peaked at 470-670 MiB instead of ~210 MiB)."""
+    pytest.importorskip("fastapi")
+    code = f"""
+import sys, threading, wordfreq
+from pathlib import Path
+loads = []
+read = wordfreq.read_cBpack
+wordfreq.read_cBpack = lambda path: loads.append(path) or read(path)
+from translator import Options
+from translator.serve.service import ServeSettings, Service
+options = Options(model={str(copy_f32)!r}, backend="ctranslate2", memory=False)
+service = Service(ServeSettings(options=options, data_dir=Path({str(tmp_path / "data")!r})))
+service.start()
+start = threading.Barrier(8)
+def request(n):
+    start.wait()
+    service.translate_texts([f"Meldung {{n}}: Die Truppen sind in der Stadt. Gestern kamen sie."])
+threads = [threading.Thread(target=request, args=(n,)) for n in range(8)]
+for t in threads: t.start()
+for t in threads: t.join()
+service.close()
+print(len(loads), sorted(m for m in ("torch", "transformers") if m in sys.modules))
+"""
+    env = {**os.environ, "TRANSLATOR_CACHE_DIR": str(tmp_path / "cache")}
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                         text=True, timeout=300, env=env)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "2 []"
+
+
 # -- CLI -----------------------------------------------------------------------------------------
 
 

@@ -173,3 +173,32 @@ def test_plain_german_copy_yields_only_the_names() -> None:
         ("name", "Dmitrij Peskow", "Dmitry Peskov", "person"),
         ("name", "Charkiw", "Kharkiv", "place"),
     }
+
+
+def test_threads_looking_up_at_once_load_each_word_list_once(tmp_path: Path) -> None:
+    """The server's first concurrent requests all look up word frequencies at once: wordfreq
+    must load each language's list once, not once per thread (8 copies: 660 MB at peak).
+    In a fresh interpreter (nothing loaded yet), with an empty cache folder."""
+    import os
+    import subprocess
+    import sys
+
+    script = """
+import threading, wordfreq
+loads = []
+read = wordfreq.read_cBpack
+wordfreq.read_cBpack = lambda path: loads.append(path) or read(path)
+from translator.qa.words import zipf
+start = threading.Barrier(8)
+def look(n):
+    start.wait()
+    zipf(f"Truppen{n}", "de"), zipf(f"troops{n}", "en")
+threads = [threading.Thread(target=look, args=(n,)) for n in range(8)]
+for t in threads: t.start()
+for t in threads: t.join()
+print(len(loads))
+"""
+    env = {**os.environ, "TRANSLATOR_CACHE_DIR": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          env=env, timeout=300, check=True)
+    assert done.stdout.split() == ["2"]  # German and English, once each

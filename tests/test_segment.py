@@ -177,3 +177,38 @@ def test_no_character_is_lost_with_tiny_windows(text: str) -> None:
 )  # fmt: skip
 def test_numbers_lists_and_sentence_ends(text: str, expected: list[str]) -> None:
     assert split_sentences(text) == expected
+
+
+def test_threads_splitting_at_once_get_their_own_sentences() -> None:
+    """The server splits the texts of concurrent requests in their own threads: each must
+    get its own text's sentences (pysbd's Segmenter keeps the text being split on itself, so
+    one shared by threads handed sentences of one text to another: 268 of 2,560 wrong)."""
+    import sys
+    import threading
+
+    from tests.conftest import SEED
+
+    paragraphs = [p for p in SEED.read_text(encoding="utf-8").split("\n\n") if len(p) > 200]
+    texts = [
+        " ".join(f"Meldung {n}-{i}: {s}" for i, s in enumerate(split_sentences(p)[:4]))
+        for n, p in enumerate(paragraphs * (320 // len(paragraphs) + 1))
+    ][:320]
+    expected = [split_sentences(t) for t in texts]
+    wrong: list[int] = []
+
+    def split(k: int) -> None:
+        for n in range(k, len(texts), 8):
+            if split_sentences(texts[n]) != expected[n]:
+                wrong.append(n)
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-5)  # switch threads often: many chances to interleave
+    try:
+        threads = [threading.Thread(target=split, args=(k,)) for k in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        sys.setswitchinterval(interval)
+    assert wrong == []

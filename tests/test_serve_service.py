@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import socket
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -141,6 +142,41 @@ def test_batcher_hands_an_engine_error_to_each_waiting_request() -> None:
 
 
 # -- the bounded queue and timeouts ----------------------------------------------------------
+
+
+def test_concurrent_requests_each_get_their_own_texts_translation(tmp_path: Path) -> None:
+    """Eight clients at once (each request splits its text in its own thread, and the
+    batcher merges their sentences): each gets what it gets alone, cut into the same
+    sentences (the engine marks each sentence it got)."""
+    from tests.conftest import SEED
+
+    paragraphs = [p for p in SEED.read_text(encoding="utf-8").split("\n\n") if len(p) > 200]
+    texts = [f"Meldung {n}: {paragraphs[n % len(paragraphs)]}" for n in range(96)]
+    class Sentences(WordEngine):  # shows where the text was cut into sentences
+        def _one(self, sentence: str) -> str:
+            return f"<{super()._one(sentence)}>"
+
+    service = Service(_settings(tmp_path), engine=Sentences())
+    with TestClient(create_app(service)) as client:
+        alone = [client.post("/translate", json={"q": t}).json()["translatedText"]
+                 for t in texts]
+        got: dict[int, str] = {}
+
+        def send(k: int) -> None:
+            for n in range(k, len(texts), 8):
+                got[n] = client.post("/translate", json={"q": texts[n]}).json()["translatedText"]
+
+        threads = [threading.Thread(target=send, args=(k,)) for k in range(8)]
+        interval = sys.getswitchinterval()
+        sys.setswitchinterval(1e-5)  # switch threads often: many chances to interleave
+        try:
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join(60)
+        finally:
+            sys.setswitchinterval(interval)
+    assert [got.get(n) for n in range(len(texts))] == alone
 
 
 def test_a_full_queue_answers_503_with_retry_after_in_each_apis_shape(

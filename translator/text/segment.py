@@ -23,7 +23,6 @@ so a block and its sentences end at the same marks.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from typing import Any
 
 from .rules import MONTHS, ends_sentence
@@ -73,9 +72,11 @@ _ENDS_WITH_ABBREVIATION_BEFORE_NUMBER = re.compile(r"(?:^|[\s(„\"])(?:Art|Abs|
 WINDOW = 1500
 
 
-@lru_cache(maxsize=1)
 def _segmenter() -> Any:
-    # Built on first use, not at import: pysbd compiles many regexes.
+    # A new one each call: pysbd's Segmenter keeps the text being split in an attribute
+    # (``original_text``), so threads sharing one get each other's sentences. Building one
+    # costs microseconds; pysbd is imported on first use, not at import (it compiles many
+    # regexes).
     import pysbd
 
     return pysbd.Segmenter(language="de", clean=False)
