@@ -141,7 +141,8 @@ def ray_worker_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def ray_cluster(ray_worker_cache: Path) -> Iterator[str]:
     """One local Ray for the whole session (2 CPUs, bound to 127.0.0.1, no dashboard): its
     address, for a second driver to join. Starting one costs seconds, and a process can be
-    in one Ray only, so every test that runs on Ray shares this one."""
+    in one Ray only, so every test that runs on Ray in this process shares this one (under
+    ``pytest -n``, each worker that runs one starts its own)."""
     # Before Ray is imported: a single-machine Ray whose servers bind to 127.0.0.1 only.
     os.environ.setdefault("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER", "0")
     import ray
@@ -167,21 +168,31 @@ def ray_cluster(ray_worker_cache: Path) -> Iterator[str]:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Two things, in every process that collects (each ``pytest -n`` worker does):
 
-    - every test that runs on the session's Ray (marked ``ray``, or using ``ray_cluster``) goes
-      to one worker under ``--dist loadgroup`` (what .ci/run runs): a process can be in one Ray
-      only, and a second local cluster on a 2-core machine costs more than the parallel run
-      wins. Nor does a second worker join this one: the Ray tests count the cluster's actors
-      and wait for its CPUs to be free, which another worker's runs would falsify. Tests that
-      need no Ray of this process (the CLI failing to join an address, the local cells of the
-      oracle matrix) are not marked, and run on the other workers meanwhile;
+    - the tests that run on Ray (marked ``ray``, or using ``ray_cluster``) come first, then
+      the other ``slow`` ones, then the rest (each group in its collected order). Under
+      ``pytest -n auto --dist loadgroup`` (what .ci/run runs) the workers take tests in this
+      order as they become free, so the long ones start at once, side by side, and the
+      ~2,000 short ones fill in behind them: no worker is left with a long test at the end
+      while the others idle. Each worker that runs a Ray test starts its own local Ray
+      (``ray_cluster``; a process can be in one Ray only), and no worker joins another's: the
+      Ray tests count their cluster's actors and wait for its CPUs to be free, which another
+      worker's runs would falsify. (An ``xdist_group`` mark added here, meant to keep them on
+      one worker, never took effect: pytest-xdist reads the marks before this hook runs. One
+      worker holding them all would make them one chain of 5-6 minutes, the whole run's
+      critical path.) Tests that need no Ray of this process (the CLI failing to join an
+      address, the local cells of the oracle matrix) are not marked;
     - tests marked ``wmt_data`` need the WMT de->en test sets, which cannot be committed
       (tests/wmt.py says where they are looked for). Absent, they are deselected -- counted in
       pytest's "deselected" and named in the summary -- unless $TRANSLATOR_REQUIRE_WMT=1, where
       they run and fail."""
-    for item in items:
+
+    def rank(item: pytest.Item) -> int:
         uses_cluster = "ray_cluster" in getattr(item, "fixturenames", ())
         if uses_cluster or item.get_closest_marker("ray") is not None:
-            item.add_marker(pytest.mark.xdist_group("ray"))
+            return 0
+        return 1 if item.get_closest_marker("slow") is not None else 2
+
+    items.sort(key=rank)  # stable: each group keeps its collected order
     if not _wmt_deselected():
         return
     keep, drop = [], []

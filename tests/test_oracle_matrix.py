@@ -49,8 +49,8 @@ import pytest
 from tests import documents, pdfs
 from tests.cli import run_cli
 
-# Only the ``batch --ray`` cells are marked ``ray``: the others need no Ray, and under
-# ``pytest -n`` they run beside the Ray group instead of after it on its worker.
+# Only the ``batch --ray`` cells are marked ``ray``: the others need no Ray (a worker of
+# ``pytest -n`` that runs only them starts none).
 pytestmark = [pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parents[1]

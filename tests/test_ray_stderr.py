@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 # Only the first test runs on the session's Ray (marked ``ray``); the other two start a
-# CLI that fails to join an address, so under ``pytest -n`` they run beside the Ray group.
+# CLI that fails to join an address, and need no Ray of their process.
 pytestmark = [pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parents[1]
