@@ -138,6 +138,29 @@ def ray_worker_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def ray_conversions(ray_worker_cache: Path, copy_model_dir: Path, tiny_model_dir: Path) -> Path:
+    """The copy and tiny models converted for CTranslate2 once a session, in the Ray workers'
+    cache (``ray_worker_cache``/ct2): the Ray tests run the product's CTranslate2 backend, so
+    a worker imports no torch (an actor starts in about a second, not six) and none converts.
+    Unchecked (``check=False``): the tiny model's noise would fail the check, and what these
+    tests compare is Ray's outputs with the local runner's on the same conversion."""
+    from translator.engine.convert import convert_model
+
+    root = ray_worker_cache / "ct2"
+    for model in (copy_model_dir, tiny_model_dir):
+        saved = os.environ.get("TRANSLATOR_CACHE_DIR")
+        os.environ["TRANSLATOR_CACHE_DIR"] = str(ray_worker_cache)
+        try:
+            convert_model(str(model), check=False)
+        finally:
+            if saved is None:
+                os.environ.pop("TRANSLATOR_CACHE_DIR", None)
+            else:
+                os.environ["TRANSLATOR_CACHE_DIR"] = saved
+    return root
+
+
+@pytest.fixture(scope="session")
 def ray_cluster(ray_worker_cache: Path) -> Iterator[str]:
     """One local Ray for the whole session (2 CPUs, bound to 127.0.0.1, no dashboard): its
     address, for a second driver to join. Starting one costs seconds, and a process can be

@@ -17,11 +17,14 @@ from typing import Any
 
 
 def options(model: Path, **kw: Any) -> Any:
-    """The options both runners get in the tests: the real engine, greedy, memory on."""
+    """The options both runners get in the tests: the real engine, greedy, memory on; the
+    product's CTranslate2 backend (a worker then imports no torch: an actor starts in about a
+    second, not six; the conversion is made once, in the session's worker cache)."""
     from translator.options import Options
 
     kw.setdefault("memory", True)  # the library's default is off; batch runs keep one
-    return Options(model=str(model), backend="transformers", beam_size=1, **kw)
+    kw.setdefault("backend", "ctranslate2")
+    return Options(model=str(model), beam_size=1, **kw)
 
 
 @dataclass(frozen=True)
@@ -32,6 +35,7 @@ class Sabotaged:
     ``crash_on``: a batch with a sentence containing this kills its process, every time.
     ``kill_once``: the first batch anywhere kills its process (SIGKILL) and leaves this file.
     ``delay``: seconds to sleep per batch (slows a run down enough to kill its driver).
+    ``backend``: as ``options``'s.
     """
 
     model: Path
@@ -39,11 +43,12 @@ class Sabotaged:
     crash_on: str | None = None
     kill_once: Path | None = None
     delay: float = 0.0
+    backend: str = "ctranslate2"
 
     def __call__(self) -> Any:
         from translator.factory import engine_for
 
-        return _Wrapped(engine_for(options(self.model)), self)
+        return _Wrapped(engine_for(options(self.model, backend=self.backend)), self)
 
 
 class _Wrapped:

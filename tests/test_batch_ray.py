@@ -34,8 +34,11 @@ BOILERPLATE = "Alle Angaben ohne Gewähr. Die Redaktion berichtet weiter."
 
 
 @pytest.fixture
-def cluster(ray_cluster: str) -> str:
-    """The session's local Ray (tests/conftest.py); its address, for a second driver to join."""
+def cluster(ray_cluster: str, ray_conversions: Path) -> str:
+    """The session's local Ray (tests/conftest.py); its address, for a second driver to join.
+    The test's own cache sees the session's CTranslate2 conversions (``options`` runs that
+    backend), so the local runs and the drivers here use the ones the workers use."""
+    (Path(os.environ["TRANSLATOR_CACHE_DIR"]) / "ct2").symlink_to(ray_conversions)
     return ray_cluster
 
 
@@ -75,10 +78,10 @@ def article_folder(root: Path, n: int) -> Path:
     return root
 
 
-def run(in_dir: Any, out_dir: Any, model: Path, **kw: Any) -> Any:
+def run(in_dir: Any, out_dir: Any, model: Path, backend: str = "ctranslate2", **kw: Any) -> Any:
     from translator.batch import translate_folder
 
-    return translate_folder(in_dir, out_dir, options=options(model), **kw)
+    return translate_folder(in_dir, out_dir, options=options(model, backend=backend), **kw)
 
 
 def statuses(summary: Any) -> dict[str, str]:
@@ -89,10 +92,15 @@ def statuses(summary: Any) -> dict[str, str]:
     # The tiny model's noise would trip the lost-content check, whose kept sentences are
     # translated again (never remembered): marked, so the check is off here and, through
     # the driver's switches, on its Ray workers too.
-    "model", ["copy_model_dir", pytest.param("tiny_model_dir", marks=pytest.mark.noise_model)]
-)
+    # The tiny model runs transformers: its noise ties logits so often that CTranslate2 at
+    # int8 answers a sentence differently in batches of other sentences, which no runner
+    # can make equal. (The copy model is exact at int8: the product's backend, as elsewhere.)
+    ("model", "backend"),
+    [("copy_model_dir", "ctranslate2"),
+     pytest.param("tiny_model_dir", "transformers", marks=pytest.mark.noise_model)],
+)  # fmt: skip
 def test_same_outputs_as_the_local_runner_nothing_translated_twice_and_nothing_into_in(
-    cluster: str, model: str, tmp_path: Path, request: pytest.FixtureRequest
+    cluster: str, model: str, backend: str, tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
     from translator.batch import RaySettings
 
@@ -106,12 +114,13 @@ def test_same_outputs_as_the_local_runner_nothing_translated_twice_and_nothing_i
     # namespace), and the Ray run below must translate everything itself.
     from translator.batch import translate_folder
 
-    local = translate_folder(in_dir, tmp_path / "local", options=options(model_dir, memory=False),
+    local = translate_folder(in_dir, tmp_path / "local",
+                             options=options(model_dir, memory=False, backend=backend),
                              chunk_sentences=16)  # fmt: skip
-    settings = RaySettings(workers=2, engine_factory=Sabotaged(model_dir, log=log))
+    settings = RaySettings(workers=2, engine_factory=Sabotaged(model_dir, log=log, backend=backend))
     events: list[Any] = []
     on_ray = run(in_dir, tmp_path / "ray", model_dir, ray=settings, on_event=events.append,
-                 chunk_sentences=16)  # fmt: skip
+                 backend=backend, chunk_sentences=16)  # fmt: skip
 
     assert tree(tmp_path / "ray") == tree(tmp_path / "local")  # byte for byte
     assert len(tree(tmp_path / "ray")) == 7
@@ -136,14 +145,14 @@ def test_same_outputs_as_the_local_runner_nothing_translated_twice_and_nothing_i
 
     # A re-run with nothing changed: no actor, no model, everything unchanged.
     started = actors()
-    again = run(in_dir, tmp_path / "ray", model_dir, ray=settings)
+    again = run(in_dir, tmp_path / "ray", model_dir, backend, ray=settings)
     assert actors() == started
     unchanged = dict.fromkeys(statuses(local), "unchanged")
     assert statuses(again) == {**unchanged, "broken.txt": "failed"}
     # A second Ray run with the memory on: every sentence comes from it, none is translated.
     for f in log.iterdir():
         f.unlink()
-    third = run(in_dir, tmp_path / "ray-again", model_dir, ray=settings)
+    third = run(in_dir, tmp_path / "ray-again", model_dir, backend, ray=settings)
     assert tree(tmp_path / "ray-again") == tree(tmp_path / "local")
     assert len(third.translated) == 7
     assert all(not f.read_text(encoding="utf-8") for f in log.iterdir())
