@@ -263,7 +263,7 @@ def main() -> None:
     parser.add_argument("--queue-size", type=int, default=serve_default("queue_size"),
                         help="default: the server's")
     parser.add_argument("--paragraphs", type=int, default=1200,
-                        help="per run (default: the 8-client run lasts >= 20 s on 2 cores)")
+                        help="per run (default: an 8-client run of 15 s or more on 2 idle cores)")
     parser.add_argument("--clients", default="1,8,32")
     parser.add_argument("--rounds", type=int, default=2, help="batch/serve rounds (A/B/A/B)")
     parser.add_argument("--threads", type=int,
