@@ -176,6 +176,18 @@ MUTANTS: list[Mutant] = [
        "tests/test_ct2.py::"
        "test_a_fresh_server_hit_by_concurrent_first_requests_loads_things_once"),
       within="zipf"),
+    # The server's batcher waits for every request in flight (the engine idles while they all
+    # prepare at once), or for none (a burst splits into a lone request and the rest).
+    M("serve-batch-waits-for-all", "translator/serve/batcher.py",
+      "return (self._expected() + 1) // 2", "return self._expected()",
+      ("tests/test_serve_service.py::"
+       "test_batcher_waits_for_half_the_requests_in_flight_instead_of_splitting_a_burst",),
+      within="BatchingEngine._enough"),
+    M("serve-batch-waits-for-none", "translator/serve/batcher.py",
+      "return (self._expected() + 1) // 2", "return 1",
+      ("tests/test_serve_service.py::"
+       "test_batcher_waits_for_half_the_requests_in_flight_instead_of_splitting_a_burst",),
+      within="BatchingEngine._enough"),
     # -- batch/: what is due, the local runner, records ---------------------------------------
     M("batch-runner-writes-in-place", "translator/batch/storage.py",
       "write_atomic(path, data, inputs=[source.path])",
