@@ -146,18 +146,11 @@ def ray_conversions(ray_worker_cache: Path, copy_model_dir: Path, tiny_model_dir
     tests compare is Ray's outputs with the local runner's on the same conversion."""
     from translator.engine.convert import convert_model
 
-    root = ray_worker_cache / "ct2"
-    for model in (copy_model_dir, tiny_model_dir):
-        saved = os.environ.get("TRANSLATOR_CACHE_DIR")
-        os.environ["TRANSLATOR_CACHE_DIR"] = str(ray_worker_cache)
-        try:
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("TRANSLATOR_CACHE_DIR", str(ray_worker_cache))
+        for model in (copy_model_dir, tiny_model_dir):
             convert_model(str(model), check=False)
-        finally:
-            if saved is None:
-                os.environ.pop("TRANSLATOR_CACHE_DIR", None)
-            else:
-                os.environ["TRANSLATOR_CACHE_DIR"] = saved
-    return root
+    return ray_worker_cache / "ct2"
 
 
 @pytest.fixture(scope="session")

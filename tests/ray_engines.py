@@ -15,6 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+#: The backend the Ray tests run unless one says otherwise (``options``, ``Sabotaged``).
+BACKEND = "ctranslate2"
+
 
 def options(model: Path, **kw: Any) -> Any:
     """The options both runners get in the tests: the real engine, greedy, memory on; the
@@ -23,7 +26,7 @@ def options(model: Path, **kw: Any) -> Any:
     from translator.options import Options
 
     kw.setdefault("memory", True)  # the library's default is off; batch runs keep one
-    kw.setdefault("backend", "ctranslate2")
+    kw.setdefault("backend", BACKEND)
     return Options(model=str(model), beam_size=1, **kw)
 
 
@@ -43,7 +46,7 @@ class Sabotaged:
     crash_on: str | None = None
     kill_once: Path | None = None
     delay: float = 0.0
-    backend: str = "ctranslate2"
+    backend: str = BACKEND
 
     def __call__(self) -> Any:
         from translator.factory import engine_for

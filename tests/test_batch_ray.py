@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from tests.ray_engines import Sabotaged, options
+from tests.ray_engines import BACKEND, Sabotaged, options
 
 # Before Ray is imported: a single-machine Ray whose servers bind to 127.0.0.1 only.
 os.environ.setdefault("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER", "0")
@@ -78,7 +78,7 @@ def article_folder(root: Path, n: int) -> Path:
     return root
 
 
-def run(in_dir: Any, out_dir: Any, model: Path, backend: str = "ctranslate2", **kw: Any) -> Any:
+def run(in_dir: Any, out_dir: Any, model: Path, backend: str = BACKEND, **kw: Any) -> Any:
     from translator.batch import translate_folder
 
     return translate_folder(in_dir, out_dir, options=options(model, backend=backend), **kw)
@@ -96,7 +96,7 @@ def statuses(summary: Any) -> dict[str, str]:
     # int8 answers a sentence differently in batches of other sentences, which no runner
     # can make equal. (The copy model is exact at int8: the product's backend, as elsewhere.)
     ("model", "backend"),
-    [("copy_model_dir", "ctranslate2"),
+    [("copy_model_dir", BACKEND),
      pytest.param("tiny_model_dir", "transformers", marks=pytest.mark.noise_model)],
 )  # fmt: skip
 def test_same_outputs_as_the_local_runner_nothing_translated_twice_and_nothing_into_in(
@@ -145,14 +145,14 @@ def test_same_outputs_as_the_local_runner_nothing_translated_twice_and_nothing_i
 
     # A re-run with nothing changed: no actor, no model, everything unchanged.
     started = actors()
-    again = run(in_dir, tmp_path / "ray", model_dir, backend, ray=settings)
+    again = run(in_dir, tmp_path / "ray", model_dir, backend=backend, ray=settings)
     assert actors() == started
     unchanged = dict.fromkeys(statuses(local), "unchanged")
     assert statuses(again) == {**unchanged, "broken.txt": "failed"}
     # A second Ray run with the memory on: every sentence comes from it, none is translated.
     for f in log.iterdir():
         f.unlink()
-    third = run(in_dir, tmp_path / "ray-again", model_dir, backend, ray=settings)
+    third = run(in_dir, tmp_path / "ray-again", model_dir, backend=backend, ray=settings)
     assert tree(tmp_path / "ray-again") == tree(tmp_path / "local")
     assert len(third.translated) == 7
     assert all(not f.read_text(encoding="utf-8") for f in log.iterdir())
